@@ -1,0 +1,44 @@
+# Shouye — two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench lint catalog vendor clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make run: install, migrate an SQLite database under var/, load the demo on first start, and run the web
+## server, a Celery worker and Celery beat (embedded SQLite broker). Ctrl-C stops all of them.
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/shouye up
+
+## make test: install what the tests need (Chromium and CJK fonts from Debian when root) and run everything.
+## Uses PostgreSQL when DATABASE_URL is set, SQLite otherwise.
+test: $(STAMP)
+	bash scripts/ensure-test-deps.sh
+	$(BIN)/shouye compilecatalog >/dev/null
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## make test-fast: everything but the browser tests.
+test-fast: $(STAMP)
+	$(BIN)/shouye compilecatalog >/dev/null
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+
+## make bench: generate 100,000 enterprises and measure the list (results in bench/results/).
+bench: $(STAMP)
+	$(BIN)/python bench/enterprise_list.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+catalog: $(STAMP)
+	$(BIN)/shouye makecatalog
+
+clean:
+	rm -rf var .pytest_cache

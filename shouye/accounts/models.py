@@ -1,0 +1,96 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import OrganisationKind, Role
+
+
+class Organisation(models.Model):
+    """The bureau and its sections and squads, industry departments, township offices, expert pools."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. What they see and do comes from their memberships."""
+
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def active_roles(self) -> set[str]:
+        cached = getattr(self, "_shouye_roles", None)
+        if cached is None:
+            cached = set(self.memberships.filter(active=True).values_list("role", flat=True))
+            self._shouye_roles = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.active_roles() & set(roles))
+
+
+class Membership(models.Model):
+    """User × role × (region | organisation | enterprise). A user may hold several."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="memberships")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="memberships")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="memberships")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="township_officer_has_region",
+                condition=~models.Q(role=Role.TOWNSHIP_OFFICER) | models.Q(region__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="department_officer_has_organisation",
+                condition=~models.Q(role=Role.DEPARTMENT_OFFICER) | models.Q(organisation__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="enterprise_user_has_enterprise",
+                condition=~models.Q(role=Role.ENTERPRISE_USER) | models.Q(enterprise__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        target = self.region or self.organisation or self.enterprise or ""
+        return f"{self.user} · {self.get_role_display()} · {target}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins per user name, kept for unknown names too so that lock-out reveals nothing."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.username

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from shouye.audit.services import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Audit trail tools. `audit verify` checks the hash chain and reports the first broken link."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["verify"])
+
+    def handle(self, *args, action, **options):
+        result = verify_chain()
+        if result.ok:
+            self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {result.checked} events verified."))
+            return
+        raise CommandError(
+            f"Audit trail broken at event {result.broken_at} ({result.reason}); "
+            f"{result.checked} events before it verified."
+        )

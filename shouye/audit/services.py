@@ -1,0 +1,105 @@
+"""Writing and verifying the audit trail (ARCHITECTURE.md §6).
+
+Services call :func:`record` explicitly inside their transaction; nothing is written by signals, so a
+bulk operation cannot bypass the trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from shouye.core.request_context import current_ip
+
+from .models import AuditEvent
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 0x5348_5559  # "SHUY": serialises appends to the chain on PostgreSQL
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    payload = {
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "ip_address": event.ip_address,
+        "verb": event.verb,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_repr": event.target_repr,
+        "changes": event.changes,
+        "note": event.note,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def _json_safe(value):
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def record(*, actor, verb: str, target=None, changes: dict | None = None, note: str = "",
+           ip_address: str | None = None, actor_name: str = "") -> AuditEvent:
+    """Append one event. Must run inside the caller's transaction (so a rolled-back act leaves no event)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        event = AuditEvent(
+            created_at=timezone.now(),
+            actor=user,
+            actor_name=actor_name or (user.get_username() if user else ""),
+            ip_address=ip_address or current_ip(),
+            verb=verb,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            target_repr=str(target)[:255] if target is not None else "",
+            changes=_json_safe(changes or {}),
+            note=note,
+            prev_hash=last or GENESIS,
+        )
+        event.hash = compute_hash(event)
+        event.save()
+    return event
+
+
+def diff(before: dict, after: dict) -> dict:
+    """``{field: [old, new]}`` for the fields whose value changed."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_at: int | None = None
+    reason: str = ""
+
+
+def verify_chain(batch_size: int = 5000) -> VerifyResult:
+    """Walk the whole chain in id order; report the first event whose link or content does not match."""
+    previous = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            return VerifyResult(ok=True, checked=checked)
+        for event in batch:
+            if event.prev_hash != previous:
+                return VerifyResult(False, checked, event.id,
+                                    "prev_hash does not match the previous event (an event was deleted or altered)")
+            if compute_hash(event) != event.hash:
+                return VerifyResult(False, checked, event.id, "content does not match its hash (the event was edited)")
+            previous = event.hash
+            checked += 1
+            last_id = event.id

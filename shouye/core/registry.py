@@ -1,0 +1,39 @@
+"""Small registries through which higher apps plug into pages that lower apps render
+(ARCHITECTURE.md §1): panels on the enterprise ledger page and on the home page.
+
+An app registers its panels in its AppConfig.ready(); the page renders whatever is registered, so the
+enterprises app never imports the apps above it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One block on a page: a title, a template, and a function that builds its context.
+
+    ``context`` receives ``(request, obj)`` for enterprise panels and ``(request,)`` for home panels and
+    must read only through scoped selectors."""
+
+    key: str
+    title: Any
+    template: str
+    context: Callable[..., dict]
+    order: int = 100
+
+
+@dataclass
+class PanelRegistry:
+    panels: dict[str, Panel] = field(default_factory=dict)
+
+    def register(self, panel: Panel) -> Panel:
+        self.panels[panel.key] = panel
+        return panel
+
+    def ordered(self) -> list[Panel]:
+        return sorted(self.panels.values(), key=lambda p: (p.order, p.key))
+
+
+enterprise_panels = PanelRegistry()
+home_panels = PanelRegistry()

@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from shouye.audit.selectors import timeline
+from shouye.core.registry import enterprise_panels
+from shouye.core.views import ScopedDetailView, ScopedListView
+
+from . import services
+from .choices import Source
+from .exports import export_enterprises
+from .filters import EnterpriseFilter
+from .forms import EnterpriseForm, LicenceFormSet, PersonFormSet, rows_of
+from .masking import person_contact, sees_personal_data
+from .models import Enterprise
+from .selectors import enterprise_detail, enterprise_list
+
+
+class EnterpriseListView(ScopedListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+    template_name = "enterprises/list.html"
+    ordering_options = {"name": "name", "credit_code": "credit_code", "township": "township__code",
+                        "industry": "industry__order", "grade": "supervision_grade__code",
+                        "employees": "employees", "updated": "updated_at"}
+
+    def scoped_queryset(self, qs):
+        return enterprise_list(self.request.user)
+
+
+class EnterpriseDetailView(ScopedDetailView):
+    """The one-enterprise ledger page (一企一账): profile, people, licences, tags, map, the panels other
+    apps register, and the timeline."""
+
+    model = Enterprise
+    template_name = "enterprises/detail.html"
+
+    def scoped_queryset(self, qs):
+        return enterprise_detail(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enterprise = self.object
+        user = self.request.user
+        context["people"] = [(person, person_contact(person, user)) for person in enterprise.people.all()]
+        context["sees_personal_data"] = sees_personal_data(user)
+        context["panels"] = [(panel, panel.context(self.request, enterprise))
+                             for panel in enterprise_panels.ordered()]
+        context["timeline"] = timeline(enterprise)
+        context["can_edit"] = user.has_perm("enterprises.change_enterprise")
+        return context
+
+
+def _save(request, enterprise=None):
+    if enterprise is None and not request.user.has_perm("enterprises.add_enterprise"):
+        raise PermissionDenied
+    if enterprise is not None and not request.user.has_perm("enterprises.change_enterprise"):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = EnterpriseForm(data, instance=enterprise, user=request.user)
+    initial_people = [{f: getattr(p, f) for f in services.PERSON_FIELDS} for p in enterprise.people.all()] \
+        if enterprise else []
+    initial_licences = [{f: getattr(lic, f) for f in services.LICENCE_FIELDS} for lic in enterprise.licences.all()] \
+        if enterprise else []
+    people = PersonFormSet(data, prefix="people", initial=None if data else initial_people)
+    licences = LicenceFormSet(data, prefix="licences", initial=None if data else initial_licences)
+    errors = {}
+    if data is not None and form.is_valid() and people.is_valid() and licences.is_valid():
+        values = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS}
+        try:
+            if enterprise is None:
+                saved = services.create_enterprise(actor=request.user, data=values, people=rows_of(people),
+                                                   licences=rows_of(licences), tags=list(form.cleaned_data["tags"]),
+                                                   source=Source.MANUAL)
+            else:
+                saved = services.update_enterprise(actor=request.user, enterprise=enterprise, data=values,
+                                                   people=rows_of(people), licences=rows_of(licences),
+                                                   tags=list(form.cleaned_data["tags"]))
+        except ValidationError as exc:
+            errors = exc.message_dict
+            for field, messages_ in errors.items():
+                if field in form.fields:
+                    form.add_error(field, messages_)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprises:detail", pk=saved.pk)
+    other_errors = {k: v for k, v in errors.items() if k not in form.fields}
+    return render(request, "enterprises/form.html", {
+        "form": form, "people": people, "licences": licences, "enterprise": enterprise,
+        "other_errors": other_errors,
+    }, status=400 if data is not None else 200)
+
+
+@login_required
+def enterprise_create(request):
+    return _save(request)
+
+
+@login_required
+def enterprise_update(request, pk):
+    if not request.user.has_perm("enterprises.view_enterprise"):
+        raise PermissionDenied
+    enterprise = get_object_or_404(enterprise_detail(request.user), pk=pk)
+    return _save(request, enterprise)
+
+
+@login_required
+@require_GET
+def enterprise_export(request):
+    if not request.user.has_perm("enterprises.export_enterprise"):
+        raise PermissionDenied
+    filterset = EnterpriseFilter(request.GET or None, queryset=enterprise_list(request.user).order_by("id"),
+                                 request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    with transaction.atomic():
+        content, filename = export_enterprises(actor=request.user, queryset=queryset)
+    response = HttpResponse(content,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

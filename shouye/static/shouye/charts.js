@@ -1,0 +1,27 @@
+// Renders every element with data-chart from the JSON in its data attributes (no inline scripts).
+(function () {
+  function render(el) {
+    var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
+    var chart = echarts.init(el);
+    var kind = el.dataset.chart;
+    var option;
+    if (kind === "pie") {
+      option = {
+        tooltip: { trigger: "item" },
+        legend: { bottom: 0, type: "scroll" },
+        series: [{ type: "pie", radius: ["35%", "65%"], data: data.map(function (r) { return { name: r.label, value: r.count }; }) }]
+      };
+    } else {
+      option = {
+        tooltip: { trigger: "axis" },
+        grid: { left: 40, right: 10, top: 20, bottom: 70 },
+        xAxis: { type: "category", data: data.map(function (r) { return r.label; }), axisLabel: { rotate: 40, interval: 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "bar", data: data.map(function (r) { return r.count; }), itemStyle: { color: "#2f6fb0" } }]
+      };
+    }
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.querySelectorAll("[data-chart]").forEach(render);
+})();

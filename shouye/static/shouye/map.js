@@ -1,0 +1,12 @@
+// The ledger page's map pin. Tiles come from the bureau's own tile server when SHOUYE_MAP_TILE_URL is set;
+// on a closed intranet without one, the pin is shown on a plain background with a scale.
+(function () {
+  var el = document.getElementById("map");
+  if (!el) { return; }
+  L.Icon.Default.imagePath = el.dataset.iconPath || "/static/vendor/leaflet/images/";
+  var point = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
+  var map = L.map(el, { attributionControl: false }).setView(point, 14);
+  if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map); }
+  L.control.scale({ imperial: false }).addTo(map);
+  L.marker(point).addTo(map).bindPopup(el.dataset.label);
+})();

@@ -1,0 +1,78 @@
+"""The fixed cast: one user per role, the demo district's townships, and one enterprise inside and one
+outside each role's scope."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from shouye.accounts.models import Organisation
+from shouye.enterprises.demo import load_regions
+from shouye.enterprises.models import Industry
+from shouye.regions.models import Region
+
+from .factories import PASSWORD, EnterpriseFactory, UserFactory, bureau, member
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.LANGUAGE_CODE = "zh-hans"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def district(db):
+    return load_regions()
+
+
+@pytest.fixture
+def mashan(district):
+    return Region.objects.get(code="370113107")
+
+
+@pytest.fixture
+def xiaoli(district):
+    return Region.objects.get(code="370113008")
+
+
+@pytest.fixture
+def cast(district, mashan, xiaoli):
+    """Users by role name. The township officer is of 马山镇, the department officer of 住建 (construction),
+    the enterprise user and the expert belong to the 马山镇 hazardous-chemicals enterprise ``inside``."""
+    inside = EnterpriseFactory(name="马山内测化工有限公司", township=mashan)
+    building = EnterpriseFactory(name="孝里住建工程有限公司", township=xiaoli,
+                                 industry=Industry.objects.get(code="construction"))
+    outside = EnterpriseFactory(name="孝里外部机械有限公司", township=xiaoli,
+                                industry=Industry.objects.get(code="industry_trade"))
+    users = {}
+    for role in ("bureau_admin", "bureau_staff", "leader"):
+        users[role] = UserFactory(username=role)
+        member(users[role], role, organisation=bureau())
+    users["township_officer"] = UserFactory(username="township_officer")
+    member(users["township_officer"], "township_officer", region=mashan)
+    users["department_officer"] = UserFactory(username="department_officer")
+    member(users["department_officer"], "department_officer",
+           organisation=Organisation.objects.get(name="区住房和城乡建设局"))
+    users["enterprise_user"] = UserFactory(username="enterprise_user")
+    member(users["enterprise_user"], "enterprise_user", enterprise=inside)
+    users["expert"] = UserFactory(username="expert")
+    member(users["expert"], "expert", enterprise=inside)
+    users["nobody"] = UserFactory(username="nobody")
+    return {"users": users, "inside": inside, "building": building, "outside": outside}
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
