@@ -1,8 +1,19 @@
 """Regulatory rules as plain Python (no Django import anywhere in this package).
 
-Each module implements one source and cites it; every public function returns a result carrying ``basis``,
-the standard and clause it applied. Tables live in :mod:`shouye.rules.data` so callers can pass edited
-copies where REGULATIONS.md marks a value [P] or [U]. Bad input raises :class:`RuleInputError`.
+Each module implements one source and cites it; every rule returns a result carrying ``basis``, the
+standard and clause applied, marked [P] or [U] where REGULATIONS.md marks the value so. Bad input raises
+:class:`RuleInputError` with a Chinese message and the offending field.
+
+- :mod:`~shouye.rules.identifiers` — credit code (GB 32100-2015, GB 11714), ID number (GB 11643-1999), masking
+- :mod:`~shouye.rules.risk` — LEC and the risk matrix, four colours
+- :mod:`~shouye.rules.major_hazard` — GB 18218-2018 identification and grading
+- :mod:`~shouye.rules.permits` — GB 30871-2022 grades, validity, gas tests, approvers
+- :mod:`~shouye.rules.accidents` — 国务院令第493号 grade, reporting deadlines, supplementary reports
+- :mod:`~shouye.rules.workdays` — the work calendar
+- :mod:`~shouye.rules.emergency_plans` — plan filing, drill and evaluation deadlines
+- :mod:`~shouye.rules.cli` — ``shouye rules NAME``
+
+Tables live in :mod:`shouye.rules.data`; callers may pass edited copies where a value is a default.
 """
 
 from shouye.rules.errors import RuleInputError

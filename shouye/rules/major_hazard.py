@@ -281,7 +281,7 @@ def _identify_item(index: int, item: object, tables: Tables) -> tuple[ItemResult
     elif substance is not None and substance.table3_name is not None:
         beta = tables.table3_beta[substance.table3_name]
         beta_source = f"表3（{substance.table3_name}）"
-        if "[U]" in substance.category_note:
+        if "U" in substance.flags:
             notes.append(f"{name}：{substance.category_note}")
     elif category is not None:
         beta = tables.categories[category].beta
@@ -316,8 +316,9 @@ def identify_major_hazard(
 
     ``substances`` is a list of mappings, each with ``quantity_t`` (design maximum, t) and one of ``name`` (or
     alias), ``cas`` or ``category`` (Table 2 symbol). For a Table 1 chemical, ``category`` only chooses β
-    from Table 4 (Q stays the Table 1 value); ``beta`` overrides β altogether. A chemical with several
-    hazards takes the category with the lowest critical quantity (4.1.2).
+    from Table 4 (Q stays the Table 1 value); ``beta`` overrides β altogether. A name that is not in Table 1
+    given with a ``category`` is a Table 2 chemical. A chemical with several hazards takes the category with
+    the lowest critical quantity (4.1.2).
 
     ``exposed_population`` (people normally resident within 500 m of the plant boundary) is needed only
     when the unit is a major hazard installation. Errors name the item: ``substances[2].quantity_t``.

@@ -150,16 +150,15 @@ def hot_work_grade(
     situation's grade; all reasons are listed. 特级 cannot go higher. The grade is judged at ``start``; work
     that runs into the night or a rest day is graded again for that time.
     """
-    flags = {
-        "fire_explosion_area": fire_explosion_area,
-        "on_operating_equipment": on_operating_equipment,
-        "in_mhi_tank_farm_dike": in_mhi_tank_farm_dike,
-        "on_pipe_rack": on_pipe_rack,
-        "shut_down_and_isolated": shut_down_and_isolated,
-        "outdoor": outdoor,
-    }
-    for field, value in flags.items():
-        to_bool(value, field, label=field)
+    for field, value, label in (
+        ("fire_explosion_area", fire_explosion_area, "是否在火灾爆炸危险场所"),
+        ("on_operating_equipment", on_operating_equipment, "是否在运行状态的设备、管道、储罐、容器上"),
+        ("in_mhi_tank_farm_dike", in_mhi_tank_farm_dike, "是否在存有易燃易爆介质的重大危险源罐区防火堤内"),
+        ("on_pipe_rack", on_pipe_rack, "是否在管廊上"),
+        ("shut_down_and_isolated", shut_down_and_isolated, "是否全部停车并清洗置换分析合格、安全隔离"),
+        ("outdoor", outdoor, "是否露天"),
+    ):
+        to_bool(value, field, label=label)
     moment = to_datetime(start, "start", label="动火开始时间")
     calendar = calendar or default_calendar()
 
@@ -204,8 +203,9 @@ def hot_work_grade(
 def permit_validity(kind: str, grade: object = None) -> PermitValidity:
     """Longest validity of a permit (hot work 5.1.5, confined space 6.10, height 8.2.11, power 10.8).
 
-    Hot work needs its grade; the other kinds take none. Kinds with no validity in the standard return
-    ``max_hours=None`` with the clause that governs re-issue.
+    Hot work needs its grade; for the other kinds validity does not depend on the grade (one given is still
+    checked). Kinds with no validity in the standard return ``max_hours=None`` with the clause that governs
+    re-issue.
     """
     kind = _kind(kind)
     grade = normalise_grade(kind, grade) if grade is not None or kind == "hot_work" else None

@@ -59,9 +59,7 @@ def test_wrong_organisation_code_check_names_position_17():
 def test_organisation_code_check_x_and_zero():
     # r = 10 → X, r = 11 → 0 (GB 11714).
     assert compute_org_code_check("00000000") == "0"
-    body_x = next(
-        f"{n:08d}" for n in range(10**6) if compute_org_code_check(f"{n:08d}") == "X"
-    )
+    body_x = next(f"{n:08d}" for n in range(10**6) if compute_org_code_check(f"{n:08d}") == "X")
     assert compute_org_code_check(body_x) == "X"
     code = complete_credit_code("91370113" + body_x)
     assert code[16] == "X" and check_credit_code(code).valid

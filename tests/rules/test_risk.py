@@ -119,7 +119,9 @@ def test_lec_table_without_floor_is_reported():
     assert exc.value.field == "table"
 
 
-@given(st.decimals(min_value=0, max_value=10000, places=2), st.decimals(min_value=0, max_value=10000, places=2))
+@given(
+    st.decimals(min_value=0, max_value=10000, places=2), st.decimals(min_value=0, max_value=10000, places=2)
+)
 def test_higher_d_never_gives_a_safer_band(a, b):
     low, high = sorted((a, b))
     assert grade_lec(high).band <= grade_lec(low).band
@@ -154,7 +156,9 @@ def test_matrix_edges_on_both_sides(l, s, colour):  # noqa: E741
     assert assess_risk_matrix(l, s).colour == colour
 
 
-@pytest.mark.parametrize(("l", "s", "field"), [(0, 3, "l"), (6, 3, "l"), (3, 2.5, "s"), (3, None, "s"), (3, "3", "s")])
+@pytest.mark.parametrize(
+    ("l", "s", "field"), [(0, 3, "l"), (6, 3, "l"), (3, 2.5, "s"), (3, None, "s"), (3, "3", "s")]
+)
 def test_matrix_rejects_values_off_the_scale(l, s, field):  # noqa: E741
     with pytest.raises(RuleInputError) as exc:
         assess_risk_matrix(l, s)

@@ -1,0 +1,238 @@
+"""The `shouye rules NAME` contract (issue 4): one JSON object in, one out; exit 0 or 2."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shouye.rules.cli import COMMANDS, main, run
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Every NAME with an input that succeeds and the fields the answer must carry (besides basis).
+CASES = {
+    "credit-code": ({"code": "91350100M000100Y43"}, {"valid": True, "expected_check": "3"}),
+    "id-number": (
+        {"number": "11010519491231002X"},
+        {"valid": True, "reason": "", "birth_date": "1949-12-31", "sex": "female"},
+    ),
+    "lec": ({"l": 6, "e": 6, "c": 7}, {"d": 252, "band": 2, "colour": "orange"}),
+    "risk-matrix": ({"l": 3, "s": 3}, {"r": 9, "colour": "orange"}),
+    "major-hazard": (
+        {
+            "substances": [
+                {"name": "硫化氢", "quantity_t": 2},
+                {"cas": "7803-51-2", "quantity_t": 2},
+                {"name": "液氯", "quantity_t": 1},
+            ],
+            "exposed_population": 102,
+        },
+        {"ratio_sum": 2.6, "is_major": True, "alpha": 2, "r": 85.6, "grade": 2},
+    ),
+    "hot-work-grade": (
+        {"fire_explosion_area": True, "start": "2025-10-09T21:00:00+08:00", "wind_force": 3},
+        {"grade": "special", "raised_by": ["21:00属夜间（5.1.1）"]},
+    ),
+    "permit-validity": ({"kind": "hot_work", "grade": "2"}, {"max_hours": 72}),
+    "gas-test": (
+        {
+            "kind": "confined_space",
+            "lel_percent": 5,
+            "flammable_percent_vol": 0.3,
+            "oxygen_percent": 20.9,
+            "oxygen_enriched": False,
+            "sampled_at": "2025-10-09T08:00",
+            "work_starts_at": "2025-10-09T08:20",
+        },
+        {"passed": True, "failures": []},
+    ),
+    "height-grade": ({"height_m": 16, "objective_hazards": False}, {"grade": "III"}),
+    "lifting-grade": ({"mass_t": 40}, {"grade": 2, "permit_required": True}),
+    "accident": (
+        {
+            "deaths": 3,
+            "serious_injuries": 0,
+            "direct_loss_yuan": 0,
+            "occurred_at": "2025-03-01T10:00:00+08:00",
+            "kind": "road_traffic",
+        },
+        {
+            "grade": "large",
+            "report_deadlines": [
+                {"level": "county", "by": "2025-03-01T11:00:00+08:00"},
+                {"level": "city", "by": "2025-03-01T13:00:00+08:00"},
+                {"level": "province", "by": "2025-03-01T15:00:00+08:00"},
+            ],
+            "supplement_until": "2025-03-08",
+        },
+    ),
+    "workdays": ({"start": "2025-09-30", "add": 1}, {"date": "2025-10-09"}),
+}
+
+
+def test_every_name_is_covered():
+    assert set(CASES) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_run_contract(name):
+    payload, expected = CASES[name]
+    code, answer = run(name, payload)
+    assert code == 0, answer
+    for key, value in expected.items():
+        assert answer[key] == value, key
+    assert answer["basis"]
+    json.dumps(answer)
+
+
+def test_optional_and_conditional_fields():
+    _, invalid = run("credit-code", {"code": "91350100M000100Y4"})
+    assert invalid["valid"] is False and "reason" in invalid and "expected_check" not in invalid
+    _, wrong = run("credit-code", {"code": "91350100M000100Y44"})
+    assert wrong["expected_check"] == "3" and "第18位" in wrong["reason"]
+    _, bad_id = run("id-number", {"number": "110105194912310021"})
+    assert bad_id["birth_date"] is None and bad_id["sex"] is None and bad_id["reason"]
+    _, minor = run("major-hazard", {"substances": [{"name": "氨", "quantity_t": 5}]})
+    assert minor["is_major"] is False and "alpha" not in minor and "grade" not in minor
+    assert minor["items"] == [
+        {
+            "name": "氨",
+            "row": 1,
+            "category": None,
+            "quantity_t": 5,
+            "critical_quantity_t": 10,
+            "beta": 2,
+            "ratio": 0.5,
+        }
+    ]
+    _, power = run("permit-validity", {"kind": "temporary_power"})
+    assert power["max_hours"] == 360 and power["extended_max_hours"] == 720
+    _, low = run("height-grade", {"height_m": 1.5, "objective_hazards": True})
+    assert low["grade"] is None
+    _, check = run("workdays", {"check": "2025-10-01"})
+    assert check["is_workday"] is False
+    _, ordinary = run(
+        "accident",
+        {"deaths": 0, "serious_injuries": 0, "direct_loss_yuan": 0, "occurred_at": "2025-03-01T10:00"},
+    )
+    assert [d["level"] for d in ordinary["report_deadlines"]] == ["county", "city"]
+    assert ordinary["supplement_until"] == "2025-03-31"
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "field"),
+    [
+        ("nope", {}, "name"),
+        ("lec", [], "json"),
+        ("lec", {"l": 4, "e": 6, "c": 7}, "l"),
+        ("lec", {"l": 3, "e": 6, "c": 7, "x": 1}, "x"),
+        ("credit-code", {}, "code"),
+        ("credit-code", {"code": 123}, "code"),
+        ("major-hazard", {"substances": [{"name": "氨", "quantity_t": -1}]}, "substances[0].quantity_t"),
+        ("major-hazard", {"substances": [{"name": "未知物", "quantity_t": 1}]}, "substances[0].name"),
+        ("hot-work-grade", {"start": "2025-10-09T10:00", "on_pipe_rack": "true"}, "on_pipe_rack"),
+        ("hot-work-grade", {}, "start"),
+        ("permit-validity", {"kind": "hot_work"}, "grade"),
+        ("gas-test", {"kind": "hot_work", "lel_percent": 5, "flammable_percent_vol": 0.1}, "sampled_at"),
+        ("height-grade", {"height_m": 3}, "objective_hazards"),
+        ("lifting-grade", {"mass_t": -1}, "mass_t"),
+        ("accident", {"deaths": 1, "serious_injuries": 0, "direct_loss_yuan": 0}, "occurred_at"),
+        ("workdays", {"start": "2025-01-01"}, "add"),
+        ("workdays", {"start": "2025-01-01", "add": 1, "check": "2025-01-01"}, "add"),
+        ("workdays", {"add": 1}, "start"),
+        ("workdays", {"check": "2099-01-01"}, "check"),
+        ("workdays", {"start": "2025-01-01", "add": "3"}, "add"),
+    ],
+)
+def test_run_bad_input(name, payload, field):
+    code, answer = run(name, payload)
+    assert code == 2
+    assert set(answer) == {"error", "field"}
+    assert answer["field"] == field
+    assert answer["error"]
+
+
+def _main(argv, stdin_text=""):
+    out = io.StringIO()
+    code = main(argv, io.StringIO(stdin_text), stdout=out)
+    return code, json.loads(out.getvalue())
+
+
+def test_main_reads_json_option_equals_form_and_stdin():
+    assert _main(["lec", "--json", '{"l": 3, "e": 6, "c": 7}']) == _main(
+        ["lec", '--json={"l": 3, "e": 6, "c": 7}']
+    )
+    code, answer = _main(["lec"], '{"l": 3, "e": 6, "c": 7}')
+    assert code == 0 and answer["d"] == 126 and answer["band"] == 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "field"),
+    [
+        (["lec", "--json", "{bad"], "", "json"),
+        (["lec"], "", "json"),
+        (["lec", "--json"], "", "json"),
+        (["lec", "--json", "[1, 2]"], "", "json"),
+        ([], "{}", "name"),
+        (["lec", "extra"], "{}", "name"),
+        (["lec", "--verbose"], "{}", "name"),
+        (["lec", "--json", '{"l": NaN, "e": 6, "c": 7}'], "", "l"),
+    ],
+)
+def test_main_bad_input_exits_2(argv, stdin, field):
+    code, answer = _main(argv, stdin)
+    assert code == 2 and answer["field"] == field
+
+
+def test_main_help():
+    out = io.StringIO()
+    assert main(["--help"], io.StringIO(), stdout=out) == 0
+    assert "major-hazard" in out.getvalue()
+
+
+def _subprocess(*args, stdin=""):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(
+        [sys.executable, "-m", "shouye.rules.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_cli_as_a_subprocess():
+    done = _subprocess(
+        "major-hazard",
+        "--json",
+        json.dumps({"substances": [{"name": "二氧化硫", "quantity_t": 200}], "exposed_population": 60}),
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert (answer["r"], answer["grade"], answer["alpha"]) == (30, 3, 1.5)
+    assert "GB 18218-2018" in answer["basis"]
+
+    done = _subprocess(
+        "accident",
+        stdin='{"deaths": 30, "serious_injuries": 0, "direct_loss_yuan": 0, "occurred_at": "2025-03-01T10:00"}',
+    )
+    assert done.returncode == 0
+    answer = json.loads(done.stdout)
+    assert answer["grade"] == "extraordinary"
+    assert answer["report_deadlines"][-1] == {"level": "national", "by": "2025-03-01T17:00:00+08:00"}
+
+
+def test_cli_subprocess_errors_exit_2_with_one_json_object():
+    for args, stdin in ((("lec", "--json", "{oops"), ""), (("lifting-grade",), '{"mass_t": 0}')):
+        done = _subprocess(*args, stdin=stdin)
+        assert done.returncode == 2
+        answer = json.loads(done.stdout)
+        assert set(answer) == {"error", "field"}
+        assert done.stderr == ""
