@@ -6,4 +6,7 @@ urlpatterns = [
     path("", include("shouye.accounts.api.urls")),
     path("", include("shouye.regions.api.urls")),
     path("", include("shouye.enterprises.api.urls")),
+    path("", include("shouye.calculators.api.urls")),
+    path("", include("shouye.hazards.api.urls")),
+    path("", include("shouye.inspections.api.urls")),
 ]

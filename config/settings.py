@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "shouye.accounts",
     "shouye.audit",
     "shouye.enterprises",
+    "shouye.workcalendar",
+    "shouye.calculators",
+    "shouye.notifications",
+    "shouye.hazards",
+    "shouye.inspections",
 ]
 
 
@@ -72,8 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "shouye.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: signing an idle session out leaves a message for the sign-in page.
+    "shouye.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -94,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shouye.core.context_processors.shouye",
+                "shouye.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -116,9 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "shouye.accounts.roles.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["shouye.accounts.roles.AuthenticationBackend", "shouye.accounts.roles.RoleBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_URL_PATH = "/accounts/login/"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -142,6 +148,15 @@ SHOUYE_LICENCE_WARNING_DAYS = env_int("SHOUYE_LICENCE_WARNING_DAYS", 90)
 # Imports with more data rows than this run in the background with a progress bar.
 SHOUYE_IMPORT_SYNC_MAX_ROWS = env_int("SHOUYE_IMPORT_SYNC_MAX_ROWS", 200)
 SHOUYE_IMPORT_MAX_BYTES = env_int("SHOUYE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Photos: JPEG, PNG or WebP recognised by content, at most this size each (configurable).
+SHOUYE_PHOTO_MAX_BYTES = env_int("SHOUYE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Hazards (16号令): how often a deadline may be extended, when overdue hazards escalate to the bureau, and
+# how many days before a deadline the reminder goes out. Local practice, editable [U].
+SHOUYE_HAZARD_MAX_EXTENSIONS = env_int("SHOUYE_HAZARD_MAX_EXTENSIONS", 2)
+SHOUYE_HAZARD_ESCALATE_AFTER_DAYS = env_int("SHOUYE_HAZARD_ESCALATE_AFTER_DAYS", 7)
+SHOUYE_HAZARD_REMINDER_DAYS = env_int("SHOUYE_HAZARD_REMINDER_DAYS", 3)
+# Public tip-off form: submissions allowed per client address per hour.
+SHOUYE_TIPOFF_RATE_PER_HOUR = env_int("SHOUYE_TIPOFF_RATE_PER_HOUR", 5)
 # Optional map tiles on the intranet (empty: the map shows the pin on a plain background).
 SHOUYE_MAP_TILE_URL = os.environ.get("SHOUYE_MAP_TILE_URL", "")
 SHOUYE_TRUST_X_FORWARDED_FOR = env_bool("SHOUYE_TRUST_X_FORWARDED_FOR", False)
@@ -174,8 +189,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an unauthenticated request answers 401 with WWW-Authenticate: Token.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -199,6 +215,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several choice sets share a field name (state, level, source); name their enums after the choices.
+    "ENUM_NAME_OVERRIDES": {
+        "HazardStateEnum": "shouye.hazards.choices.HazardState",
+        "HazardLevelEnum": "shouye.hazards.choices.HazardLevel",
+        "HazardSourceEnum": "shouye.hazards.choices.HazardSource",
+        "ExtensionStateEnum": "shouye.hazards.choices.ExtensionState",
+        "TipOffStateEnum": "shouye.hazards.choices.TipOffState",
+        "InspectionKindEnum": "shouye.inspections.choices.InspectionKind",
+        "InspectionStateEnum": "shouye.inspections.choices.InspectionState",
+        "DocumentKindEnum": "shouye.inspections.choices.DocumentKind",
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'celery.sqlite3'}"

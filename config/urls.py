@@ -4,10 +4,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from shouye.hazards.urls import public_urlpatterns as tip_off_urlpatterns
+
 urlpatterns = [
     path("", include("shouye.core.urls")),
     path("accounts/", include("shouye.accounts.urls")),
     path("enterprises/", include("shouye.enterprises.urls")),
+    path("calendar/", include("shouye.workcalendar.urls")),
+    path("calculators/", include("shouye.calculators.urls")),
+    path("notifications/", include("shouye.notifications.urls")),
+    path("inspections/", include("shouye.inspections.urls")),
+    path("hazards/", include("shouye.hazards.urls")),
+    path("tip-off/", include((tip_off_urlpatterns, "tip-off"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

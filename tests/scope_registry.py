@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -26,6 +26,8 @@ from django.views.generic import DetailView, ListView, UpdateView
 
 from shouye.enterprises.models import Enterprise, ImportJob
 from shouye.regions.models import Region
+from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
+from shouye.workcalendar.models import WorkCalendarYear
 
 #: URL prefixes the scope test does not walk: Django's admin (read-mostly, staff only), static and media
 #: files, the language switch, and the API schema and its docs (no objects).
@@ -47,7 +49,8 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 @dataclass(frozen=True)
 class Objects:
-    """For one role: objects it must see and objects it must not (empty for district-wide roles)."""
+    """For one role: objects it must see and objects it must not (``outside`` is empty for a role that sees
+    every object of the model, such as the bureau's roles for enterprises)."""
 
     inside: list[Any]
     outside: list[Any]
@@ -80,6 +83,17 @@ class RouteSpec:
     model: type | None = None
     methods: tuple[str, ...] = ("get",)
     lookup: str = "pk"
+    #: what GET on an object route needs: "view" (a detail, or an API resource that is also updated) or
+    #: "change" (an edit form).
+    get_needs: str = "view"
+    #: the permission the route needs when it is not the model's own: on a list, needed besides the view
+    #: permission (an export needs export rights); on an object route, instead of the view or change
+    #: permission (an action such as ``hazards.verify_hazard``).
+    perm: str = ""
+    #: reachable signed out (the sign-in page, a health check, a public form)
+    public: bool = False
+    #: for a route with several ids (a nested resource): obj -> the URL kwargs that reach it.
+    url_kwargs: Callable[[Any], dict] | None = None
     name: str = ""
     path: str = ""
     kwargs: tuple[str, ...] = field(default_factory=tuple)
@@ -102,25 +116,49 @@ def _enterprise_objects(cast: dict, role: str) -> Objects:
     return Objects(inside=[inside], outside=[building, outside])
 
 
+def _xlsx(text: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append([text])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _import_job(user, label: str) -> ImportJob:
-    job = ImportJob(created_by=user, original_name=label, total_rows=1)
-    job.file.save(label, ContentFile(b"not read by the scope test"), save=False)
+    """A refused import whose file name, error message and error file all carry ``label``."""
+    job = ImportJob(created_by=user, original_name=label, total_rows=1, processed_rows=1,
+                    status=ImportJob.Status.FAILED, errors=[{"row": 2, "column": "A", "message": label}])
+    job.file.save(f"{label}.xlsx", ContentFile(_xlsx(label)), save=False)
+    job.error_file.save(f"{label}-errors.xlsx", ContentFile(_xlsx(label)), save=False)
     job.save()
     return job
 
 
 def _import_job_objects(cast: dict, role: str) -> Objects:
-    """An import belongs to the user who uploaded it; another user's import (here the bureau staff's,
-    which may hold enterprises of any township) is outside every role that does not see the district."""
+    """An import is visible only to the user who uploaded it (it may hold enterprises of any township),
+    whatever that user's role: another user's import is outside every role, the bureau's included."""
     users = cast["users"]
     store = cast.setdefault("_import_jobs", {})
-    if role not in store:
-        store[role] = _import_job(users[role], f"scope-import-{role}.xlsx")
-    if "_other" not in store:
-        store["_other"] = _import_job(users["bureau_staff"], "scope-import-other.xlsx")
-    if role in DISTRICT_WIDE:
-        return Objects(inside=[store[role]], outside=[])
-    return Objects(inside=[store[role]], outside=[store["_other"]])
+    other = "bureau_staff" if role == "bureau_admin" else "bureau_admin"
+    for owner in (role, other):
+        if owner not in store:
+            store[owner] = _import_job(users[owner], f"scope-import-of-{owner}")
+    return Objects(inside=[store[role]], outside=[store[other]])
+
+
+def _calendar_year_objects(cast: dict, role: str) -> Objects:
+    """The work calendar is one for the whole district and not scoped: only the bureau administrator
+    (``workcalendar.add_workcalendaryear``) reads and extends it. For every other role a year is beyond
+    reach (403 whether it exists or not), so one year counts as inside and another as outside."""
+    store = cast.setdefault("_calendar_years", {})
+    for year in (2091, 2092):
+        if year not in store:
+            store[year] = WorkCalendarYear.objects.create(year=year, source="manual", note=f"scope-calendar-{year}")
+    if role == "bureau_admin":
+        return Objects(inside=[store[2091], store[2092]], outside=[])
+    return Objects(inside=[store[2091]], outside=[store[2092]])
 
 
 MODELS: dict[type, ScopeCase | str] = {
@@ -129,6 +167,9 @@ MODELS: dict[type, ScopeCase | str] = {
     ImportJob: ScopeCase(objects=_import_job_objects, label=lambda j: j.original_name,
                          view_perm="enterprises.import_enterprise", change_perm="enterprises.import_enterprise"),
     Region: UNSCOPED,
+    WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
+                                view_perm="workcalendar.add_workcalendaryear",
+                                change_perm="workcalendar.add_workcalendaryear"),
 }
 
 
@@ -136,17 +177,33 @@ MODELS: dict[type, ScopeCase | str] = {
 
 #: By URL name. Function views, plain API views and collection actions are classified here.
 ROUTES: dict[str, RouteSpec] = {
+    "workcalendar:list": RouteSpec(PAGE),
+    "workcalendar:add": RouteSpec(PAGE, methods=("get", "post")),
+    "workcalendar:import": RouteSpec(PAGE, methods=("post",)),
+    "workcalendar:year": RouteSpec(DETAIL, model=WorkCalendarYear, lookup="year"),
+    "calculators:index": RouteSpec(PAGE),
+    "calculators:substances": RouteSpec(PAGE),
+    "calculators:substance-row": RouteSpec(PAGE),
+    **{f"calculators:{name}": RouteSpec(PAGE, methods=("post",))
+       for name in ("major-hazard", "lec", "risk-matrix", "hot-work", "accident")},
+    **{f"calculator-{name}": RouteSpec(PAGE, methods=("post",)) for name in CALCULATOR_RULES},
     "core:home": RouteSpec(PAGE),
-    "core:health": RouteSpec(PAGE),
-    "accounts:login": RouteSpec(PAGE),
+    "notifications:list": RouteSpec(PAGE),
+    "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
+    "core:health": RouteSpec(PAGE, public=True),
+    "accounts:login": RouteSpec(PAGE, public=True),
     "accounts:logout": RouteSpec(PAGE, methods=("post",)),
     "enterprises:create": RouteSpec(PAGE, methods=("get", "post")),
-    "enterprises:export": RouteSpec(LIST, model=Enterprise),
-    "enterprises:update": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post")),
+    "enterprises:export": RouteSpec(LIST, model=Enterprise, perm="enterprises.export_enterprise"),
+    "enterprises:update": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"), get_needs="change"),
     "enterprises:import": RouteSpec(PAGE, methods=("get", "post")),
+    "enterprises:import-template": RouteSpec(PAGE),
+    "enterprises:import-job": RouteSpec(DETAIL, model=ImportJob),
+    "enterprises:import-job-progress": RouteSpec(DETAIL, model=ImportJob),
+    "enterprises:import-error-file": RouteSpec(DETAIL, model=ImportJob),
     "api-token": RouteSpec(PAGE, methods=("post",)),
     "api-me": RouteSpec(PAGE),
-    "enterprise-export": RouteSpec(LIST, model=Enterprise),
+    "enterprise-export": RouteSpec(LIST, model=Enterprise, perm="enterprises.export_enterprise"),
 }
 
 HOW_TO_REGISTER = (
@@ -157,7 +214,11 @@ HOW_TO_REGISTER = (
 
 
 class UnmappedRoute(Exception):
-    pass
+    """A route the scope test cannot test; ``problem`` says which and why, ``str()`` adds what to do."""
+
+    def __init__(self, problem: str):
+        self.problem = problem
+        super().__init__(f"{problem}. {HOW_TO_REGISTER}")
 
 
 def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str | None = None, groups=()):
@@ -213,7 +274,7 @@ def _class_view_spec(callback) -> RouteSpec | None:
     if issubclass(view_class, ListView):
         return RouteSpec(LIST, model=model)
     if issubclass(view_class, UpdateView):
-        return RouteSpec(UPDATE, model=model, methods=("get", "post"))
+        return RouteSpec(UPDATE, model=model, methods=("get", "post"), get_needs="change")
     if issubclass(view_class, DetailView):
         return RouteSpec(DETAIL, model=model)
     return None
@@ -223,27 +284,45 @@ def classify(path: str, name: str, pattern: URLPattern, kwargs: tuple[str, ...])
     """The route's spec, from the registry first, then from its view. Raises :class:`UnmappedRoute`."""
     spec = ROUTES.get(name) or _viewset_spec(pattern.callback) or _class_view_spec(pattern.callback)
     if spec is None:
-        raise UnmappedRoute(f"route {path!r} (name {name!r}) cannot be classified. {HOW_TO_REGISTER}")
+        raise UnmappedRoute(f"route {path!r} (name {name!r}) cannot be classified")
     if kwargs and spec.kind in (LIST, PAGE):
-        raise UnmappedRoute(f"route {path!r} (name {name!r}) takes {kwargs} but is registered as "
-                            f"{spec.kind}. {HOW_TO_REGISTER}")
+        raise UnmappedRoute(f"route {path!r} (name {name!r}) takes {kwargs} but is registered as {spec.kind}")
     if (kwargs or spec.kind == LIST) and spec.model is None:
-        raise UnmappedRoute(f"route {path!r} (name {name!r}) names no model. {HOW_TO_REGISTER}")
+        raise UnmappedRoute(f"route {path!r} (name {name!r}) names no model")
     if spec.model is not None and spec.model not in MODELS:
         raise UnmappedRoute(f"route {path!r} (name {name!r}) reaches model {spec.model.__name__}, which is "
-                            f"not in MODELS. {HOW_TO_REGISTER}")
-    return RouteSpec(spec.kind, spec.model, spec.methods, spec.lookup, name, path, kwargs)
+                            f"not in MODELS")
+    if len(kwargs) > 1 and spec.url_kwargs is None:
+        raise UnmappedRoute(f"route {path!r} (name {name!r}) takes several ids {kwargs}; give its RouteSpec in "
+                            f"ROUTES a url_kwargs function")
+    return replace(spec, name=name, path=path, kwargs=kwargs)
+
+
+def url_kwargs(spec: RouteSpec, obj) -> dict:
+    """The URL kwargs that reach ``obj`` through this route."""
+    if spec.url_kwargs is not None:
+        return spec.url_kwargs(obj)
+    return {spec.kwargs[0]: getattr(obj, spec.lookup)}
+
+
+def missing_kwargs(spec: RouteSpec) -> dict:
+    """URL kwargs of an object that does not exist (digits, so that int converters accept them)."""
+    return dict.fromkeys(spec.kwargs, "2147480000")
 
 
 def classified_routes() -> tuple[list[RouteSpec], list[str]]:
-    """(specs of every walked route, messages for the routes that could not be classified)."""
+    """(specs of every walked route, one line per route that could not be classified)."""
     specs, problems = [], []
     for path, name, pattern, kwargs in project_routes():
         try:
             specs.append(classify(path, name, pattern, kwargs))
         except UnmappedRoute as exc:
-            problems.append(str(exc))
+            problems.append(exc.problem)
     return specs, problems
+
+
+def unmapped_report(problems: list[str]) -> str:
+    return "\n".join(problems) + "\n" + HOW_TO_REGISTER
 
 
 def response_text(response) -> str:

@@ -3,12 +3,15 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 
 from .services import record_sign_out
 
 SESSION_KEY = "shouye_last_seen"
+#: The activity stamp is rewritten at most this often (seconds), so that reading pages does not write the
+#: session row on every request; the timeout is therefore exact to within this interval.
+TOUCH_INTERVAL = 60
 
 
 class IdleTimeoutMiddleware:
@@ -30,6 +33,7 @@ class IdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
-                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
-            request.session[SESSION_KEY] = now
+                return redirect_to_login(request.get_full_path())
+            if last_seen is None or now - last_seen >= TOUCH_INTERVAL:
+                request.session[SESSION_KEY] = now
         return self.get_response(request)

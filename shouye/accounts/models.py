@@ -37,12 +37,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
-    def active_roles(self) -> set[str]:
-        cached = getattr(self, "_shouye_roles", None)
+    def active_memberships(self) -> list["Membership"]:
+        """The user's active memberships, read once per request (roles, permissions and scope use them)."""
+        cached = getattr(self, "_shouye_memberships", None)
         if cached is None:
-            cached = set(self.memberships.filter(active=True).values_list("role", flat=True))
-            self._shouye_roles = cached
+            cached = list(self.memberships.filter(active=True).select_related("organisation"))
+            self._shouye_memberships = cached
         return cached
+
+    def active_roles(self) -> set[str]:
+        return {membership.role for membership in self.active_memberships()}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.active_roles() & set(roles))

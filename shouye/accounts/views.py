@@ -18,7 +18,7 @@ def sign_in(request):
         except services.LoginRefused as refused:
             error = str(refused)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="shouye.accounts.roles.AuthenticationBackend")
             target = request.POST.get("next") or request.GET.get("next") or ""
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 target = reverse("core:home")

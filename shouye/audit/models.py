@@ -54,3 +54,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only")
+
+
+class AuditHead(models.Model):
+    """The newest event's id and hash, kept apart from the chain: deleting the newest events leaves every
+    remaining link intact, so verification also compares the chain's end with this row."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self):
+        return f"{self.last_id}:{self.last_hash[:12]}"

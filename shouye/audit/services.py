@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shouye.core.request_context import current_ip
 
-from .models import AuditEvent
+from .models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x5348_5559  # "SHUY": serialises appends to the chain on PostgreSQL
@@ -69,6 +69,7 @@ def record(*, actor, verb: str, target=None, changes: dict | None = None, note: 
         )
         event.hash = compute_hash(event)
         event.save()
+        AuditHead.objects.update_or_create(pk=1, defaults={"last_id": event.pk, "last_hash": event.hash})
     return event
 
 
@@ -93,7 +94,7 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
     while True:
         batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
         if not batch:
-            return VerifyResult(ok=True, checked=checked)
+            return _check_head(previous, last_id, checked)
         for event in batch:
             if event.prev_hash != previous:
                 return VerifyResult(False, checked, event.id,
@@ -103,3 +104,12 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
             previous = event.hash
             checked += 1
             last_id = event.id
+
+
+def _check_head(last_hash: str, last_id: int, checked: int) -> VerifyResult:
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None or (head.last_id == last_id and head.last_hash == last_hash):
+        return VerifyResult(ok=True, checked=checked)
+    return VerifyResult(False, checked, head.last_id,
+                        f"the chain ends at event {last_id or 'none'} but event {head.last_id} was recorded as the "
+                        "newest (the newest events were deleted)")

@@ -21,6 +21,9 @@ _NGETTEXT = {"ngettext", "ngettext_lazy"}
 _TRANS_TAG = re.compile(r"""^(?:translate|trans)\s+(?P<q>["'])(?P<msg>.*?)(?P=q)(?:\s+context\s+(?P<cq>["'])(?P<ctx>.*?)(?P=cq))?""")
 _VAR_UNDERSCORE = re.compile(r"""_\((?P<q>["'])(?P<msg>.*?)(?P=q)\)""")
 _BLOCK_START = re.compile(r"^(?:blocktranslate|blocktrans)\b(?P<args>.*)$")
+#: msgid_plural of every (context, msgid) extracted from an ngettext call or a {% blocktranslate count %}:
+#: gettext finds a plural translation only under the pair (msgid, msgid_plural).
+PLURALS: dict[tuple[str | None, str], str] = {}
 
 
 def _name(node) -> str | None:
@@ -50,6 +53,8 @@ def extract_python(path: Path) -> set[tuple[str | None, str]]:
             found.add((_const(args[0]), _const(args[1])))
         elif name in _NGETTEXT and len(args) >= 2 and _const(args[0]) is not None:
             found.add((None, _const(args[0])))
+            if _const(args[1]) is not None:
+                PLURALS[(None, _const(args[0]))] = _const(args[1])
     return found
 
 
@@ -65,9 +70,11 @@ def extract_template(path: Path) -> set[tuple[str | None, str]]:
             if match:
                 found.add((match.group("ctx"), match.group("msg")))
             elif block:
-                index, msgid = _collect_block(tokens, index + 1, trimmed="trimmed" in block.group("args"))
+                index, msgid, plural = _collect_block(tokens, index + 1, trimmed="trimmed" in block.group("args"))
                 context = re.search(r"""context\s+["'](.*?)["']""", block.group("args"))
                 found.add((context.group(1) if context else None, msgid))
+                if plural is not None:
+                    PLURALS[(context.group(1) if context else None, msgid)] = plural
                 continue
         for match in _VAR_UNDERSCORE.finditer(token.contents if token.token_type != TokenType.TEXT else ""):
             found.add((None, match.group("msg")))
@@ -75,28 +82,30 @@ def extract_template(path: Path) -> set[tuple[str | None, str]]:
     return found
 
 
-def _collect_block(tokens, index: int, trimmed: bool) -> tuple[int, str]:
-    parts = []
+def _collect_block(tokens, index: int, trimmed: bool) -> tuple[int, str, str | None]:
+    """The block's msgid and, after a {% plural %}, its msgid_plural (None without one)."""
+    texts, parts = [], []
     while index < len(tokens):
         token = tokens[index]
-        if token.token_type == TokenType.BLOCK and token.contents.split()[0] in (
-                "endblocktranslate", "endblocktrans", "plural"):
+        if token.token_type == TokenType.BLOCK and token.contents.split()[0] in ("endblocktranslate", "endblocktrans"):
             break
-        if token.token_type == TokenType.VAR:
+        if token.token_type == TokenType.BLOCK and token.contents.split()[0] == "plural":
+            texts.append(parts)
+            parts = []
+        elif token.token_type == TokenType.VAR:
             parts.append(f"%({token.contents.strip()})s")
         else:
             parts.append(token.contents.replace("%", "%%"))
         index += 1
-    while index < len(tokens) and not (tokens[index].token_type == TokenType.BLOCK and
-                                       tokens[index].contents.split()[0] in ("endblocktranslate", "endblocktrans")):
-        index += 1
-    msgid = "".join(parts)
+    texts.append(parts)
+    texts = ["".join(text) for text in texts]
     if trimmed:
-        msgid = " ".join(line.strip() for line in msgid.strip().splitlines() if line.strip())
-    return index + 1, msgid
+        texts = [" ".join(line.strip() for line in text.strip().splitlines() if line.strip()) for text in texts]
+    return index + 1, texts[0], texts[1] if len(texts) > 1 else None
 
 
 def extract_all() -> set[tuple[str | None, str]]:
+    PLURALS.clear()
     messages = set()
     for path in sorted(PACKAGE.rglob("*.py")):
         if "migrations" in path.parts or "rules" in path.relative_to(PACKAGE).parts[:1]:
@@ -125,17 +134,35 @@ def load_catalog(language: str) -> polib.POFile:
 
 def missing_translations(language: str) -> list[tuple[str | None, str]]:
     catalog = load_catalog(language)
-    translated = {(e.msgctxt, e.msgid) for e in catalog if e.msgstr and "fuzzy" not in e.flags and not e.obsolete}
+    translated = {(e.msgctxt, e.msgid) for e in catalog if _translated(e) and "fuzzy" not in e.flags and not e.obsolete}
     return sorted(extract_all() - translated, key=lambda item: (item[0] or "", item[1]))
 
 
+def _translated(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
 def update_catalog(language: str) -> int:
-    """Add every extracted msgid missing from the .po (untranslated); returns how many were added."""
+    """Add every extracted msgid missing from the .po (untranslated), and give each plural message its
+    msgid_plural (keeping a translation it already has); returns how many were added."""
     catalog = load_catalog(language)
+    messages = extract_all()
+    for entry in catalog:
+        plural = PLURALS.get((entry.msgctxt, entry.msgid))
+        if plural and entry.msgid_plural != plural:
+            entry.msgid_plural = plural
+            entry.msgstr_plural = {0: entry.msgstr or entry.msgstr_plural.get(0, "")}
+            entry.msgstr = ""
     present = {(e.msgctxt, e.msgid) for e in catalog}
     added = 0
-    for context, msgid in sorted(extract_all() - present, key=lambda item: (item[0] or "", item[1])):
-        catalog.append(polib.POEntry(msgctxt=context, msgid=msgid, msgstr=""))
+    for context, msgid in sorted(messages - present, key=lambda item: (item[0] or "", item[1])):
+        plural = PLURALS.get((context, msgid))
+        if plural:
+            catalog.append(polib.POEntry(msgctxt=context, msgid=msgid, msgid_plural=plural, msgstr_plural={0: ""}))
+        else:
+            catalog.append(polib.POEntry(msgctxt=context, msgid=msgid, msgstr=""))
         added += 1
     path = po_path(language)
     path.parent.mkdir(parents=True, exist_ok=True)

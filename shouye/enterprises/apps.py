@@ -8,4 +8,13 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from shouye.audit import verbs
+
         from . import panels  # noqa: F401  registers the home-page panels
+
+        verbs.register("enterprise.create", _("registered the enterprise"))
+        verbs.register("enterprise.update", _("changed the enterprise"))
+        verbs.register("enterprise.export", _("exported enterprises"))
+        verbs.register("enterprise.import", _("imported enterprises"))

@@ -1,6 +1,8 @@
 """One FilterSet for the enterprise list page, the API and the export (ARCHITECTURE.md §7)."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,18 +13,35 @@ from .choices import OperatingStatus
 from .models import Enterprise, Industry, SupervisionGrade, Tag
 
 
+class CodeField(forms.CharField):
+    """A reference code; an unknown one is a field error (the API answers 400 naming the filter)."""
+
+    def __init__(self, *, queryset, **kwargs):
+        self.queryset = queryset
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not self.queryset.filter(code=value).exists():
+            raise ValidationError(_("Unknown code: %(value)s."), code="unknown_code", params={"value": value})
+        return value
+
+
+class CodeFilter(django_filters.CharFilter):
+    field_class = CodeField
+
+
 class EnterpriseFilter(django_filters.FilterSet):
+    """Filters take codes (township code, industry code, grade letter, tag code) and filter through them
+    directly; checking that a given code exists costs one small query per filter used."""
+
     q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
-    township = django_filters.ModelChoiceFilter(
-        field_name="township", to_field_name="code", label=_("Township"),
-        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"),
-    )
-    industry = django_filters.ModelChoiceFilter(field_name="industry", to_field_name="code", label=_("Industry"),
-                                                queryset=Industry.objects.all())
-    grade = django_filters.ModelChoiceFilter(field_name="supervision_grade", to_field_name="code",
-                                             label=_("Supervision grade"), queryset=SupervisionGrade.objects.all())
-    tag = django_filters.ModelChoiceFilter(field_name="tags", to_field_name="code", label=_("Tag"),
-                                           queryset=Tag.objects.all())
+    township = CodeFilter(field_name="township__code", label=_("Township"),
+                          queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
+    industry = CodeFilter(field_name="industry__code", label=_("Industry"), queryset=Industry.objects.all())
+    grade = CodeFilter(field_name="supervision_grade__code", label=_("Supervision grade"),
+                       queryset=SupervisionGrade.objects.all())
+    tag = CodeFilter(method="with_tag", label=_("Tag"), queryset=Tag.objects.all())
     status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("Operating status"))
 
     class Meta:
@@ -36,3 +55,6 @@ class EnterpriseFilter(django_filters.FilterSet):
         if len(value) == 18 and value.isalnum():
             return queryset.filter(credit_code=value.upper())
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__istartswith=value))
+
+    def with_tag(self, queryset, name, value):
+        return queryset.filter(tags__code=value) if value else queryset

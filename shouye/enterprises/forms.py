@@ -7,7 +7,7 @@ from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
 
 from .models import Enterprise, EnterprisePerson, Industry, Licence, Tag
-from .services import EDITABLE_FIELDS, LICENCE_FIELDS, PERSON_FIELDS
+from .services import CLASSIFICATION_FIELDS, EDITABLE_FIELDS, LICENCE_FIELDS, PERSON_FIELDS
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -34,6 +34,9 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["township"].queryset = townships
         self.fields["industry"].queryset = industries
         self.fields["credit_code"].validators = []
+        if self.instance.pk and not user.has_perm("enterprises.classify_enterprise"):
+            for name in CLASSIFICATION_FIELDS:
+                self.fields[name].disabled = True
         if self.instance.pk:
             self.fields["tags"].initial = list(self.instance.tags.all())
         for name, field in self.fields.items():

@@ -99,6 +99,7 @@ class Enterprise(models.Model):
             ("import_enterprise", _("Can import enterprises from Excel")),
             ("export_enterprise", _("Can export enterprises to Excel")),
             ("view_personal_data", _("Can see ID numbers and personal phones in clear")),
+            ("classify_enterprise", _("Can change an enterprise's credit code, township, industry, grade and status")),
         ]
         indexes = [
             models.Index(fields=["township", "industry", "id"]),
@@ -160,7 +161,8 @@ class Licence(models.Model):
         verbose_name_plural = _("licences")
         indexes = [models.Index(fields=["valid_to"])]
         constraints = [
-            models.CheckConstraint(name="licence_valid_range", condition=models.Q(valid_to__gte=models.F("valid_from"))),
+            models.CheckConstraint(name="licence_valid_range", condition=models.Q(valid_to__gte=models.F("valid_from")),
+                                   violation_error_message=_("The end of validity must not be before its start.")),
         ]
 
     def __str__(self):

@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import CharField, Count, F, Prefetch, Value
+from django.db.models.functions import Cast
 
-from .models import Enterprise, EnterprisePerson, Licence
+from shouye.regions.choices import RegionLevel
+from shouye.regions.models import Region
+from shouye.regions.scoping import scope_for
+
+from .models import Enterprise, EnterprisePerson, Industry, Licence, SupervisionGrade, Tag
 
 
 def enterprise_list(actor):
@@ -44,3 +49,35 @@ def counts_by(actor, field: str, label_field: str) -> list[dict]:
     rows = (Enterprise.objects.visible_to(actor).values(field, label_field)
             .annotate(count=Count("id")).order_by(field))
     return [{"key": row[field], "label": row[label_field], "count": row["count"]} for row in rows]
+
+
+def filter_choices(actor) -> dict[str, list[tuple[str, str]]]:
+    """The filter bar's choices — townships and industries within the actor's scope, grades and tags —
+    in one query (a UNION of the four small reference tables)."""
+    scope = scope_for(actor)
+    townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
+    industries = Industry.objects.all()
+    if not scope.everything and not scope.enterprise_ids:
+        if scope.region_ids:
+            townships = townships.filter(pk__in=scope.region_ids)
+        if scope.industry_ids:
+            industries = industries.filter(pk__in=scope.industry_ids)
+    parts = [
+        townships.annotate(kind=Value("township"), sort=F("code")).values_list("kind", "code", "name", "sort"),
+        industries.annotate(kind=Value("industry"), sort=Cast("order", CharField()))
+        .values_list("kind", "code", "name", "sort"),
+        SupervisionGrade.objects.annotate(kind=Value("grade"), sort=F("code")).values_list("kind", "code", "code", "sort"),
+        Tag.objects.annotate(kind=Value("tag"), sort=Cast("id", CharField())).values_list("kind", "code", "name", "sort"),
+    ]
+    parts = [part.order_by() for part in parts]
+    rows = parts[0].union(*parts[1:], all=True)
+    choices: dict[str, list[tuple[str, str, str]]] = {"township": [], "industry": [], "grade": [], "tag": []}
+    for kind, code, label, sort in rows:
+        choices[kind].append((sort, code, label))
+    return {kind: [(code, label) for _sort, code, label in sorted(values, key=_sort_key)]
+            for kind, values in choices.items()}
+
+
+def _sort_key(item):
+    sort = item[0]
+    return (0, int(sort), "") if sort.isdigit() else (1, 0, sort)

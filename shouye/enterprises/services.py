@@ -20,6 +20,8 @@ EDITABLE_FIELDS = [
     "name", "credit_code", "legal_representative", "address", "longitude", "latitude", "township",
     "industry", "scale", "employees", "status", "supervision_grade",
 ]
+#: What places an enterprise under someone's supervision; the enterprise itself may not change these.
+CLASSIFICATION_FIELDS = ["credit_code", "township", "industry", "supervision_grade", "status"]
 PERSON_FIELDS = ["role", "name", "phone", "id_number", "certificate_number", "certificate_expiry"]
 LICENCE_FIELDS = ["kind", "number", "issuer", "valid_from", "valid_to"]
 
@@ -35,6 +37,14 @@ def ensure_can_place(actor, *, township, industry, enterprise_id=None) -> None:
     if not scope.admits(region_id=getattr(township, "id", None), industry_id=getattr(industry, "id", None),
                         enterprise_id=enterprise_id):
         raise ValidationError({"township": _("You can only register enterprises within your jurisdiction.")})
+
+
+def _ensure_may_classify(actor, enterprise: Enterprise, data: dict) -> None:
+    if actor.has_perm("enterprises.classify_enterprise"):
+        return
+    changed = [f for f in CLASSIFICATION_FIELDS if f in data and data[f] != getattr(enterprise, f)]
+    if changed:
+        raise ValidationError({f: _("Only the supervising authorities can change this.") for f in changed})
 
 
 def _snapshot(enterprise: Enterprise) -> dict:
@@ -142,6 +152,7 @@ def update_enterprise(*, actor, enterprise: Enterprise, data: dict, people: list
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         ensure_in_scope(actor, enterprise)
         before = _snapshot(enterprise)
+        _ensure_may_classify(actor, enterprise, data)
         for field in EDITABLE_FIELDS:
             if field in data:
                 setattr(enterprise, field, data[field])

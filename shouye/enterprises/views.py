@@ -18,7 +18,7 @@ from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, LicenceFormSet, PersonFormSet, rows_of
 from .masking import person_contact, sees_personal_data
 from .models import Enterprise
-from .selectors import enterprise_detail, enterprise_list
+from .selectors import enterprise_detail, enterprise_list, filter_choices
 
 
 class EnterpriseListView(ScopedListView):
@@ -31,6 +31,11 @@ class EnterpriseListView(ScopedListView):
 
     def scoped_queryset(self, qs):
         return enterprise_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["choices"] = filter_choices(self.request.user)
+        return context
 
 
 class EnterpriseDetailView(ScopedDetailView):

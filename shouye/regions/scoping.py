@@ -63,7 +63,7 @@ def scope_for(user) -> Scope:
     """The union of what each of the user's active memberships allows.
 
     - bureau roles and leaders: the whole district;
-    - township officer: records stamped with its township or a village inside it (属地);
+    - township officer: records stamped with its township (属地; every scoped row carries its township);
     - department officer: enterprises of the industries its department supervises (管行业必须管安全);
     - enterprise user: its own enterprise; expert: the enterprises it is assigned to.
     The result is cached on the user object for the request."""
@@ -84,17 +84,21 @@ def _scope_from_memberships(user) -> Scope:
     region_ids: set[int] = set()
     industry_ids: set[int] = set()
     enterprise_ids: set[int] = set()
-    memberships = user.memberships.filter(active=True).select_related("region", "organisation")
-    for membership in memberships:
+    department_ids: set[int] = set()
+    industry_model = None
+    for membership in user.active_memberships():
         if membership.role in DISTRICT_WIDE_ROLES:
             return Scope(everything=True)
         if membership.role == "township_officer" and membership.region_id:
             region_ids.add(membership.region_id)
-            region_ids.update(membership.region.children.values_list("id", flat=True))
         elif membership.role == "department_officer" and membership.organisation_id:
-            industry_ids.update(membership.organisation.industries.values_list("id", flat=True))
+            department_ids.add(membership.organisation_id)
+            industry_model = membership.organisation._meta.get_field("industries").related_model
         elif membership.role in ("enterprise_user", "expert") and membership.enterprise_id:
             enterprise_ids.add(membership.enterprise_id)
+    if department_ids:
+        industry_ids.update(industry_model.objects.filter(department_id__in=department_ids)
+                            .values_list("id", flat=True))
     return Scope(
         region_ids=frozenset(region_ids),
         industry_ids=frozenset(industry_ids),

@@ -15,6 +15,9 @@ class ScopedSlugField(serializers.SlugRelatedField):
 
     def __init__(self, *, scope_attr: str, **kwargs):
         self.scope_attr = scope_attr
+        kwargs.setdefault("error_messages", {
+            "does_not_exist": _("{value} is unknown or outside your jurisdiction."),
+        })
         super().__init__(**kwargs)
 
     def get_queryset(self):

@@ -9,7 +9,20 @@
       option = {
         tooltip: { trigger: "item" },
         legend: { bottom: 0, type: "scroll" },
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data.map(function (r) { return { name: r.label, value: r.count }; }) }]
+        series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "42%"], label: { show: false }, data: data.map(function (r) { return { name: r.label, value: r.count }; }) }]
+      };
+    } else if (kind === "stacked") {
+      // data: {categories: [..], series: [{name, data: [..], color, stack}]}; series without a stack of
+      // their own are stacked together.
+      option = {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { bottom: 0, type: "scroll" },
+        grid: { left: 40, right: 10, top: 20, bottom: 90 },
+        xAxis: { type: "category", data: data.categories, axisLabel: { rotate: 40, interval: 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: data.series.map(function (s) {
+          return { type: "bar", name: s.name, stack: s.stack || "total", data: s.data, itemStyle: s.color ? { color: s.color } : undefined };
+        })
       };
     } else {
       option = {

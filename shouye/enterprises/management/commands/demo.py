@@ -12,8 +12,8 @@ class Command(BaseCommand):
                             help="do nothing (and succeed) when the database already holds data")
 
     def handle(self, *args, count, if_empty, **options):
-        if if_empty and (demo.is_loaded() or demo.holds_non_demo_data()):
-            self.stdout.write("Data present; demo not loaded.")
+        if if_empty and demo.holds_non_demo_data():
+            self.stdout.write("The database holds data; the demo is not loaded.")
             return
         try:
             result = demo.load_demo(count=count)

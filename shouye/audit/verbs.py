@@ -1,0 +1,21 @@
+"""Human labels for audit verbs, shown on every object's timeline. Apps register their verbs in
+AppConfig.ready(); an unregistered verb is shown as it is."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "auth.login": _("signed in"),
+    "auth.logout": _("signed out"),
+    "auth.login_failed": _("failed to sign in"),
+    "auth.lockout": _("was locked out"),
+    "auth.login_refused_locked": _("tried to sign in while locked out"),
+    "demo.load": _("loaded the demo"),
+}
+
+
+def register(verb: str, label) -> None:
+    LABELS[verb] = label
+
+
+def label(verb: str) -> str:
+    return str(LABELS.get(verb, verb))

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HazardsConfig(AppConfig):
+    name = "shouye.hazards"
+    label = "hazards"
+    verbose_name = _("Hazards")
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from shouye.audit import verbs
+
+        from . import (
+            exports,  # noqa: F401  registers the background ledger export task
+            panels,  # noqa: F401  registers the home and enterprise-ledger panels
+        )
+
+        verbs.register("hazard.report", _("reported the hazard"))
+        verbs.register("hazard.assign", _("ordered rectification"))
+        verbs.register("hazard.submit", _("submitted the rectification"))
+        verbs.register("hazard.verify", _("passed the re-inspection and closed out the hazard"))
+        verbs.register("hazard.reject", _("rejected the rectification"))
+        verbs.register("hazard.close-on-spot", _("closed the hazard on the spot"))
+        verbs.register("hazard.request-extension", _("asked for a later deadline"))
+        verbs.register("hazard.approve-extension", _("decided an extension request"))
+        verbs.register("hazard.expert-verify", _("gave the expert verification"))
+        verbs.register("hazard.governance-plan", _("wrote the governance plan"))
+        verbs.register("hazard.listed-supervision", _("put the hazard under listed supervision"))
+        verbs.register("hazard.mark-overdue", _("marked overdue hazards"))
+        verbs.register("hazard.export", _("exported the hazard ledger"))
+        verbs.register("tipoff.submit", _("sent a tip-off"))
+        verbs.register("tipoff.dismiss", _("dismissed the tip-off"))

@@ -1,0 +1,96 @@
+"""The hazards' panels: statistics on the home page (ECharts), and one enterprise's hazards with its
+statistics on the enterprise ledger page (一企一账). Both read through the scoped selectors only."""
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shouye.core.registry import Panel, enterprise_panels, home_panels
+
+from . import exports, selectors
+from .choices import HazardState
+
+VIEW = "hazards.view_hazard"
+#: Rows of the enterprise panel; the ledger filtered to the enterprise shows them all.
+ENTERPRISE_ROWS = 10
+#: Years offered by the home panel's period choice, counted back from this year.
+YEARS_BACK = 5
+
+
+def period_of(request) -> tuple[int, date, date]:
+    """The home panel's period: a calendar year (``?hazard_year=``, this year by default), up to today."""
+    today = timezone.localdate()
+    value = request.GET.get("hazard_year", "")
+    year = int(value) if value.isdigit() and today.year - YEARS_BACK < int(value) <= today.year else today.year
+    return year, date(year, 1, 1), min(date(year, 12, 31), today)
+
+
+def _percent(rate):
+    return None if rate is None else round(rate * 100, 1)
+
+
+def _stacked(rows: list[dict]) -> dict:
+    """Found hazards by group as a stacked bar: closed out, and not (yet) closed; plus overdue now."""
+    return {
+        "categories": [row["name"] if "name" in row else row["label"] for row in rows],
+        "series": [
+            {"name": _("Closed out"), "data": [row["closed"] for row in rows], "color": "#2e8b57"},
+            {"name": _("Not closed"), "data": [row["found"] - row["closed"] for row in rows], "color": "#e0a106"},
+            {"name": _("Overdue now"), "data": [row["overdue_now"] for row in rows], "color": "#c0392b",
+             "stack": "overdue"},
+        ],
+    }
+
+
+def _home_context(request) -> dict:
+    user = request.user
+    if not user.has_perm(VIEW):
+        return {"visible": False}
+    year, date_from, date_to = period_of(request)
+    stats = selectors.hazard_stats(user, date_from=date_from, date_to=date_to)
+    today = timezone.localdate()
+    period = f"found_from={date_from:%Y-%m-%d}&found_to={date_to:%Y-%m-%d}"
+    return {
+        "visible": True,
+        "stats": stats,
+        "year": year,
+        "years": list(range(today.year, today.year - YEARS_BACK, -1)),
+        "rectification_percent": _percent(stats["rectification_rate"]),
+        "on_time_percent": _percent(stats["on_time_rate"]),
+        "by_township": _stacked(stats["by_township"]),
+        "by_industry": _stacked(stats["by_industry"]),
+        "by_level": [{"label": row["label"], "count": row["found"]} for row in stats["by_level"]],
+        "period_query": period,
+        "closed_query": f"{period}&state={HazardState.CLOSED}",
+    }
+
+
+def _enterprise_context(request, enterprise) -> dict:
+    user = request.user
+    if not user.has_perm(VIEW):
+        return {"visible": False}
+    filters = {"enterprise": enterprise.pk}
+    rows = exports.sort_ledger(selectors.ledger_rows(user, filters), "")
+    year, date_from, date_to = period_of(request)
+    stats = selectors.hazard_stats(user, date_from=date_from, date_to=date_to, filters=filters,
+                                   group_by=("level",))
+    today = timezone.localdate()
+    return {
+        "visible": True,
+        "enterprise": enterprise,
+        "rows": [(hazard, hazard.is_overdue(today)) for hazard in rows[:ENTERPRISE_ROWS]],
+        "total": rows.count(),
+        "stats": stats,
+        "year": year,
+        "rectification_percent": _percent(stats["rectification_rate"]),
+        "on_time_percent": _percent(stats["on_time_rate"]),
+        "can_report": user.has_perm("hazards.report_hazard"),
+    }
+
+
+home_panels.register(Panel(key="hazard-stats", title=gettext_lazy("Hidden hazards"),
+                           template="hazards/panels/home_stats.html", context=_home_context, order=15))
+enterprise_panels.register(Panel(key="hazards", title=gettext_lazy("Hidden hazards"),
+                                 template="hazards/panels/enterprise.html", context=_enterprise_context, order=40))

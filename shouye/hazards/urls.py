@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hazards"
+urlpatterns = [
+    path("", views.HazardLedgerView.as_view(), name="list"),
+    path("report/", views.hazard_report, name="report"),
+    path("export/", views.ledger_export, name="export"),
+    path("exports/<int:pk>/", views.export_job, name="export-job"),
+    path("exports/<int:pk>/progress/", views.export_job_progress, name="export-job-progress"),
+    path("exports/<int:pk>/file/", views.export_job_file, name="export-job-file"),
+    path("tip-offs/", views.tip_off_list, name="tip-offs"),
+    path("tip-offs/<int:pk>/", views.tip_off_detail, name="tip-off"),
+    path("<int:pk>/", views.HazardDetailView.as_view(), name="detail"),
+    *[path(f"<int:pk>/{action}/", views.hazard_action, {"action": action}, name=action) for action in views.ACTIONS],
+]
+
+#: The public tip-off form, mounted at /tip-off/ (namespace "tip-off"): no sign-in.
+public_urlpatterns = [
+    path("", views.tip_off, name="form"),
+    path("thanks/", views.tip_off_thanks, name="thanks"),
+]

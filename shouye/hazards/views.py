@@ -1,0 +1,423 @@
+"""Hazard pages: the ledger (台账) with its Excel export, a hazard's page with the actions its user may take
+now, reporting, the public tip-off form and the triage of tip-offs.
+
+Thin (ARCHITECTURE.md §4): every object comes from a scoped selector (404 outside the user's scope), the
+input from a form, and every act from one service call. The services' refusals come back as the API gives
+them: a refused transition (409) is shown with the current state and what is possible now, and nothing
+changes; a refused input (400) is shown on the form; a missing permission is 403."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shouye.audit.selectors import timeline
+from shouye.core.exceptions import InvalidTransition
+from shouye.core.request_context import client_ip
+from shouye.core.views import ScopedDetailView, ScopedListView
+from shouye.enterprises.models import Enterprise
+
+from . import exports, forms, selectors, services
+from .choices import HazardLevel, HazardState, PhotoKind, TipOffState
+from .filters import HazardFilter, overdue_q
+from .models import GovernancePlan, Hazard
+
+VIEW = "hazards.view_hazard"
+EXPORT = "hazards.export_hazard"
+VIEW_TIPOFF = "hazards.view_tipoff"
+TIPOFF_PAGE_SIZE = 20
+
+
+# --- the ledger -----------------------------------------------------------------------------------------
+
+
+class HazardLedgerView(ScopedListView):
+    """The hazard ledger: the shared HazardFilter (the API and the export use it too), sort, pagination, and
+    counts of the filtered rows by state."""
+
+    model = Hazard
+    filterset_class = HazardFilter
+    template_name = "hazards/list.html"
+    ordering_options = exports.SORTS
+
+    def get_queryset(self):
+        queryset = selectors.ledger_rows(self.request.user)
+        self.filterset = HazardFilter(self.request.GET or None, queryset=queryset, request=self.request)
+        if self.filterset.is_bound:
+            queryset = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        sort = self.request.GET.get("sort", "")
+        self.current_sort = sort if sort.lstrip("-") in exports.SORTS else ""
+        self.filtered = queryset
+        return exports.sort_ledger(queryset, self.current_sort)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_ledger_counts(self.filtered), today=timezone.localdate(),
+                       enterprise_filter=_enterprise_filter(self.request),
+                       sort_links=_sort_links(context["querystring"], self.current_sort),
+                       sync_max_rows=exports.sync_max_rows())
+        return context
+
+
+def _ledger_counts(queryset) -> dict:
+    """The filtered rows counted by state and overdue, in one aggregate query."""
+    today = timezone.localdate()
+    counts = queryset.order_by().aggregate(
+        total=Count("id"), overdue=Count("id", filter=overdue_q(today)),
+        **{state: Count("id", filter=Q(state=state)) for state in HazardState.values})
+    by_state = [(value, label, counts[value]) for value, label in HazardState.choices]
+    return {"counts": counts, "state_counts": by_state}
+
+
+def _enterprise_filter(request):
+    """The enterprise the ledger is filtered to (for its name on the page), if the user sees it."""
+    value = request.GET.get("enterprise", "")
+    if not value.isdigit():
+        return None
+    return Enterprise.objects.visible_to(request.user).filter(pk=int(value)).only("name").first()
+
+
+SORT_LABELS = {"found": gettext_lazy("Found"), "enterprise": gettext_lazy("Enterprise"),
+               "township": gettext_lazy("Township"), "level": gettext_lazy("Level"),
+               "state": gettext_lazy("State"), "deadline": gettext_lazy("Deadline")}
+
+
+def _sort_links(querystring: str, current: str) -> dict:
+    """For each sortable column: the link that sorts by it (ascending, or descending when it already sorts
+    ascending) and an arrow showing the current order."""
+    links = {}
+    for key in exports.SORTS:
+        query = QueryDict(querystring, mutable=True)
+        query["sort"] = f"-{key}" if current == key else key
+        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
+        links[key] = {"url": f"?{query.urlencode()}", "arrow": arrow, "label": SORT_LABELS[key]}
+    return links
+
+
+def _filtered_ledger(request):
+    """The ledger rows the page's filters select, or the filter errors."""
+    try:
+        return selectors.ledger_rows(request.user, request.GET or None), None
+    except ValidationError as exc:
+        return None, exc
+
+
+@login_required
+@require_GET
+def ledger_export(request):
+    """Excel of exactly the filtered rows, in the ledger's order. Up to SHOUYE_LEDGER_SYNC_MAX_ROWS rows it is
+    written in the request and streamed; a larger ledger is exported in the background with a progress
+    bar (the job page)."""
+    if not (request.user.has_perm(VIEW) and request.user.has_perm(EXPORT)):
+        raise PermissionDenied
+    queryset, errors = _filtered_ledger(request)
+    if errors is not None:
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(f"{reverse('hazards:list')}?{request.GET.urlencode()}")
+    total = queryset.order_by().count()
+    if total > exports.sync_max_rows():
+        job = exports.start_ledger_export(actor=request.user, filters=request.GET, total_rows=total)
+        return redirect("hazards:export-job", pk=job.pk)
+    output, filename = exports.export_ledger(actor=request.user, queryset=exports.sort_ledger(
+        queryset, request.GET.get("sort", "")), filters=request.GET)
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=exports.XLSX_CONTENT_TYPE)
+
+
+def _own_export(request, pk):
+    if not request.user.has_perm(EXPORT):
+        raise PermissionDenied
+    return get_object_or_404(exports.exports_of(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def export_job(request, pk):
+    job = _own_export(request, pk)
+    return render(request, "hazards/export_job.html", {"job": job})
+
+
+@login_required
+@require_GET
+def export_job_progress(request, pk):
+    """The part of the job page htmx polls every second while the job runs; once finished, the answer
+    carries no trigger, so polling stops."""
+    job = _own_export(request, pk)
+    return render(request, "hazards/export_status.html", {"job": job})
+
+
+@login_required
+@require_GET
+def export_job_file(request, pk):
+    job = _own_export(request, pk)
+    if not job.file:
+        raise Http404
+    filename = job.filename or exports.ledger_filename(job_id=job.pk)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename,
+                        content_type=exports.XLSX_CONTENT_TYPE)
+
+
+# --- one hazard --------------------------------------------------------------------------------------------
+
+
+#: The actions of the page, in the order a hazard meets them, with their form, title and button.
+ACTIONS = {
+    "governance-plan": (forms.GovernancePlanForm, gettext_lazy("Governance plan"), gettext_lazy("Save the plan")),
+    "listed-supervision": (forms.ListedSupervisionForm, gettext_lazy("Listed supervision"),
+                           gettext_lazy("Put under listed supervision")),
+    "assign": (forms.AssignForm, gettext_lazy("Order rectification"), gettext_lazy("Order rectification")),
+    "close-on-spot": (forms.CloseOnSpotForm, gettext_lazy("Close on the spot"), gettext_lazy("Close on the spot")),
+    "submit": (forms.SubmitForm, gettext_lazy("Submit the rectification"),
+               gettext_lazy("Submit for re-inspection")),
+    "request-extension": (forms.RequestExtensionForm, gettext_lazy("Ask for more time"),
+                          gettext_lazy("Request the extension")),
+    "approve-extension": (forms.ApproveExtensionForm, gettext_lazy("Decide the extension request"), ""),
+    "expert-verify": (forms.ExpertVerifyForm, gettext_lazy("Expert verification"),
+                      gettext_lazy("Record the verification")),
+    "verify": (forms.VerifyForm, gettext_lazy("Pass the re-inspection"), gettext_lazy("Pass and close out")),
+    "reject": (forms.RejectForm, gettext_lazy("Reject the rectification"), gettext_lazy("Reject")),
+}
+SUCCESS = {
+    "governance-plan": gettext_lazy("The governance plan is saved."),
+    "listed-supervision": gettext_lazy("The hazard is under listed supervision."),
+    "assign": gettext_lazy("Rectification ordered."),
+    "close-on-spot": gettext_lazy("The hazard is closed."),
+    "submit": gettext_lazy("The rectification is submitted for re-inspection."),
+    "request-extension": gettext_lazy("The extension is requested."),
+    "approve-extension": gettext_lazy("The extension request is decided."),
+    "expert-verify": gettext_lazy("The expert verification is recorded."),
+    "verify": gettext_lazy("The hazard is closed out."),
+    "reject": gettext_lazy("The rectification is sent back."),
+}
+
+
+def _act(action: str, actor, hazard: Hazard, data: dict) -> None:
+    """Call the one service behind ``action`` (its guards, its transaction, its audit event)."""
+    if action == "assign":
+        services.assign_rectification(actor=actor, hazard=hazard, **data)
+    elif action == "submit":
+        services.submit_rectification(actor=actor, hazard=hazard, note=data["note"], photos=data["photos"])
+    elif action == "verify":
+        services.verify_rectification(actor=actor, hazard=hazard, passed=True, note=data["note"])
+    elif action == "reject":
+        services.reject_rectification(actor=actor, hazard=hazard, reason=data["reason"])
+    elif action == "close-on-spot":
+        services.close_on_spot(actor=actor, hazard=hazard, note=data["note"], photos=data["photos"])
+    elif action == "request-extension":
+        services.request_extension(actor=actor, hazard=hazard, **data)
+    elif action == "approve-extension":
+        services.approve_extension(actor=actor, extension=data["extension"], approved=data["approved"],
+                                   note=data["note"])
+    elif action == "expert-verify":
+        services.expert_verify(actor=actor, hazard=hazard, **data)
+    elif action == "governance-plan":
+        services.save_governance_plan(actor=actor, hazard=hazard, **data)
+    elif action == "listed-supervision":
+        services.list_for_supervision(actor=actor, hazard=hazard, **data)
+
+
+def _action_label(action: str) -> str:
+    return str(ACTIONS[action][1]) if action in ACTIONS else action
+
+
+def refusal_message(exc: InvalidTransition) -> str:
+    """What a refused transition tells the user: the current state and what is possible now."""
+    state = str(dict(HazardState.choices).get(exc.state, exc.state))
+    allowed = "、".join(_action_label(action) for action in exc.allowed) or _("nothing")
+    return _("“%(action)s” is not possible now: the hazard is %(state)s. Possible in this state: %(allowed)s. "
+             "Nothing was changed.") % {"action": _action_label(exc.action), "state": state, "allowed": allowed}
+
+
+def _detail_context(request, hazard: Hazard, *, bound: tuple[str, object] | None = None,
+                    refusal: str = "") -> dict:
+    user = request.user
+    available = services.available_actions(user, hazard)
+    action_forms = []
+    for action, (form_class, title, button) in ACTIONS.items():
+        if action not in available:
+            continue
+        is_bound = bool(bound) and bound[0] == action
+        form = bound[1] if is_bound else form_class(hazard=hazard, prefix=action)
+        action_forms.append({"action": action, "form": form, "title": title, "button": button,
+                             "url": reverse(f"hazards:{action}", kwargs={"pk": hazard.pk}),
+                             "open": is_bound or (not bound and not action_forms)})
+    photos = list(hazard.photos.all())
+    plan = getattr(hazard, "governance_plan", None)
+    major = hazard.level == HazardLevel.MAJOR
+    return {
+        "hazard": hazard,
+        "overdue": hazard.is_overdue(timezone.localdate()),
+        "major": major,
+        "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],
+        "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
+        "plan": plan,
+        "plan_parts": [(GovernancePlan._meta.get_field(part).verbose_name, getattr(plan, part, ""))
+                       for part in GovernancePlan.PARTS],
+        "listing": getattr(hazard, "listed_supervision", None),
+        "verifications": list(hazard.expert_verifications.all()),
+        "extensions": list(hazard.extensions.all()),
+        "action_forms": action_forms,
+        "refusal": refusal,
+        "timeline": timeline(hazard),
+    }
+
+
+class HazardDetailView(ScopedDetailView):
+    """A hazard: its facts, photos before and after, a major hazard's governance plan, listed supervision and
+    expert verifications, the extensions, its timeline, and a form for each action its user may take now."""
+
+    model = Hazard
+    template_name = "hazards/detail.html"
+
+    def scoped_queryset(self, qs):
+        return selectors.hazard_detail(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_detail_context(self.request, self.object))
+        return context
+
+
+@login_required
+@require_POST
+def hazard_action(request, pk, action):
+    """One action from the hazard's page. Checks in the API's order: the hazard (404), the role (403), the
+    state (409), the input (400); then the service acts, and the page shows the hazard as it now is."""
+    hazard = get_object_or_404(selectors.hazard_detail(request.user), pk=pk)
+    form_class = ACTIONS[action][0]
+    form = form_class(request.POST, request.FILES, hazard=hazard, prefix=action)
+    try:
+        services.ensure_may_act(request.user, hazard, action)
+        if form.is_valid():
+            _act(action, request.user, hazard, form.cleaned_data)
+            messages.success(request, SUCCESS[action])
+            return redirect("hazards:detail", pk=hazard.pk)
+    except InvalidTransition as exc:
+        context = _detail_context(request, hazard, refusal=refusal_message(exc))
+        return render(request, "hazards/detail.html", context, status=409)
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+    return render(request, "hazards/detail.html", _detail_context(request, hazard, bound=(action, form)),
+                  status=400)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: field errors on their fields, the rest above the form."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, field_messages in errors.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hazard_report(request):
+    """Report a hazard of an enterprise in the user's scope, with photos taken before rectification."""
+    if not request.user.has_perm(services.REPORT):
+        raise PermissionDenied
+    initial = {"enterprise": request.GET["enterprise"]} if request.GET.get("enterprise", "").isdigit() else {}
+    form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hazard = services.report_hazard(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The hazard is reported."))
+            return redirect("hazards:detail", pk=hazard.pk)
+    return render(request, "hazards/report.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- tip-offs ----------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def tip_off(request):
+    """The public tip-off form (举报): no sign-in, one optional photo, rate-limited per address by the service
+    (SHOUYE_TIPOFF_RATE_PER_HOUR)."""
+    form = forms.TipOffForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "photo"}
+        try:
+            received = services.submit_tip_off(data=data, photo=form.cleaned_data["photo"],
+                                               ip_address=client_ip(request))
+        except services.TooManyTipOffs as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            request.session["tip_off_receipt"] = {"number": received.pk,
+                                                  "at": timezone.localtime(received.created_at).isoformat()}
+            return redirect("tip-off:thanks")
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "hazards/tip_off.html", {"form": form}, status=status)
+
+
+@require_GET
+def tip_off_thanks(request):
+    receipt = request.session.get("tip_off_receipt")
+    return render(request, "hazards/tip_off_thanks.html", {"receipt": receipt})
+
+
+@login_required
+@require_GET
+def tip_off_list(request):
+    """Tip-offs in the user's scope, newest first; new ones wait for triage."""
+    if not request.user.has_perm(VIEW_TIPOFF):
+        raise PermissionDenied
+    queryset = selectors.tip_offs(request.user).order_by("-id")
+    state = request.GET.get("state", TipOffState.NEW)
+    if state in TipOffState.values:
+        queryset = queryset.filter(state=state)
+    page = Paginator(queryset, TIPOFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.tip_offs(request.user).order_by().aggregate(
+        **{value: Count("id", filter=Q(state=value)) for value in TipOffState.values})
+    return render(request, "hazards/tip_offs.html", {
+        "page_obj": page, "is_paginated": page.has_other_pages(), "paginator": page.paginator,
+        "querystring": f"state={state}", "state": state,
+        "states": [(value, label, counts[value]) for value, label in TipOffState.choices],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tip_off_detail(request, pk):
+    """One tip-off and, while it is new and the user may triage, the forms that turn it into a hazard or
+    dismiss it."""
+    if not request.user.has_perm(VIEW_TIPOFF):
+        raise PermissionDenied
+    item = get_object_or_404(selectors.tip_offs(request.user), pk=pk)
+    form = forms.TriageForm(request.POST or None, user=request.user,
+                            initial={"description": item.description})
+    status = 200
+    if request.method == "POST":
+        try:
+            services.ensure_may_triage(request.user, item)
+            if form.is_valid():
+                item = services.triage_tip_off(actor=request.user, tip_off=item, **form.cleaned_data)
+                if item.hazard_id:
+                    messages.success(request, _("The tip-off is now a hazard in the ledger."))
+                    return redirect("hazards:detail", pk=item.hazard_id)
+                messages.success(request, _("The tip-off is dismissed."))
+                return redirect("hazards:tip-offs")
+        except InvalidTransition:
+            messages.error(request, _("This tip-off has already been triaged. Nothing was changed."))
+            status = 409
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        if status == 200:
+            status = 400
+    may_triage = item.state == TipOffState.NEW and request.user.has_perm(services.TRIAGE)
+    return render(request, "hazards/tip_off_detail.html", {"tip_off": item, "form": form,
+                                                           "may_triage": may_triage}, status=status)

@@ -1,0 +1,236 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from shouye.accounts.choices import OrganisationKind
+from shouye.accounts.models import Organisation, User
+from shouye.enterprises.models import Enterprise
+from shouye.hazards.choices import HazardLevel
+
+from .. import workflow
+from ..choices import DocumentKind, InspectionKind, ItemResult
+from ..models import (
+    Checklist,
+    ChecklistItem,
+    Document,
+    Inspection,
+    InspectionItem,
+    InspectionPhoto,
+    InspectionPlan,
+)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A choice among the objects the requesting user may see (anything else is 'does not exist')."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        model = self.queryset.model
+        return model._default_manager.visible_to(request.user) if request else model._default_manager.none()
+
+
+class InspectorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["username", "name"]
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "order", "text", "legal_basis", "default_level", "category"]
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    """检查表 Checklist template with its items (each with legal basis and default hazard level)."""
+
+    industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    items = ChecklistItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "code", "name", "description", "industry", "is_active", "version", "updated_at", "items"]
+
+
+class InspectionPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionPhoto
+        fields = ["id", "item", "image", "thumbnail", "uploaded_at"]
+
+
+class InspectionItemSerializer(serializers.ModelSerializer):
+    photos = InspectionPhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InspectionItem
+        fields = ["id", "order", "text", "legal_basis", "default_level", "category", "result", "finding",
+                  "location", "hazard", "photos"]
+
+
+class InspectionDocumentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+    issued_by = serializers.CharField(source="issued_by.__str__", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "inspection", "kind", "number", "year", "serial", "deadline", "opinion", "issued_by",
+                  "issued_at", "download"]
+
+    def get_download(self, document) -> str:
+        return reverse("inspection-document-download", kwargs={"pk": document.pk})
+
+
+class InspectionListSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    inspectors = InspectorSerializer(many=True, read_only=True)
+    experts = InspectorSerializer(many=True, read_only=True)
+    non_compliant = serializers.IntegerField(read_only=True)
+    hazard_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "kind", "enterprise", "enterprise_name", "township", "township_name", "inspected_at",
+                  "place", "subject", "checklist_name", "checklist_version", "inspectors", "experts", "state",
+                  "non_compliant", "hazard_count"]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    """监督检查记录 Inspection record: who inspected whom, with which checklist version, and each item's result."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    checklist = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    inspectors = InspectorSerializer(many=True, read_only=True)
+    experts = InspectorSerializer(many=True, read_only=True)
+    items = InspectionItemSerializer(many=True, read_only=True)
+    photos = serializers.SerializerMethodField()
+    documents = InspectionDocumentSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "kind", "enterprise", "enterprise_name", "township", "township_name", "inspected_at",
+                  "place", "subject", "checklist", "checklist_name", "checklist_version", "inspectors", "experts",
+                  "reinspection_of", "notes", "state", "finished_at", "created_at", "items", "photos", "documents",
+                  "allowed_actions"]
+
+    def get_photos(self, inspection) -> list[dict]:
+        photos = getattr(inspection, "general_photos", None)
+        if photos is None:
+            photos = inspection.photos.filter(item__isnull=True)
+        return InspectionPhotoSerializer(photos, many=True, context=self.context).data
+
+    def get_allowed_actions(self, inspection) -> list[str]:
+        return workflow.allowed_actions(inspection.state)
+
+
+class InspectionCreateSerializer(serializers.Serializer):
+    """开始检查 Start an inspection. People are given by user name."""
+
+    enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), help_text=_("Enterprise id"))
+    kind = serializers.ChoiceField(choices=InspectionKind.choices)
+    checklist = serializers.SlugRelatedField(slug_field="code", queryset=Checklist.objects.all(), required=False,
+                                             allow_null=True, help_text=_("Checklist code"))
+    reinspection_of = ScopedPrimaryKeyField(queryset=Inspection.objects.all(), required=False, allow_null=True)
+    inspected_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    inspectors = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
+                                              queryset=User.objects.filter(is_active=True))
+    experts = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
+                                           queryset=User.objects.filter(is_active=True))
+
+
+class ItemResultInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=ItemResult.choices, required=False)
+    finding = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ItemResultsInputSerializer(serializers.Serializer):
+    """记录检查结果 Mark items: compliant / non_compliant / not_applicable, with finding and location."""
+
+    results = ItemResultInputSerializer(many=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class InspectionPhotoUploadSerializer(serializers.Serializer):
+    """上传照片 Photos (multipart, field ``photos``, repeatable), optionally of one item."""
+
+    item = serializers.IntegerField(required=False, allow_null=True)
+    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class HazardDraftSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    description = serializers.CharField(required=False, allow_blank=True)
+    level = serializers.ChoiceField(choices=HazardLevel.choices, required=False)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class FinishSerializer(serializers.Serializer):
+    """完成检查 Finish: each non-compliant item becomes a hazard, with the optional edits given here."""
+
+    drafts = HazardDraftSerializer(many=True, required=False)
+
+
+class IssueDocumentSerializer(serializers.Serializer):
+    """出具文书 Issue a document: deadline for a rectification order, opinion for a re-inspection opinion."""
+
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    opinion = serializers.CharField(required=False, allow_blank=True)
+
+
+class InspectionPlanSerializer(serializers.ModelSerializer):
+    """年度检查计划 One enterprise's inspection plan for a year, with inspections done and expected so far."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    squad = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=OrganisationKind.SQUAD),
+                                               required=False, allow_null=True)
+    squad_name = serializers.CharField(source="squad.name", read_only=True, default="")
+    officer = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+                                           required=False, allow_null=True)
+    done = serializers.IntegerField(read_only=True)
+    expected = serializers.IntegerField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["id", "year", "enterprise", "enterprise_name", "township", "township_name", "inspections_due",
+                  "squad", "squad_name", "officer", "done", "expected", "overdue"]
+        read_only_fields = ["year", "enterprise"]
+
+    def get_overdue(self, plan) -> bool:
+        return getattr(plan, "done", 0) < getattr(plan, "expected", 0)
+
+
+class GeneratePlansSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    planned = serializers.IntegerField(help_text=_("Enterprises with at least one inspection due"))
+    covered = serializers.IntegerField(help_text=_("Of those, inspected at least once"))
+    coverage_percent = serializers.IntegerField()
+    due = serializers.IntegerField()
+    done = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    by_township = CoverageRowSerializer(many=True)
+    by_squad = CoverageRowSerializer(many=True)
+    total = CoverageRowSerializer()

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "shouye.inspections"
+    label = "inspections"
+    verbose_name = _("Inspections")
+
+    def ready(self):
+        from shouye.audit import verbs
+
+        from . import panels  # noqa: F401  registers the enterprise-ledger panel
+
+        verbs.register("inspection.start", _("started the inspection"))
+        verbs.register("inspection.record", _("recorded checklist results"))
+        verbs.register("inspection.photos", _("added inspection photos"))
+        verbs.register("inspection.finish", _("finished the inspection"))
+        verbs.register("inspection.document", _("issued a document"))
+        verbs.register("inspection_plan.generate", _("generated the inspection plans"))
+        verbs.register("inspection_plan.update", _("changed the inspection plan"))

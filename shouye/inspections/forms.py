@@ -1,0 +1,150 @@
+"""Input shapes of the inspection pages. Choices of every foreign key come from the user's scope; the
+business rules (two enforcement officers, the checklist snapshot …) are the services'."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shouye.accounts.choices import OrganisationKind, Role
+from shouye.accounts.models import Organisation, User
+from shouye.enterprises.models import Enterprise
+from shouye.hazards.choices import HazardLevel
+
+from .choices import DocumentKind, InspectionKind, InspectionState, ItemResult
+from .models import Checklist, Inspection
+from .services import OFFICER_ROLES, is_officer
+
+
+def people_with_roles(*roles):
+    return (User.objects.filter(is_active=True, memberships__active=True, memberships__role__in=roles)
+            .distinct().order_by("display_name", "username"))
+
+
+def style(form: forms.Form) -> None:
+    """Bootstrap classes on every widget but the check boxes."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            continue
+        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class PersonChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class InspectionForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
+    checklist = forms.ModelChoiceField(label=_("Checklist"), required=False,
+                                       queryset=Checklist.objects.filter(is_active=True),
+                                       help_text=_("Not used by a re-inspection, which checks the earlier "
+                                                   "inspection's hazards."))
+    reinspection_of = forms.ModelChoiceField(label=_("Re-inspection of"), required=False,
+                                             queryset=Inspection.objects.none())
+    inspected_at = forms.DateTimeField(label=_("Date and time"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                  format="%Y-%m-%dT%H:%M"))
+    place = forms.CharField(label=_("Place inspected"), max_length=200, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False,
+                              help_text=_("For example the special campaign it belongs to."))
+    inspectors = PersonChoice(label=_("Inspectors"), required=False, queryset=User.objects.none(),
+                              widget=forms.CheckboxSelectMultiple)
+    experts = PersonChoice(label=_("Experts"), required=False, queryset=User.objects.none(),
+                           widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = (Enterprise.objects.visible_to(user).select_related("township")
+                                              .order_by("township__code", "name"))
+        self.fields["reinspection_of"].queryset = (
+            Inspection.objects.visible_to(user).filter(state=InspectionState.FINISHED, items__hazard__isnull=False)
+            .select_related("enterprise").distinct().order_by("-inspected_at"))
+        self.fields["inspectors"].queryset = people_with_roles(*OFFICER_ROLES)
+        self.fields["experts"].queryset = people_with_roles(Role.EXPERT)
+        if not is_officer(user):
+            self.fields["kind"].choices = [(InspectionKind.EXPERT, InspectionKind.EXPERT.label)]
+        if not self.is_bound:
+            self.initial.setdefault("inspected_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("inspectors", [user] if is_officer(user) else [])
+            self.initial.setdefault("experts", [user] if not is_officer(user) else [])
+        style(self)
+
+
+def parse_results(data, files, items) -> tuple[list[dict], dict]:
+    """The record page's fields per item (``result-<id>``, ``finding-<id>``, ``location-<id>``,
+    ``photos-<id>``) and the general ``photos``, as the arguments of services.record_results."""
+    results, photos = [], {}
+    for item in items:
+        row = {"item": item.pk}
+        for field in ("result", "finding", "location"):
+            value = data.get(f"{field}-{item.pk}")
+            if value is not None:
+                row[field] = value
+        if len(row) > 1:
+            results.append(row)
+        uploads = files.getlist(f"photos-{item.pk}")
+        if uploads:
+            photos[item.pk] = uploads
+    if files.getlist("photos"):
+        photos[None] = files.getlist("photos")
+    return results, photos
+
+
+def parse_drafts(data, items) -> dict:
+    """The confirmation page's draft hazards (``description-<id>``, ``level-<id>``, ``location-<id>``)."""
+    drafts = {}
+    for item in items:
+        draft = {field: data[f"{field}-{item.pk}"] for field in ("description", "level", "location")
+                 if f"{field}-{item.pk}" in data}
+        if draft:
+            drafts[item.pk] = draft
+    return drafts
+
+
+RESULT_CHOICES = [(ItemResult.COMPLIANT, ItemResult.COMPLIANT.label),
+                  (ItemResult.NON_COMPLIANT, ItemResult.NON_COMPLIANT.label),
+                  (ItemResult.NOT_APPLICABLE, ItemResult.NOT_APPLICABLE.label)]
+LEVEL_CHOICES = HazardLevel.choices
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    deadline = forms.DateField(label=_("Rectification deadline"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               help_text=_("Required for a rectification order."))
+    opinion = forms.CharField(label=_("Re-inspection opinion"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Required for a re-inspection opinion."))
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class GeneratePlansForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PlanForm(forms.Form):
+    inspections_due = forms.IntegerField(label=_("Inspections due"), min_value=0, max_value=365)
+    squad = forms.ModelChoiceField(label=_("Enforcement squad"), required=False,
+                                   queryset=Organisation.objects.filter(kind=OrganisationKind.SQUAD))
+    officer = forms.ModelChoiceField(label=_("Township officer"), required=False, queryset=User.objects.none())
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = (
+            User.objects.filter(is_active=True, memberships__active=True,
+                                memberships__role=Role.TOWNSHIP_OFFICER, memberships__region_id=plan.township_id)
+            .distinct().order_by("display_name", "username"))
+        if not self.is_bound:
+            self.initial.update(inspections_due=plan.inspections_due, squad=plan.squad_id, officer=plan.officer_id)
+        style(self)

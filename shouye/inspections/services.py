@@ -1,0 +1,532 @@
+"""Business acts of inspections: start an inspection with a snapshot of its checklist, record item results
+and photos, finish it (its non-compliant items become hazards through the hazards app's service), issue
+its numbered documents, and plan the year's inspections.
+
+Every act is one keyword-only function and one transaction: it checks scope (404), permission (403) and
+the transition (409, workflow.py), validates its input (400) before writing anything, saves, and writes
+one audit event. A refused act changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import ExitStack
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouye.accounts.choices import OrganisationKind, Role
+from shouye.accounts.models import Membership
+from shouye.audit import services as audit
+from shouye.core.uploads import CheckedPhoto, check_photo
+from shouye.enterprises.choices import OperatingStatus
+from shouye.enterprises.models import Enterprise
+from shouye.hazards import services as hazard_services
+from shouye.hazards.choices import HazardLevel, HazardSource
+from shouye.regions.scoping import ensure_in_scope, is_in_scope
+
+from . import documents, numbering, workflow
+from .choices import DocumentKind, InspectionKind, InspectionState, ItemResult
+from .models import Checklist, Document, Inspection, InspectionItem, InspectionPhoto, InspectionPlan
+
+START = "inspections.add_inspection"
+RECORD = "inspections.change_inspection"
+ENFORCE = "inspections.conduct_enforcement_inspection"
+ISSUE = "inspections.issue_inspection_document"
+PLAN_GENERATE = "inspections.add_inspectionplan"
+PLAN_CHANGE = "inspections.change_inspectionplan"
+
+#: 行政处罚法 (2021) Art. 42: administrative penalties are carried out by at least two enforcement officers
+#: holding enforcement credentials; an enforcement inspection is planned and recorded the same way.
+MIN_ENFORCEMENT_OFFICERS = 2
+#: Roles whose holders inspect as officers (bureau, township and department); an expert only takes part in
+#: expert inspections.
+OFFICER_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.TOWNSHIP_OFFICER, Role.DEPARTMENT_OFFICER)
+#: Tolerated clock difference between a phone and the server for the inspection time.
+CLOCK_SKEW = timedelta(minutes=10)
+#: Longest rectification deadline an order may set; longer ones are typing errors, not plans.
+MAX_DEADLINE_DAYS = 366
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def _ensure(actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def is_officer(user) -> bool:
+    return user.is_active and user.has_role(*OFFICER_ROLES) and user.has_perm(START)
+
+
+def is_enforcement_officer(user) -> bool:
+    """An enforcement officer of the bureau (执法人员): the role grants the enforcement permission."""
+    return user.is_active and user.has_perm(ENFORCE)
+
+
+def is_expert(user) -> bool:
+    return user.is_active and user.has_role(Role.EXPERT)
+
+
+def _distinct(users: Iterable) -> list:
+    seen, result = set(), []
+    for user in users or ():
+        if user.pk not in seen:
+            seen.add(user.pk)
+            result.append(user)
+    return result
+
+
+def _lock(inspection: Inspection) -> Inspection:
+    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+
+
+def _ensure_may_record(actor, inspection: Inspection) -> None:
+    """Officers record inspections within their scope; an enforcement inspection only its enforcement
+    officers' side (the bureau); an expert only the expert inspections it takes part in."""
+    _ensure(actor, RECORD)
+    if inspection.kind == InspectionKind.ENFORCEMENT and not actor.has_perm(ENFORCE):
+        raise PermissionDenied(_("Only enforcement officers record an enforcement inspection."))
+    if not is_officer(actor):
+        takes_part = inspection.experts.filter(pk=actor.pk).exists()
+        if inspection.kind != InspectionKind.EXPERT or not takes_part:
+            raise PermissionDenied(_("Experts record only the expert inspections they take part in."))
+
+
+def may_record(actor, inspection: Inspection) -> bool:
+    """Whether the record page offers ``actor`` to mark items and finish (the service decides again)."""
+    try:
+        _ensure_may_record(actor, inspection)
+    except PermissionDenied:
+        return False
+    return not inspection.is_finished
+
+
+def _check_photos(photos: Iterable, field: str) -> list[CheckedPhoto]:
+    """Every photo checked (content, size, orientation, thumbnail) before anything is written; each refused
+    file is named in the message."""
+    checked, errors = [], []
+    for upload in photos or ():
+        try:
+            checked.append(check_photo(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({field: errors})
+    return checked
+
+
+def _save_photos(inspection: Inspection, item: InspectionItem | None, checked: list[CheckedPhoto], actor) -> int:
+    for photo in checked:
+        row = InspectionPhoto(inspection=inspection, item=item, uploaded_by=actor)
+        row.image.save(photo.image.name, photo.image, save=False)
+        row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        row.save()
+    return len(checked)
+
+
+def _names(users) -> str:
+    return "、".join(str(user) for user in users)
+
+
+# --- starting an inspection ---------------------------------------------------------------------------
+
+
+def _check_people(actor, *, kind: str, enterprise: Enterprise, inspectors: list, experts: list) -> dict:
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    for user in inspectors:
+        if not is_officer(user):
+            add("inspectors", _("%(name)s is not an inspecting officer.") % {"name": user})
+        elif not is_in_scope(user, enterprise):
+            add("inspectors", _("%(name)s has no jurisdiction over this enterprise.") % {"name": user})
+    for user in experts:
+        if not is_expert(user):
+            add("experts", _("%(name)s is not an expert.") % {"name": user})
+        elif not is_in_scope(user, enterprise):
+            add("experts", _("%(name)s is not assigned to this enterprise.") % {"name": user})
+    if kind == InspectionKind.ENFORCEMENT:
+        officers = [user for user in inspectors if is_enforcement_officer(user)]
+        if len(officers) < MIN_ENFORCEMENT_OFFICERS:
+            add("inspectors", _("An enforcement inspection needs at least two enforcement officers "
+                                "(Administrative Penalty Law, Art. 42)."))
+    if kind == InspectionKind.EXPERT and not experts:
+        add("experts", _("An expert inspection needs at least one expert."))
+    if kind != InspectionKind.EXPERT and not inspectors:
+        add("inspectors", _("Name at least one inspector."))
+    if not is_officer(actor) and (kind != InspectionKind.EXPERT or actor.pk not in {u.pk for u in experts}):
+        add("kind", _("Experts record only the expert inspections they take part in."))
+    return errors
+
+
+def _check_source(actor, *, kind: str, enterprise: Enterprise, checklist: Checklist | None,
+                  reinspection_of: Inspection | None) -> dict:
+    errors: dict[str, list[str]] = {}
+    if kind == InspectionKind.REINSPECTION:
+        if reinspection_of is None:
+            errors["reinspection_of"] = [_("Choose the inspection whose hazards are re-inspected.")]
+        else:
+            ensure_in_scope(actor, reinspection_of)
+            if reinspection_of.enterprise_id != enterprise.pk:
+                errors["reinspection_of"] = [_("The earlier inspection is of another enterprise.")]
+            elif not reinspection_of.is_finished:
+                errors["reinspection_of"] = [_("The earlier inspection is not finished yet.")]
+            elif not reinspection_of.items.filter(result=ItemResult.NON_COMPLIANT, hazard__isnull=False).exists():
+                errors["reinspection_of"] = [_("The earlier inspection found no hazards to re-inspect.")]
+        if checklist is not None:
+            errors["checklist"] = [_("A re-inspection checks the earlier inspection's hazards, not a checklist.")]
+    else:
+        if reinspection_of is not None:
+            errors["reinspection_of"] = [_("Only a re-inspection refers to an earlier inspection.")]
+        if checklist is None:
+            errors["checklist"] = [_("Choose a checklist.")]
+        elif not checklist.is_active:
+            errors["checklist"] = [_("This checklist is no longer in use.")]
+    return errors
+
+
+def _snapshot_items(inspection: Inspection, checklist: Checklist | None,
+                    reinspection_of: Inspection | None) -> int:
+    """Copy the checklist's items as they are now (the version this inspection keeps); a re-inspection
+    copies the earlier inspection's non-compliant items, each linked to the hazard it re-inspects."""
+    if checklist is not None:
+        rows = [InspectionItem(inspection=inspection, checklist_item=item, order=item.order, text=item.text,
+                               legal_basis=item.legal_basis, default_level=item.default_level,
+                               category=item.category)
+                for item in checklist.items.order_by("order", "id")]
+    else:
+        earlier = (reinspection_of.items.filter(result=ItemResult.NON_COMPLIANT, hazard__isnull=False)
+                   .select_related("hazard").order_by("order", "id"))
+        rows = [InspectionItem(inspection=inspection, checklist_item=item.checklist_item, order=n,
+                               text=item.text, legal_basis=item.legal_basis, default_level=item.hazard.level,
+                               category=item.category, location=item.hazard.location, hazard=item.hazard)
+                for n, item in enumerate(earlier, start=1)]
+    InspectionItem.objects.bulk_create(rows)
+    return len(rows)
+
+
+def start_inspection(*, actor, enterprise: Enterprise, kind: str, inspected_at: datetime, inspectors: Iterable = (),
+                     experts: Iterable = (), checklist: Checklist | None = None, place: str = "",
+                     subject: str = "", notes: str = "", reinspection_of: Inspection | None = None) -> Inspection:
+    """Open an inspection record of ``enterprise``: who inspects, with which checklist (its items are
+    copied now, so later edits of the template leave this record as it was). An enforcement inspection
+    needs at least two enforcement officers (行政处罚法 Art. 42)."""
+    with transaction.atomic():
+        ensure_in_scope(actor, enterprise)
+        _ensure(actor, START)
+        if kind == InspectionKind.ENFORCEMENT and not actor.has_perm(ENFORCE):
+            raise PermissionDenied(_("Only enforcement officers conduct enforcement inspections."))
+        inspectors, experts = _distinct(inspectors), _distinct(experts)
+        errors: dict[str, list[str]] = {}
+        if kind not in InspectionKind.values:
+            errors["kind"] = [_("Choose the kind of inspection.")]
+        else:
+            errors.update(_check_people(actor, kind=kind, enterprise=enterprise, inspectors=inspectors,
+                                        experts=experts))
+            for field, messages in _check_source(actor, kind=kind, enterprise=enterprise, checklist=checklist,
+                                                 reinspection_of=reinspection_of).items():
+                errors.setdefault(field, []).extend(messages)
+        if inspected_at is None:
+            errors["inspected_at"] = [_("Give the date and time of the inspection.")]
+        elif inspected_at > timezone.now() + CLOCK_SKEW:
+            errors["inspected_at"] = [_("The inspection time cannot be in the future.")]
+        if errors:
+            raise ValidationError(errors)
+        inspection = Inspection(
+            kind=kind, enterprise=enterprise, township_id=enterprise.township_id,
+            industry_id=enterprise.industry_id, inspected_at=inspected_at, place=(place or "").strip(),
+            subject=(subject or "").strip(), notes=(notes or "").strip(), checklist=checklist,
+            checklist_name=checklist.name if checklist else "",
+            checklist_version=checklist.version if checklist else None,
+            reinspection_of=reinspection_of, created_by=actor,
+        )
+        inspection.full_clean()
+        inspection.save()
+        inspection.inspectors.set(inspectors)
+        inspection.experts.set(experts)
+        count = _snapshot_items(inspection, checklist, reinspection_of)
+        audit.record(actor=actor, verb="inspection.start", target=inspection, changes={
+            "kind": kind, "enterprise": enterprise.pk, "checklist": checklist.code if checklist else None,
+            "checklist_version": inspection.checklist_version, "items": count,
+            "inspectors": [u.pk for u in inspectors], "experts": [u.pk for u in experts],
+            "reinspection_of": reinspection_of.pk if reinspection_of else None,
+        })
+    return inspection
+
+
+# --- recording ----------------------------------------------------------------------------------------
+
+
+def record_results(*, actor, inspection: Inspection, results: Iterable[dict], photos: dict | None = None,
+                   notes: str | None = None) -> Inspection:
+    """Mark items (compliant / non-compliant / not applicable) with what was found, where, and photos.
+
+    ``results``: ``[{"item": id, "result", "finding", "location"}]`` (keys other than ``item`` optional);
+    ``photos``: ``{item id or None: [uploaded files]}`` (None: photos of the inspection as a whole)."""
+    with transaction.atomic():
+        inspection = _lock(inspection)
+        ensure_in_scope(actor, inspection)
+        _ensure_may_record(actor, inspection)
+        workflow.ensure_allowed(inspection.state, "record")
+        items = {item.pk: item for item in inspection.items.all()}
+        errors: dict[str, list[str]] = {}
+        changed: dict[int, InspectionItem] = {}
+        changes: dict[str, list] = {}
+        for row in results or ():
+            item = items.get(_as_int(row.get("item")))
+            if item is None:
+                errors.setdefault("items", []).append(
+                    _("Item %(id)s is not part of this inspection.") % {"id": row.get("item")})
+                continue
+            before = (item.result, item.finding, item.location)
+            if "result" in row:
+                if row["result"] not in ItemResult.values:
+                    errors.setdefault("items", []).append(
+                        _("Item %(n)d: choose compliant, non-compliant or not applicable.") % {"n": item.order})
+                    continue
+                item.result = row["result"]
+            if "finding" in row:
+                item.finding = (row["finding"] or "").strip()
+            if "location" in row:
+                location = (row["location"] or "").strip()
+                if len(location) > 200:
+                    errors.setdefault("items", []).append(
+                        _("Item %(n)d: the location is longer than 200 characters.") % {"n": item.order})
+                    continue
+                item.location = location
+            if (item.result, item.finding, item.location) != before:
+                changed[item.pk] = item
+                changes[str(item.order)] = [before[0], item.result]
+        checked_photos: dict[int | None, list[CheckedPhoto]] = {}
+        for key, files in (photos or {}).items():
+            item_id = _as_int(key) if key is not None else None
+            if item_id is not None and item_id not in items:
+                errors.setdefault("photos", []).append(
+                    _("Item %(id)s is not part of this inspection.") % {"id": key})
+                continue
+            try:
+                checked_photos[item_id] = _check_photos(files, "photos")
+            except ValidationError as exc:
+                errors.setdefault("photos", []).extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        InspectionItem.objects.bulk_update(list(changed.values()), ["result", "finding", "location"])
+        saved = sum(_save_photos(inspection, items.get(item_id), checked, actor)
+                    for item_id, checked in checked_photos.items())
+        update_fields = ["updated_at"]
+        if notes is not None and notes.strip() != inspection.notes:
+            inspection.notes = notes.strip()
+            update_fields.append("notes")
+        inspection.save(update_fields=update_fields)
+        audit.record(actor=actor, verb="inspection.record", target=inspection,
+                     changes={"items": changes, "photos": saved, "notes_changed": "notes" in update_fields})
+    return inspection
+
+
+def add_photos(*, actor, inspection: Inspection, photos: Iterable, item: InspectionItem | None = None) -> int:
+    """Photos of the inspection, or of one of its items (the hazard's evidence when it is non-compliant)."""
+    with transaction.atomic():
+        inspection = _lock(inspection)
+        ensure_in_scope(actor, inspection)
+        _ensure_may_record(actor, inspection)
+        workflow.ensure_allowed(inspection.state, "add-photos")
+        if item is not None and item.inspection_id != inspection.pk:
+            raise ValidationError({"item": _("Item %(id)s is not part of this inspection.") % {"id": item.pk}})
+        checked = _check_photos(photos, "photos")
+        if not checked:
+            raise ValidationError({"photos": _("Add at least one photo.")})
+        saved = _save_photos(inspection, item, checked, actor)
+        audit.record(actor=actor, verb="inspection.photos", target=inspection,
+                     changes={"photos": saved, "item": item.order if item else None})
+    return saved
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- finishing ----------------------------------------------------------------------------------------
+
+
+def draft_hazards(inspection: Inspection) -> list[InspectionItem]:
+    """The items that finishing turns into hazards: non-compliant and not yet linked to a hazard (a
+    re-inspection's items are linked to the hazards they re-inspect)."""
+    return [item for item in inspection.items.all()
+            if item.result == ItemResult.NON_COMPLIANT and item.hazard_id is None]
+
+
+def _clean_drafts(items: list[InspectionItem], drafts: dict) -> list[tuple[InspectionItem, dict]]:
+    cleaned, errors = [], []
+    for item in items:
+        draft = drafts.get(item.pk) or drafts.get(str(item.pk)) or {}
+        description = (draft.get("description") or "").strip() or item.draft_description()
+        level = draft.get("level") or item.default_level
+        location = (draft["location"] if "location" in draft else item.location) or ""
+        location = location.strip()
+        if level not in HazardLevel.values:
+            errors.append(_("Item %(n)d: choose an ordinary or a major hazard.") % {"n": item.order})
+        if len(location) > 200:
+            errors.append(_("Item %(n)d: the location is longer than 200 characters.") % {"n": item.order})
+        cleaned.append((item, {"description": description, "level": level, "location": location}))
+    if errors:
+        raise ValidationError({"drafts": errors})
+    return cleaned
+
+
+def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = None) -> Inspection:
+    """Close the record. Each non-compliant item becomes a hazard through
+    :func:`shouye.hazards.services.report_hazard` (stamped with the enterprise and its township, its legal
+    basis, the item's photos as before-photos, found at the inspection's time), with the description,
+    level and location confirmed on the confirmation page (``drafts``: ``{item id: {description, level,
+    location}}``). All of it, or nothing, in one transaction."""
+    with transaction.atomic():
+        inspection = _lock(inspection)
+        ensure_in_scope(actor, inspection)
+        _ensure_may_record(actor, inspection)
+        new_state = workflow.ensure_allowed(inspection.state, "finish")
+        unchecked = inspection.items.filter(result=ItemResult.PENDING).count()
+        if unchecked:
+            raise ValidationError({"items": _("Mark every item before finishing: %(n)d not checked yet.")
+                                   % {"n": unchecked}})
+        items = list(inspection.items.filter(result=ItemResult.NON_COMPLIANT, hazard__isnull=True)
+                     .prefetch_related("photos").order_by("order", "id"))
+        cleaned = _clean_drafts(items, drafts or {})
+        source = HazardSource.EXPERT_INSPECTION if inspection.kind == InspectionKind.EXPERT \
+            else HazardSource.INSPECTION
+        found_by = _names([*inspection.inspectors.all(), *inspection.experts.all()])
+        hazard_ids = []
+        for item, draft in cleaned:
+            with ExitStack() as stack:
+                photos = [stack.enter_context(photo.image.open("rb")) for photo in item.photos.all()]
+                hazard = hazard_services.report_hazard(
+                    actor=actor, enterprise=inspection.enterprise, description=draft["description"],
+                    source=source, level=draft["level"], category=item.category, location=draft["location"],
+                    legal_basis=item.legal_basis, found_at=inspection.inspected_at, found_by_name=found_by,
+                    photos=photos)
+            item.hazard = hazard
+            item.location = draft["location"]
+            item.save(update_fields=["hazard", "location"])
+            hazard_ids.append(hazard.pk)
+        inspection.state = new_state
+        inspection.finished_at = timezone.now()
+        inspection.finished_by = actor
+        inspection.save(update_fields=["state", "finished_at", "finished_by", "updated_at"])
+        audit.record(actor=actor, verb="inspection.finish", target=inspection, changes={
+            "state": [InspectionState.IN_PROGRESS, new_state], "hazards": hazard_ids})
+    return inspection
+
+
+# --- documents ----------------------------------------------------------------------------------------
+
+
+def issue_document(*, actor, inspection: Inspection, kind: str, deadline: date | None = None,
+                   opinion: str = "") -> Document:
+    """Issue a numbered document of a finished inspection as PDF. The number is taken under a row lock in
+    this transaction (numbering.py), so it is unique and without gaps per kind and year.
+
+    - 现场检查记录: the record as it was finished;
+    - 责令限期整改指令书: the hazards found, their legal basis, and the deadline (today or later);
+    - 整改复查意见书: of a re-inspection, which hazards were rectified, and the opinion."""
+    with transaction.atomic():
+        inspection = _lock(inspection)
+        ensure_in_scope(actor, inspection)
+        _ensure(actor, ISSUE)
+        workflow.ensure_allowed(inspection.state, "issue-document")
+        issued_at = timezone.now()
+        today = timezone.localdate(issued_at)
+        opinion = (opinion or "").strip()
+        errors: dict[str, str] = {}
+        if kind not in DocumentKind.values:
+            raise ValidationError({"kind": _("Choose the kind of document.")})
+        if kind == DocumentKind.RECTIFICATION_ORDER:
+            if not inspection.items.filter(result=ItemResult.NON_COMPLIANT, hazard__isnull=False).exists():
+                errors["kind"] = _("This inspection found no hazards to order rectified.")
+            if deadline is None:
+                errors["deadline"] = _("Give the rectification deadline.")
+            elif deadline < today:
+                errors["deadline"] = _("The deadline cannot be in the past.")
+            elif deadline > today + timedelta(days=MAX_DEADLINE_DAYS):
+                errors["deadline"] = _("The deadline is more than a year away.")
+        else:
+            deadline = None
+        if kind == DocumentKind.REINSPECTION_OPINION:
+            if inspection.kind != InspectionKind.REINSPECTION:
+                errors["kind"] = _("A re-inspection opinion is issued from a re-inspection.")
+            if not opinion:
+                errors["opinion"] = _("Write the re-inspection opinion.")
+        if errors:
+            raise ValidationError(errors)
+        serial, number = numbering.take_number(kind, today.year)
+        document = Document(inspection=inspection, kind=kind, year=today.year, serial=serial, number=number,
+                            deadline=deadline, opinion=opinion, issued_by=actor, issued_at=issued_at)
+        loaded = (Inspection.objects.select_related("enterprise", "reinspection_of")
+                  .prefetch_related("inspectors", "experts", "items__hazard").get(pk=inspection.pk))
+        pdf = documents.render_pdf(document, loaded)
+        document.file.save(f"{kind}-{today.year}-{serial}.pdf", ContentFile(pdf), save=False)
+        document.save()
+        audit.record(actor=actor, verb="inspection.document", target=inspection, note=number,
+                     changes={"document": document.pk, "kind": kind, "number": number,
+                              "deadline": str(deadline) if deadline else None})
+    return document
+
+
+# --- plans --------------------------------------------------------------------------------------------
+
+
+def generate_plans(*, actor, year: int) -> int:
+    """Create the year's plan for every operating enterprise in the actor's scope that has none yet, with
+    the number of inspections its supervision grade calls for (分级分类监管; SupervisionGrade is editable
+    data). Existing plans are left as they are. Returns how many were created."""
+    with transaction.atomic():
+        _ensure(actor, PLAN_GENERATE)
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
+        enterprises = (Enterprise.objects.visible_to(actor).filter(status=OperatingStatus.OPERATING)
+                       .exclude(inspection_plans__year=year).select_related("supervision_grade").order_by("id"))
+        plans = [InspectionPlan(year=year, enterprise=e, township_id=e.township_id, industry_id=e.industry_id,
+                                inspections_due=e.supervision_grade.inspections_per_year) for e in enterprises]
+        InspectionPlan.objects.bulk_create(plans, batch_size=1000)
+        audit.record(actor=actor, verb="inspection_plan.generate", target=None,
+                     changes={"year": year, "created": len(plans)})
+    return len(plans)
+
+
+def township_officer_ids(township_id: int) -> set[int]:
+    return set(Membership.objects.filter(role=Role.TOWNSHIP_OFFICER, active=True, region_id=township_id,
+                                         user__is_active=True).values_list("user_id", flat=True))
+
+
+def update_plan(*, actor, plan: InspectionPlan, inspections_due: int, squad=None, officer=None) -> InspectionPlan:
+    """Set how many inspections are due and who carries them out: an enforcement squad or a township
+    officer of the enterprise's township (not both)."""
+    with transaction.atomic():
+        plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+        ensure_in_scope(actor, plan)
+        _ensure(actor, PLAN_CHANGE)
+        errors: dict[str, str] = {}
+        if squad is not None and officer is not None:
+            errors["officer"] = _("Assign the plan to a squad or to a township officer, not both.")
+        if squad is not None and squad.kind != OrganisationKind.SQUAD:
+            errors["squad"] = _("%(name)s is not an enforcement squad.") % {"name": squad}
+        if officer is not None and officer.pk not in township_officer_ids(plan.township_id):
+            errors["officer"] = _("%(name)s is not a township officer of this township.") % {"name": officer}
+        if not isinstance(inspections_due, int) or not 0 <= inspections_due <= 365:
+            errors["inspections_due"] = _("Give a number of inspections between 0 and 365.")
+        if errors:
+            raise ValidationError(errors)
+        before = {"inspections_due": plan.inspections_due, "squad": plan.squad_id, "officer": plan.officer_id}
+        plan.inspections_due, plan.squad, plan.officer = inspections_due, squad, officer
+        after = {"inspections_due": plan.inspections_due, "squad": plan.squad_id, "officer": plan.officer_id}
+        plan.save(update_fields=["inspections_due", "squad", "officer", "updated_at"])
+        audit.record(actor=actor, verb="inspection_plan.update", target=plan, changes=audit.diff(before, after))
+    return plan

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("", views.InspectionListView.as_view(), name="list"),
+    path("new/", views.inspection_create, name="create"),
+    path("<int:pk>/", views.InspectionDetailView.as_view(), name="detail"),
+    path("<int:pk>/record/", views.inspection_record, name="record"),
+    path("<int:pk>/finish/", views.inspection_finish, name="finish"),
+    path("<int:pk>/documents/", views.inspection_documents, name="documents"),
+    path("documents/<int:pk>/", views.document_download, name="document-download"),
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/generate/", views.plan_generate, name="plan-generate"),
+    path("plans/<int:pk>/", views.plan_update, name="plan-update"),
+    path("checklists/", views.ChecklistListView.as_view(), name="checklists"),
+    path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist"),
+]

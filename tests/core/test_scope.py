@@ -1,0 +1,240 @@
+"""The generic scope test (ARCHITECTURE.md §5; issue 2): every registered route, every role of the cast,
+one object inside and one outside the role's scope. Outside objects never appear in lists, pages or
+exports, and answer exactly like an object that does not exist (404 when the role may read or change such
+objects at all). Inside objects appear in lists and open.
+
+Routes and models are classified in tests/scope_registry.py; a route or model nobody registered fails
+``test_every_route_is_registered`` with instructions."""
+
+import pytest
+from django.urls import path, reverse
+from django.views.generic import DetailView
+from rest_framework.test import APIClient
+
+from shouye.enterprises.models import Licence
+from shouye.regions.models import Region
+from tests.scope_registry import (
+    DETAIL,
+    LIST,
+    MODELS,
+    PAGE,
+    ROLES,
+    UNSCOPED,
+    UPDATE,
+    WRITE_METHODS,
+    ScopeCase,
+    UnmappedRoute,
+    classified_routes,
+    classify,
+    missing_kwargs,
+    response_text,
+    unmapped_report,
+    url_kwargs,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The cast hashes nine passwords; the production hasher's cost is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+FORGED_NAME = "越权修改后的名称"
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def send(client, spec, method: str, url: str):
+    """One request; API writes carry JSON, page writes a form."""
+    if method == "get":
+        return client.get(url)
+    data = {"name": FORGED_NAME}
+    if method == "delete":
+        return client.delete(url)
+    if spec.path.startswith("api/"):
+        return getattr(client, method)(url, data, format="json")
+    return getattr(client, method)(url, data)
+
+
+def routes():
+    """The classified routes; the unclassified ones fail ``test_every_route_is_registered``."""
+    return classified_routes()[0]
+
+
+def test_every_route_is_registered():
+    specs, problems = classified_routes()
+    assert not problems, unmapped_report(problems)
+    names = {spec.name for spec in specs}
+    assert {"enterprises:list", "enterprises:detail", "enterprises:update", "enterprises:export",
+            "enterprise-list", "enterprise-detail", "enterprise-export", "region-list", "region-detail",
+            "core:home"} <= names
+    assert not any(spec.path.startswith(("admin/", "api/schema/", "api/docs/", "i18n/")) for spec in specs)
+
+
+def test_a_route_nobody_registered_fails_with_instructions():
+    def thing_detail(request, pk):
+        raise AssertionError("never called")
+
+    pattern = path("things/<int:pk>/", thing_detail, name="thing-detail")
+    with pytest.raises(UnmappedRoute, match=r"tests/scope_registry\.py.*ROUTES"):
+        classify("things/<int:pk>/", "thing-detail", pattern, ("pk",))
+
+
+def test_a_model_nobody_registered_fails_with_instructions():
+    class LicenceDetail(DetailView):
+        model = Licence
+
+    pattern = path("licences/<int:pk>/", LicenceDetail.as_view(), name="licence-detail")
+    with pytest.raises(UnmappedRoute, match=r"Licence, which is not in MODELS"):
+        classify("licences/<int:pk>/", "licence-detail", pattern, ("pk",))
+
+
+def test_every_role_has_objects_inside_and_outside(cast):
+    """Guards the test itself: each role but the district-wide ones has something outside its scope, and
+    each role with a scope has something inside it."""
+    for model, case in MODELS.items():
+        if not isinstance(case, ScopeCase):
+            continue
+        for role in ROLES:
+            objects = case.objects(cast, role)
+            if role in ("township_officer", "department_officer", "enterprise_user", "expert", "nobody"):
+                assert objects.outside, (model, role)
+            if role != "nobody":
+                assert objects.inside, (model, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_outside_objects_never_appear_and_answer_404(cast, role):
+    user = cast["users"][role]
+    client = client_for(user)
+    objects = {model: case.objects(cast, role) for model, case in MODELS.items() if isinstance(case, ScopeCase)}
+    outside_labels = [MODELS[model].label(obj) for model, objs in objects.items() for obj in objs.outside]
+    failures: list[str] = []
+    for spec in routes():
+        if spec.kind in (LIST, PAGE):
+            failures += _check_collection(client, user, spec, objects, outside_labels)
+        elif MODELS[spec.model] != UNSCOPED:
+            failures += _check_object_route(client, user, spec, MODELS[spec.model], objects[spec.model])
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def _check_collection(client, user, spec, objects, outside_labels) -> list[str]:
+    if "get" not in spec.methods:
+        return []
+    url = reverse(spec.name)
+    response = client.get(url)
+    failures = []
+    if response.status_code >= 500:
+        return [f"GET {url}: {response.status_code}"]
+    text = response_text(response)
+    failures += [f"GET {url} shows outside object {label!r}" for label in outside_labels if label in text]
+    case = MODELS.get(spec.model)
+    if spec.kind == LIST and isinstance(case, ScopeCase) and user.has_perm(case.view_perm) \
+            and (not spec.perm or user.has_perm(spec.perm)):
+        if response.status_code != 200:
+            failures.append(f"GET {url}: {response.status_code}, expected 200")
+        for obj in objects[spec.model].inside:
+            if case.label(obj) not in text:
+                failures.append(f"GET {url} lacks inside object {case.label(obj)!r}")
+    return failures
+
+
+def _check_object_route(client, user, spec, case: ScopeCase, objs) -> list[str]:
+    failures = []
+    for method in spec.methods:
+        perm = spec.perm or (case.change_perm if method in WRITE_METHODS or spec.get_needs == "change"
+                             else case.view_perm)
+        missing_url = reverse(spec.name, kwargs=missing_kwargs(spec))
+        baseline = send(client, spec, method, missing_url).status_code
+        if baseline not in (403, 404):
+            failures.append(f"{method.upper()} {missing_url} (no such object): {baseline}, expected 403 or 404")
+        for obj in objs.outside:
+            before = case.label(obj)
+            url = reverse(spec.name, kwargs=url_kwargs(spec, obj))
+            response = send(client, spec, method, url)
+            expected = 404 if user.has_perm(perm) else baseline
+            if response.status_code != expected:
+                failures.append(f"{method.upper()} {url} (outside {before!r}): {response.status_code}, "
+                                f"expected {expected} like an object that does not exist")
+            if before in response_text(response):
+                failures.append(f"{method.upper()} {url} reveals outside object {before!r}")
+            obj.refresh_from_db()
+            if case.label(obj) != before:
+                failures.append(f"{method.upper()} {url} changed outside object {before!r}")
+        if method == "get" and spec.kind in (DETAIL, UPDATE):
+            for obj in objs.inside:
+                url = reverse(spec.name, kwargs=url_kwargs(spec, obj))
+                response = client.get(url)
+                expected = 200 if user.has_perm(perm) else 403
+                if response.status_code != expected:
+                    failures.append(f"GET {url} (inside {case.label(obj)!r}): {response.status_code}, "
+                                    f"expected {expected}")
+                elif expected == 200 and case.label(obj) not in response_text(response):
+                    failures.append(f"GET {url} does not show inside object {case.label(obj)!r}")
+    return failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unscoped_reference_data_is_readable_by_every_signed_in_user(cast, role):
+    """Regions are public reference data (registered as UNSCOPED): every township, whoever asks."""
+    client = client_for(cast["users"][role])
+    unscoped = [spec for spec in routes() if spec.model is not None and MODELS[spec.model] == UNSCOPED]
+    assert {spec.name for spec in unscoped} >= {"region-list", "region-detail"}
+    failures = []
+    for spec in unscoped:
+        samples = [Region.objects.get(code="370113107"), Region.objects.get(code="370113008")] \
+            if spec.model is Region else list(spec.model._default_manager.all()[:2])
+        if spec.kind == LIST:
+            response = client.get(reverse(spec.name), {"page_size": 200})
+            text = response_text(response)
+            if response.status_code != 200 or any(str(obj) not in text for obj in samples):
+                failures.append(f"GET {spec.path}: {response.status_code}, samples missing")
+            continue
+        for obj in samples:
+            url = reverse(spec.name, kwargs=url_kwargs(spec, obj))
+            response = client.get(url)
+            if response.status_code != 200 or str(obj) not in response_text(response):
+                failures.append(f"GET {url}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("url", ["/enterprises/export/", "/api/v1/enterprises/export/"])
+@pytest.mark.parametrize("role, inside, outside", [
+    ("township_officer", ["inside"], ["building", "outside"]),
+    ("department_officer", ["building"], ["inside", "outside"]),
+    ("leader", ["inside", "building", "outside"], []),
+])
+def test_exports_hold_exactly_the_scope(cast, url, role, inside, outside):
+    """The Excel files themselves (opened with openpyxl), not just the pages that link to them."""
+    response = client_for(cast["users"][role]).get(url)
+    assert response.status_code == 200
+    assert "spreadsheetml" in response["Content-Type"]
+    text = response_text(response)
+    for key in inside:
+        assert cast[key].name in text
+    for key in outside:
+        assert cast[key].name not in text
+        assert cast[key].credit_code not in text
+
+
+def test_anonymous_visitors_reach_no_object(cast):
+    """Signed out: pages redirect to the sign-in page, the API answers 401/403, nothing leaks."""
+    client = APIClient()
+    labels = [cast[key].name for key in ("inside", "building", "outside")]
+    for spec in routes():
+        if "get" not in spec.methods:
+            continue
+        kwargs = None
+        if spec.kwargs:
+            obj = spec.model._default_manager.order_by("pk").first()
+            kwargs = url_kwargs(spec, obj) if obj is not None else missing_kwargs(spec)
+        response = client.get(reverse(spec.name, kwargs=kwargs))
+        text = response_text(response)
+        assert not any(label in text for label in labels), spec.path
+        if not spec.public:
+            assert response.status_code in (302, 401, 403), (spec.path, response.status_code)
