@@ -23,12 +23,12 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-test-deps.sh
 	$(BIN)/shouye compilecatalog >/dev/null
-	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
 
 ## make test-fast: everything but the browser tests.
 test-fast: $(STAMP)
 	$(BIN)/shouye compilecatalog >/dev/null
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 -m "not browser" $(PYTEST_ARGS)
 
 ## make bench: generate 100,000 enterprises and measure the list (results in bench/results/).
 bench: $(STAMP)

@@ -155,6 +155,8 @@ SHOUYE_PHOTO_MAX_BYTES = env_int("SHOUYE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 SHOUYE_HAZARD_MAX_EXTENSIONS = env_int("SHOUYE_HAZARD_MAX_EXTENSIONS", 2)
 SHOUYE_HAZARD_ESCALATE_AFTER_DAYS = env_int("SHOUYE_HAZARD_ESCALATE_AFTER_DAYS", 7)
 SHOUYE_HAZARD_REMINDER_DAYS = env_int("SHOUYE_HAZARD_REMINDER_DAYS", 3)
+# Ledger exports with more rows than this run in the background with a progress bar.
+SHOUYE_LEDGER_SYNC_MAX_ROWS = env_int("SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
 # Public tip-off form: submissions allowed per client address per hour.
 SHOUYE_TIPOFF_RATE_PER_HOUR = env_int("SHOUYE_TIPOFF_RATE_PER_HOUR", 5)
 # Optional map tiles on the intranet (empty: the map shows the pin on a plain background).

@@ -22,9 +22,12 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, UpdateView
 
 from shouye.enterprises.models import Enterprise, ImportJob
+from shouye.hazards.models import Hazard, LedgerExport, TipOff
+from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workcalendar.models import WorkCalendarYear
@@ -116,6 +119,77 @@ def _enterprise_objects(cast: dict, role: str) -> Objects:
     return Objects(inside=[inside], outside=[building, outside])
 
 
+def _per_enterprise(cast: dict, role: str, key: str, make) -> Objects:
+    """One object per cast enterprise (made once by ``make(enterprise, label)``), inside or outside as
+    the enterprise itself is for the role."""
+    store = cast.setdefault(key, {})
+    for name in ("inside", "building", "outside"):
+        if name not in store:
+            store[name] = make(cast[name], f"scope-{key}-{name}")
+    by_enterprise = {cast[name].pk: store[name] for name in store}
+    objects = _enterprise_objects(cast, role)
+    return Objects(inside=[by_enterprise[e.pk] for e in objects.inside],
+                   outside=[by_enterprise[e.pk] for e in objects.outside])
+
+
+def _hazard_objects(cast: dict, role: str) -> Objects:
+    def make(enterprise, label):
+        return Hazard.objects.create(enterprise=enterprise, township=enterprise.township,
+                                     industry=enterprise.industry, description=label, source="inspection",
+                                     found_at=timezone.now())
+    return _per_enterprise(cast, role, "_hazards", make)
+
+
+def _tip_off_objects(cast: dict, role: str) -> Objects:
+    def make(enterprise, label):
+        return TipOff.objects.create(enterprise_name=label, enterprise=enterprise, township=enterprise.township,
+                                     description=label)
+    return _per_enterprise(cast, role, "_tip_offs", make)
+
+
+def _inspection_objects(cast: dict, role: str) -> Objects:
+    def make(enterprise, label):
+        return Inspection.objects.create(kind="routine", enterprise=enterprise, township_id=enterprise.township_id,
+                                         industry_id=enterprise.industry_id, inspected_at=timezone.now(),
+                                         subject=label, created_by=cast["users"]["bureau_staff"])
+    return _per_enterprise(cast, role, "_inspections", make)
+
+
+def _document_objects(cast: dict, role: str) -> Objects:
+    inspections = _inspection_objects(cast, "bureau_staff").inside
+
+    def make(enterprise, label):
+        inspection = next(i for i in inspections if i.enterprise_id == enterprise.pk)
+        document = Document(inspection=inspection, kind="inspection_record", year=2026, serial=enterprise.pk,
+                            number=label, issued_by=cast["users"]["bureau_staff"], issued_at=timezone.now())
+        document.file.save(f"{label}.pdf", ContentFile(b"%PDF-1.4 scope"), save=False)
+        document.save()
+        return document
+    return _per_enterprise(cast, role, "_documents", make)
+
+
+def _plan_objects(cast: dict, role: str) -> Objects:
+    def make(enterprise, label):
+        return InspectionPlan.objects.create(year=timezone.localdate().year, enterprise=enterprise,
+                                             township_id=enterprise.township_id,
+                                             industry_id=enterprise.industry_id, inspections_due=2)
+    return _per_enterprise(cast, role, "_plans", make)
+
+
+def _ledger_export_objects(cast: dict, role: str) -> Objects:
+    """A ledger export belongs to the user who started it, whatever the role."""
+    users, store = cast["users"], cast.setdefault("_ledger_exports", {})
+    other = "bureau_staff" if role == "bureau_admin" else "bureau_admin"
+    for owner in (role, other):
+        if owner not in store:
+            job = LedgerExport(created_by=users[owner], status=LedgerExport.Status.SUCCEEDED, total_rows=1,
+                               processed_rows=1, filename=f"scope-ledger-export-of-{owner}.xlsx")
+            job.file.save(job.filename, ContentFile(_xlsx(job.filename)), save=False)
+            job.save()
+            store[owner] = job
+    return Objects(inside=[store[role]], outside=[store[other]])
+
+
 def _xlsx(text: str) -> bytes:
     from openpyxl import Workbook
 
@@ -167,6 +241,20 @@ MODELS: dict[type, ScopeCase | str] = {
     ImportJob: ScopeCase(objects=_import_job_objects, label=lambda j: j.original_name,
                          view_perm="enterprises.import_enterprise", change_perm="enterprises.import_enterprise"),
     Region: UNSCOPED,
+    Checklist: UNSCOPED,
+    Inspection: ScopeCase(objects=_inspection_objects, label=lambda i: i.subject,
+                          view_perm="inspections.view_inspection", change_perm="inspections.change_inspection"),
+    Document: ScopeCase(objects=_document_objects, label=lambda d: d.number, view_perm="inspections.view_document",
+                        change_perm="inspections.issue_inspection_document"),
+    InspectionPlan: ScopeCase(objects=_plan_objects, label=lambda p: p.enterprise.name,
+                              view_perm="inspections.view_inspectionplan",
+                              change_perm="inspections.change_inspectionplan"),
+    Hazard: ScopeCase(objects=_hazard_objects, label=lambda h: h.description,
+                      view_perm="hazards.view_hazard", change_perm="hazards.assign_hazard"),
+    LedgerExport: ScopeCase(objects=_ledger_export_objects, label=lambda job: job.filename,
+                            view_perm="hazards.export_hazard", change_perm="hazards.export_hazard"),
+    TipOff: ScopeCase(objects=_tip_off_objects, label=lambda t: t.enterprise_name,
+                      view_perm="hazards.view_tipoff", change_perm="hazards.triage_tipoff"),
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
@@ -188,6 +276,31 @@ ROUTES: dict[str, RouteSpec] = {
        for name in ("major-hazard", "lec", "risk-matrix", "hot-work", "accident")},
     **{f"calculator-{name}": RouteSpec(PAGE, methods=("post",)) for name in CALCULATOR_RULES},
     "core:home": RouteSpec(PAGE),
+    "hazard-export": RouteSpec(LIST, model=Hazard, perm="hazards.export_hazard"),
+    "hazard-stats": RouteSpec(PAGE),
+    "inspections:create": RouteSpec(PAGE, methods=("get", "post")),
+    "inspections:record": RouteSpec(ACTION, model=Inspection, methods=("post",)),
+    "inspections:finish": RouteSpec(UPDATE, model=Inspection, methods=("get", "post"), get_needs="change"),
+    "inspections:documents": RouteSpec(UPDATE, model=Inspection, methods=("get", "post")),
+    # The PDF carries the number only inside compressed streams: an ACTION, so the label is not searched in it.
+    "inspections:document-download": RouteSpec(ACTION, model=Document),
+    "inspections:plans": RouteSpec(LIST, model=InspectionPlan),
+    "inspections:plan-generate": RouteSpec(PAGE, methods=("post",)),
+    "inspections:plan-update": RouteSpec(UPDATE, model=InspectionPlan, methods=("get", "post"), get_needs="change"),
+    "inspection-plan-generate": RouteSpec(PAGE, methods=("post",)),
+    "inspection-plan-coverage": RouteSpec(PAGE),
+    "hazards:report": RouteSpec(PAGE, methods=("get", "post")),
+    "hazards:export": RouteSpec(LIST, model=Hazard, perm="hazards.export_hazard"),
+    "hazards:export-job": RouteSpec(DETAIL, model=LedgerExport),
+    "hazards:export-job-progress": RouteSpec(DETAIL, model=LedgerExport),
+    "hazards:export-job-file": RouteSpec(DETAIL, model=LedgerExport),
+    "hazards:tip-offs": RouteSpec(LIST, model=TipOff),
+    "hazards:tip-off": RouteSpec(UPDATE, model=TipOff, methods=("get", "post")),
+    **{f"hazards:{action}": RouteSpec(ACTION, model=Hazard, methods=("post",))
+       for action in ("governance-plan", "listed-supervision", "assign", "close-on-spot", "submit",
+                      "request-extension", "approve-extension", "expert-verify", "verify", "reject")},
+    "tip-off:form": RouteSpec(PAGE, methods=("get", "post"), public=True),
+    "tip-off:thanks": RouteSpec(PAGE, public=True),
     "notifications:list": RouteSpec(PAGE),
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),

@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HazardState(models.TextChoices):
     REPORTED = "reported", _("Reported")
     RECTIFYING = "rectifying", _("Rectifying")
     SUBMITTED = "submitted", _("Submitted for re-inspection")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hazard state", "Closed")
 
 
 class HazardLevel(models.TextChoices):

@@ -213,7 +213,7 @@ class Extension(models.Model):
 class TipOff(models.Model):
     """A report from the public (举报), triaged by bureau staff into a hazard or dismissed with a reason."""
 
-    SCOPE_PATHS = ScopePaths(region="township", industry=None, enterprise="enterprise")
+    SCOPE_PATHS = ScopePaths(region="township", industry="enterprise__industry", enterprise="enterprise")
 
     enterprise_name = models.CharField(_("enterprise or place"), max_length=200)
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,

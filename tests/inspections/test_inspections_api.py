@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from shouye.audit.models import AuditEvent
@@ -65,6 +67,7 @@ def test_an_enforcement_inspection_with_one_officer_is_refused_and_nothing_is_wr
     assert response.status_code == 400
     with translation.override("zh-hans"):
         expected = translation.gettext(TWO_OFFICERS)
+    assert "行政处罚法" in expected, "the message reaches the officer in Chinese"
     assert response.json()["inspectors"] == [expected]
     assert written() == before
 
@@ -339,3 +342,22 @@ def test_filters(cast):
     today = timezone.localdate()
     assert ids(date_from=today - timedelta(days=1), date_to=today) == {routine.pk, expert.pk, other.pk}
     assert ids(date_from=today + timedelta(days=1)) == set()
+
+
+def test_the_list_and_the_record_take_a_fixed_number_of_queries(cast):
+    staff = cast["users"]["bureau_staff"]
+    client = api_as(cast["users"]["leader"])
+
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    first = finished(staff, cast["inside"], non_compliant=(1,))
+    queries(URL)  # the user's scope and permissions are computed once and kept on the user
+    few_list, few_detail = queries(URL), queries(f"{URL}{first.pk}/")
+    for _ in range(3):
+        finished(staff, cast["inside"], non_compliant=(1, 2, 3))
+    many = finished(staff, cast["outside"], non_compliant=(1, 2, 3, 4))
+    assert queries(URL) == few_list
+    assert queries(f"{URL}{many.pk}/") == few_detail

@@ -48,6 +48,7 @@ def test_an_enforcement_inspection_with_one_officer_is_refused_on_the_page(cast,
     assert response.status_code == 400
     with translation.override("zh-hans"):
         expected = translation.gettext(TWO_OFFICERS)
+    assert "行政处罚法" in expected, "the message reaches the officer in Chinese"
     error = re.search(r'data-testid="inspectors-error">([^<]+)<', response.content.decode())
     assert error and unescape(error.group(1)) == expected
     assert written() == before
