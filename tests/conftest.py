@@ -2,11 +2,15 @@
 outside each role's scope."""
 
 import pytest
+from django.apps import apps as django_apps
 from rest_framework.test import APIClient
 
 from shouye.accounts.models import Organisation
+from shouye.enterprises import reference_data
 from shouye.enterprises.demo import load_regions
 from shouye.enterprises.models import Industry
+from shouye.inspections import checklist_library
+from shouye.inspections.models import Checklist
 from shouye.regions.models import Region
 
 from .factories import PASSWORD, EnterpriseFactory, UserFactory, bureau, member
@@ -25,6 +29,12 @@ def _settings(settings, tmp_path):
 
 @pytest.fixture
 def district(db):
+    """The demo district's regions and the reference data. A transactional test (live server, concurrency)
+    flushes the tables that migrations filled, so the reference data is loaded again here (idempotent)."""
+    if not Industry.objects.exists():
+        reference_data.load(django_apps)
+    if not Checklist.objects.exists():
+        checklist_library.load(django_apps)
     return load_regions()
 
 
