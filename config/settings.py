@@ -155,6 +155,10 @@ SHOUYE_PHOTO_MAX_BYTES = env_int("SHOUYE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 SHOUYE_HAZARD_MAX_EXTENSIONS = env_int("SHOUYE_HAZARD_MAX_EXTENSIONS", 2)
 SHOUYE_HAZARD_ESCALATE_AFTER_DAYS = env_int("SHOUYE_HAZARD_ESCALATE_AFTER_DAYS", 7)
 SHOUYE_HAZARD_REMINDER_DAYS = env_int("SHOUYE_HAZARD_REMINDER_DAYS", 3)
+# Enforcement documents (PDF): the issuing authority printed on them (default: the bureau's name) and an
+# optional seal image file; number prefixes per kind and year are editable in the admin.
+SHOUYE_DOCUMENT_ISSUER = os.environ.get("SHOUYE_DOCUMENT_ISSUER", "")
+SHOUYE_DOCUMENT_SEAL_IMAGE = os.environ.get("SHOUYE_DOCUMENT_SEAL_IMAGE", "")
 # Ledger exports with more rows than this run in the background with a progress bar.
 SHOUYE_LEDGER_SYNC_MAX_ROWS = env_int("SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
 # Public tip-off form: submissions allowed per client address per hour.

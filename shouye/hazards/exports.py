@@ -72,7 +72,7 @@ PROGRESS_EVERY = 1000
 def sync_max_rows() -> int:
     """SHOUYE_LEDGER_SYNC_MAX_ROWS (default 5000): a ledger with more rows is exported in the background with
     a progress bar; up to that many are written during the request (a few seconds at most)."""
-    return getattr(settings, "SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
+    return settings.SHOUYE_LEDGER_SYNC_MAX_ROWS
 
 
 def sort_ledger(queryset, sort: str):

@@ -49,11 +49,11 @@ ORDER_BASIS = "《中华人民共和国安全生产法》第六十五条"
 
 
 def issuer_name() -> str:
-    return getattr(settings, "SHOUYE_DOCUMENT_ISSUER", "") or settings.SHOUYE_BUREAU_NAME
+    return settings.SHOUYE_DOCUMENT_ISSUER or settings.SHOUYE_BUREAU_NAME
 
 
 def seal_image_uri() -> str:
-    path = getattr(settings, "SHOUYE_DOCUMENT_SEAL_IMAGE", "")
+    path = settings.SHOUYE_DOCUMENT_SEAL_IMAGE
     return Path(path).resolve().as_uri() if path and Path(path).is_file() else ""
 
 

@@ -260,7 +260,6 @@ def test_a_job_whose_filters_fail_is_marked_failed(client, cast):
 
 
 def test_the_threshold_defaults_to_5000(settings):
-    del settings.SHOUYE_LEDGER_SYNC_MAX_ROWS
     assert exports.sync_max_rows() == 5000
     settings.SHOUYE_LEDGER_SYNC_MAX_ROWS = 10
     assert exports.sync_max_rows() == 10
