@@ -1,23 +1,25 @@
 """One FilterSet for the enterprise list page, the API and the export (ARCHITECTURE.md §7)."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shouye.regions.choices import RegionLevel
-from shouye.regions.models import Region
-
 from .choices import OperatingStatus
-from .models import Enterprise, Industry, SupervisionGrade, Tag
+from .models import Enterprise
+from .selectors import reference_codes
 
 
 class CodeField(forms.CharField):
     """A reference code; an unknown one is a field error (the API answers 400 naming the filter)."""
 
-    def __init__(self, *, queryset, **kwargs):
-        self.queryset = queryset
+    def __init__(self, *, kind: str, **kwargs):
+        self.kind = kind
+        #: Answers {code: pk} for a kind; the filter set points it at the reference data it has read.
+        self.known_ids = lambda kind: {code: pk for pk, code, _label in reference_codes()[kind]}
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -25,7 +27,7 @@ class CodeField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        pk = self.queryset.filter(code=value).values_list("pk", flat=True).first()
+        pk = self.known_ids(self.kind).get(value)
         if pk is None:
             raise ValidationError(_("Unknown code: %(value)s."), code="unknown_code", params={"value": value})
         return pk
@@ -36,21 +38,36 @@ class CodeFilter(django_filters.CharFilter):
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    """Filters take codes (township code, industry code, grade letter, tag code); each given code is looked
-    up once (one small query, which also rejects an unknown code) and the list filters on the foreign key."""
+    """Filters take codes (township code, industry code, grade letter, tag code) and filter on the foreign
+    key. Codes resolve against ``reference``, the four reference tables read in one query that the list
+    page's filter bar uses too, so any number of filters costs at most that one query."""
 
     q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
-    township = CodeFilter(field_name="township_id", label=_("Township"),
-                          queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
-    industry = CodeFilter(field_name="industry_id", label=_("Industry"), queryset=Industry.objects.all())
-    grade = CodeFilter(field_name="supervision_grade_id", label=_("Supervision grade"),
-                       queryset=SupervisionGrade.objects.all())
-    tag = CodeFilter(method="with_tag", label=_("Tag"), queryset=Tag.objects.all())
+    township = CodeFilter(kind="township", field_name="township_id", label=_("Township"))
+    industry = CodeFilter(kind="industry", field_name="industry_id", label=_("Industry"))
+    grade = CodeFilter(kind="grade", field_name="supervision_grade_id", label=_("Supervision grade"))
+    tag = CodeFilter(kind="tag", method="with_tag", label=_("Tag"))
     status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("Operating status"))
 
     class Meta:
         model = Enterprise
         fields = ["q", "township", "industry", "grade", "tag", "status"]
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field, CodeField):
+                field.known_ids = self.ids
+        return form
+
+    @cached_property
+    def reference(self) -> dict[str, list[tuple[int, str, str]]]:
+        """Read when a code is given or the filter bar is drawn: an unfiltered API list never reads it."""
+        return reference_codes()
+
+    def ids(self, kind: str) -> dict[str, int]:
+        return {code: pk for pk, code, _label in self.reference[kind]}
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -51,31 +51,38 @@ def counts_by(actor, field: str, label_field: str) -> list[dict]:
     return [{"key": row[field], "label": row[label_field], "count": row["count"]} for row in rows]
 
 
-def filter_choices(actor) -> dict[str, list[tuple[str, str]]]:
-    """The filter bar's choices — townships and industries within the actor's scope, grades and tags —
-    in one query (a UNION of the four small reference tables)."""
-    scope = scope_for(actor)
-    townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
-    industries = Industry.objects.all()
-    if not scope.everything and not scope.enterprise_ids:
-        if scope.region_ids:
-            townships = townships.filter(pk__in=scope.region_ids)
-        if scope.industry_ids:
-            industries = industries.filter(pk__in=scope.industry_ids)
+def reference_codes() -> dict[str, list[tuple[int, str, str]]]:
+    """Every township, industry, grade and tag as (id, code, label) in display order, in one query (a UNION
+    of the four small reference tables): the filter bar lists them and the filters check codes against
+    them."""
     parts = [
-        townships.annotate(kind=Value("township"), sort=F("code")).values_list("kind", "code", "name", "sort"),
-        industries.annotate(kind=Value("industry"), sort=Cast("order", CharField()))
-        .values_list("kind", "code", "name", "sort"),
-        SupervisionGrade.objects.annotate(kind=Value("grade"), sort=F("code")).values_list("kind", "code", "code", "sort"),
-        Tag.objects.annotate(kind=Value("tag"), sort=Cast("id", CharField())).values_list("kind", "code", "name", "sort"),
+        Region.objects.filter(level=RegionLevel.TOWNSHIP).annotate(kind=Value("township"), sort=F("code"))
+        .values_list("kind", "id", "code", "name", "sort"),
+        Industry.objects.annotate(kind=Value("industry"), sort=Cast("order", CharField()))
+        .values_list("kind", "id", "code", "name", "sort"),
+        SupervisionGrade.objects.annotate(kind=Value("grade"), sort=F("code"))
+        .values_list("kind", "id", "code", "code", "sort"),
+        Tag.objects.annotate(kind=Value("tag"), sort=Cast("id", CharField()))
+        .values_list("kind", "id", "code", "name", "sort"),
     ]
     parts = [part.order_by() for part in parts]
-    rows = parts[0].union(*parts[1:], all=True)
-    choices: dict[str, list[tuple[str, str, str]]] = {"township": [], "industry": [], "grade": [], "tag": []}
-    for kind, code, label, sort in rows:
-        choices[kind].append((sort, code, label))
-    return {kind: [(code, label) for _sort, code, label in sorted(values, key=_sort_key)]
-            for kind, values in choices.items()}
+    rows: dict[str, list[tuple[str, int, str, str]]] = {"township": [], "industry": [], "grade": [], "tag": []}
+    for kind, pk, code, label, sort in parts[0].union(*parts[1:], all=True):
+        rows[kind].append((sort, pk, code, label))
+    return {kind: [(pk, code, label) for _sort, pk, code, label in sorted(values, key=_sort_key)]
+            for kind, values in rows.items()}
+
+
+def filter_choices(actor, reference=None) -> dict[str, list[tuple[str, str]]]:
+    """The filter bar's choices as (code, label): townships and industries within the actor's scope,
+    all grades and tags. ``reference`` is ``reference_codes()`` when the caller has it already."""
+    reference = reference if reference is not None else reference_codes()
+    scope = scope_for(actor)
+    limits = {}
+    if not scope.everything and not scope.enterprise_ids:
+        limits = {"township": scope.region_ids, "industry": scope.industry_ids}
+    return {kind: [(code, label) for pk, code, label in rows if not limits.get(kind) or pk in limits[kind]]
+            for kind, rows in reference.items()}
 
 
 def _sort_key(item):

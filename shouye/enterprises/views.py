@@ -34,7 +34,7 @@ class EnterpriseListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["choices"] = filter_choices(self.request.user)
+        context["choices"] = filter_choices(self.request.user, self.filterset.reference)
         return context
 
 
