@@ -6,15 +6,26 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from shouye.regions.scoping import scope_for
+
 from .choices import HazardLevel, HazardState
 from .filters import HazardFilter, day_start, overdue_q
-from .models import ExpertVerification, Extension, Hazard, TipOff
+from .models import ExpertVerification, Extension, Hazard, HazardDailyTotal, TipOff
 
 STAT_GROUPS = ("township", "industry", "level")
+
+
+def _ledger_filter(actor, filters: Mapping | None) -> HazardFilter:
+    qs = (Hazard.objects.visible_to(actor).select_related("enterprise", "township", "industry")
+          .order_by("-found_at", "-id"))
+    filterset = HazardFilter(filters or {}, queryset=qs)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset
 
 
 def ledger_rows(actor, filters: Mapping | None = None):
@@ -22,14 +33,7 @@ def ledger_rows(actor, filters: Mapping | None = None):
     first (ties by id, so the order is total).
 
     ``filters`` are the HazardFilter parameters (a QueryDict or a dict); invalid ones raise ValidationError."""
-    qs = (Hazard.objects.visible_to(actor).select_related("enterprise", "township", "industry")
-          .order_by("-found_at", "-id"))
-    if filters is None:
-        return qs
-    filterset = HazardFilter(filters, queryset=qs)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs
+    return _ledger_filter(actor, filters).qs
 
 
 def hazard_detail(actor):
@@ -59,31 +63,40 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _measures(date_from: date, date_to: date, today: date) -> dict:
-    """Aggregates over one scope, each a ``Count`` with a condition, so any grouping is a single query.
+#: Ledger filters the daily totals can answer; any other filter, or an enterprise in the caller's scope,
+#: makes the statistics count the hazards themselves.
+TOTALS_FILTERS = frozenset({"township", "industry", "level"})
+CELL = ("township__code", "township__name", "industry__code", "industry__name", "level")
+COUNTS = ("found", "closed", "on_time", "overdue_now")
+
+
+def _counted_live(hazards, date_from: date, date_to: date):
+    """Found, closed and closed on time in the period, counted from the hazards (one grouped query).
 
     - found: hazards found in the period;
     - closed: of those, closed out (销号) by now; rectification rate = closed / found;
     - on time: of those closed, rectification submitted (or, closed on the spot, closed) no later than the
       deadline; a hazard closed on the spot has no deadline and counts as on time; on-time rate =
-      on time / closed;
-    - overdue now: hazards currently past their deadline and not rectified, whenever they were found (an
-      old overdue hazard is exactly what the bureau must see)."""
+      on time / closed (``shouye.hazards.totals.on_time``, the rule the daily totals count by)."""
     found = Q(found_at__gte=day_start(date_from), found_at__lt=day_start(date_to + timedelta(days=1)))
-    closed = found & Q(state=HazardState.CLOSED)
-    finished_on = TruncDate(Coalesce("submitted_at", "closed_at"))
+    closed = Q(state=HazardState.CLOSED)
     on_time = closed & (Q(deadline__isnull=True) | Q(finished_date__lte=F("deadline")))
-    overdue = overdue_q(today)
-    return {
-        "filter": found | overdue,
-        "annotate": {"finished_date": finished_on},
-        "counts": {
-            "found": Count("id", filter=found),
-            "closed": Count("id", filter=closed),
-            "on_time": Count("id", filter=on_time),
-            "overdue_now": Count("id", filter=overdue),
-        },
-    }
+    return (hazards.filter(found).annotate(finished_date=TruncDate(Coalesce("submitted_at", "closed_at")))
+            .values(*CELL).annotate(found=Count("id"), closed=Count("id", filter=closed),
+                                    on_time=Count("id", filter=on_time)))
+
+
+def _totals_can_answer(scope, used_filters: set[str]) -> bool:
+    """Whether the daily totals can answer for this scope and these filters: they are kept per township,
+    industry and level, not per enterprise, source or state."""
+    return used_filters <= TOTALS_FILTERS and not scope.enterprise_ids
+
+
+def _counted_from_totals(scope, cleaned: dict, date_from: date, date_to: date):
+    """The same numbers as ``_counted_live``, summed from the daily totals (HazardDailyTotal)."""
+    chosen = {name: cleaned[name] for name in TOTALS_FILTERS if cleaned.get(name) not in (None, "")}
+    return (HazardDailyTotal.objects.in_scope(scope).filter(day__gte=date_from, day__lte=date_to, **chosen)
+            .values(*CELL).annotate(found=Sum("found"), closed=Sum("closed"), on_time=Sum("on_time")))
 
 
 def _with_rates(row: dict) -> dict:
@@ -92,28 +105,56 @@ def _with_rates(row: dict) -> dict:
     return row
 
 
+def _roll_up(cells: dict[tuple, dict], group_by: set[str]) -> dict:
+    """The total and each grouping, summed from the cells of one township, industry and level."""
+    def summed(key_of) -> dict:
+        groups: dict = {}
+        for cell, counts in cells.items():
+            group = groups.setdefault(key_of(cell), dict.fromkeys(COUNTS, 0))
+            for name in COUNTS:
+                group[name] += counts[name]
+        return groups
+
+    result = _with_rates({name: sum(counts[name] for counts in cells.values()) for name in COUNTS})
+    if "township" in group_by:
+        result["by_township"] = [_with_rates({"code": code, "name": name, **counts}) for (code, name), counts
+                                 in sorted(summed(lambda cell: cell[0:2]).items())]
+    if "industry" in group_by:
+        result["by_industry"] = [_with_rates({"code": code, "name": name, **counts}) for (code, name), counts
+                                 in sorted(summed(lambda cell: cell[2:4]).items())]
+    if "level" in group_by:
+        labels = dict(HazardLevel.choices)
+        result["by_level"] = [_with_rates({"level": level, "label": str(labels.get(level, level)), **counts})
+                              for level, counts in sorted(summed(lambda cell: cell[4]).items())]
+    return result
+
+
 def hazard_stats(actor, *, date_from: date, date_to: date, today: date | None = None,
                  group_by: Iterable[str] = STAT_GROUPS, filters: Mapping | None = None) -> dict:
-    """Statistics for the actor's scope and a period: found, closed, rectification rate, on-time rate and
-    overdue now (definitions in ``_measures``), in total and by township, industry and level. ``filters``
-    narrow the scope with the ledger's filters (one township, one enterprise …). One aggregate query for
-    the total and one per grouping, whatever the number of hazards."""
-    measures = _measures(date_from, date_to, today or timezone.localdate())
-    base = (ledger_rows(actor, filters).select_related(None).filter(measures["filter"])
-            .annotate(**measures["annotate"]).order_by())
-    result = {"date_from": date_from, "date_to": date_to, **_with_rates(base.aggregate(**measures["counts"]))}
-    groups = set(group_by)
-    if "township" in groups:
-        rows = (base.values(code=F("township__code"), name=F("township__name"))
-                .annotate(**measures["counts"]).order_by("code"))
-        result["by_township"] = [_with_rates(dict(row)) for row in rows]
-    if "industry" in groups:
-        rows = (base.values(code=F("industry__code"), name=F("industry__name"))
-                .annotate(**measures["counts"]).order_by("code"))
-        result["by_industry"] = [_with_rates(dict(row)) for row in rows]
-    if "level" in groups:
-        labels = dict(HazardLevel.choices)
-        rows = base.values("level").annotate(**measures["counts"]).order_by("level")
-        result["by_level"] = [_with_rates({**row, "label": str(labels.get(row["level"], row["level"]))})
-                              for row in rows]
-    return result
+    """Statistics for the actor's scope and a period: found, closed, rectification rate, on-time rate
+    (definitions in ``_counted_live``) and overdue now — hazards past their deadline and not rectified,
+    whenever they were found (an old overdue hazard is exactly what the bureau must see) — in total and by
+    township, industry and level. ``filters`` narrow the scope with the ledger's filters (one township, one
+    enterprise …).
+
+    Two queries whatever the number of hazards: the period's counts, summed from the daily totals when the
+    scope and filters are townships, industries and levels (the bureau, township and department officers)
+    and counted from the hazards otherwise (one enterprise, a source, a state …), and the overdue hazards
+    counted now; both grouped by township, industry and level and rolled up here."""
+    today = today or timezone.localdate()
+    filterset = _ledger_filter(actor, filters)
+    hazards = filterset.qs.select_related(None).order_by()
+    scope = scope_for(actor)
+    used = {name for name, value in filterset.form.cleaned_data.items() if value not in (None, "")}
+    if _totals_can_answer(scope, used):
+        counted = _counted_from_totals(scope, filterset.form.cleaned_data, date_from, date_to)
+    else:
+        counted = _counted_live(hazards, date_from, date_to)
+    cells: dict[tuple, dict] = {}
+    for row in counted:
+        cells[tuple(row[name] for name in CELL)] = {"found": row["found"], "closed": row["closed"],
+                                                     "on_time": row["on_time"], "overdue_now": 0}
+    for row in hazards.filter(overdue_q(today)).values(*CELL).annotate(overdue_now=Count("id")):
+        cell = cells.setdefault(tuple(row[name] for name in CELL), dict.fromkeys(COUNTS, 0))
+        cell["overdue_now"] = row["overdue_now"]
+    return {"date_from": date_from, "date_to": date_to, **_roll_up(cells, set(group_by))}

@@ -28,7 +28,7 @@ from shouye.notifications.services import notify
 from shouye.regions.choices import RegionLevel
 from shouye.regions.scoping import ensure_in_scope
 
-from . import workflow
+from . import totals, workflow
 from .choices import (
     ExtensionState,
     HazardCategory,
@@ -247,6 +247,7 @@ def _create_hazard(*, actor, enterprise, found_at, found_by_name: str, fields: d
                     found_by_name=found_by_name, **fields)
     hazard.full_clean()
     hazard.save()
+    totals.hazard_reported(hazard)
     return hazard
 
 
@@ -453,6 +454,7 @@ def verify_rectification(*, actor, hazard: Hazard, passed: bool, note: str = "")
         hazard.reinspected_by = actor
         hazard.reinspection_result = (note or "").strip() or _("Rectification verified.")
         hazard.save()
+        totals.hazard_closed(hazard)
         ListedSupervision.objects.filter(hazard=hazard, lifted_at__isnull=True).update(lifted_at=now)
         audit.record(actor=actor, verb="hazard.verify", target=hazard, note=hazard.reinspection_result,
                      changes={"state": [before, hazard.state]})
@@ -497,6 +499,7 @@ def close_on_spot(*, actor, hazard: Hazard, note: str, photos: Iterable) -> Haza
         hazard.reinspected_at = hazard.closed_at = now
         hazard.reinspected_by = actor
         hazard.save()
+        totals.hazard_closed(hazard)
         _save_photos(hazard, checked, PhotoKind.AFTER, actor)
         audit.record(actor=actor, verb="hazard.close-on-spot", target=hazard, note=note,
                      changes={"state": [before, hazard.state], "photos": len(checked)})

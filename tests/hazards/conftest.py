@@ -12,12 +12,14 @@ from django.utils import timezone
 from PIL import Image
 
 from shouye.audit.models import AuditEvent
+from shouye.hazards import totals
 from shouye.hazards.choices import ExtensionState, HazardLevel, HazardSource, HazardState
 from shouye.hazards.models import (
     ExpertVerification,
     Extension,
     GovernancePlan,
     Hazard,
+    HazardDailyTotal,
     HazardPhoto,
     ListedSupervision,
     TipOff,
@@ -59,17 +61,21 @@ def photo(name: str = "after.jpg", fmt: str = "JPEG", **kwargs) -> SimpleUploade
 def make_hazard(enterprise, *, state=HazardState.REPORTED, level=HazardLevel.ORDINARY, deadline=None,
                 found_at=None, source=HazardSource.INSPECTION, **fields) -> Hazard:
     """A hazard put directly into ``state`` (test set-up, not a business act): rectifying and later states
-    have a deadline a week ahead unless one is given."""
+    have a deadline a week ahead unless one is given. Counted in the statistics' daily totals as the services
+    count a hazard they write."""
     if deadline is None and state != HazardState.REPORTED:
         deadline = timezone.localdate() + timedelta(days=7)
-    return Hazard.objects.create(
+    hazard = Hazard.objects.create(
         enterprise=enterprise, township_id=enterprise.township_id, industry_id=enterprise.industry_id,
         description=fields.pop("description", "储罐区未设置紧急切断装置"), source=source, level=level, state=state,
         found_at=found_at or timezone.now() - timedelta(days=1), deadline=deadline,
         measures="加装紧急切断" if deadline else "", responsible_person="王五" if deadline else "",
-        submitted_at=timezone.now() if state in (HazardState.SUBMITTED, HazardState.CLOSED) else None,
-        closed_at=timezone.now() if state == HazardState.CLOSED else None, **fields,
+        submitted_at=fields.pop("submitted_at", timezone.now() if state in (HazardState.SUBMITTED, HazardState.CLOSED)
+                                else None),
+        closed_at=fields.pop("closed_at", timezone.now() if state == HazardState.CLOSED else None), **fields,
     )
+    totals.hazard_reported(hazard)
+    return hazard
 
 
 def complete_plan(hazard, user) -> GovernancePlan:
@@ -87,7 +93,8 @@ def pending_extension(hazard, user, days: int = 30) -> Extension:
 
 
 def snapshot(hazard=None) -> dict:
-    """The hazard's row and everything hanging off it, plus the audit trail and notifications."""
+    """The hazard's row and everything hanging off it, plus the audit trail, notifications and the
+    statistics' daily totals."""
     state = {
         "audit": AuditEvent.objects.count(),
         "notifications": Notification.objects.count(),
@@ -98,6 +105,7 @@ def snapshot(hazard=None) -> dict:
         "verifications": ExpertVerification.objects.count(),
         "extensions": list(Extension.objects.values()),
         "tip_offs": list(TipOff.objects.values()),
+        "daily_totals": list(HazardDailyTotal.objects.order_by("id").values()),
     }
     if hazard is not None:
         fresh = Hazard.objects.get(pk=hazard.pk)

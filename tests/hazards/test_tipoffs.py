@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from shouye.audit.models import AuditEvent
 from shouye.hazards import services
 from shouye.hazards.choices import HazardSource, PhotoKind, TipOffState
-from shouye.hazards.models import Hazard, TipOff
+from shouye.hazards.models import Hazard, HazardDailyTotal, TipOff
 from tests.conftest import api_as
 
 from .conftest import photo, snapshot
@@ -113,6 +113,7 @@ def test_triage_into_a_hazard(cast):
     assert hazard.description == TIP["description"]
     assert list(hazard.photos.values_list("kind", flat=True)) == [PhotoKind.BEFORE]
     assert AuditEvent.objects.filter(verb="hazard.report", target_id=str(hazard.pk)).count() == 1
+    assert HazardDailyTotal.objects.get(township=hazard.township_id, level="major").found == 1
 
     before = snapshot()
     again = triage(staff, tip_id, accept=False, dismiss_reason="重复")

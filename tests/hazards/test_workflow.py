@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
 from shouye.core.exceptions import InvalidTransition
-from shouye.hazards import services, workflow
+from shouye.hazards import services, totals, workflow
 from shouye.hazards.choices import HazardLevel, HazardState
 from shouye.hazards.models import Hazard
 from tests.conftest import api_as
@@ -118,6 +118,7 @@ def test_every_pair_through_the_services(cast, root, state, action):
         events = AuditEvent.objects.order_by("id")[before["audit"]:]
         assert [event.verb for event in events] == [f"hazard.{action}"]
         assert events[0].target_id == str(hazard.pk)
+    assert totals.differences() == []
 
 
 def api_request(action, hazard, extension):

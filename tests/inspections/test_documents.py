@@ -4,19 +4,19 @@ also when two officers issue at the same moment (PostgreSQL)."""
 
 import io
 import re
-import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
 from shouye.audit.models import AuditEvent
 from shouye.inspections import services
 from shouye.inspections.models import Document, DocumentSequence
+from tests.concurrency import at_the_same_moment
 from tests.conftest import api_as
 from tests.inspections.helpers import finished, mark, start
 
@@ -206,26 +206,9 @@ def test_the_number_template_is_editable_and_carries_into_the_next_year(cast, in
 def test_two_officers_issuing_at_the_same_moment_get_consecutive_numbers(cast, squad_officers):
     staff = cast["users"]["bureau_staff"]
     record = finished(staff, cast["inside"], non_compliant=(1,))
-    officers = [staff, squad_officers[0]]
-    barrier = threading.Barrier(len(officers))
-    numbers, errors = [], []
-
-    def officer_issues(user):
-        try:
-            barrier.wait(timeout=30)
-            document = issue(user, record)
-            numbers.append((document.serial, document.number))
-        except Exception as exc:  # noqa: BLE001  reported by the assertion below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=officer_issues, args=(user,)) for user in officers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    documents, errors = at_the_same_moment(*(lambda user=user: issue(user, record)
+                                             for user in (staff, squad_officers[0])))
+    numbers = [(document.serial, document.number) for document in documents]
     assert not errors, errors
     year = timezone.localdate().year
     assert sorted(numbers) == [(1, f"长应急责改〔{year}〕1号"), (2, f"长应急责改〔{year}〕2号")]

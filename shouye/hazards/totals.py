@@ -1,0 +1,107 @@
+"""The daily totals behind the statistics (``HazardDailyTotal``): kept by the services, checked and rebuilt
+from the hazards.
+
+A hazard counts once as *found* on the day it was found (Asia/Shanghai), in the township and industry
+stamped on it and at its level; once closed out (销号) it also counts as *closed*, and as *on time* when its
+rectification was finished no later than its deadline (the rule of ``on_time`` below, the same as the live
+statistics in ``shouye.hazards.selectors``). Reporting and closing are the only acts that change these
+numbers (closed is final, and township, industry, level and the time found never change after reporting),
+so the services call :func:`hazard_reported` and :func:`hazard_closed` inside their transaction. Anything
+that writes hazards past the services (a bulk load, a restore) runs :func:`rebuild`; :func:`differences`
+says whether the stored totals still match the hazards (``manage.py hazard_totals``)."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from .choices import HazardState
+from .models import Hazard, HazardDailyTotal
+
+KEY = ("day", "township_id", "industry_id", "level")
+COUNTS = ("found", "closed", "on_time")
+BATCH = 5000
+
+
+def on_time(hazard: Hazard) -> bool:
+    """Whether a closed hazard was rectified in time: it has no deadline (closed on the spot), or the day
+    its rectification was submitted (or, without a submission, the day it was closed) is not after the
+    deadline."""
+    if hazard.deadline is None:
+        return True
+    finished = hazard.submitted_at or hazard.closed_at
+    return finished is not None and timezone.localdate(finished) <= hazard.deadline
+
+
+def _add(hazard: Hazard, *, found: int = 0, closed: int = 0, on_time_: int = 0) -> None:
+    """Add to the hazard's row, creating it when it is the first of its day, township, industry and level.
+    One statement, so concurrent acts on the same row add up instead of overwriting each other."""
+    table = connection.ops.quote_name(HazardDailyTotal._meta.db_table)
+    columns = ", ".join((*KEY, *COUNTS))
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTS)
+    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 7)})"
+           f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")
+    params = [timezone.localdate(hazard.found_at), hazard.township_id, hazard.industry_id, str(hazard.level),
+              found, closed, on_time_]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def hazard_reported(hazard: Hazard) -> None:
+    """Count a hazard just written (normally reported; counted as closed too when it already is)."""
+    closed = hazard.state == HazardState.CLOSED
+    _add(hazard, found=1, closed=int(closed), on_time_=int(closed and on_time(hazard)))
+
+
+def hazard_closed(hazard: Hazard) -> None:
+    """Count a hazard that has just been closed out."""
+    _add(hazard, closed=1, on_time_=int(on_time(hazard)))
+
+
+def recount(hazard_model=Hazard):
+    """The totals computed from the hazards themselves, as rows of ``KEY`` and ``COUNTS``."""
+    closed = Q(state=HazardState.CLOSED)
+    on_time_q = closed & (Q(deadline__isnull=True) | Q(finished_day__lte=F("deadline")))
+    return (hazard_model._default_manager.order_by()
+            .annotate(day=TruncDate("found_at"), finished_day=TruncDate(Coalesce("submitted_at", "closed_at")))
+            .values(*KEY)
+            .annotate(found=Count("id"), closed=Count("id", filter=closed), on_time=Count("id", filter=on_time_q)))
+
+
+def _as_dict(rows) -> dict[tuple, tuple]:
+    return {tuple(row[name] for name in KEY): tuple(row[name] for name in COUNTS) for row in rows}
+
+
+def differences() -> list[dict]:
+    """Every day, township, industry and level whose stored totals differ from the hazards, with both."""
+    stored = _as_dict(HazardDailyTotal.objects.filter(Q(found__gt=0) | Q(closed__gt=0)).values(*KEY, *COUNTS))
+    counted = _as_dict(recount())
+    zero = (0,) * len(COUNTS)
+    return [
+        {**dict(zip(KEY, key, strict=True)), "stored": dict(zip(COUNTS, stored.get(key, zero), strict=True)),
+         "counted": dict(zip(COUNTS, counted.get(key, zero), strict=True))}
+        for key in sorted(stored.keys() | counted.keys(), key=str)
+        if stored.get(key, zero) != counted.get(key, zero)
+    ]
+
+
+def rebuild(hazard_model=Hazard, total_model=HazardDailyTotal) -> int:
+    """Replace the stored totals with a recount of the hazards, in one transaction; returns the rows
+    written. Acts that close or report a hazard meanwhile wait for it (the table is locked on PostgreSQL).
+    The migration that creates the table passes its historical models."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(total_model._meta.db_table)}"
+                               " IN SHARE ROW EXCLUSIVE MODE")
+        total_model._default_manager.all().delete()
+        written, batch = 0, []
+        for row in recount(hazard_model).iterator(chunk_size=BATCH):
+            batch.append(total_model(**row))
+            if len(batch) == BATCH:
+                written += len(total_model._default_manager.bulk_create(batch))
+                batch = []
+        written += len(total_model._default_manager.bulk_create(batch))
+    return written
