@@ -180,6 +180,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "shouye" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+#: When set (e.g. "/protected-media/"), uploaded files are sent by nginx from that internal location after
+#: Django has checked who may see them (shouye.core.media); otherwise Django sends them itself.
+SHOUYE_MEDIA_ACCEL_REDIRECT = os.environ.get("SHOUYE_MEDIA_ACCEL_REDIRECT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -37,3 +37,29 @@ class PanelRegistry:
 
 enterprise_panels = PanelRegistry()
 home_panels = PanelRegistry()
+
+
+@dataclass(frozen=True)
+class MediaOwner:
+    """A scoped model whose uploaded files live under ``prefix`` in MEDIA_ROOT, in the file ``fields``; a
+    file is served to a user who holds ``permission`` and sees the row that holds it."""
+
+    prefix: str
+    model: Any
+    fields: tuple[str, ...]
+    permission: str
+
+
+@dataclass
+class MediaRegistry:
+    owners: list[MediaOwner] = field(default_factory=list)
+
+    def register(self, owner: MediaOwner) -> MediaOwner:
+        self.owners.append(owner)
+        return owner
+
+    def for_name(self, name: str) -> list[MediaOwner]:
+        return [owner for owner in self.owners if name.startswith(owner.prefix)]
+
+
+media_owners = MediaRegistry()

@@ -11,11 +11,18 @@ class HazardsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shouye.audit import verbs
+        from shouye.core.registry import MediaOwner, media_owners
 
         from . import (
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
         )
+        from .models import HazardPhoto, TipOff
+
+        media_owners.register(MediaOwner(prefix="hazards/", model=HazardPhoto, fields=("image", "thumbnail"),
+                                         permission="hazards.view_hazard"))
+        media_owners.register(MediaOwner(prefix="tipoffs/", model=TipOff, fields=("photo",),
+                                         permission="hazards.view_tipoff"))
 
         verbs.register("hazard.report", _("reported the hazard"))
         verbs.register("hazard.assign", _("ordered rectification"))

@@ -149,8 +149,8 @@ class HazardPhoto(models.Model):
 
     hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices)
-    image = models.ImageField(_("photo"), upload_to="hazards/%Y/%m/")
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="hazards/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to="hazards/%Y/%m/", db_index=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="hazards/%Y/%m/", db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -267,7 +267,7 @@ class TipOff(models.Model):
     description = models.TextField(_("what did you see"))
     reporter_name = models.CharField(_("your name (optional)"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("your phone (optional)"), max_length=20, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="tipoffs/%Y/%m/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to="tipoffs/%Y/%m/", blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     state = models.CharField(_("state"), max_length=10, choices=TipOffState.choices, default=TipOffState.NEW)

@@ -9,8 +9,13 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from shouye.audit import verbs
+        from shouye.core.registry import MediaOwner, media_owners
 
         from . import panels  # noqa: F401  registers the enterprise-ledger panel
+        from .models import InspectionPhoto
+
+        media_owners.register(MediaOwner(prefix="inspections/", model=InspectionPhoto,
+                                         fields=("image", "thumbnail"), permission="inspections.view_inspection"))
 
         verbs.register("inspection.start", _("started the inspection"))
         verbs.register("inspection.record", _("recorded checklist results"))

@@ -222,8 +222,8 @@ class InspectionPhoto(models.Model):
                                    related_name="photos")
     item = models.ForeignKey(InspectionItem, verbose_name=_("item"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="inspections/%Y/%m/")
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="inspections/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to="inspections/%Y/%m/", db_index=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="inspections/%Y/%m/", db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
