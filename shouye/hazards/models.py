@@ -86,10 +86,10 @@ class Hazard(models.Model):
             ("triage_tipoff", _("Can triage tip-offs")),
         ]
         indexes = [
-            # The ledger: a township's or an industry's hazards, optionally in one state, newest first; the
-            # count of one township and state is read from the index alone.
-            models.Index(fields=["township", "state", "found_at"]),
-            models.Index(fields=["industry", "state", "found_at"]),
+            # The ledger: a township's or an industry's hazards, optionally in one state, newest first; its
+            # count and the counts by state and overdue above it are read from the index alone.
+            models.Index(fields=["township", "state", "found_at", "deadline"]),
+            models.Index(fields=["industry", "state", "found_at", "deadline"]),
             models.Index(fields=["township", "found_at"]),
             models.Index(fields=["industry", "found_at"]),
             models.Index(fields=["enterprise", "found_at"]),

@@ -10,6 +10,8 @@ from django.db.models import Count, F, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from shouye.enterprises.models import Industry
+from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
 
 from .choices import HazardLevel, HazardState
@@ -66,7 +68,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
 #: Ledger filters the daily totals can answer; any other filter, or an enterprise in the caller's scope,
 #: makes the statistics count the hazards themselves.
 TOTALS_FILTERS = frozenset({"township", "industry", "level"})
-CELL = ("township__code", "township__name", "industry__code", "industry__name", "level")
+CELL = ("township_id", "industry_id", "level")
 COUNTS = ("found", "closed", "on_time", "overdue_now")
 
 
@@ -82,7 +84,7 @@ def _counted_live(hazards, date_from: date, date_to: date):
     closed = Q(state=HazardState.CLOSED)
     on_time = closed & (Q(deadline__isnull=True) | Q(finished_date__lte=F("deadline")))
     return (hazards.filter(found).annotate(finished_date=TruncDate(Coalesce("submitted_at", "closed_at")))
-            .values(*CELL).annotate(found=Count("id"), closed=Count("id", filter=closed),
+            .values(*CELL).annotate(found=Count("*"), closed=Count("id", filter=closed),
                                     on_time=Count("id", filter=on_time)))
 
 
@@ -106,26 +108,32 @@ def _with_rates(row: dict) -> dict:
 
 
 def _roll_up(cells: dict[tuple, dict], group_by: set[str]) -> dict:
-    """The total and each grouping, summed from the cells of one township, industry and level."""
-    def summed(key_of) -> dict:
+    """The total and each grouping, summed from the cells of one township, industry and level; townships
+    and industries named by code and name (one query each, for the ids present)."""
+    def summed(position: int) -> dict:
         groups: dict = {}
         for cell, counts in cells.items():
-            group = groups.setdefault(key_of(cell), dict.fromkeys(COUNTS, 0))
+            group = groups.setdefault(cell[position], dict.fromkeys(COUNTS, 0))
             for name in COUNTS:
                 group[name] += counts[name]
         return groups
 
+    def named(model, position: int) -> list[dict]:
+        groups = summed(position)
+        names = {pk: (code, name) for pk, code, name in
+                 model.objects.filter(pk__in=groups).values_list("pk", "code", "name")} if groups else {}
+        return [_with_rates({"code": names[pk][0], "name": names[pk][1], **counts})
+                for pk, counts in sorted(groups.items(), key=lambda item: names[item[0]][0])]
+
     result = _with_rates({name: sum(counts[name] for counts in cells.values()) for name in COUNTS})
     if "township" in group_by:
-        result["by_township"] = [_with_rates({"code": code, "name": name, **counts}) for (code, name), counts
-                                 in sorted(summed(lambda cell: cell[0:2]).items())]
+        result["by_township"] = named(Region, 0)
     if "industry" in group_by:
-        result["by_industry"] = [_with_rates({"code": code, "name": name, **counts}) for (code, name), counts
-                                 in sorted(summed(lambda cell: cell[2:4]).items())]
+        result["by_industry"] = named(Industry, 1)
     if "level" in group_by:
         labels = dict(HazardLevel.choices)
         result["by_level"] = [_with_rates({"level": level, "label": str(labels.get(level, level)), **counts})
-                              for level, counts in sorted(summed(lambda cell: cell[4]).items())]
+                              for level, counts in sorted(summed(2).items())]
     return result
 
 
@@ -137,10 +145,11 @@ def hazard_stats(actor, *, date_from: date, date_to: date, today: date | None = 
     township, industry and level. ``filters`` narrow the scope with the ledger's filters (one township, one
     enterprise …).
 
-    Two queries whatever the number of hazards: the period's counts, summed from the daily totals when the
-    scope and filters are townships, industries and levels (the bureau, township and department officers)
-    and counted from the hazards otherwise (one enterprise, a source, a state …), and the overdue hazards
-    counted now; both grouped by township, industry and level and rolled up here."""
+    At most four queries whatever the number of hazards: the period's counts, summed from the daily totals
+    when the scope and filters are townships, industries and levels (the bureau, township and department
+    officers) and counted from the hazards otherwise (one enterprise, a source, a state …); the overdue
+    hazards counted now, both grouped by township, industry and level and rolled up here; and the names of
+    the townships and industries present."""
     today = today or timezone.localdate()
     filterset = _ledger_filter(actor, filters)
     hazards = filterset.qs.select_related(None).order_by()
@@ -154,7 +163,7 @@ def hazard_stats(actor, *, date_from: date, date_to: date, today: date | None = 
     for row in counted:
         cells[tuple(row[name] for name in CELL)] = {"found": row["found"], "closed": row["closed"],
                                                      "on_time": row["on_time"], "overdue_now": 0}
-    for row in hazards.filter(overdue_q(today)).values(*CELL).annotate(overdue_now=Count("id")):
+    for row in hazards.filter(overdue_q(today)).values(*CELL).annotate(overdue_now=Count("*")):
         cell = cells.setdefault(tuple(row[name] for name in CELL), dict.fromkeys(COUNTS, 0))
         cell["overdue_now"] = row["overdue_now"]
     return {"date_from": date_from, "date_to": date_to, **_roll_up(cells, set(group_by))}

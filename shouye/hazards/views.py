@@ -25,7 +25,7 @@ from shouye.audit.selectors import timeline
 from shouye.core.exceptions import InvalidTransition
 from shouye.core.request_context import client_ip
 from shouye.core.views import ScopedDetailView, ScopedListView
-from shouye.enterprises.selectors import enterprise_list
+from shouye.enterprises.models import Enterprise
 
 from . import exports, forms, selectors, services
 from .choices import HazardLevel, HazardState, PhotoKind, TipOffState
@@ -84,7 +84,7 @@ def _enterprise_filter(request):
     value = request.GET.get("enterprise", "")
     if not value.isdigit():
         return None
-    return enterprise_list(request.user).filter(pk=int(value)).first()
+    return Enterprise.objects.visible_to(request.user).only("pk", "name").filter(pk=int(value)).first()
 
 
 SORT_LABELS = {"found": gettext_lazy("Found"), "enterprise": gettext_lazy("Enterprise"),

@@ -7,12 +7,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shouye.core.api.fields import ChoiceLabelField
 from shouye.enterprises.models import Enterprise
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 
 from .. import services
-from ..choices import HazardCategory, HazardLevel, HazardSource
+from ..choices import HazardCategory, HazardLevel, HazardSource, HazardState
 from ..models import (
     ExpertVerification,
     Extension,
@@ -51,9 +52,9 @@ class HazardListSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    level_display = ChoiceLabelField(HazardLevel.choices, source="level")
+    state_display = ChoiceLabelField(HazardState.choices, source="state")
+    source_display = ChoiceLabelField(HazardSource.choices, source="source")
     overdue = serializers.SerializerMethodField(help_text=_("Past the deadline and not rectified, as of today"))
 
     class Meta:

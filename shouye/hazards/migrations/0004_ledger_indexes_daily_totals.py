@@ -43,11 +43,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='hazard',
-            index=models.Index(fields=['township', 'state', 'found_at'], name='hazards_haz_townshi_b6d343_idx'),
+            index=models.Index(fields=['township', 'state', 'found_at', 'deadline'], name='hazards_haz_townshi_372a0b_idx'),
         ),
         migrations.AddIndex(
             model_name='hazard',
-            index=models.Index(fields=['industry', 'state', 'found_at'], name='hazards_haz_industr_e274ba_idx'),
+            index=models.Index(fields=['industry', 'state', 'found_at', 'deadline'], name='hazards_haz_industr_e80b67_idx'),
         ),
         migrations.AddIndex(
             model_name='hazard',
