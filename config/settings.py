@@ -149,6 +149,9 @@ SHOUYE_LICENCE_WARNING_DAYS = env_int("SHOUYE_LICENCE_WARNING_DAYS", 90)
 SHOUYE_IMPORT_SYNC_MAX_ROWS = env_int("SHOUYE_IMPORT_SYNC_MAX_ROWS", 200)
 SHOUYE_IMPORT_MAX_BYTES = env_int("SHOUYE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Photos: JPEG, PNG or WebP recognised by content, at most this size each (configurable).
+#: Days the files of an import or export (uploaded workbook, error copy, downloaded ledger) are kept
+#: (shouye.core.retention).
+SHOUYE_FILE_RETENTION_DAYS = env_int("SHOUYE_FILE_RETENTION_DAYS", 7)
 SHOUYE_PHOTO_MAX_BYTES = env_int("SHOUYE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 # Hazards (16号令): how often a deadline may be extended, when overdue hazards escalate to the bureau, and
 # how many days before a deadline the reminder goes out. Local practice, editable [U].

@@ -6,4 +6,5 @@ def shouye(request):
         "BUREAU_NAME": settings.SHOUYE_BUREAU_NAME,
         "IDLE_TIMEOUT_MINUTES": settings.SHOUYE_IDLE_TIMEOUT_MINUTES,
         "MAP_TILE_URL": settings.SHOUYE_MAP_TILE_URL,
+        "FILE_RETENTION_DAYS": settings.SHOUYE_FILE_RETENTION_DAYS,
     }

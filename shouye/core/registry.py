@@ -63,3 +63,15 @@ class MediaRegistry:
 
 
 media_owners = MediaRegistry()
+
+
+@dataclass(frozen=True)
+class RetainedFiles:
+    """A model whose rows hold files uploaded or produced for one transfer (an import, an export): after the
+    retention period the files in ``fields`` are deleted and the row keeps ``files_removed_at``."""
+
+    model: Any
+    fields: tuple[str, ...]
+
+
+retained_files: list[RetainedFiles] = []

@@ -11,8 +11,12 @@ class EnterprisesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shouye.audit import verbs
+        from shouye.core.registry import RetainedFiles, retained_files
 
         from . import panels  # noqa: F401  registers the home-page panels
+        from .models import ImportJob
+
+        retained_files.append(RetainedFiles(model=ImportJob, fields=("file", "error_file")))
 
         verbs.register("enterprise.create", _("registered the enterprise"))
         verbs.register("enterprise.update", _("changed the enterprise"))

@@ -203,6 +203,8 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_file = models.FileField(_("file with errors"), upload_to="imports/%Y/%m/", blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: when the files were deleted at the end of their retention period (shouye.core.retention)
+    files_removed_at = models.DateTimeField(_("files removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

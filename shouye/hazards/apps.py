@@ -11,13 +11,15 @@ class HazardsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shouye.audit import verbs
-        from shouye.core.registry import MediaOwner, media_owners
+        from shouye.core.registry import MediaOwner, RetainedFiles, media_owners, retained_files
 
         from . import (
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
         )
-        from .models import HazardPhoto, TipOff
+        from .models import HazardPhoto, LedgerExport, TipOff
+
+        retained_files.append(RetainedFiles(model=LedgerExport, fields=("file",)))
 
         media_owners.register(MediaOwner(prefix="hazards/", model=HazardPhoto, fields=("image", "thumbnail"),
                                          permission="hazards.view_hazard"))

@@ -312,6 +312,8 @@ class LedgerExport(models.Model):
     filename = models.CharField(_("file name"), max_length=100, blank=True)
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: when the files were deleted at the end of their retention period (shouye.core.retention)
+    files_removed_at = models.DateTimeField(_("files removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
