@@ -4,6 +4,7 @@ business rules (two enforcement officers, the checklist snapshot …) are the se
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Organisation, User
@@ -115,7 +116,8 @@ class DocumentForm(forms.Form):
     deadline = forms.DateField(label=_("Rectification deadline"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                help_text=_("Required for a rectification order."))
-    opinion = forms.CharField(label=_("Re-inspection opinion"), required=False,
+    opinion = forms.CharField(label=pgettext_lazy("form field, not the document", "Re-inspection opinion"),
+                              required=False,
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Required for a re-inspection opinion."))
 

@@ -134,6 +134,7 @@ def test_issuing_a_rectification_order_on_the_documents_page(cast, signed_in):
     document = Document.objects.get()
     page = client.get(f"/inspections/{inspection.pk}/documents/").content.decode()
     assert document.number in page
+    assert "整改复查意见书</option>" in page and ">复查意见</label>" in page  # the document, and the field
     pdf = client.get(f"/inspections/documents/{document.pk}/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
