@@ -62,6 +62,27 @@ def test_services_append_hash_chained_events(history):
     assert len({e.hash for e in history}) == len(history)
 
 
+def test_many_events_of_one_act_continue_the_chain_in_order(history, cast):
+    staff = cast["users"]["bureau_staff"]
+    written = audit.record_many(actor=staff, events=[
+        ("enterprise.create", cast["inside"], {"people": 1}, ""),
+        ("enterprise.create", cast["outside"], {"people": 2}, "第二家"),
+        ("test.note", None, None, "第三条"),
+    ])
+    events = list(AuditEvent.objects.order_by("id"))
+    assert events[:len(history)] == history and events[len(history):] == written
+    assert [(e.verb, e.target_id, e.changes, e.note) for e in written] == [
+        ("enterprise.create", str(cast["inside"].pk), {"people": 1}, ""),
+        ("enterprise.create", str(cast["outside"].pk), {"people": 2}, "第二家"),
+        ("test.note", "", {}, "第三条")]
+    assert written[0].prev_hash == history[-1].hash
+    assert [e.prev_hash for e in written[1:]] == [e.hash for e in written[:-1]]
+    assert all(e.actor == staff and e.hash == compute_hash(e) for e in written)
+    assert verify_chain().ok
+    assert audit.record_many(actor=staff, events=[]) == []
+    assert AuditEvent.objects.count() == len(events)
+
+
 def test_an_event_records_who_what_and_the_changed_fields(history, cast):
     event = history[1]
     assert event.actor == cast["users"]["township_officer"] and event.actor_name == "township_officer"
