@@ -8,6 +8,8 @@ changes; a refused input (400) is shown on the form; a missing permission is 403
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +30,7 @@ from shouye.core.views import ScopedDetailView, ScopedListView
 from shouye.enterprises.models import Enterprise
 
 from . import exports, forms, selectors, services
-from .choices import HazardLevel, HazardState, PhotoKind, TipOffState
+from .choices import HazardLevel, HazardSource, HazardState, PhotoKind, TipOffState
 from .filters import HazardFilter, overdue_q
 from .models import GovernancePlan, Hazard
 
@@ -63,18 +65,56 @@ class HazardLedgerView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(_ledger_counts(self.filtered), today=timezone.localdate(),
+                       rows=ledger_page_rows(context["object_list"], timezone.localdate()),
                        enterprise_filter=_enterprise_filter(self.request),
                        sort_links=_sort_links(context["querystring"], self.current_sort),
                        sync_max_rows=exports.sync_max_rows())
         return context
 
 
+@dataclass(frozen=True)
+class LedgerRow:
+    """One hazard as a ledger row shows it (cards on a phone, a table on a desk), its labels and dates
+    formatted once in Python: through the template's filters they cost about a millisecond a row."""
+
+    pk: int
+    url: str
+    description: str
+    enterprise: str
+    township: str
+    major: bool
+    level: str
+    state: str
+    source: str
+    found: str
+    deadline: str
+    overdue: bool
+
+
+_ROW_LABELS = {"level": HazardLevel.choices, "state": HazardState.choices, "source": HazardSource.choices}
+
+
+def ledger_page_rows(hazards, today) -> list[LedgerRow]:
+    labels = {name: {value: str(label) for value, label in choices} for name, choices in _ROW_LABELS.items()}
+    return [
+        LedgerRow(pk=h.pk, url=reverse("hazards:detail", args=[h.pk]), description=h.description,
+                  enterprise=h.enterprise.name, township=h.township.name, major=h.level == HazardLevel.MAJOR,
+                  level=labels["level"].get(h.level, h.level), state=labels["state"].get(h.state, h.state),
+                  source=labels["source"].get(h.source, h.source),
+                  found=timezone.localtime(h.found_at).strftime("%Y-%m-%d"),
+                  deadline=h.deadline.isoformat() if h.deadline else "", overdue=h.is_overdue(today))
+        for h in hazards
+    ]
+
+
 def _ledger_counts(queryset) -> dict:
-    """The filtered rows counted by state and overdue, in one aggregate query."""
+    """The filtered rows counted by state and overdue, in one aggregate query. It counts ``state`` (never
+    empty) rather than ``id``: state and deadline are in the ledger's indexes, so PostgreSQL reads the counts
+    of a township or an industry from the index alone instead of visiting every row."""
     today = timezone.localdate()
     counts = queryset.order_by().aggregate(
-        total=Count("id"), overdue=Count("id", filter=overdue_q(today)),
-        **{state: Count("id", filter=Q(state=state)) for state in HazardState.values})
+        total=Count("state"), overdue=Count("state", filter=overdue_q(today)),
+        **{state: Count("state", filter=Q(state=state)) for state in HazardState.values})
     by_state = [(value, label, counts[value]) for value, label in HazardState.choices]
     return {"counts": counts, "state_counts": by_state}
 

@@ -92,6 +92,22 @@ def test_the_ledger_lists_the_scope_with_counts(client, cast, ledger):
     assert re.search(r"逾期 <strong>1</strong>", counts)
 
 
+def test_a_ledger_row_reads_as_the_bureau_writes_it(client, cast):
+    found = datetime(2026, 6, 10, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # 15:30 UTC: still 10 June here
+    hazard = make_hazard(cast["inside"], state=S.RECTIFYING, level=HazardLevel.MAJOR, found_at=found,
+                         deadline=datetime(2026, 6, 12).date(), source=HazardSource.SELF_INSPECTION,
+                         description="液氨储罐区可燃气体报警器失效")
+    page = texts(signed_in(client, cast["users"]["bureau_staff"]).get("/hazards/"))
+    table = page.split('data-testid="hazard-table"')[1]
+    cards = page.split('data-testid="hazard-cards"')[1].split('data-testid="hazard-table"')[0]
+    row = table.split("<tr>")[2].split("</tr>")[0]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("</td>")[:-1]]
+    assert cells == ["2026-06-10", cast["inside"].name, cast["inside"].township.name, hazard.description,
+                     "重大事故隐患", "企业自查", "整改中", "2026-06-12 逾期"]
+    assert f'href="/hazards/{hazard.pk}/"' in row and "text-bg-danger" in row
+    assert f'href="/hazards/{hazard.pk}/"' in cards and "2026-06-10" in cards and "整改期限 2026-06-12" in cards
+
+
 def test_the_township_officer_sees_only_its_township(client, cast, ledger):
     page = texts(signed_in(client, cast["users"]["township_officer"]).get("/hazards/"))
     assert ledger["major_reported"].description in page and ledger["ordinary_overdue"].description in page
