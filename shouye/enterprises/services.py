@@ -68,28 +68,37 @@ def _validated_children(model, rows: Iterable[dict], fields: list[str], prefix: 
     return objects
 
 
+def _clean_rows(people, licences) -> tuple[list | None, list | None, dict]:
+    """Key-people and licence rows through their models' validation: the objects (None where no rows were
+    given) and the errors keyed ``people[0].phone``."""
+    errors, cleaned = {}, []
+    for model, rows, fields, prefix in ((EnterprisePerson, people, PERSON_FIELDS, "people"),
+                                        (Licence, licences, LICENCE_FIELDS, "licences")):
+        if rows is None:
+            cleaned.append(None)
+            continue
+        try:
+            cleaned.append(_validated_children(model, rows, fields, prefix))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            cleaned.append([])
+    return cleaned[0], cleaned[1], errors
+
+
+def row_errors(*, people, licences) -> dict:
+    """What :func:`create_enterprise` and :func:`update_enterprise` would say about these rows alone, so a
+    form whose enterprise fields are wrong shows the rows' mistakes in the same round trip."""
+    return _clean_rows(people, licences)[2]
+
+
 def _clean_enterprise(enterprise: Enterprise, people, licences) -> tuple[list, list]:
     errors = {}
     try:
         enterprise.full_clean()
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    person_objs = licence_objs = None
-    for attr, model, rows, fields, prefix in (
-        ("people", EnterprisePerson, people, PERSON_FIELDS, "people"),
-        ("licences", Licence, licences, LICENCE_FIELDS, "licences"),
-    ):
-        if rows is None:
-            continue
-        try:
-            objs = _validated_children(model, rows, fields, prefix)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-            objs = []
-        if attr == "people":
-            person_objs = objs
-        else:
-            licence_objs = objs
+    person_objs, licence_objs, rows = _clean_rows(people, licences)
+    errors.update(rows)
     if errors:
         raise ValidationError(errors)
     return person_objs, licence_objs

@@ -1,6 +1,8 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +19,7 @@ from .exports import export_enterprises
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, LicenceFormSet, PersonFormSet, rows_of
 from .masking import person_contact, sees_personal_data
-from .models import Enterprise
+from .models import Enterprise, EnterprisePerson, Licence
 from .selectors import enterprise_detail, enterprise_list, filter_choices
 
 
@@ -75,7 +77,9 @@ def _save(request, enterprise=None):
     people = PersonFormSet(data, prefix="people", initial=None if data else initial_people)
     licences = LicenceFormSet(data, prefix="licences", initial=None if data else initial_licences)
     errors = {}
-    if data is not None and form.is_valid() and people.is_valid() and licences.is_valid():
+    # Every part is checked, so one round trip shows all mistakes (the enterprise's and its rows').
+    valid = [part.is_valid() for part in (form, people, licences)] if data is not None else [False]
+    if all(valid):
         values = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS}
         try:
             if enterprise is None:
@@ -94,11 +98,31 @@ def _save(request, enterprise=None):
         else:
             messages.success(request, _("Saved."))
             return redirect("enterprises:detail", pk=saved.pk)
-    other_errors = {k: v for k, v in errors.items() if k not in form.fields}
+    elif data is not None and valid[1] and valid[2]:
+        errors = services.row_errors(people=rows_of(people), licences=rows_of(licences))
+    other_errors = {_error_label(k): v for k, v in errors.items() if k not in form.fields}
     return render(request, "enterprises/form.html", {
         "form": form, "people": people, "licences": licences, "enterprise": enterprise,
         "other_errors": other_errors,
     }, status=400 if data is not None else 200)
+
+
+ROW_ERROR = re.compile(r"^(people|licences)\[(\d+)\]\.(\w+)$")
+
+
+def _error_label(key: str) -> str:
+    """``people[0].phone`` (a service's key for a row's field) as the form reads: 主要人员 第1行 · 手机号码."""
+    match = ROW_ERROR.match(key)
+    if not match:
+        return key
+    section, index, field = match.groups()
+    model, title = (EnterprisePerson, _("Key people")) if section == "people" else (Licence, _("Licences"))
+    try:
+        field_label = model._meta.get_field(field).verbose_name
+    except FieldDoesNotExist:
+        field_label = field
+    return _("%(section)s, row %(row)s · %(field)s") % {"section": title, "row": int(index) + 1,
+                                                       "field": field_label}
 
 
 @login_required

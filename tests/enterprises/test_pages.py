@@ -280,6 +280,18 @@ def test_bad_people_and_licence_rows_show_chinese_errors_and_write_nothing(cast)
     assert counts() == before
 
 
+def test_errors_of_the_enterprise_and_of_its_rows_show_together(cast):
+    """One round trip shows every mistake: a wrong main field does not hide a wrong person or licence row."""
+    before = counts()
+    response = client_for(cast["users"]["bureau_staff"]).post("/enterprises/new/", form_data(**{
+        "name": "", "people-0-phone": "123"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.findall(r'invalid-feedback d-block">([^<]*)<', html) == ["该字段是必填项。"]
+    assert re.search(r"<div>关键人员 第1行 · 电话: [^<]*11 位手机号码", html)
+    assert counts() == before
+
+
 def test_a_duplicate_credit_code_is_refused_on_the_form(cast):
     before = counts()
     response = client_for(cast["users"]["bureau_staff"]).post(
