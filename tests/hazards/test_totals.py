@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django_celery_beat.models import PeriodicTask
 
-from shouye.hazards import selectors, services, totals
+from shouye.hazards import selectors, services, tasks, totals
 from shouye.hazards.choices import HazardLevel, HazardSource, HazardState
 from shouye.hazards.models import Hazard, HazardDailyTotal
 from tests.concurrency import at_the_same_moment
@@ -142,6 +143,17 @@ def test_the_command_finds_a_difference_and_rebuilds(cast, spread, capsys):
     call_command("hazard_totals", "--rebuild")
     assert totals.differences() == []
     assert sum(HazardDailyTotal.objects.values_list("found", flat=True)) == Hazard.objects.count()
+
+
+def test_the_nightly_check_repairs_drifted_totals_and_says_so(cast, spread, caplog):
+    assert tasks.check_daily_totals() == 0 and not caplog.records
+    HazardDailyTotal.objects.filter(level="major").update(closed=F("closed") + 1)
+    assert tasks.check_daily_totals() == 2
+    assert "2 daily hazard totals differed" in caplog.text
+    assert totals.differences() == []
+    task = PeriodicTask.objects.get(name="hazard-totals")
+    assert (task.task, task.crontab.hour, task.crontab.minute) == ("shouye.hazards.tasks.check_daily_totals",
+                                                                   "1", "30")
 
 
 @pytest.mark.django_db(transaction=True)
