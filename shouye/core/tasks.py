@@ -7,7 +7,9 @@ from . import retention
 
 
 @shared_task(name="shouye.core.tasks.remove_expired_files", ignore_result=True)
-def remove_expired_files() -> int:
+def remove_expired_files() -> dict:
     """Celery beat "files-retention", daily at 02:00 Asia/Shanghai: the files of imports and exports past
-    their retention period (shouye.core.retention)."""
-    return retention.remove_expired_files(now=timezone.now())
+    their retention period, and photos no row holds (shouye.core.retention)."""
+    now = timezone.now()
+    return {"transfers": retention.remove_expired_files(now=now),
+            "orphan_photos": retention.remove_orphan_photos(now=now)}

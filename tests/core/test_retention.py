@@ -1,7 +1,8 @@
 """The files of imports and exports hold personal data and are deleted SHOUYE_FILE_RETENTION_DAYS days after
 the transfer (个人信息保护法 Art. 19); the rows stay, and their pages say the file is gone."""
 
-from datetime import timedelta
+import os
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,7 +15,9 @@ from django_celery_beat.models import PeriodicTask
 from config.celery import app as celery_app
 from shouye.core import retention, tasks
 from shouye.enterprises.models import ImportJob
+from shouye.hazards import services
 from shouye.hazards.models import LedgerExport
+from tests.hazards.conftest import photo
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +70,7 @@ def test_the_retention_period_is_a_setting(cast, settings, django_capture_on_com
     settings.SHOUYE_FILE_RETENTION_DAYS = 30
     job = ledger_export(cast["users"]["bureau_staff"], 8)
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.remove_expired_files() == 0
+        assert tasks.remove_expired_files() == {"transfers": 0, "orphan_photos": 0}
     assert default_storage.exists(job.file.name)
 
 
@@ -92,3 +95,28 @@ def test_celery_beat_runs_it_daily_at_two():
     assert task.task == "shouye.core.tasks.remove_expired_files" and task.enabled
     assert task.task in celery_app.tasks
     assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("2", "0", "Asia/Shanghai")
+
+
+def aged(name: str, days: float) -> str:
+    moment = (timezone.now() - timedelta(days=days)).timestamp()
+    os.utime(default_storage.path(name), (moment, moment))
+    return name
+
+
+def test_photos_no_row_holds_are_deleted_once_a_day_old(cast):
+    """A photo stored by an act that was then refused stays behind; the daily job removes it."""
+    hazard = services.report_hazard(actor=cast["users"]["bureau_staff"], enterprise=cast["inside"],
+                                    description="配电箱未接地", source="inspection", photos=[photo()])
+    held = hazard.photos.get()
+    now = datetime.now()  # the clock upload_to folders are named by
+    last_month = (now.date().replace(day=1) - timedelta(days=1))
+    stray = aged(default_storage.save(f"hazards/{now:%Y/%m}/refused.jpg", ContentFile(b"x")), 2)
+    stray_last_month = aged(default_storage.save(f"hazards/{last_month:%Y/%m}/refused.jpg", ContentFile(b"x")), 40)
+    fresh = default_storage.save(f"hazards/{now:%Y/%m}/in-flight.jpg", ContentFile(b"x"))
+    tip_off_stray = aged(default_storage.save(f"tipoffs/{now:%Y/%m}/refused.png", ContentFile(b"x")), 2)
+    aged(held.image.name, 2)
+    aged(held.thumbnail.name, 2)
+    assert retention.remove_orphan_photos(now=timezone.now()) == 3
+    assert not any(default_storage.exists(name) for name in (stray, stray_last_month, tip_off_stray))
+    assert all(default_storage.exists(name) for name in (fresh, held.image.name, held.thumbnail.name))
+
