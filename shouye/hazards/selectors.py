@@ -21,10 +21,13 @@ from .models import ExpertVerification, Extension, Hazard, HazardDailyTotal, Tip
 STAT_GROUPS = ("township", "industry", "level")
 
 
+def _scoped_ledger(actor):
+    return (Hazard.objects.visible_to(actor).select_related("enterprise", "township", "industry")
+            .order_by("-found_at", "-id"))
+
+
 def _ledger_filter(actor, filters: Mapping | None) -> HazardFilter:
-    qs = (Hazard.objects.visible_to(actor).select_related("enterprise", "township", "industry")
-          .order_by("-found_at", "-id"))
-    filterset = HazardFilter(filters or {}, queryset=qs)
+    filterset = HazardFilter(filters or {}, queryset=_scoped_ledger(actor))
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset
@@ -35,6 +38,8 @@ def ledger_rows(actor, filters: Mapping | None = None):
     first (ties by id, so the order is total).
 
     ``filters`` are the HazardFilter parameters (a QueryDict or a dict); invalid ones raise ValidationError."""
+    if filters is None:
+        return _scoped_ledger(actor)
     return _ledger_filter(actor, filters).qs
 
 
