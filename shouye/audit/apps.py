@@ -6,3 +6,11 @@ class AuditConfig(AppConfig):
     name = "shouye.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from shouye.core.registry import file_removal_hooks
+
+        from .services import record_files_removed
+
+        file_removal_hooks.append(record_files_removed)
+

@@ -82,6 +82,11 @@ def record_many(*, actor, events: Iterable[tuple[str, object, dict | None, str]]
     return rows
 
 
+def record_files_removed(verb: str, target, names: list[str]) -> AuditEvent:
+    """The retention job removed ``target``'s files (shouye.core.retention): an event by the system."""
+    return record(actor=None, actor_name="system", verb=verb, target=target, changes={"files": names})
+
+
 def diff(before: dict, after: dict) -> dict:
     """``{field: [old, new]}`` for the fields whose value changed."""
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

@@ -68,10 +68,16 @@ media_owners = MediaRegistry()
 @dataclass(frozen=True)
 class RetainedFiles:
     """A model whose rows hold files uploaded or produced for one transfer (an import, an export): after the
-    retention period the files in ``fields`` are deleted and the row keeps ``files_removed_at``."""
+    retention period the files in ``fields`` are deleted, the row keeps ``files_removed_at`` and the removal
+    is recorded under ``verb``."""
 
     model: Any
     fields: tuple[str, ...]
+    verb: str
 
 
 retained_files: list[RetainedFiles] = []
+
+#: Called as ``hook(verb, row, names)`` inside the transaction that removes a transfer's files; the audit app
+#: registers the one that writes the audit event (core never imports audit).
+file_removal_hooks: list[Callable[[str, Any, list[str]], None]] = []

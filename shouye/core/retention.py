@@ -4,7 +4,7 @@
   needs): an uploaded enterprise workbook, its copy with the error column and a downloaded ledger carry names,
   ID numbers and phone numbers; the daily job deletes them ``SHOUYE_FILE_RETENTION_DAYS`` days after the
   transfer started. The rows stay, so the history of who imported or exported what remains, with the time
-  the files were removed.
+  the files were removed and an audit event naming them.
 - Orphan photos: a photo is stored while its act runs, and an act that is then refused or fails rolls back
   its row but not the file. The daily job deletes photos that no row holds, in the folders of this month and
   the last (photos are stored by month), once they are a day old, so no act still running loses its file."""
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from .registry import media_owners, retained_files
+from .registry import file_removal_hooks, media_owners, retained_files
 
 #: A stored photo no row holds is deleted only after this long (an act may still be writing its row).
 ORPHAN_MIN_AGE = timedelta(days=1)
@@ -39,6 +39,8 @@ def remove_expired_files(*, now: datetime) -> int:
                     setattr(row, name, "")
                 row.files_removed_at = now
                 row.save(update_fields=[*owner.fields, "files_removed_at"])
+                for hook in file_removal_hooks:
+                    hook(owner.verb, row, names)
                 storage = owner.model._meta.get_field(owner.fields[0]).storage
                 transaction.on_commit(lambda names=names, storage=storage: _delete(storage, names))
             removed += 1

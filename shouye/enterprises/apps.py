@@ -16,9 +16,11 @@ class EnterprisesConfig(AppConfig):
         from . import panels  # noqa: F401  registers the home-page panels
         from .models import ImportJob
 
-        retained_files.append(RetainedFiles(model=ImportJob, fields=("file", "error_file")))
+        retained_files.append(RetainedFiles(model=ImportJob, fields=("file", "error_file"),
+                                            verb="enterprise.import-files-removed"))
 
         verbs.register("enterprise.create", _("registered the enterprise"))
         verbs.register("enterprise.update", _("changed the enterprise"))
         verbs.register("enterprise.export", _("exported enterprises"))
         verbs.register("enterprise.import", _("imported enterprises"))
+        verbs.register("enterprise.import-files-removed", _("deleted the import's files after their retention"))

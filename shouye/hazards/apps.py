@@ -19,7 +19,7 @@ class HazardsConfig(AppConfig):
         )
         from .models import HazardPhoto, LedgerExport, TipOff
 
-        retained_files.append(RetainedFiles(model=LedgerExport, fields=("file",)))
+        retained_files.append(RetainedFiles(model=LedgerExport, fields=("file",), verb="hazard.export-files-removed"))
 
         media_owners.register(MediaOwner(prefix="hazards/", model=HazardPhoto, fields=("image", "thumbnail"),
                                          permission="hazards.view_hazard"))
@@ -39,5 +39,6 @@ class HazardsConfig(AppConfig):
         verbs.register("hazard.listed-supervision", _("put the hazard under listed supervision"))
         verbs.register("hazard.mark-overdue", _("marked overdue hazards"))
         verbs.register("hazard.export", _("exported the hazard ledger"))
+        verbs.register("hazard.export-files-removed", _("deleted the exported ledger after its retention"))
         verbs.register("tipoff.submit", _("sent a tip-off"))
         verbs.register("tipoff.dismiss", _("dismissed the tip-off"))

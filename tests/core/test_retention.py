@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app as celery_app
+from shouye.audit.models import AuditEvent
 from shouye.core import retention, tasks
 from shouye.enterprises.models import ImportJob
 from shouye.hazards import services
@@ -59,6 +60,11 @@ def test_old_files_are_deleted_and_recent_ones_kept(cast, django_capture_on_comm
         job.refresh_from_db()
         assert job.files_removed_at is not None and not job.file
     assert not old_import.error_file and old_import.errors  # the row and its messages stay
+    events = {event.verb: event for event in AuditEvent.objects.filter(verb__endswith="-files-removed")}
+    assert set(events) == {"enterprise.import-files-removed", "hazard.export-files-removed"}
+    assert events["enterprise.import-files-removed"].target_id == str(old_import.pk)
+    assert events["enterprise.import-files-removed"].changes == {"files": old_names[:2]}
+    assert events["hazard.export-files-removed"].actor_name == "system"
     for job in (new_import, new_export):
         job.refresh_from_db()
         assert job.files_removed_at is None and default_storage.exists(job.file.name)
