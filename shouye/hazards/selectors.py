@@ -6,14 +6,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from shouye.enterprises.models import Industry
 from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
 
+from . import totals
 from .choices import HazardLevel, HazardState
 from .filters import HazardFilter, day_start, overdue_q
 from .models import ExpertVerification, Extension, Hazard, HazardDailyTotal, TipOff
@@ -86,11 +86,9 @@ def _counted_live(hazards, date_from: date, date_to: date):
       deadline; a hazard closed on the spot has no deadline and counts as on time; on-time rate =
       on time / closed (``shouye.hazards.totals.on_time``, the rule the daily totals count by)."""
     found = Q(found_at__gte=day_start(date_from), found_at__lt=day_start(date_to + timedelta(days=1)))
-    closed = Q(state=HazardState.CLOSED)
-    on_time = closed & (Q(deadline__isnull=True) | Q(finished_date__lte=F("deadline")))
-    return (hazards.filter(found).annotate(finished_date=TruncDate(Coalesce("submitted_at", "closed_at")))
-            .values(*CELL).annotate(found=Count("*"), closed=Count("id", filter=closed),
-                                    on_time=Count("id", filter=on_time)))
+    return (hazards.filter(found).annotate(finished_day=totals.FINISHED_DAY)
+            .values(*CELL).annotate(found=Count("id"), closed=Count("id", filter=Q(state=HazardState.CLOSED)),
+                                    on_time=Count("id", filter=totals.closed_on_time())))
 
 
 def _totals_can_answer(scope, used_filters: set[str]) -> bool:

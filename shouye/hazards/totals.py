@@ -29,6 +29,16 @@ COUNTS = ("found", "closed", "on_time")
 BATCH = 5000
 
 
+#: The day a hazard's rectification was finished: submitted or, closed on the spot without a submission,
+#: closed (Asia/Shanghai). ``closed_on_time`` compares it with the deadline under the name ``finished_day``.
+FINISHED_DAY = TruncDate(Coalesce("submitted_at", "closed_at"))
+
+
+def closed_on_time() -> Q:
+    """:func:`on_time` as a query condition on hazards annotated with ``finished_day=FINISHED_DAY``."""
+    return Q(state=HazardState.CLOSED) & (Q(deadline__isnull=True) | Q(finished_day__lte=F("deadline")))
+
+
 def on_time(hazard: Hazard) -> bool:
     """Whether a closed hazard was rectified in time: it has no deadline (closed on the spot), or the day
     its rectification was submitted (or, without a submission, the day it was closed) is not after the
@@ -66,12 +76,11 @@ def hazard_closed(hazard: Hazard) -> None:
 
 def recount(hazard_model=Hazard):
     """The totals computed from the hazards themselves, as rows of ``KEY`` and ``COUNTS``."""
-    closed = Q(state=HazardState.CLOSED)
-    on_time_q = closed & (Q(deadline__isnull=True) | Q(finished_day__lte=F("deadline")))
     return (hazard_model._default_manager.order_by()
-            .annotate(day=TruncDate("found_at"), finished_day=TruncDate(Coalesce("submitted_at", "closed_at")))
+            .annotate(day=TruncDate("found_at"), finished_day=FINISHED_DAY)
             .values(*KEY)
-            .annotate(found=Count("id"), closed=Count("id", filter=closed), on_time=Count("id", filter=on_time_q)))
+            .annotate(found=Count("id"), closed=Count("id", filter=Q(state=HazardState.CLOSED)),
+                      on_time=Count("id", filter=closed_on_time())))
 
 
 def _as_dict(rows) -> dict[tuple, tuple]:

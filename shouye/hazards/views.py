@@ -64,8 +64,8 @@ class HazardLedgerView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_ledger_counts(self.filtered), today=timezone.localdate(),
-                       rows=ledger_page_rows(context["object_list"], timezone.localdate()),
+        today = timezone.localdate()
+        context.update(_ledger_counts(self.filtered), today=today, rows=ledger_page_rows(context["object_list"], today),
                        enterprise_filter=_enterprise_filter(self.request),
                        sort_links=_sort_links(context["querystring"], self.current_sort),
                        sync_max_rows=exports.sync_max_rows())
