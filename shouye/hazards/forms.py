@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core import actions
 from shouye.enterprises.models import Enterprise
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 
 from .choices import ExtensionState, HazardCategory, HazardLevel, HazardSource
 from .models import Extension, GovernancePlan, TipOff
-from .services import ASSIGN, OWN_SOURCES
+from .services import OWN_SOURCES
+from .workflow import ASSIGN
 
 #: The deadline the assignment form proposes (days from today); the officer sets the real one.
 DEFAULT_DEADLINE_DAYS = 15
@@ -47,12 +49,13 @@ class StyledForm(forms.Form):
         style(self)
 
 
-class ActionForm(StyledForm):
-    """The input of one action on a hazard; ``hazard`` is the hazard acted on."""
+class ActionForm(actions.ActionForm):
+    """The input of one action on a hazard (the action layer builds it with the hazard as ``obj``)."""
 
-    def __init__(self, *args, hazard, **kwargs):
-        self.hazard = hazard
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.hazard = self.obj
+        style(self)
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -269,9 +272,9 @@ class TipOffForm(StyledForm):
                             help_text=_("JPEG, PNG or WebP."))
 
 
-class TriageForm(StyledForm):
-    """Turn a tip-off into a hazard of an enterprise in scope, or dismiss it with a reason; the button
-    pressed says which."""
+class TriageForm(actions.ActionForm):
+    """Turn a tip-off (``obj``) into a hazard of an enterprise in scope, or dismiss it with a reason; the
+    button pressed says which. The description starts as the tip-off's own text."""
 
     accept = forms.TypedChoiceField(choices=[("1", _("Turn into a hazard")), ("0", _("Dismiss"))],
                                     coerce=lambda value: value == "1")
@@ -281,8 +284,9 @@ class TriageForm(StyledForm):
                                   help_text=_("Leave empty to use the text of the tip-off."))
     dismiss_reason = forms.CharField(label=_("Reason for dismissal"), widget=TEXTAREA, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"] = EnterpriseField(user, required=False)
+        self.fields["enterprise"] = EnterpriseField(self.user, required=False)
+        self.initial.setdefault("description", self.obj.description)
         style(self)
 

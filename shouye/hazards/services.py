@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from shouye.accounts.choices import Role
 from shouye.accounts.models import User
 from shouye.audit import services as audit
-from shouye.core.exceptions import InvalidTransition
 from shouye.core.uploads import CheckedPhoto, check_photo
 from shouye.notifications.services import notify
 from shouye.regions.choices import RegionLevel
@@ -47,30 +46,13 @@ from .models import (
     ListedSupervision,
     TipOff,
 )
+from .workflow import (
+    ASSIGN,
+    REPORT,
+    TIPOFF_WORKFLOW,
+    WORKFLOW,
+)
 
-REPORT = "hazards.report_hazard"
-RECTIFY = "hazards.rectify_hazard"
-ASSIGN = "hazards.assign_hazard"
-VERIFY = "hazards.verify_hazard"
-EXPERT_VERIFY = "hazards.expert_verify_hazard"
-TRIAGE = "hazards.triage_tipoff"
-
-#: Who may take each action (any one of the permissions). The enterprise user rectifies its own hazards and
-#: asks for more time; officers order, re-inspect and close within their scope (issue 3, "Who may do what").
-ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "assign": (ASSIGN,),
-    "close-on-spot": (VERIFY,),
-    "submit": (RECTIFY, ASSIGN),
-    "request-extension": (RECTIFY, ASSIGN),
-    "approve-extension": (ASSIGN,),
-    "expert-verify": (EXPERT_VERIFY,),
-    "verify": (VERIFY,),
-    "reject": (VERIFY,),
-    "governance-plan": (RECTIFY, ASSIGN),
-    "listed-supervision": (ASSIGN,),
-}
-#: A major hazard's governance plan and listing can be written until rectification is submitted.
-PLAN_STATES = (HazardState.REPORTED, HazardState.RECTIFYING)
 #: The source an actor who is not an officer may report from: its own self-inspection, or the expert's.
 OWN_SOURCES = {Role.ENTERPRISE_USER: HazardSource.SELF_INSPECTION, Role.EXPERT: HazardSource.EXPERT_INSPECTION}
 #: Tolerated clock difference between a phone and the server for "found at".
@@ -89,27 +71,10 @@ class TooManyTipOffs(Exception):
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-def _has_any(actor, perms: Iterable[str]) -> bool:
-    return any(actor.has_perm(perm) for perm in perms)
-
-
-def _ensure_may(actor, action: str) -> None:
-    if not _has_any(actor, ACTION_PERMISSIONS[action]):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def ensure_may_act(actor, hazard: Hazard, action: str) -> None:
-    """The permission (403) and state (409) checks an act starts with, without locking or writing, so the
-    API answers them before it looks at the input. The act repeats them under its lock. The governance plan
-    and listed supervision are not in the transition table: they may be written until rectification is
-    submitted."""
-    _ensure_may(actor, action)
-    if action in ("governance-plan", "listed-supervision"):
-        if hazard.state not in PLAN_STATES:
-            raise InvalidTransition(state=str(hazard.state), action=action,
-                                    allowed=workflow.allowed_actions(hazard.state))
-    else:
-        workflow.ensure_allowed(hazard.state, action)
+    """The permission (403) and state (409) checks an act starts with (the workflow's), without locking or
+    writing. The act repeats them under its lock."""
+    WORKFLOW.ensure_may(actor, hazard, action)
 
 
 def _start(actor, hazard: Hazard, action: str) -> Hazard:
@@ -202,30 +167,10 @@ def _value(value):
 
 
 def available_actions(actor, hazard: Hazard) -> list[str]:
-    """The actions ``actor`` may take on ``hazard`` now: allowed by its state (workflow.py), by the actor's
-    permissions and by its level (only an ordinary hazard is closed on the spot, only a major one has an
-    expert verification, a governance plan and listed supervision). Preconditions that can still be met
-    (the plan complete, the expert's verification passed) are left to the service, which names what is
-    missing. Uses the hazard's prefetched extensions when present."""
-    actions = []
-    major = hazard.level == HazardLevel.MAJOR
-    extensions = list(hazard.extensions.all())
-    pending = any(ext.state == ExtensionState.PENDING for ext in extensions)
-    for action in workflow.allowed_actions(hazard.state):
-        if not _has_any(actor, ACTION_PERMISSIONS[action]):
-            continue
-        if (action == "close-on-spot" and major) or (action == "expert-verify" and not major):
-            continue
-        if action == "approve-extension" and not pending:
-            continue
-        if action == "request-extension" and (pending or hazard.extension_count
-                                              >= settings.SHOUYE_HAZARD_MAX_EXTENSIONS):
-            continue
-        actions.append(action)
-    if major and hazard.state in PLAN_STATES:
-        actions += [a for a in ("governance-plan", "listed-supervision")
-                    if _has_any(actor, ACTION_PERMISSIONS[a])]
-    return sorted(actions)
+    """The actions ``actor`` is offered on ``hazard`` now (the workflow's steps its state, the actor's role
+    and the hazard's level allow). Preconditions that can still be met (the plan complete, the expert's
+    verification passed) are left to the service, which names what is missing."""
+    return WORKFLOW.available(actor, hazard)
 
 
 # --- reporting ----------------------------------------------------------------------------------------
@@ -692,12 +637,9 @@ def submit_tip_off(*, data: dict, photo=None, ip_address: str | None) -> TipOff:
     return tip_off
 
 
-def ensure_may_triage(actor, tip_off: TipOff) -> None:
+def ensure_may_triage(actor, tip_off: TipOff, accept: bool = True) -> None:
     """403 without the triage permission; 409 when the tip-off has already been triaged (it is triaged once)."""
-    if not actor.has_perm(TRIAGE):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    if tip_off.state != TipOffState.NEW:
-        raise InvalidTransition(state=str(tip_off.state), action="triage", allowed=[])
+    TIPOFF_WORKFLOW.ensure_may(actor, tip_off, "accept" if accept else "dismiss")
 
 
 def triage_tip_off(*, actor, tip_off: TipOff, accept: bool, enterprise=None, level: str = HazardLevel.ORDINARY,
@@ -707,7 +649,7 @@ def triage_tip_off(*, actor, tip_off: TipOff, accept: bool, enterprise=None, lev
     with transaction.atomic():
         tip_off = TipOff.objects.select_for_update().get(pk=tip_off.pk)
         ensure_in_scope(actor, tip_off)
-        ensure_may_triage(actor, tip_off)
+        ensure_may_triage(actor, tip_off, accept)
         tip_off.triaged_by = actor
         tip_off.triaged_at = timezone.now()
         if not accept:

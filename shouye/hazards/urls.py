@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from shouye.core.actions import action_urls
+
+from . import actions, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -13,7 +15,7 @@ urlpatterns = [
     path("tip-offs/", views.tip_off_list, name="tip-offs"),
     path("tip-offs/<int:pk>/", views.tip_off_detail, name="tip-off"),
     path("<int:pk>/", views.HazardDetailView.as_view(), name="detail"),
-    *[path(f"<int:pk>/{action}/", views.hazard_action, {"action": action}, name=action) for action in views.ACTIONS],
+    *action_urls(actions.HAZARD, actions.HAZARD.actions, page=views.hazard_page),
 ]
 
 #: The public tip-off form, mounted at /tip-off/ (namespace "tip-off"): no sign-in.

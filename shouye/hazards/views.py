@@ -21,15 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from shouye.audit.selectors import timeline
-from shouye.core.exceptions import InvalidTransition
+from shouye.core import actions as core_actions
+from shouye.core.actions import FIRST_VIEW, PageState
 from shouye.core.request_context import client_ip
 from shouye.core.views import ScopedDetailView, ScopedListView
 from shouye.enterprises.models import Enterprise
 
-from . import exports, forms, selectors, services
+from . import actions, exports, forms, selectors, services, workflow
 from .choices import HazardLevel, HazardSource, HazardState, PhotoKind, TipOffState
 from .filters import HazardFilter, overdue_q
 from .models import GovernancePlan, Hazard
@@ -209,91 +210,24 @@ def export_job_file(request, pk):
 # --- one hazard --------------------------------------------------------------------------------------------
 
 
-#: The actions of the page, in the order a hazard meets them, with their form, title and button.
-ACTIONS = {
-    "governance-plan": (forms.GovernancePlanForm, gettext_lazy("Governance plan"), gettext_lazy("Save the plan")),
-    "listed-supervision": (forms.ListedSupervisionForm, gettext_lazy("Listed supervision"),
-                           gettext_lazy("Put under listed supervision")),
-    "assign": (forms.AssignForm, gettext_lazy("Order rectification"), gettext_lazy("Order rectification")),
-    "close-on-spot": (forms.CloseOnSpotForm, gettext_lazy("Close on the spot"), gettext_lazy("Close on the spot")),
-    "submit": (forms.SubmitForm, gettext_lazy("Submit the rectification"),
-               gettext_lazy("Submit for re-inspection")),
-    "request-extension": (forms.RequestExtensionForm, gettext_lazy("Ask for more time"),
-                          gettext_lazy("Request the extension")),
-    "approve-extension": (forms.ApproveExtensionForm, gettext_lazy("Decide the extension request"), ""),
-    "expert-verify": (forms.ExpertVerifyForm, gettext_lazy("Expert verification"),
-                      gettext_lazy("Record the verification")),
-    "verify": (forms.VerifyForm, gettext_lazy("Pass the re-inspection"), gettext_lazy("Pass and close out")),
-    "reject": (forms.RejectForm, gettext_lazy("Reject the rectification"), gettext_lazy("Reject")),
-}
-SUCCESS = {
-    "governance-plan": gettext_lazy("The governance plan is saved."),
-    "listed-supervision": gettext_lazy("The hazard is under listed supervision."),
-    "assign": gettext_lazy("Rectification ordered."),
-    "close-on-spot": gettext_lazy("The hazard is closed."),
-    "submit": gettext_lazy("The rectification is submitted for re-inspection."),
-    "request-extension": gettext_lazy("The extension is requested."),
-    "approve-extension": gettext_lazy("The extension request is decided."),
-    "expert-verify": gettext_lazy("The expert verification is recorded."),
-    "verify": gettext_lazy("The hazard is closed out."),
-    "reject": gettext_lazy("The rectification is sent back."),
-}
-
-
-def _act(action: str, actor, hazard: Hazard, data: dict) -> None:
-    """Call the one service behind ``action`` (its guards, its transaction, its audit event)."""
-    if action == "assign":
-        services.assign_rectification(actor=actor, hazard=hazard, **data)
-    elif action == "submit":
-        services.submit_rectification(actor=actor, hazard=hazard, note=data["note"], photos=data["photos"])
-    elif action == "verify":
-        services.verify_rectification(actor=actor, hazard=hazard, passed=True, note=data["note"])
-    elif action == "reject":
-        services.reject_rectification(actor=actor, hazard=hazard, reason=data["reason"])
-    elif action == "close-on-spot":
-        services.close_on_spot(actor=actor, hazard=hazard, note=data["note"], photos=data["photos"])
-    elif action == "request-extension":
-        services.request_extension(actor=actor, hazard=hazard, **data)
-    elif action == "approve-extension":
-        services.approve_extension(actor=actor, extension=data["extension"], approved=data["approved"],
-                                   note=data["note"])
-    elif action == "expert-verify":
-        services.expert_verify(actor=actor, hazard=hazard, **data)
-    elif action == "governance-plan":
-        services.save_governance_plan(actor=actor, hazard=hazard, **data)
-    elif action == "listed-supervision":
-        services.list_for_supervision(actor=actor, hazard=hazard, **data)
-
-
-def _action_label(action: str) -> str:
-    return str(ACTIONS[action][1]) if action in ACTIONS else action
-
-
-def refusal_message(exc: InvalidTransition) -> str:
-    """What a refused transition tells the user: the current state and what is possible now."""
-    state = str(dict(HazardState.choices).get(exc.state, exc.state))
-    allowed = "、".join(_action_label(action) for action in exc.allowed) or _("nothing")
-    return _("“%(action)s” is not possible now: the hazard is %(state)s. Possible in this state: %(allowed)s. "
-             "Nothing was changed.") % {"action": _action_label(exc.action), "state": state, "allowed": allowed}
-
-
-def _detail_context(request, hazard: Hazard, *, bound: tuple[str, object] | None = None,
-                    refusal: str = "") -> dict:
-    user = request.user
-    available = services.available_actions(user, hazard)
+def hazard_page(request, hazard: Hazard, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """The hazard's page: its facts, photos before and after, a major hazard's governance plan, listed
+    supervision and expert verifications, the extensions, its timeline, and a form for each action its user
+    is offered now (the one just refused, bound with its errors, is open)."""
+    available = services.available_actions(request.user, hazard)
     action_forms = []
-    for action, (form_class, title, button) in ACTIONS.items():
-        if action not in available:
+    for name, act in actions.HAZARD.actions.items():
+        if name not in available:
             continue
-        is_bound = bool(bound) and bound[0] == action
-        form = bound[1] if is_bound else form_class(hazard=hazard, prefix=action)
-        action_forms.append({"action": action, "form": form, "title": title, "button": button,
-                             "url": reverse(f"hazards:{action}", kwargs={"pk": hazard.pk}),
-                             "open": is_bound or (not bound and not action_forms)})
+        is_bound = state.form is not None and state.action == name
+        form = state.form if is_bound else core_actions.unbound(act, request, hazard)
+        action_forms.append({"action": name, "form": form, "title": act.title, "button": act.button,
+                             "url": reverse(f"hazards:{name}", kwargs={"pk": hazard.pk}),
+                             "open": is_bound or (state.form is None and not action_forms)})
     photos = list(hazard.photos.all())
     plan = getattr(hazard, "governance_plan", None)
     major = hazard.level == HazardLevel.MAJOR
-    return {
+    return "hazards/detail.html", {
         "hazard": hazard,
         "overdue": hazard.is_overdue(timezone.localdate()),
         "major": major,
@@ -306,7 +240,7 @@ def _detail_context(request, hazard: Hazard, *, bound: tuple[str, object] | None
         "verifications": list(hazard.expert_verifications.all()),
         "extensions": list(hazard.extensions.all()),
         "action_forms": action_forms,
-        "refusal": refusal,
+        "refusal": state.refusal,
         "timeline": timeline(hazard),
     }
 
@@ -323,45 +257,15 @@ class HazardDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_detail_context(self.request, self.object))
+        context.update(hazard_page(self.request, self.object)[1])
         return context
-
-
-@login_required
-@require_POST
-def hazard_action(request, pk, action):
-    """One action from the hazard's page. Checks in the API's order: the hazard (404), the role (403), the
-    state (409), the input (400); then the service acts, and the page shows the hazard as it now is."""
-    hazard = get_object_or_404(selectors.hazard_detail(request.user), pk=pk)
-    form_class = ACTIONS[action][0]
-    form = form_class(request.POST, request.FILES, hazard=hazard, prefix=action)
-    try:
-        services.ensure_may_act(request.user, hazard, action)
-        if form.is_valid():
-            _act(action, request.user, hazard, form.cleaned_data)
-            messages.success(request, SUCCESS[action])
-            return redirect("hazards:detail", pk=hazard.pk)
-    except InvalidTransition as exc:
-        context = _detail_context(request, hazard, refusal=refusal_message(exc))
-        return render(request, "hazards/detail.html", context, status=409)
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-    return render(request, "hazards/detail.html", _detail_context(request, hazard, bound=(action, form)),
-                  status=400)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """A service's refusal on the form: field errors on their fields, the rest above the form."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_report(request):
     """Report a hazard of an enterprise in the user's scope, with photos taken before rectification."""
-    if not request.user.has_perm(services.REPORT):
+    if not request.user.has_perm(workflow.REPORT):
         raise PermissionDenied
     initial = {"enterprise": request.GET["enterprise"]} if request.GET.get("enterprise", "").isdigit() else {}
     form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
@@ -369,7 +273,7 @@ def hazard_report(request):
         try:
             hazard = services.report_hazard(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            core_actions.apply_errors(form, exc)
         else:
             messages.success(request, _("The hazard is reported."))
             return redirect("hazards:detail", pk=hazard.pk)
@@ -394,7 +298,7 @@ def tip_off(request):
             form.add_error(None, str(exc))
             status = 429
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            core_actions.apply_errors(form, exc)
         else:
             request.session["tip_off_receipt"] = {"number": received.pk,
                                                   "at": timezone.localtime(received.created_at).isoformat()}
@@ -430,34 +334,23 @@ def tip_off_list(request):
     })
 
 
+def tip_off_page(request, item, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """One tip-off and, while it is new and the user may triage, the form that turns it into a hazard or
+    dismisses it."""
+    act = actions.TIPOFF.actions["triage"]
+    form = state.form if state.form is not None else core_actions.unbound(act, request, item)
+    may_triage = "triage" in actions.TIPOFF.available(request.user, item)
+    return "hazards/tip_off_detail.html", {"tip_off": item, "form": form, "may_triage": may_triage,
+                                           "refusal": state.refusal}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tip_off_detail(request, pk):
-    """One tip-off and, while it is new and the user may triage, the forms that turn it into a hazard or
-    dismiss it."""
+    """GET shows the tip-off; POST triages it (the action layer's checks and answers)."""
     if not request.user.has_perm(VIEW_TIPOFF):
         raise PermissionDenied
-    item = get_object_or_404(selectors.tip_offs(request.user), pk=pk)
-    form = forms.TriageForm(request.POST or None, user=request.user,
-                            initial={"description": item.description})
-    status = 200
     if request.method == "POST":
-        try:
-            services.ensure_may_triage(request.user, item)
-            if form.is_valid():
-                item = services.triage_tip_off(actor=request.user, tip_off=item, **form.cleaned_data)
-                if item.hazard_id:
-                    messages.success(request, _("The tip-off is now a hazard in the ledger."))
-                    return redirect("hazards:detail", pk=item.hazard_id)
-                messages.success(request, _("The tip-off is dismissed."))
-                return redirect("hazards:tip-offs")
-        except InvalidTransition:
-            messages.error(request, _("This tip-off has already been triaged. Nothing was changed."))
-            status = 409
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        if status == 200:
-            status = 400
-    may_triage = item.state == TipOffState.NEW and request.user.has_perm(services.TRIAGE)
-    return render(request, "hazards/tip_off_detail.html", {"tip_off": item, "form": form,
-                                                           "may_triage": may_triage}, status=status)
+        return core_actions.handle(request, actions.TIPOFF, pk, "triage", page=tip_off_page)
+    item = get_object_or_404(selectors.tip_offs(request.user), pk=pk)
+    return render(request, *tip_off_page(request, item))

@@ -1,33 +1,74 @@
-"""The hazard's transition table (ARCHITECTURE.md §4): ``(state, action) → new state``. Guards that depend
-on more than the state (a major hazard's governance plan, listed supervision and expert verification) live
-in the services; this table only says which actions a state allows."""
+"""The hazard's workflow (ARCHITECTURE.md §4): the transition table ``(state, action) → new state``, who may
+take each action, and which actions a page offers now. Guards that need more than the state and the role (a
+major hazard's governance plan complete, the expert's verification passed) live in the services, which name
+what is missing; here only what decides whether an action is possible at all.
 
-from shouye.core.exceptions import InvalidTransition
+The tip-off's workflow is below: a tip-off is triaged once, into a hazard or dismissed."""
 
+from django.conf import settings
+
+from shouye.core.workflow import Step, Workflow
+
+from .choices import ExtensionState, HazardLevel, TipOffState
 from .choices import HazardState as S
 
-#: 16号令 Art. 10–16: report → order rectification → rectify → re-inspect → close out (销号).
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.REPORTED, "assign"): S.RECTIFYING,
-    (S.REPORTED, "close-on-spot"): S.CLOSED,
-    (S.RECTIFYING, "submit"): S.SUBMITTED,
-    (S.RECTIFYING, "request-extension"): S.RECTIFYING,
-    (S.RECTIFYING, "approve-extension"): S.RECTIFYING,
-    (S.SUBMITTED, "expert-verify"): S.SUBMITTED,
-    (S.SUBMITTED, "verify"): S.CLOSED,
-    (S.SUBMITTED, "reject"): S.RECTIFYING,
-}
+REPORT = "hazards.report_hazard"
+RECTIFY = "hazards.rectify_hazard"
+ASSIGN = "hazards.assign_hazard"
+VERIFY = "hazards.verify_hazard"
+EXPERT_VERIFY = "hazards.expert_verify_hazard"
+TRIAGE = "hazards.triage_tipoff"
 
-ACTIONS = sorted({action for _state, action in TRANSITIONS})
+#: A major hazard's governance plan and listing can be written until rectification is submitted.
+PLAN_STATES = (S.REPORTED, S.RECTIFYING)
 
 
-def allowed_actions(state: str) -> list[str]:
-    return sorted(action for (from_state, action) in TRANSITIONS if from_state == state)
+def _major(actor, hazard) -> bool:
+    return hazard.level == HazardLevel.MAJOR
 
 
-def ensure_allowed(state: str, action: str) -> str:
-    """The state after ``action``; raises InvalidTransition (answered 409) naming the allowed actions."""
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        raise InvalidTransition(state=str(state), action=action, allowed=allowed_actions(state)) from None
+def _ordinary(actor, hazard) -> bool:
+    return hazard.level != HazardLevel.MAJOR
+
+
+def _pending_extension(hazard) -> bool:
+    """Uses the hazard's prefetched extensions when present."""
+    return any(ext.state == ExtensionState.PENDING for ext in hazard.extensions.all())
+
+
+def _may_request_extension(actor, hazard) -> bool:
+    """One request at a time, at most SHOUYE_HAZARD_MAX_EXTENSIONS per hazard (local practice)."""
+    return (not _pending_extension(hazard)
+            and hazard.extension_count < settings.SHOUYE_HAZARD_MAX_EXTENSIONS)
+
+
+#: 16号令 Art. 10–16: report → order rectification → rectify → re-inspect → close out (销号). The enterprise
+#: user rectifies its own hazards and asks for more time; officers order, re-inspect and close within their
+#: scope (issue 3, "Who may do what"). Only an ordinary hazard is closed on the spot; only a major one has an
+#: expert verification, a governance plan (Art. 15) and listed supervision.
+WORKFLOW = Workflow(states=S, steps=[
+    Step("assign", sources=(S.REPORTED,), target=S.RECTIFYING, permissions=(ASSIGN,)),
+    Step("close-on-spot", sources=(S.REPORTED,), target=S.CLOSED, permissions=(VERIFY,), offered=_ordinary),
+    Step("submit", sources=(S.RECTIFYING,), target=S.SUBMITTED, permissions=(RECTIFY, ASSIGN)),
+    Step("request-extension", sources=(S.RECTIFYING,), target=S.RECTIFYING, permissions=(RECTIFY, ASSIGN),
+         offered=_may_request_extension),
+    Step("approve-extension", sources=(S.RECTIFYING,), target=S.RECTIFYING, permissions=(ASSIGN,),
+         offered=lambda actor, hazard: _pending_extension(hazard)),
+    Step("expert-verify", sources=(S.SUBMITTED,), target=S.SUBMITTED, permissions=(EXPERT_VERIFY,),
+         offered=_major),
+    Step("verify", sources=(S.SUBMITTED,), target=S.CLOSED, permissions=(VERIFY,)),
+    Step("reject", sources=(S.SUBMITTED,), target=S.RECTIFYING, permissions=(VERIFY,)),
+    Step("governance-plan", sources=PLAN_STATES, permissions=(RECTIFY, ASSIGN), offered=_major),
+    Step("listed-supervision", sources=PLAN_STATES, permissions=(ASSIGN,), offered=_major),
+])
+
+TRANSITIONS = WORKFLOW.transitions
+ACTIONS = WORKFLOW.actions
+allowed_actions = WORKFLOW.allowed_actions
+ensure_allowed = WORKFLOW.ensure_allowed
+
+#: A tip-off is triaged once by the bureau: accepted as a hazard of the enterprise it is about, or dismissed.
+TIPOFF_WORKFLOW = Workflow(states=TipOffState, steps=[
+    Step("accept", sources=(TipOffState.NEW,), target=TipOffState.ACCEPTED, permissions=(TRIAGE,)),
+    Step("dismiss", sources=(TipOffState.NEW,), target=TipOffState.DISMISSED, permissions=(TRIAGE,)),
+])

@@ -1,6 +1,8 @@
 """Input shapes of the inspection pages. Choices of every foreign key come from the user's scope; the
 business rules (two enforcement officers, the checklist snapshot …) are the services'."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,12 +10,17 @@ from django.utils.translation import pgettext_lazy
 
 from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Organisation, User
+from shouye.core import actions
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
 from .choices import DocumentKind, InspectionKind, InspectionState, ItemResult
 from .models import Checklist, Inspection
-from .services import OFFICER_ROLES, is_officer
+from .services import draft_hazards
+from .workflow import OFFICER_ROLES, is_officer
+
+#: The deadline the rectification-order form proposes; the officer sets the real one.
+DEFAULT_DEADLINE_DAYS = 15
 
 
 def people_with_roles(*roles):
@@ -111,7 +118,23 @@ RESULT_CHOICES = [(ItemResult.COMPLIANT, ItemResult.COMPLIANT.label),
 LEVEL_CHOICES = HazardLevel.choices
 
 
-class DocumentForm(forms.Form):
+class RecordForm(actions.ActionForm):
+    """The record page's input: per item the result, finding, location and photos (:func:`parse_results`),
+    photos of the inspection as a whole, and the notes (absent: unchanged)."""
+
+    def clean(self):
+        results, photos = parse_results(self.data, self.files, self.obj.items.all())
+        return {"results": results, "photos": photos, "notes": self.data.get("notes")}
+
+
+class FinishForm(actions.ActionForm):
+    """The confirmation page's input: the draft hazards as the officer edited them."""
+
+    def clean(self):
+        return {"drafts": parse_drafts(self.data, draft_hazards(self.obj))}
+
+
+class DocumentForm(actions.ActionForm):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     deadline = forms.DateField(label=_("Rectification deadline"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -121,9 +144,9 @@ class DocumentForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Required for a re-inspection opinion."))
 
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("deadline", timezone.localdate() + timedelta(days=DEFAULT_DEADLINE_DAYS))
         style(self)
 
 

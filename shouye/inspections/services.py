@@ -28,23 +28,21 @@ from shouye.hazards import services as hazard_services
 from shouye.hazards.choices import HazardLevel, HazardSource
 from shouye.regions.scoping import ensure_in_scope, is_in_scope
 
-from . import documents, numbering, workflow
+from . import documents, numbering
 from .choices import DocumentKind, InspectionKind, InspectionState, ItemResult
 from .models import Checklist, Document, Inspection, InspectionItem, InspectionPhoto, InspectionPlan
-
-START = "inspections.add_inspection"
-RECORD = "inspections.change_inspection"
-ENFORCE = "inspections.conduct_enforcement_inspection"
-ISSUE = "inspections.issue_inspection_document"
-PLAN_GENERATE = "inspections.add_inspectionplan"
-PLAN_CHANGE = "inspections.change_inspectionplan"
+from .workflow import (
+    ENFORCE,
+    PLAN_CHANGE,
+    PLAN_GENERATE,
+    START,
+    WORKFLOW,
+    is_officer,
+)
 
 #: 行政处罚法 (2021) Art. 42: administrative penalties are carried out by at least two enforcement officers
 #: holding enforcement credentials; an enforcement inspection is planned and recorded the same way.
 MIN_ENFORCEMENT_OFFICERS = 2
-#: Roles whose holders inspect as officers (bureau, township and department); an expert only takes part in
-#: expert inspections.
-OFFICER_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.TOWNSHIP_OFFICER, Role.DEPARTMENT_OFFICER)
 #: Tolerated clock difference between a phone and the server for the inspection time.
 CLOCK_SKEW = timedelta(minutes=10)
 #: Longest rectification deadline an order may set; longer ones are typing errors, not plans.
@@ -57,10 +55,6 @@ MAX_DEADLINE_DAYS = 366
 def _ensure(actor, perm: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def is_officer(user) -> bool:
-    return user.is_active and user.has_role(*OFFICER_ROLES) and user.has_perm(START)
 
 
 def is_enforcement_officer(user) -> bool:
@@ -85,25 +79,9 @@ def _lock(inspection: Inspection) -> Inspection:
     return Inspection.objects.select_for_update().get(pk=inspection.pk)
 
 
-def _ensure_may_record(actor, inspection: Inspection) -> None:
-    """Officers record inspections within their scope; an enforcement inspection only its enforcement
-    officers' side (the bureau); an expert only the expert inspections it takes part in."""
-    _ensure(actor, RECORD)
-    if inspection.kind == InspectionKind.ENFORCEMENT and not actor.has_perm(ENFORCE):
-        raise PermissionDenied(_("Only enforcement officers record an enforcement inspection."))
-    if not is_officer(actor):
-        takes_part = inspection.experts.filter(pk=actor.pk).exists()
-        if inspection.kind != InspectionKind.EXPERT or not takes_part:
-            raise PermissionDenied(_("Experts record only the expert inspections they take part in."))
-
-
 def may_record(actor, inspection: Inspection) -> bool:
     """Whether the record page offers ``actor`` to mark items and finish (the service decides again)."""
-    try:
-        _ensure_may_record(actor, inspection)
-    except PermissionDenied:
-        return False
-    return not inspection.is_finished
+    return "record" in WORKFLOW.available(actor, inspection)
 
 
 def _check_photos(photos: Iterable, field: str) -> list[CheckedPhoto]:
@@ -273,8 +251,7 @@ def record_results(*, actor, inspection: Inspection, results: Iterable[dict], ph
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
-        _ensure_may_record(actor, inspection)
-        workflow.ensure_allowed(inspection.state, "record")
+        WORKFLOW.ensure_may(actor, inspection, "record")
         items = {item.pk: item for item in inspection.items.all()}
         errors: dict[str, list[str]] = {}
         changed: dict[int, InspectionItem] = {}
@@ -335,8 +312,7 @@ def add_photos(*, actor, inspection: Inspection, photos: Iterable, item: Inspect
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
-        _ensure_may_record(actor, inspection)
-        workflow.ensure_allowed(inspection.state, "add-photos")
+        WORKFLOW.ensure_may(actor, inspection, "add-photos")
         if item is not None and item.inspection_id != inspection.pk:
             raise ValidationError({"item": _("Item %(id)s is not part of this inspection.") % {"id": item.pk}})
         checked = _check_photos(photos, "photos")
@@ -392,8 +368,7 @@ def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = No
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
-        _ensure_may_record(actor, inspection)
-        new_state = workflow.ensure_allowed(inspection.state, "finish")
+        new_state = WORKFLOW.ensure_may(actor, inspection, "finish")
         unchecked = inspection.items.filter(result=ItemResult.PENDING).count()
         if unchecked:
             raise ValidationError({"items": _("Mark every item before finishing: %(n)d not checked yet.")
@@ -440,8 +415,7 @@ def issue_document(*, actor, inspection: Inspection, kind: str, deadline: date |
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
-        _ensure(actor, ISSUE)
-        workflow.ensure_allowed(inspection.state, "issue-document")
+        WORKFLOW.ensure_may(actor, inspection, "issue-document")
         issued_at = timezone.now()
         today = timezone.localdate(issued_at)
         opinion = (opinion or "").strip()

@@ -1,7 +1,6 @@
 """Inspection pages. Thin: the object comes from the scoped selector (404 outside the user's scope), the
 input from a form, the act from one service."""
 
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,44 +16,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from shouye.audit.selectors import timeline
+from shouye.core import actions as core_actions
+from shouye.core.actions import FIRST_VIEW, PageState
 from shouye.core.views import ScopedDetailView, ScopedListView
 
-from . import selectors, services, workflow
+from . import actions, selectors, services, workflow
 from .choices import InspectionKind
 from .filters import InspectionFilter, InspectionPlanFilter
 from .forms import (
     LEVEL_CHOICES,
     RESULT_CHOICES,
-    DocumentForm,
     GeneratePlansForm,
     InspectionForm,
     PlanForm,
-    parse_drafts,
-    parse_results,
 )
 from .models import Checklist, Inspection, InspectionPlan
+from .workflow import PLAN_CHANGE, PLAN_GENERATE, RECORD, START
 
 VIEW = "inspections.view_inspection"
 VIEW_PLAN = "inspections.view_inspectionplan"
-#: The deadline the rectification-order form proposes; the officer sets the real one.
-DEFAULT_DEADLINE_DAYS = 15
 
 
 def _require(user, perm: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied
-
-
-def _error_list(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [message for messages_ in exc.message_dict.values() for message in messages_]
-    return list(exc.messages)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Field errors on their fields, the rest on the form."""
-    for field, messages_ in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 # --- inspections ---------------------------------------------------------------------------------------
@@ -75,7 +60,7 @@ class InspectionListView(ScopedListView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_create(request):
-    _require(request.user, services.START)
+    _require(request.user, START)
     initial = {}
     if request.GET.get("enterprise", "").isdigit():
         initial["enterprise"] = int(request.GET["enterprise"])
@@ -89,7 +74,7 @@ def inspection_create(request):
                 experts=list(data["experts"]), checklist=data["checklist"], place=data["place"],
                 subject=data["subject"], notes=data["notes"], reinspection_of=data["reinspection_of"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            core_actions.apply_errors(form, exc)
         else:
             messages.success(request, _("The inspection is open. Mark each item."))
             return redirect("inspections:detail", pk=inspection.pk)
@@ -110,91 +95,81 @@ class InspectionDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_detail_context(self.request, self.object))
+        context.update(record_page(self.request, self.object)[1])
         return context
 
 
-def _detail_context(request, inspection, errors=()) -> dict:
+def _errors(state: PageState) -> list[str]:
+    """A refused act's messages, as the record and confirmation pages list them above the form."""
+    if state.form is None:
+        return []
+    return [message for messages_ in state.form.errors.values() for message in messages_]
+
+
+def _detail_context(request, inspection, state: PageState = FIRST_VIEW) -> dict:
     user = request.user
     return {
         "inspection": inspection,
         "can_record": services.may_record(user, inspection),
-        "can_issue": inspection.is_finished and user.has_perm(services.ISSUE),
+        "can_issue": "issue-document" in actions.INSPECTION.available(user, inspection),
         "result_choices": RESULT_CHOICES,
         "timeline": timeline(inspection),
-        "errors": list(errors),
+        "errors": _errors(state),
+        "refusal": state.refusal,
         "allowed_actions": workflow.allowed_actions(inspection.state),
     }
+
+
+def record_page(request, inspection, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """The record page, after a refused act with its messages."""
+    return "inspections/detail.html", _detail_context(request, inspection, state)
 
 
 @login_required
 @require_POST
 def inspection_record(request, pk):
-    inspection = get_object_or_404(selectors.inspection_detail(request.user), pk=pk)
-    _require(request.user, services.RECORD)
-    results, photos = parse_results(request.POST, request.FILES, inspection.items.all())
-    try:
-        services.record_results(actor=request.user, inspection=inspection, results=results, photos=photos,
-                                notes=request.POST.get("notes"))
-    except ValidationError as exc:
-        return render(request, "inspections/detail.html", _detail_context(request, inspection, _error_list(exc)),
-                      status=400)
-    messages.success(request, _("Saved."))
-    if request.POST.get("next") == "finish":
-        return redirect("inspections:finish", pk=inspection.pk)
-    return redirect("inspections:detail", pk=inspection.pk)
+    return core_actions.handle(request, actions.INSPECTION, pk, "record", page=record_page)
+
+
+def finish_page(request, inspection, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """The confirmation page: the draft hazards (one per non-compliant item), editable, then finish."""
+    return "inspections/finish.html", {
+        "inspection": inspection, "drafts": services.draft_hazards(inspection), "level_choices": LEVEL_CHOICES,
+        "errors": _errors(state), "refusal": state.refusal,
+        "unchecked": sum(item.result == "pending" for item in inspection.items.all()),
+        "can_finish": services.may_record(request.user, inspection),
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_finish(request, pk):
-    """The confirmation page: the draft hazards (one per non-compliant item), editable, then finish."""
-    inspection = get_object_or_404(selectors.inspection_detail(request.user), pk=pk)
-    _require(request.user, services.RECORD)
-    drafts = services.draft_hazards(inspection)
-    errors = []
     if request.method == "POST":
-        try:
-            services.finish_inspection(actor=request.user, inspection=inspection,
-                                       drafts=parse_drafts(request.POST, drafts))
-        except ValidationError as exc:
-            errors = _error_list(exc)
-        else:
-            messages.success(request, _("The inspection is finished; its hazards are in the hazard ledger."))
-            return redirect("inspections:detail", pk=inspection.pk)
-    return render(request, "inspections/finish.html", {
-        "inspection": inspection, "drafts": drafts, "level_choices": LEVEL_CHOICES, "errors": errors,
-        "unchecked": sum(item.result == "pending" for item in inspection.items.all()),
-        "can_finish": services.may_record(request.user, inspection),
-    }, status=400 if errors else 200)
+        return core_actions.handle(request, actions.INSPECTION, pk, "finish", page=finish_page)
+    inspection = get_object_or_404(selectors.inspection_detail(request.user), pk=pk)
+    _require(request.user, RECORD)
+    return render(request, *finish_page(request, inspection))
+
+
+def documents_page(request, inspection, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """The inspection's documents and the form that issues a new one."""
+    act = actions.INSPECTION.actions["issue-document"]
+    return "inspections/documents.html", {
+        "inspection": inspection, "refusal": state.refusal,
+        "form": state.form if state.form is not None else core_actions.unbound(act, request, inspection),
+        "can_issue": "issue-document" in actions.INSPECTION.available(request.user, inspection),
+        "documents": selectors.document_list(request.user).filter(inspection=inspection),
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_documents(request, pk):
-    """The inspection's documents and the form that issues a new one."""
+    if request.method == "POST":
+        return core_actions.handle(request, actions.INSPECTION, pk, "issue-document", page=documents_page)
     inspection = get_object_or_404(selectors.inspection_detail(request.user), pk=pk)
     _require(request.user, VIEW)
-    form = DocumentForm(request.POST or None,
-                        initial={"deadline": timezone.localdate() + timedelta(days=DEFAULT_DEADLINE_DAYS)})
-    if request.method == "POST":
-        _require(request.user, services.ISSUE)
-        if form.is_valid():
-            try:
-                document = services.issue_document(actor=request.user, inspection=inspection,
-                                                   kind=form.cleaned_data["kind"],
-                                                   deadline=form.cleaned_data["deadline"],
-                                                   opinion=form.cleaned_data["opinion"])
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Issued %(number)s.") % {"number": document.number})
-                return redirect("inspections:documents", pk=inspection.pk)
-    return render(request, "inspections/documents.html", {
-        "inspection": inspection, "form": form,
-        "can_issue": inspection.is_finished and request.user.has_perm(services.ISSUE),
-        "documents": selectors.document_list(request.user).filter(inspection=inspection),
-    }, status=400 if form.errors else 200)
+    return render(request, *documents_page(request, inspection))
 
 
 @login_required
@@ -231,7 +206,7 @@ def plan_list(request):
         "year": year, "years": range(today.year - 2, today.year + 2), "filterset": filterset, "page_obj": page,
         "paginator": page.paginator, "is_paginated": page.has_other_pages(), "querystring": query.urlencode(),
         "coverage": selectors.coverage(request.user, year, today),
-        "can_generate": request.user.has_perm(services.PLAN_GENERATE),
+        "can_generate": request.user.has_perm(PLAN_GENERATE),
         "generate_form": GeneratePlansForm(initial={"year": year}),
     })
 
@@ -239,7 +214,7 @@ def plan_list(request):
 @login_required
 @require_POST
 def plan_generate(request):
-    _require(request.user, services.PLAN_GENERATE)
+    _require(request.user, PLAN_GENERATE)
     form = GeneratePlansForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a year between 2000 and 2100."))
@@ -258,13 +233,13 @@ def _plans_url() -> str:
 @require_http_methods(["GET", "POST"])
 def plan_update(request, pk):
     plan = get_object_or_404(InspectionPlan.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
-    _require(request.user, services.PLAN_CHANGE)
+    _require(request.user, PLAN_CHANGE)
     form = PlanForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            core_actions.apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(f"{_plans_url()}?year={plan.year}")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, override
 
 from shouye.audit.models import AuditEvent
 from shouye.enterprises.models import Industry
-from shouye.hazards import views
+from shouye.hazards import actions
 from shouye.hazards.choices import HazardLevel, HazardSource, HazardState, PhotoKind
 from shouye.hazards.models import ExtensionState, GovernancePlan, Hazard, ListedSupervision
 from tests.factories import EnterpriseFactory
@@ -251,7 +251,7 @@ def test_ordering_rectification_through_the_page(client, cast):
         (S.RECTIFYING, deadline, "王五", "1500.00")
     assert events("hazard.assign") == 1
     page = texts(client.get(f"/hazards/{hazard.pk}/"))
-    assert zh(views.SUCCESS["assign"]) in page
+    assert zh(actions.HAZARD.actions["assign"].success) in page
     assert actions_offered(client.get(f"/hazards/{hazard.pk}/")) == {"submit", "request-extension"}
 
 
@@ -378,8 +378,8 @@ def test_a_refused_transition_is_explained_and_changes_nothing(client, cast):
         f"/hazards/{hazard.pk}/verify/", {"verify-note": "复查合格"})
     assert response.status_code == 409
     refusal = texts(response).split('data-testid="refusal"')[1].split("</div>")[0]
-    assert zh(S.REPORTED.label) in refusal and zh(views.ACTIONS["assign"][1]) in refusal
-    assert zh(views.ACTIONS["close-on-spot"][1]) in refusal
+    assert zh(S.REPORTED.label) in refusal and zh(actions.HAZARD.actions["assign"].title) in refusal
+    assert zh(actions.HAZARD.actions["close-on-spot"].title) in refusal
     assert snapshot(hazard) == before
     assert actions_offered(response) == {"assign", "close-on-spot"}
 

@@ -232,8 +232,9 @@ class ApproveExtensionSerializer(serializers.Serializer):
     approved = serializers.BooleanField(default=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def __init__(self, *args, hazard=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        hazard = self.context.get("obj")
         if hazard is not None:
             self.fields["extension"].queryset = Extension.objects.filter(hazard=hazard)
 

@@ -12,10 +12,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.response import Response
 
+from shouye.core.actions import API_REFUSALS, ActionViewSetMixin
 from shouye.core.api.viewsets import ScopedViewSetMixin
 from shouye.core.request_context import client_ip
 
-from .. import exports, selectors, services
+from .. import actions, exports, selectors, services
 from ..filters import HazardFilter
 from ..models import GovernancePlan, Hazard, TipOff
 from . import serializers as s
@@ -37,18 +38,6 @@ _FILTER_DOC = [
     OpenApiParameter("found_from", OpenApiTypes.DATE, description="发现日期起 found on or after (YYYY-MM-DD)"),
     OpenApiParameter("found_to", OpenApiTypes.DATE, description="发现日期止 found on or before (YYYY-MM-DD)"),
 ]
-_REFUSALS = {
-    400: OpenApiResponse(description="输入有误 invalid input (field messages)"),
-    403: OpenApiResponse(description="无权操作 the user's role may not do this"),
-    404: OpenApiResponse(description="不存在或不在辖区 no such hazard in the user's scope"),
-    409: OpenApiResponse(description="当前状态不允许 refused transition: the current state and the allowed actions"),
-}
-
-
-def _act_schema(summary: str, request, *, multipart: bool = False):
-    body = {MULTIPART: request} if multipart else {JSON: request, MULTIPART: request}
-    return extend_schema(summary=summary, request=body, responses={200: s.HazardDetailSerializer, **_REFUSALS},
-                         tags=TAGS)
 
 
 class CanViewHazards(permissions.BasePermission):
@@ -69,12 +58,17 @@ class CanViewTipOffs(permissions.BasePermission):
                            tags=TAGS),
     create=extend_schema(summary="上报隐患 Report a hazard (JSON, or multipart with photos)",
                          request={JSON: s.HazardReportSerializer, MULTIPART: s.HazardReportSerializer},
-                         responses={201: s.HazardDetailSerializer, 400: _REFUSALS[400], 403: _REFUSALS[403]},
+                         responses={201: s.HazardDetailSerializer, 400: API_REFUSALS[400], 403: API_REFUSALS[403]},
                          tags=TAGS),
 )
-class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
+class HazardViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    mixins.CreateModelMixin, viewsets.GenericViewSet):
     """隐患（只含本人辖区）。Hidden hazards within the caller's jurisdiction, from report to close-out."""
+
+    action_set = actions.HAZARD
+    api_actions = tuple(actions.HAZARD.actions)
+    action_response_serializer = s.HazardDetailSerializer
+    schema_tags = TAGS
 
     queryset = Hazard.objects.all()
     filterset_class = HazardFilter
@@ -97,7 +91,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    def _detail(self, hazard, status_code=status.HTTP_200_OK) -> Response:
+    def detail_response(self, hazard, status_code=status.HTTP_200_OK) -> Response:
         fresh = selectors.hazard_detail(self.request.user).get(pk=hazard.pk)
         return Response(s.HazardDetailSerializer(fresh, context=self.get_serializer_context()).data,
                         status=status_code)
@@ -106,89 +100,23 @@ class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         hazard = services.report_hazard(actor=request.user, **serializer.validated_data)
-        return self._detail(hazard, status.HTTP_201_CREATED)
-
-    def _act(self, request, action_name: str, serializer_class, call, with_hazard: bool = False) -> Response:
-        """Find the hazard (404), check role and state (403, 409), then the input (400), then act."""
-        hazard = self.get_object()
-        services.ensure_may_act(request.user, hazard, action_name)
-        extra = {"hazard": hazard} if with_hazard else {}
-        serializer = serializer_class(data=request.data, context=self.get_serializer_context(), **extra)
-        serializer.is_valid(raise_exception=True)
-        call(hazard, serializer.validated_data)
-        return self._detail(hazard)
-
-    @_act_schema("责令整改 Order rectification: deadline, responsible person, measures", s.AssignSerializer)
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        return self._act(request, "assign", s.AssignSerializer, lambda hazard, data: services.assign_rectification(
-            actor=request.user, hazard=hazard, **data))
-
-    @_act_schema("提交整改 Submit the rectification with after-photos", s.SubmitSerializer, multipart=True)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._act(request, "submit", s.SubmitSerializer, lambda hazard, data: services.submit_rectification(
-            actor=request.user, hazard=hazard, note=data["note"], photos=data.get("photos", [])))
-
-    @_act_schema("复查通过并销号 Pass the re-inspection and close the hazard", s.VerifySerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        return self._act(request, "verify", s.VerifySerializer, lambda hazard, data: services.verify_rectification(
-            actor=request.user, hazard=hazard, passed=True, note=data["note"]))
-
-    @_act_schema("复查不通过 Reject the rectification with a reason", s.RejectSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._act(request, "reject", s.RejectSerializer, lambda hazard, data: services.reject_rectification(
-            actor=request.user, hazard=hazard, reason=data["reason"]))
-
-    @_act_schema("立查立改销号 Close an ordinary hazard on the spot with an after-photo", s.CloseOnSpotSerializer,
-                 multipart=True)
-    @action(detail=True, methods=["post"], url_path="close-on-spot")
-    def close_on_spot(self, request, pk=None):
-        return self._act(request, "close-on-spot", s.CloseOnSpotSerializer, lambda hazard, data: services.close_on_spot(
-            actor=request.user, hazard=hazard, note=data["note"], photos=data.get("photos", [])))
-
-    @_act_schema("申请延期 Ask for a later deadline", s.RequestExtensionSerializer)
-    @action(detail=True, methods=["post"], url_path="request-extension")
-    def request_extension(self, request, pk=None):
-        return self._act(request, "request-extension", s.RequestExtensionSerializer,
-                         lambda hazard, data: services.request_extension(actor=request.user, hazard=hazard, **data))
-
-    @_act_schema("审批延期 Approve or refuse an extension request", s.ApproveExtensionSerializer)
-    @action(detail=True, methods=["post"], url_path="approve-extension")
-    def approve_extension(self, request, pk=None):
-        return self._act(request, "approve-extension", s.ApproveExtensionSerializer,
-                         lambda hazard, data: services.approve_extension(actor=request.user, **data),
-                         with_hazard=True)
-
-    @_act_schema("专家复核 Expert verification of a major hazard's rectification", s.ExpertVerifySerializer)
-    @action(detail=True, methods=["post"], url_path="expert-verify")
-    def expert_verify(self, request, pk=None):
-        return self._act(request, "expert-verify", s.ExpertVerifySerializer,
-                         lambda hazard, data: services.expert_verify(actor=request.user, hazard=hazard, **data))
+        return self.detail_response(hazard, status.HTTP_201_CREATED)
 
     @extend_schema(methods=["PUT"], summary="治理方案（整体）Replace the governance plan of a major hazard "
                                             "(the six parts of 16号令 Art. 15)",
-                   request=s.GovernancePlanSerializer, responses={200: s.HazardDetailSerializer, **_REFUSALS},
+                   request=s.GovernancePlanSerializer, responses={200: s.HazardDetailSerializer, **API_REFUSALS},
                    tags=TAGS)
     @extend_schema(methods=["POST"], summary="治理方案（部分）Write some parts of the governance plan of a major "
                                              "hazard", request=s.GovernancePlanSerializer,
-                   responses={200: s.HazardDetailSerializer, **_REFUSALS}, tags=TAGS)
+                   responses={200: s.HazardDetailSerializer, **API_REFUSALS}, tags=TAGS)
     @action(detail=True, methods=["put", "post"], url_path="governance-plan")
     def governance_plan(self, request, pk=None):
-        def save(hazard, data):
-            parts = {part: data.get(part, "") for part in GovernancePlan.PARTS} if request.method == "PUT" else data
-            services.save_governance_plan(actor=request.user, hazard=hazard, **parts)
-
-        return self._act(request, "governance-plan", s.GovernancePlanSerializer, save)
-
-    @_act_schema("挂牌督办 Put a major hazard under listed supervision", s.ListSupervisionSerializer)
-    @action(detail=True, methods=["post"], url_path="listed-supervision")
-    def listed_supervision(self, request, pk=None):
-        return self._act(request, "listed-supervision", s.ListSupervisionSerializer,
-                         lambda hazard, data: services.list_for_supervision(actor=request.user, hazard=hazard,
-                                                                            **data))
+        """POST writes the parts it names; PUT replaces the plan (a part it omits is emptied)."""
+        data = request.data
+        if request.method == "PUT":
+            data = {part: data.get(part, "") for part in GovernancePlan.PARTS}
+        hazard, _plan = self.run_action(request, "governance-plan", data=data)
+        return self.detail_response(hazard)
 
     @extend_schema(
         summary="隐患统计 Statistics for the caller's scope and a period",
@@ -198,7 +126,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         parameters=[OpenApiParameter("date_from", OpenApiTypes.DATE, description="统计起 period start"),
                     OpenApiParameter("date_to", OpenApiTypes.DATE, description="统计止 period end"),
                     *_FILTER_DOC[:3]],
-        responses={200: s.HazardStatsSerializer, 400: _REFUSALS[400]}, tags=TAGS)
+        responses={200: s.HazardStatsSerializer, 400: API_REFUSALS[400]}, tags=TAGS)
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def stats(self, request):
         query = s.StatsQuerySerializer(data=request.query_params)
@@ -209,7 +137,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @extend_schema(summary="导出隐患台账（Excel）Export the filtered ledger as xlsx",
                    description="与台账相同的筛选条件，导出全部筛选结果（不分页）。The same filters as the ledger; "
                                "every filtered row, not one page.",
-                   parameters=_FILTER_DOC, responses={(200, XLSX): OpenApiTypes.BINARY, 403: _REFUSALS[403]},
+                   parameters=_FILTER_DOC, responses={(200, XLSX): OpenApiTypes.BINARY, 403: API_REFUSALS[403]},
                    tags=TAGS)
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request):
@@ -228,14 +156,19 @@ class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     create=extend_schema(summary="群众举报（无需登录，限频）Report a hazard as a member of the public (no sign-in, "
                                  "rate-limited)",
                          request={MULTIPART: s.TipOffCreateSerializer, JSON: s.TipOffCreateSerializer},
-                         responses={201: s.TipOffReceiptSerializer, 400: _REFUSALS[400],
+                         responses={201: s.TipOffReceiptSerializer, 400: API_REFUSALS[400],
                                     429: OpenApiResponse(description="提交过于频繁 too many tip-offs from this "
                                                                      "address")},
                          tags=["tip-offs"], auth=[]),
 )
-class TipOffViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
+class TipOffViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    mixins.CreateModelMixin, viewsets.GenericViewSet):
     """群众举报：公众提交，应急局分拣。Tip-offs: the public sends them, bureau staff triage them."""
+
+    action_set = actions.TIPOFF
+    api_actions = ("triage",)
+    action_response_serializer = s.TipOffSerializer
+    schema_tags = ["tip-offs"]
 
     queryset = TipOff.objects.all()
     serializer_class = s.TipOffSerializer
@@ -262,15 +195,6 @@ class TipOffViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
                    "detail": _("Thank you. The bureau will look into your report.")}
         return Response(s.TipOffReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="分拣举报 Triage: turn the tip-off into a hazard or dismiss it with a reason",
-                   request=s.TriageSerializer, responses={200: s.TipOffSerializer, **_REFUSALS},
-                   tags=["tip-offs"])
-    @action(detail=True, methods=["post"])
-    def triage(self, request, pk=None):
-        tip_off = self.get_object()
-        services.ensure_may_triage(request.user, tip_off)
-        serializer = s.TriageSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        tip_off = services.triage_tip_off(actor=request.user, tip_off=tip_off, **serializer.validated_data)
+    def action_response(self, name, tip_off, result) -> Response:
         return Response(s.TipOffSerializer(self.get_queryset().get(pk=tip_off.pk),
                                            context=self.get_serializer_context()).data)

@@ -180,6 +180,10 @@ class FinishSerializer(serializers.Serializer):
 
     drafts = HazardDraftSerializer(many=True, required=False)
 
+    def validate(self, attrs):
+        """The drafts by item id, as the service takes them."""
+        return {"drafts": {row["item"]: row for row in attrs.get("drafts", [])}}
+
 
 class IssueDocumentSerializer(serializers.Serializer):
     """出具文书 Issue a document: deadline for a rectification order, opinion for a re-inspection opinion."""

@@ -1,5 +1,4 @@
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -8,15 +7,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from shouye.core.actions import API_REFUSALS, ActionViewSetMixin
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..filters import InspectionFilter, InspectionPlanFilter
 from ..models import Checklist, Document, Inspection, InspectionPlan
 from .serializers import (
     ChecklistSerializer,
     CoverageSerializer,
-    FinishSerializer,
     GeneratePlansSerializer,
     InspectionCreateSerializer,
     InspectionDocumentSerializer,
@@ -25,7 +24,6 @@ from .serializers import (
     InspectionPlanSerializer,
     InspectionSerializer,
     IssueDocumentSerializer,
-    ItemResultsInputSerializer,
 )
 
 TAGS = ["inspections"]
@@ -59,9 +57,14 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="检查记录列表 List inspections", parameters=_INSPECTION_FILTERS, tags=TAGS),
     retrieve=extend_schema(summary="检查记录详情 Inspection record with item results", tags=TAGS),
 )
-class InspectionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class InspectionViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, viewsets.GenericViewSet):
     """监督检查记录（只含本人辖区）。Inspection records within the caller's jurisdiction."""
+
+    action_set = actions.INSPECTION
+    api_actions = ("record", "finish")
+    action_response_serializer = InspectionSerializer
+    schema_tags = TAGS
 
     queryset = Inspection.objects.all()
     filterset_class = InspectionFilter
@@ -73,11 +76,10 @@ class InspectionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         return selectors.inspection_detail(self.request.user)
 
     def get_serializer_class(self):
-        return {"list": InspectionListSerializer, "create": InspectionCreateSerializer, "items": ItemResultsInputSerializer,
-                "photos": InspectionPhotoUploadSerializer, "finish": FinishSerializer,
+        return {"list": InspectionListSerializer, "create": InspectionCreateSerializer,
                 "documents": IssueDocumentSerializer}.get(self.action, InspectionSerializer)
 
-    def _detail(self, inspection, status_code=status.HTTP_200_OK) -> Response:
+    def detail_response(self, inspection, status_code=status.HTTP_200_OK) -> Response:
         fresh = selectors.inspection_detail(self.request.user).get(pk=inspection.pk)
         return Response(InspectionSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
@@ -95,44 +97,16 @@ class InspectionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
             experts=data.get("experts", []), checklist=data.get("checklist"), place=data.get("place", ""),
             subject=data.get("subject", ""), notes=data.get("notes", ""),
             reinspection_of=data.get("reinspection_of"))
-        return self._detail(inspection, status.HTTP_201_CREATED)
+        return self.detail_response(inspection, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="记录检查项结果 Record item results", request=ItemResultsInputSerializer,
-                   responses={200: InspectionSerializer}, tags=TAGS)
-    @action(detail=True, methods=["post"])
-    def items(self, request, pk=None):
-        inspection = self.get_object()
-        serializer = ItemResultsInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.record_results(actor=request.user, inspection=inspection,
-                                results=serializer.validated_data["results"],
-                                notes=serializer.validated_data.get("notes"))
-        return self._detail(inspection)
-
-    @extend_schema(summary="上传检查照片 Upload photos (multipart)", request={"multipart/form-data": InspectionPhotoUploadSerializer},
-                   responses={201: InspectionSerializer}, tags=TAGS)
+    @extend_schema(summary="上传检查照片 Upload photos (multipart)",
+                   request={"multipart/form-data": InspectionPhotoUploadSerializer},
+                   responses={201: InspectionSerializer, **API_REFUSALS}, tags=TAGS)
     @action(detail=True, methods=["post"])
     def photos(self, request, pk=None):
-        inspection = self.get_object()
-        serializer = InspectionPhotoUploadSerializer(data={"item": request.data.get("item") or None,
-                                                 "photos": request.FILES.getlist("photos")})
-        serializer.is_valid(raise_exception=True)
-        item_id = serializer.validated_data.get("item")
-        item = get_object_or_404(inspection.items.all(), pk=item_id) if item_id else None
-        services.add_photos(actor=request.user, inspection=inspection, item=item,
-                            photos=serializer.validated_data["photos"])
-        return self._detail(inspection, status.HTTP_201_CREATED)
-
-    @extend_schema(summary="完成检查并生成隐患 Finish: non-compliant items become hazards", request=FinishSerializer,
-                   responses={200: InspectionSerializer}, tags=TAGS)
-    @action(detail=True, methods=["post"])
-    def finish(self, request, pk=None):
-        inspection = self.get_object()
-        serializer = FinishSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        drafts = {row["item"]: row for row in serializer.validated_data.get("drafts", [])}
-        services.finish_inspection(actor=request.user, inspection=inspection, drafts=drafts)
-        return self._detail(inspection)
+        inspection, _count = self.run_action(request, "add-photos", data={
+            "item": request.data.get("item") or None, "photos": request.FILES.getlist("photos")})
+        return self.detail_response(inspection, status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], summary="检查文书列表 The inspection's documents",
                    responses={200: InspectionDocumentSerializer(many=True)}, tags=TAGS)
@@ -140,14 +114,12 @@ class InspectionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
                    request=IssueDocumentSerializer, responses={201: InspectionDocumentSerializer}, tags=TAGS)
     @action(detail=True, methods=["get", "post"])
     def documents(self, request, pk=None):
+        if request.method == "POST":
+            _inspection, document = self.run_action(request, "issue-document")
+            return Response(InspectionDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
         inspection = self.get_object()
-        if request.method == "GET":
-            rows = selectors.document_list(request.user).filter(inspection=inspection)
-            return Response(InspectionDocumentSerializer(rows, many=True).data)
-        serializer = IssueDocumentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        document = services.issue_document(actor=request.user, inspection=inspection, **serializer.validated_data)
-        return Response(InspectionDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        rows = selectors.document_list(request.user).filter(inspection=inspection)
+        return Response(InspectionDocumentSerializer(rows, many=True).data)
 
 
 @extend_schema_view(
