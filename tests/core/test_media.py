@@ -98,3 +98,24 @@ def test_in_production_nginx_sends_the_file(cast, settings):
     assert response.status_code == 200
     assert response["X-Accel-Redirect"].startswith("/protected-media/hazards/")
     assert response.content == b""
+
+
+def test_a_shared_photo_for_those_who_see_any_row_that_holds_it(cast):
+    """Triage makes the tip-off's photo the hazard's before-photo by naming the same stored file: the
+    enterprise user, who sees no tip-off, fetches it once it sees the hazard; users who see neither get 404."""
+    tip_off = TipOff(enterprise_name="某加油站", township=cast["inside"].township, description="夜间违规卸油")
+    tip_off.photo.save("现场.png", ContentFile(image_bytes("PNG")), save=False)
+    tip_off.save()
+    url = f"/media/{tip_off.photo.name}"
+    enterprise_user = signed_in(cast["users"]["enterprise_user"])
+    assert enterprise_user.get(url).status_code == 404
+    services.triage_tip_off(actor=cast["users"]["bureau_staff"], tip_off=tip_off, accept=True,
+                            enterprise=cast["inside"])
+    tip_off.refresh_from_db()
+    shared = tip_off.hazard.photos.get()
+    assert shared.image.name == tip_off.photo.name
+    response = enterprise_user.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert enterprise_user.get(f"/media/{shared.thumbnail.name}").status_code == 200
+    for role in ("department_officer", "nobody"):
+        assert signed_in(cast["users"][role]).get(url).status_code == 404

@@ -17,8 +17,9 @@ from shouye.audit.models import AuditEvent
 from shouye.core import retention, tasks
 from shouye.enterprises.models import ImportJob
 from shouye.hazards import services
-from shouye.hazards.models import LedgerExport
-from tests.hazards.conftest import photo
+from shouye.hazards.models import HazardPhoto, LedgerExport
+from shouye.inspections.models import Inspection, InspectionPhoto
+from tests.hazards.conftest import image_bytes, photo
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,33 @@ def test_photos_no_row_holds_are_deleted_once_a_day_old(cast):
     assert not any(default_storage.exists(name) for name in (stray, stray_last_month, tip_off_stray))
     assert all(default_storage.exists(name) for name in (fresh, held.image.name, held.thumbnail.name))
 
+
+
+def test_photos_of_older_months_are_swept_too(cast):
+    now = datetime.now()
+    long_ago = (now.date().replace(day=1) - timedelta(days=100)).replace(day=1)
+    stray = aged(default_storage.save(f"inspections/{long_ago:%Y/%m}/refused.jpg", ContentFile(b"x")), 100)
+    assert retention.remove_orphan_photos(now=timezone.now()) == 1
+    assert not default_storage.exists(stray)
+
+
+def test_a_shared_photo_is_kept_while_any_row_holds_it(cast):
+    """An inspection item's photo became the hazard's before-photo by name; with no inspection photo row
+    left, the hazard's row still holds the file and the sweep keeps it."""
+    staff = cast["users"]["bureau_staff"]
+    enterprise = cast["inside"]
+    inspection = Inspection.objects.create(kind="routine", enterprise=enterprise, township_id=enterprise.township_id,
+                                           industry_id=enterprise.industry_id, inspected_at=timezone.now(),
+                                           created_by=staff)
+    source = InspectionPhoto(inspection=inspection, uploaded_by=staff)
+    source.image.save("现场.jpg", ContentFile(image_bytes()), save=False)
+    source.thumbnail.save("现场-thumb.jpg", ContentFile(image_bytes()), save=False)
+    source.save()
+    hazard = services.report_hazard(actor=staff, enterprise=enterprise, description="配电箱未接地",
+                                    source="inspection")
+    HazardPhoto.objects.create(hazard=hazard, kind="before", image=source.image.name,
+                               thumbnail=source.thumbnail.name, uploaded_by=staff)
+    names = [aged(source.image.name, 2), aged(source.thumbnail.name, 2)]
+    source.delete()
+    assert retention.remove_orphan_photos(now=timezone.now()) == 0
+    assert all(default_storage.exists(name) for name in names)
