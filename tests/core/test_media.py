@@ -59,20 +59,21 @@ def test_a_tip_off_photo_only_for_those_who_triage(cast):
     assert signed_in(cast["users"]["enterprise_user"]).get(url).status_code == 404
 
 
+def inspection_photo(staff, enterprise) -> InspectionPhoto:
+    """A photo of a new inspection of ``enterprise``, stored as the inspection app stores one."""
+    inspection = Inspection.objects.create(kind="routine", enterprise=enterprise, township_id=enterprise.township_id,
+                                           industry_id=enterprise.industry_id, inspected_at=timezone.now(),
+                                           created_by=staff)
+    row = InspectionPhoto(inspection=inspection, uploaded_by=staff)
+    row.image.save("现场.jpg", ContentFile(image_bytes()), save=False)
+    row.thumbnail.save("现场-thumb.jpg", ContentFile(image_bytes()), save=False)
+    row.save()
+    return row
+
+
 def test_an_inspection_photo_for_those_who_see_the_inspection(cast):
     staff = cast["users"]["bureau_staff"]
-    urls = {}
-    for key in ("inside", "building"):
-        enterprise = cast[key]
-        inspection = Inspection.objects.create(kind="routine", enterprise=enterprise,
-                                               township_id=enterprise.township_id,
-                                               industry_id=enterprise.industry_id, inspected_at=timezone.now(),
-                                               created_by=staff)
-        row = InspectionPhoto(inspection=inspection, uploaded_by=staff)
-        row.image.save("现场.jpg", ContentFile(image_bytes()), save=False)
-        row.thumbnail.save("现场-thumb.jpg", ContentFile(image_bytes()), save=False)
-        row.save()
-        urls[key] = f"/media/{row.thumbnail.name}"
+    urls = {key: f"/media/{inspection_photo(staff, cast[key]).thumbnail.name}" for key in ("inside", "building")}
     officer = signed_in(cast["users"]["township_officer"])
     assert officer.get(urls["inside"]).status_code == 200
     assert officer.get(urls["building"]).status_code == 404

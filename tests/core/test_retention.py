@@ -18,8 +18,8 @@ from shouye.core import retention, tasks
 from shouye.enterprises.models import ImportJob
 from shouye.hazards import services
 from shouye.hazards.models import HazardPhoto, LedgerExport
-from shouye.inspections.models import Inspection, InspectionPhoto
-from tests.hazards.conftest import image_bytes, photo
+from tests.core.test_media import inspection_photo
+from tests.hazards.conftest import photo
 
 pytestmark = pytest.mark.django_db
 
@@ -141,15 +141,8 @@ def test_a_shared_photo_is_kept_while_any_row_holds_it(cast):
     """An inspection item's photo became the hazard's before-photo by name; with no inspection photo row
     left, the hazard's row still holds the file and the sweep keeps it."""
     staff = cast["users"]["bureau_staff"]
-    enterprise = cast["inside"]
-    inspection = Inspection.objects.create(kind="routine", enterprise=enterprise, township_id=enterprise.township_id,
-                                           industry_id=enterprise.industry_id, inspected_at=timezone.now(),
-                                           created_by=staff)
-    source = InspectionPhoto(inspection=inspection, uploaded_by=staff)
-    source.image.save("现场.jpg", ContentFile(image_bytes()), save=False)
-    source.thumbnail.save("现场-thumb.jpg", ContentFile(image_bytes()), save=False)
-    source.save()
-    hazard = services.report_hazard(actor=staff, enterprise=enterprise, description="配电箱未接地",
+    source = inspection_photo(staff, cast["inside"])
+    hazard = services.report_hazard(actor=staff, enterprise=cast["inside"], description="配电箱未接地",
                                     source="inspection")
     HazardPhoto.objects.create(hazard=hazard, kind="before", image=source.image.name,
                                thumbnail=source.thumbnail.name, uploaded_by=staff)
