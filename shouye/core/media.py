@@ -2,10 +2,11 @@
 
 Every file under MEDIA_URL comes through :func:`serve`: the user must be signed in, hold the owner's view
 permission and see a row that holds the file (the owners are registered by their apps in
-``shouye.core.registry.media_owners``; a stored file may be held by rows of several owners, a hazard's
-before-photo sharing an inspection's or a tip-off's file, ``shouye.core.attachments``); anything else — another township's photo, an enforcement document
-or an export (which have download views of their own), a name that is not stored — answers 404. In
-production Django only decides and nginx sends the file (``SHOUYE_MEDIA_ACCEL_REDIRECT``, README)."""
+``shouye.core.registry.media_owners``; one stored file may be held by rows of several owners, as a hazard's
+before-photo shares an inspection's or a tip-off's file, ``shouye.core.attachments``); anything else —
+another township's photo, an enforcement document or an export (which have download views of their own), a
+name that is not stored — answers 404. In production Django only decides and nginx sends the file
+(``SHOUYE_MEDIA_ACCEL_REDIRECT``, README)."""
 
 import mimetypes
 from urllib.parse import quote
