@@ -1,10 +1,12 @@
 """Uploaded photos, served only to those who may see what they belong to (ARCHITECTURE.md §5).
 
 Every file under MEDIA_URL comes through :func:`serve`: the user must be signed in, hold the owner's view
-permission and see the row that holds the file (the owners are registered by their apps in
-``shouye.core.registry.media_owners``); anything else — another township's photo, an enforcement document
-or an export (which have download views of their own), a name that is not stored — answers 404. In
-production Django only decides and nginx sends the file (``SHOUYE_MEDIA_ACCEL_REDIRECT``, README)."""
+permission and see a row that holds the file (the owners are registered by their apps in
+``shouye.core.registry.media_owners``; one stored file may be held by rows of several owners, as a hazard's
+before-photo shares an inspection's or a tip-off's file, ``shouye.core.attachments``); anything else —
+another township's photo, an enforcement document or an export (which have download views of their own), a
+name that is not stored — answers 404. In production Django only decides and nginx sends the file
+(``SHOUYE_MEDIA_ACCEL_REDIRECT``, README)."""
 
 import mimetypes
 from urllib.parse import quote
@@ -20,9 +22,10 @@ from .registry import media_owners
 
 
 def may_see(user, name: str) -> bool:
-    """Whether ``user`` may see the stored file ``name``: one indexed query per owner registered for its
-    folder."""
-    for owner in media_owners.for_name(name):
+    """Whether ``user`` may see the stored file ``name`` through any row that holds it: one indexed query per
+    owner whose permission the user holds, the owner of the file's folder first (the usual holder), then the
+    others (which hold it when they share it)."""
+    for owner in sorted(media_owners.owners, key=lambda owner: not name.startswith(owner.prefix)):
         if not user.has_perm(owner.permission):
             continue
         stored_here = Q()

@@ -42,7 +42,8 @@ home_panels = PanelRegistry()
 @dataclass(frozen=True)
 class MediaOwner:
     """A scoped model whose uploaded files live under ``prefix`` in MEDIA_ROOT, in the file ``fields``; a
-    file is served to a user who holds ``permission`` and sees the row that holds it."""
+    file is served to a user who holds ``permission`` and sees a row that holds it (its fields may also
+    name another owner's file, shared: shouye.core.attachments)."""
 
     prefix: str
     model: Any
@@ -57,9 +58,6 @@ class MediaRegistry:
     def register(self, owner: MediaOwner) -> MediaOwner:
         self.owners.append(owner)
         return owner
-
-    def for_name(self, name: str) -> list[MediaOwner]:
-        return [owner for owner in self.owners if name.startswith(owner.prefix)]
 
 
 media_owners = MediaRegistry()

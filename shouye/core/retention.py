@@ -6,12 +6,16 @@
   transfer started. The rows stay, so the history of who imported or exported what remains, with the time
   the files were removed and an audit event naming them.
 - Orphan photos: a photo is stored while its act runs, and an act that is then refused or fails rolls back
-  its row but not the file. The daily job deletes photos that no row holds, in the folders of this month and
-  the last (photos are stored by month), once they are a day old, so no act still running loses its file."""
+  its row but not the file. The daily job walks every media owner's folder (all months) and deletes the
+  photos that no registered row holds, of any owner (a stored file may be shared by rows of several models,
+  shouye.core.attachments), once they are a day old, so no act still running loses its file."""
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from itertools import islice
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import transaction
 
 from .registry import file_removal_hooks, media_owners, retained_files
@@ -53,34 +57,50 @@ def _delete(storage, names: list[str]) -> None:
         storage.delete(name)
 
 
-def _month_folders(now: datetime) -> list[str]:
-    """``YYYY/MM/`` of this month and the last, as the photos' ``upload_to`` names them (Django formats it
-    with the server's own clock, not the bureau's time zone)."""
-    this_month = datetime.fromtimestamp(now.timestamp()).date().replace(day=1)
-    last_month = (this_month - timedelta(days=1)).replace(day=1)
-    return [f"{month:%Y/%m}/" for month in (this_month, last_month)]
+def _stored_names(storage, folder: str) -> Iterator[str]:
+    """Every file below ``folder`` (the month folders ``YYYY/MM/`` of a media owner), however old."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield folder + name
+    for child in folders:
+        yield from _stored_names(storage, f"{folder}{child}/")
+
+
+def _held(names: list[str]) -> set[str]:
+    """The ``names`` that some row of any registered media owner holds, in any of its file fields."""
+    held = set()
+    for owner in media_owners.owners:
+        for field in owner.fields:
+            held.update(owner.model.objects.filter(**{f"{field}__in": names}).values_list(field, flat=True))
+    return held
+
+
+def _media_folders() -> dict[str, Storage]:
+    """Each registered owner's folder with its storage, once (two owners may store under one folder)."""
+    return {owner.prefix: owner.model._meta.get_field(owner.fields[0]).storage for owner in media_owners.owners}
+
+
+def _batches(names: Iterable[str]) -> Iterator[list[str]]:
+    """``names`` in lists of BATCH, read as they come (a folder of years of photos is not held in memory)."""
+    names = iter(names)
+    while batch := list(islice(names, BATCH)):
+        yield batch
 
 
 def remove_orphan_photos(*, now: datetime) -> int:
-    """Delete the photos of this month and the last that no row holds and that are older than
+    """Delete the photos in the media owners' folders that no row holds and that are older than
     ORPHAN_MIN_AGE; returns how many were deleted."""
     removed = 0
-    for owner in media_owners.owners:
-        storage = owner.model._meta.get_field(owner.fields[0]).storage
-        for folder in (owner.prefix + month for month in _month_folders(now)):
-            try:
-                names = [folder + name for name in storage.listdir(folder)[1]]
-            except FileNotFoundError:
-                continue
-            old = [name for name in names if now - storage.get_modified_time(name) > ORPHAN_MIN_AGE]
-            for start in range(0, len(old), BATCH):
-                batch = old[start:start + BATCH]
-                held = set()
-                for field in owner.fields:
-                    held.update(owner.model.objects.filter(**{f"{field}__in": batch}).values_list(field, flat=True))
-                for name in batch:
-                    if name not in held:
-                        storage.delete(name)
-                        removed += 1
+    for folder, storage in _media_folders().items():
+        old = (name for name in _stored_names(storage, folder)
+               if now - storage.get_modified_time(name) > ORPHAN_MIN_AGE)
+        for batch in _batches(old):
+            held = _held(batch)
+            for name in batch:
+                if name not in held:
+                    storage.delete(name)
+                    removed += 1
     return removed
-

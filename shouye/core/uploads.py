@@ -10,6 +10,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -62,6 +63,16 @@ def check_photo(upload) -> CheckedPhoto:
         thumbnail=ContentFile(_encode(_thumbnail(image), "JPEG"), name=f"{stem}-thumb.jpg"),
         content_type=content_type, width=image.width, height=image.height,
     )
+
+
+def thumbnail_of(stored: FieldFile) -> ContentFile:
+    """The thumbnail of a photo already stored by :func:`check_photo` (upright, within the pixel limit), for a
+    row that shares the stored image but not a thumbnail (a tip-off's photo keeps none)."""
+    with stored.open("rb"), Image.open(stored) as image:
+        image.load()
+        thumbnail = _thumbnail(image)
+    stem = PurePath(stored.name).stem[:60] or "photo"
+    return ContentFile(_encode(thumbnail, "JPEG"), name=f"{stem}-thumb.jpg")
 
 
 def _thumbnail(image: Image.Image) -> Image.Image:

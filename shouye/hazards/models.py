@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.attachments import PhotoAttachment
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
 from .choices import (
@@ -144,20 +145,19 @@ class HazardDailyTotal(models.Model):
         return f"{self.day} {self.township_id}/{self.industry_id}/{self.level}: {self.found}"
 
 
-class HazardPhoto(models.Model):
+class HazardPhoto(PhotoAttachment):
+    """A photo of the hazard before or after rectification; a before-photo from an inspection item or a
+    tip-off names that row's stored file (shouye.core.attachments.share_photo)."""
+
     SCOPE_PATHS = ScopePaths(region="hazard__township", industry="hazard__industry", enterprise="hazard__enterprise")
+    upload_prefix = "hazards/"
 
     hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices)
-    image = models.ImageField(_("photo"), upload_to="hazards/%Y/%m/", db_index=True)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="hazards/%Y/%m/", db_index=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(PhotoAttachment.Meta):
         verbose_name = _("hazard photo")
         verbose_name_plural = _("hazard photos")
 

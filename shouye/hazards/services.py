@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from shouye.accounts.choices import Role
 from shouye.accounts.models import User
 from shouye.audit import services as audit
+from shouye.core.attachments import check_photos, save_photos, share_photo, share_photos
 from shouye.core.uploads import CheckedPhoto, check_photo
 from shouye.notifications.services import notify
 from shouye.regions.choices import RegionLevel
@@ -98,31 +99,10 @@ def _ensure_major(hazard: Hazard) -> None:
         raise ValidationError({"level": _("Only a major hazard needs this.")})
 
 
-def _check_photos(photos: Iterable, *, required: bool, field: str = "photos") -> list[CheckedPhoto]:
-    """Every photo checked (content, size, orientation, thumbnail) before anything is written; each refused
-    file is named in the message."""
-    checked, errors = [], []
-    for upload in photos or ():
-        try:
-            checked.append(check_photo(upload))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({field: errors})
-    if required and not checked:
-        raise ValidationError({field: _("Add at least one photo taken after the rectification.")})
-    return checked
-
-
-def _save_photos(hazard: Hazard, checked: list[CheckedPhoto], kind: str, actor) -> list[HazardPhoto]:
-    saved = []
-    for photo in checked:
-        row = HazardPhoto(hazard=hazard, kind=kind, uploaded_by=actor)
-        row.image.save(photo.image.name, photo.image, save=False)
-        row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-        row.save()
-        saved.append(row)
-    return saved
+def _check_after_photos(photos: Iterable) -> list[CheckedPhoto]:
+    """A rectification is reported done, or closed on the spot, with at least one after-photo."""
+    return check_photos(photos, required=True,
+                        required_message=_("Add at least one photo taken after the rectification."))
 
 
 def _users(role: str, **membership):
@@ -198,9 +178,11 @@ def _create_hazard(*, actor, enterprise, found_at, found_by_name: str, fields: d
 
 def report_hazard(*, actor, enterprise, description: str, source: str, level: str = HazardLevel.ORDINARY,
                   category: str = HazardCategory.THINGS, location: str = "", legal_basis: str = "",
-                  found_at: datetime | None = None, found_by_name: str = "", photos: Iterable = ()) -> Hazard:
-    """Record a hazard with its before-photos. Township and industry are stamped from the enterprise (the
-    scope filter and the ledger's filters use them)."""
+                  found_at: datetime | None = None, found_by_name: str = "", photos: Iterable = (),
+                  stored_photos: Iterable = ()) -> Hazard:
+    """Record a hazard with its before-photos: ``photos`` uploaded now, ``stored_photos`` rows of photos
+    already checked and stored (an inspection item's), whose files the hazard's photos share. Township and
+    industry are stamped from the enterprise (the scope filter and the ledger's filters use them)."""
     with transaction.atomic():
         ensure_in_scope(actor, enterprise)
         if not actor.has_perm(REPORT):
@@ -209,7 +191,7 @@ def report_hazard(*, actor, enterprise, description: str, source: str, level: st
         found_at = found_at or timezone.now()
         if found_at > timezone.now() + CLOCK_SKEW:
             raise ValidationError({"found_at": _("The time found cannot be in the future.")})
-        checked = _check_photos(photos, required=False)
+        checked = check_photos(photos)
         hazard = _create_hazard(
             actor=actor, enterprise=enterprise, found_at=found_at,
             found_by_name=(found_by_name or "").strip() or str(actor),
@@ -217,10 +199,12 @@ def report_hazard(*, actor, enterprise, description: str, source: str, level: st
                     "category": category, "location": (location or "").strip(),
                     "legal_basis": (legal_basis or "").strip()},
         )
-        _save_photos(hazard, checked, PhotoKind.BEFORE, actor)
+        before = {"hazard": hazard, "kind": PhotoKind.BEFORE}
+        saved = [*save_photos(HazardPhoto, before, checked, actor),
+                 *share_photos(HazardPhoto, before, stored_photos, actor)]
         audit.record(actor=actor, verb="hazard.report", target=hazard, changes={
             "state": [None, hazard.state], "level": hazard.level, "source": hazard.source,
-            "enterprise": enterprise.pk, "photos": len(checked)})
+            "enterprise": enterprise.pk, "photos": len(saved)})
         if hazard.level == HazardLevel.MAJOR:
             _notify_on_commit(township_officers(hazard.township_id), verb="hazard.major_reported",
                               title=_("Major hazard reported: %(enterprise)s") % {"enterprise": enterprise.name},
@@ -342,13 +326,13 @@ def submit_rectification(*, actor, hazard: Hazard, note: str, photos: Iterable) 
     with transaction.atomic():
         hazard = _start(actor, hazard, "submit")
         note = _require_text(note, "note", _("Describe what was done."))
-        checked = _check_photos(photos, required=True)
+        checked = _check_after_photos(photos)
         before = hazard.state
         hazard.state = workflow.ensure_allowed(hazard.state, "submit")
         hazard.rectification_note = note
         hazard.submitted_at = timezone.now()
         hazard.save()
-        _save_photos(hazard, checked, PhotoKind.AFTER, actor)
+        save_photos(HazardPhoto, {"hazard": hazard, "kind": PhotoKind.AFTER}, checked, actor)
         audit.record(actor=actor, verb="hazard.submit", target=hazard, note=note,
                      changes={"state": [before, hazard.state], "photos": len(checked)})
         _notify_on_commit(township_officers(hazard.township_id), verb="hazard.submitted",
@@ -436,7 +420,7 @@ def close_on_spot(*, actor, hazard: Hazard, note: str, photos: Iterable) -> Haza
         if hazard.level != HazardLevel.ORDINARY:
             raise ValidationError({"level": _("A major hazard cannot be closed on the spot.")})
         note = _require_text(note, "note", _("Describe what was done."))
-        checked = _check_photos(photos, required=True)
+        checked = _check_after_photos(photos)
         now = timezone.now()
         before = hazard.state
         hazard.state = workflow.ensure_allowed(hazard.state, "close-on-spot")
@@ -445,7 +429,7 @@ def close_on_spot(*, actor, hazard: Hazard, note: str, photos: Iterable) -> Haza
         hazard.reinspected_by = actor
         hazard.save()
         totals.hazard_closed(hazard)
-        _save_photos(hazard, checked, PhotoKind.AFTER, actor)
+        save_photos(HazardPhoto, {"hazard": hazard, "kind": PhotoKind.AFTER}, checked, actor)
         audit.record(actor=actor, verb="hazard.close-on-spot", target=hazard, note=note,
                      changes={"state": [before, hazard.state], "photos": len(checked)})
     return hazard
@@ -669,8 +653,7 @@ def triage_tip_off(*, actor, tip_off: TipOff, accept: bool, enterprise=None, lev
                     "source": HazardSource.TIP_OFF, "location": tip_off.address},
         )
         if tip_off.photo:
-            with tip_off.photo.open("rb") as stored:
-                _save_photos(hazard, _check_photos([stored], required=False), PhotoKind.BEFORE, actor)
+            share_photo(HazardPhoto, {"hazard": hazard, "kind": PhotoKind.BEFORE}, image=tip_off.photo, actor=actor)
         tip_off.state = TipOffState.ACCEPTED
         tip_off.hazard = hazard
         tip_off.enterprise = enterprise

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.attachments import PhotoAttachment
 from shouye.hazards.choices import HazardCategory, HazardLevel
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
@@ -214,23 +215,22 @@ class InspectionItem(models.Model):
         return self.finding.strip() or str(_("Not met: %(requirement)s") % {"requirement": self.text})
 
 
-class InspectionPhoto(models.Model):
+class InspectionPhoto(PhotoAttachment):
+    """A photo of the inspection, or of one item (a non-compliant item's photos become its hazard's
+    before-photos by name, not by copy)."""
+
     SCOPE_PATHS = ScopePaths(region="inspection__township", industry="inspection__industry",
                              enterprise="inspection__enterprise")
+    upload_prefix = "inspections/"
 
     inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE,
                                    related_name="photos")
     item = models.ForeignKey(InspectionItem, verbose_name=_("item"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="inspections/%Y/%m/", db_index=True)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="inspections/%Y/%m/", db_index=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(PhotoAttachment.Meta):
         verbose_name = _("inspection photo")
         verbose_name_plural = _("inspection photos")
 

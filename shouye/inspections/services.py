@@ -9,7 +9,6 @@ one audit event. A refused act changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +20,8 @@ from django.utils.translation import gettext as _
 from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Membership
 from shouye.audit import services as audit
-from shouye.core.uploads import CheckedPhoto, check_photo
+from shouye.core.attachments import check_photos, save_photos
+from shouye.core.uploads import CheckedPhoto
 from shouye.enterprises.choices import OperatingStatus
 from shouye.enterprises.models import Enterprise
 from shouye.hazards import services as hazard_services
@@ -82,29 +82,6 @@ def _lock(inspection: Inspection) -> Inspection:
 def may_record(actor, inspection: Inspection) -> bool:
     """Whether the record page offers ``actor`` to mark items and finish (the service decides again)."""
     return "record" in WORKFLOW.available(actor, inspection)
-
-
-def _check_photos(photos: Iterable, field: str) -> list[CheckedPhoto]:
-    """Every photo checked (content, size, orientation, thumbnail) before anything is written; each refused
-    file is named in the message."""
-    checked, errors = [], []
-    for upload in photos or ():
-        try:
-            checked.append(check_photo(upload))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({field: errors})
-    return checked
-
-
-def _save_photos(inspection: Inspection, item: InspectionItem | None, checked: list[CheckedPhoto], actor) -> int:
-    for photo in checked:
-        row = InspectionPhoto(inspection=inspection, item=item, uploaded_by=actor)
-        row.image.save(photo.image.name, photo.image, save=False)
-        row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-        row.save()
-    return len(checked)
 
 
 def _names(users) -> str:
@@ -289,13 +266,14 @@ def record_results(*, actor, inspection: Inspection, results: Iterable[dict], ph
                     _("Item %(id)s is not part of this inspection.") % {"id": key})
                 continue
             try:
-                checked_photos[item_id] = _check_photos(files, "photos")
+                checked_photos[item_id] = check_photos(files)
             except ValidationError as exc:
                 errors.setdefault("photos", []).extend(exc.messages)
         if errors:
             raise ValidationError(errors)
         InspectionItem.objects.bulk_update(list(changed.values()), ["result", "finding", "location"])
-        saved = sum(_save_photos(inspection, items.get(item_id), checked, actor)
+        saved = sum(len(save_photos(InspectionPhoto, {"inspection": inspection, "item": items.get(item_id)},
+                                    checked, actor))
                     for item_id, checked in checked_photos.items())
         update_fields = ["updated_at"]
         if notes is not None and notes.strip() != inspection.notes:
@@ -315,10 +293,8 @@ def add_photos(*, actor, inspection: Inspection, photos: Iterable, item: Inspect
         WORKFLOW.ensure_may(actor, inspection, "add-photos")
         if item is not None and item.inspection_id != inspection.pk:
             raise ValidationError({"item": _("Item %(id)s is not part of this inspection.") % {"id": item.pk}})
-        checked = _check_photos(photos, "photos")
-        if not checked:
-            raise ValidationError({"photos": _("Add at least one photo.")})
-        saved = _save_photos(inspection, item, checked, actor)
+        checked = check_photos(photos, required=True)
+        saved = len(save_photos(InspectionPhoto, {"inspection": inspection, "item": item}, checked, actor))
         audit.record(actor=actor, verb="inspection.photos", target=inspection,
                      changes={"photos": saved, "item": item.order if item else None})
     return saved
@@ -362,9 +338,9 @@ def _clean_drafts(items: list[InspectionItem], drafts: dict) -> list[tuple[Inspe
 def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = None) -> Inspection:
     """Close the record. Each non-compliant item becomes a hazard through
     :func:`shouye.hazards.services.report_hazard` (stamped with the enterprise and its township, its legal
-    basis, the item's photos as before-photos, found at the inspection's time), with the description,
-    level and location confirmed on the confirmation page (``drafts``: ``{item id: {description, level,
-    location}}``). All of it, or nothing, in one transaction."""
+    basis, the item's photos as before-photos sharing their stored files, found at the inspection's time),
+    with the description, level and location confirmed on the confirmation page (``drafts``: ``{item id:
+    {description, level, location}}``). All of it, or nothing, in one transaction."""
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
@@ -381,13 +357,11 @@ def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = No
         found_by = _names([*inspection.inspectors.all(), *inspection.experts.all()])
         hazard_ids = []
         for item, draft in cleaned:
-            with ExitStack() as stack:
-                photos = [stack.enter_context(photo.image.open("rb")) for photo in item.photos.all()]
-                hazard = hazard_services.report_hazard(
-                    actor=actor, enterprise=inspection.enterprise, description=draft["description"],
-                    source=source, level=draft["level"], category=item.category, location=draft["location"],
-                    legal_basis=item.legal_basis, found_at=inspection.inspected_at, found_by_name=found_by,
-                    photos=photos)
+            hazard = hazard_services.report_hazard(
+                actor=actor, enterprise=inspection.enterprise, description=draft["description"],
+                source=source, level=draft["level"], category=item.category, location=draft["location"],
+                legal_basis=item.legal_basis, found_at=inspection.inspected_at, found_by_name=found_by,
+                stored_photos=item.photos.all())
             item.hazard = hazard
             item.location = draft["location"]
             item.save(update_fields=["hazard", "location"])

@@ -59,20 +59,21 @@ def test_a_tip_off_photo_only_for_those_who_triage(cast):
     assert signed_in(cast["users"]["enterprise_user"]).get(url).status_code == 404
 
 
+def inspection_photo(staff, enterprise) -> InspectionPhoto:
+    """A photo of a new inspection of ``enterprise``, stored as the inspection app stores one."""
+    inspection = Inspection.objects.create(kind="routine", enterprise=enterprise, township_id=enterprise.township_id,
+                                           industry_id=enterprise.industry_id, inspected_at=timezone.now(),
+                                           created_by=staff)
+    row = InspectionPhoto(inspection=inspection, uploaded_by=staff)
+    row.image.save("现场.jpg", ContentFile(image_bytes()), save=False)
+    row.thumbnail.save("现场-thumb.jpg", ContentFile(image_bytes()), save=False)
+    row.save()
+    return row
+
+
 def test_an_inspection_photo_for_those_who_see_the_inspection(cast):
     staff = cast["users"]["bureau_staff"]
-    urls = {}
-    for key in ("inside", "building"):
-        enterprise = cast[key]
-        inspection = Inspection.objects.create(kind="routine", enterprise=enterprise,
-                                               township_id=enterprise.township_id,
-                                               industry_id=enterprise.industry_id, inspected_at=timezone.now(),
-                                               created_by=staff)
-        row = InspectionPhoto(inspection=inspection, uploaded_by=staff)
-        row.image.save("现场.jpg", ContentFile(image_bytes()), save=False)
-        row.thumbnail.save("现场-thumb.jpg", ContentFile(image_bytes()), save=False)
-        row.save()
-        urls[key] = f"/media/{row.thumbnail.name}"
+    urls = {key: f"/media/{inspection_photo(staff, cast[key]).thumbnail.name}" for key in ("inside", "building")}
     officer = signed_in(cast["users"]["township_officer"])
     assert officer.get(urls["inside"]).status_code == 200
     assert officer.get(urls["building"]).status_code == 404
@@ -98,3 +99,24 @@ def test_in_production_nginx_sends_the_file(cast, settings):
     assert response.status_code == 200
     assert response["X-Accel-Redirect"].startswith("/protected-media/hazards/")
     assert response.content == b""
+
+
+def test_a_shared_photo_for_those_who_see_any_row_that_holds_it(cast):
+    """Triage makes the tip-off's photo the hazard's before-photo by naming the same stored file: the
+    enterprise user, who sees no tip-off, fetches it once it sees the hazard; users who see neither get 404."""
+    tip_off = TipOff(enterprise_name="某加油站", township=cast["inside"].township, description="夜间违规卸油")
+    tip_off.photo.save("现场.png", ContentFile(image_bytes("PNG")), save=False)
+    tip_off.save()
+    url = f"/media/{tip_off.photo.name}"
+    enterprise_user = signed_in(cast["users"]["enterprise_user"])
+    assert enterprise_user.get(url).status_code == 404
+    services.triage_tip_off(actor=cast["users"]["bureau_staff"], tip_off=tip_off, accept=True,
+                            enterprise=cast["inside"])
+    tip_off.refresh_from_db()
+    shared = tip_off.hazard.photos.get()
+    assert shared.image.name == tip_off.photo.name
+    response = enterprise_user.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert enterprise_user.get(f"/media/{shared.thumbnail.name}").status_code == 200
+    for role in ("department_officer", "nobody"):
+        assert signed_in(cast["users"][role]).get(url).status_code == 404

@@ -17,7 +17,8 @@ from shouye.audit.models import AuditEvent
 from shouye.core import retention, tasks
 from shouye.enterprises.models import ImportJob
 from shouye.hazards import services
-from shouye.hazards.models import LedgerExport
+from shouye.hazards.models import HazardPhoto, LedgerExport
+from tests.core.test_media import inspection_photo
 from tests.hazards.conftest import photo
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,26 @@ def test_photos_no_row_holds_are_deleted_once_a_day_old(cast):
     assert not any(default_storage.exists(name) for name in (stray, stray_last_month, tip_off_stray))
     assert all(default_storage.exists(name) for name in (fresh, held.image.name, held.thumbnail.name))
 
+
+
+def test_photos_of_older_months_are_swept_too(cast):
+    now = datetime.now()
+    long_ago = (now.date().replace(day=1) - timedelta(days=100)).replace(day=1)
+    stray = aged(default_storage.save(f"inspections/{long_ago:%Y/%m}/refused.jpg", ContentFile(b"x")), 100)
+    assert retention.remove_orphan_photos(now=timezone.now()) == 1
+    assert not default_storage.exists(stray)
+
+
+def test_a_shared_photo_is_kept_while_any_row_holds_it(cast):
+    """An inspection item's photo became the hazard's before-photo by name; with no inspection photo row
+    left, the hazard's row still holds the file and the sweep keeps it."""
+    staff = cast["users"]["bureau_staff"]
+    source = inspection_photo(staff, cast["inside"])
+    hazard = services.report_hazard(actor=staff, enterprise=cast["inside"], description="配电箱未接地",
+                                    source="inspection")
+    HazardPhoto.objects.create(hazard=hazard, kind="before", image=source.image.name,
+                               thumbnail=source.thumbnail.name, uploaded_by=staff)
+    names = [aged(source.image.name, 2), aged(source.thumbnail.name, 2)]
+    source.delete()
+    assert retention.remove_orphan_photos(now=timezone.now()) == 0
+    assert all(default_storage.exists(name) for name in names)

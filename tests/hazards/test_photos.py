@@ -1,6 +1,7 @@
-"""Photos (issue 3): JPEG, PNG or WebP recognised by content, not by name; at most SHOUYE_PHOTO_MAX_BYTES
-each; orientation fixed from EXIF; thumbnails. Anything else is refused with a message naming the file,
-and nothing of the act is written."""
+"""Photos (issue 3) through the hazard API: JPEG, PNG or WebP recognised by content, not by name; at most
+SHOUYE_PHOTO_MAX_BYTES each; thumbnails. Anything else is refused with a message naming the file, and nothing
+of the act is written. The checks on their own (EXIF orientation, pixel limit) are in
+tests/core/test_attachments.py."""
 
 import io
 
@@ -48,23 +49,6 @@ def test_a_photo_is_recognised_by_content_not_by_name(cast):
     assert response.status_code == 201
     stored = HazardPhoto.objects.get(pk=response.json()["photos"][0]["id"])
     assert stored.image.name.endswith(".png")
-
-
-def test_an_exif_rotated_jpeg_is_stored_upright(cast):
-    """A phone held upright saves a landscape pixel grid with EXIF orientation 6 (rotate 90°): the stored
-    image is portrait and carries no orientation left to apply."""
-    upload = photo("rotated.jpg", size=(80, 40), orientation=6)
-    with Image.open(io.BytesIO(upload.read())) as raw:
-        assert raw.size == (80, 40) and raw.getexif().get(0x0112) == 6
-    upload.seek(0)
-    response = report(cast["users"]["township_officer"], cast["inside"], [upload])
-    assert response.status_code == 201
-    stored = HazardPhoto.objects.get(pk=response.json()["photos"][0]["id"])
-    with Image.open(stored.image) as image:
-        assert image.size == (40, 80)
-        assert image.getexif().get(0x0112) in (None, 1)
-    with Image.open(stored.thumbnail) as thumb:
-        assert thumb.size[0] < thumb.size[1]
 
 
 @pytest.mark.parametrize("upload", [
