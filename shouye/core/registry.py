@@ -4,7 +4,7 @@
 An app registers its panels in its AppConfig.ready(); the page renders whatever is registered, so the
 enterprises app never imports the apps above it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,3 +81,29 @@ retained_files: list[RetainedFiles] = []
 #: Called as ``hook(verb, row, names)`` inside the transaction that removes a transfer's files; the audit app
 #: registers the one that writes the audit event (core never imports audit).
 file_removal_hooks: list[Callable[[str, Any, list[str]], None]] = []
+
+
+# Permission bundles and navigation (issue 8): what each app lets each role do, and the menu entries that lead to
+# its pages. The role table and the base template read these, so a new app edits neither.
+
+
+@dataclass
+class PermissionBundles:
+    """The verbs each app grants each role (ARCHITECTURE.md §1, "permissions"). An app registers its bundle,
+    ``{role: ["app.verb", ...]}``, in AppConfig.ready(); ``accounts/roles.py`` merges the bundles with its own.
+    Roles are their plain values here, since core does not know accounts' ``Role``."""
+
+    bundles: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+    def register(self, app_label: str, bundle: Mapping[str, Iterable[str]]) -> None:
+        """An app grants only its own verbs, so whoever reads an app's bundle knows all that app allows."""
+        foreign = sorted(perm for perms in bundle.values() for perm in perms if not perm.startswith(f"{app_label}."))
+        if foreign:
+            raise ValueError(f"The {app_label} permission bundle grants other apps' verbs: {', '.join(foreign)}")
+        self.bundles[app_label] = {str(role): frozenset(perms) for role, perms in bundle.items()}
+
+    def for_role(self, role: str) -> frozenset[str]:
+        return frozenset().union(*(bundle.get(role, ()) for bundle in self.bundles.values()))
+
+
+permission_bundles = PermissionBundles()

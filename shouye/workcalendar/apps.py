@@ -6,3 +6,10 @@ class WorkCalendarConfig(AppConfig):
     name = "shouye.workcalendar"
     label = "workcalendar"
     verbose_name = _("Work calendar")
+
+    def ready(self):
+        from shouye.core.registry import permission_bundles
+
+        from . import permissions
+
+        permission_bundles.register(self.label, permissions.BUNDLE)
