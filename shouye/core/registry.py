@@ -107,3 +107,43 @@ class PermissionBundles:
 
 
 permission_bundles = PermissionBundles()
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One link of the navigation bar (ARCHITECTURE.md §1, "navigation"), shown to a signed-in user who holds
+    ``permission`` (every signed-in user when it is empty) and, when ``condition`` is given, for whom
+    ``condition(user)`` holds; for a page open to a kind of user rather than to a verb."""
+
+    key: str
+    label: Any
+    url_name: str
+    order: int
+    permission: str = ""
+    condition: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        if self.permission and not user.has_perm(self.permission):
+            return False
+        return self.condition is None or self.condition(user)
+
+
+@dataclass
+class Navigation:
+    """The entries of the navigation bar; each app registers its own in AppConfig.ready() and the base template
+    shows those the user may see, by ``order``."""
+
+    entries: dict[str, NavEntry] = field(default_factory=dict)
+
+    def register(self, entry: NavEntry) -> NavEntry:
+        self.entries[entry.key] = entry
+        return entry
+
+    def for_user(self, user) -> list[NavEntry]:
+        if not user.is_authenticated:
+            return []
+        ordered = sorted(self.entries.values(), key=lambda entry: (entry.order, entry.key))
+        return [entry for entry in ordered if entry.shown_to(user)]
+
+
+navigation = Navigation()

@@ -11,7 +11,13 @@ class EnterprisesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shouye.audit import verbs
-        from shouye.core.registry import RetainedFiles, permission_bundles, retained_files
+        from shouye.core.registry import (
+            NavEntry,
+            RetainedFiles,
+            navigation,
+            permission_bundles,
+            retained_files,
+        )
 
         from . import (
             panels,  # noqa: F401  registers the home-page panels
@@ -29,3 +35,7 @@ class EnterprisesConfig(AppConfig):
         verbs.register("enterprise.import-files-removed", _("deleted the import's files after their retention"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
+        navigation.register(NavEntry(key="enterprises", label=_("Enterprises"), url_name="enterprises:list", order=20,
+                                     permission="enterprises.view_enterprise"))
+        navigation.register(NavEntry(key="enterprise-import", label=_("Import"), url_name="enterprises:import",
+                                     order=40, permission="enterprises.import_enterprise"))

@@ -13,8 +13,10 @@ class HazardsConfig(AppConfig):
         from shouye.audit import verbs
         from shouye.core.registry import (
             MediaOwner,
+            NavEntry,
             RetainedFiles,
             media_owners,
+            navigation,
             permission_bundles,
             retained_files,
         )
@@ -51,3 +53,5 @@ class HazardsConfig(AppConfig):
         verbs.register("tipoff.dismiss", _("dismissed the tip-off"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
+        navigation.register(NavEntry(key="hazards", label=_("Hazards"), url_name="hazards:list", order=50,
+                                     permission="hazards.view_hazard"))

@@ -9,7 +9,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from shouye.audit import verbs
-        from shouye.core.registry import MediaOwner, media_owners, permission_bundles
+        from shouye.core.registry import MediaOwner, NavEntry, media_owners, navigation, permission_bundles
 
         from . import (
             panels,  # noqa: F401  registers the enterprise-ledger panel
@@ -29,3 +29,5 @@ class InspectionsConfig(AppConfig):
         verbs.register("inspection_plan.update", _("changed the inspection plan"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
+        navigation.register(NavEntry(key="inspections", label=_("Inspections"), url_name="inspections:list", order=30,
+                                     permission="inspections.view_inspection"))
