@@ -147,3 +147,8 @@ class Navigation:
 
 
 navigation = Navigation()
+
+#: Each is called as ``provider(verb)`` and returns the readable label of an audit verb, or None when it does not
+#: know the verb; the audit app registers its label table, so core's timeline shows labels without importing
+#: audit.
+verb_label_providers: list[Callable[[str], Any]] = []
