@@ -12,6 +12,8 @@ from django.test import Client
 from django.test.html import parse_html
 from django.urls import reverse
 
+from shouye.core.registry import NavEntry, navigation
+
 pytestmark = pytest.mark.django_db
 
 BEFORE_REGISTRY = json.loads((Path(__file__).parent / "navbar.json").read_text())
@@ -67,3 +69,12 @@ def test_signed_out_visitors_get_no_menu(db):
     html = Client().get("/accounts/login/").content.decode()
     assert menu_links(html) == []
     assert parse_html(navbar(html)) == parse_html(BEFORE_REGISTRY["anonymous"])
+
+
+def test_an_entry_a_new_app_registers_appears_in_its_place_for_those_it_is_shown_to(cast, monkeypatch):
+    monkeypatch.setattr(navigation, "entries", dict(navigation.entries))
+    navigation.register(NavEntry(key="tip-offs", label="Tip-offs", url_name="hazards:tip-offs", order=55,
+                                 permission="hazards.triage_tipoff"))
+    staff = menu_links(home_page(cast["users"]["bureau_staff"]))
+    assert staff[staff.index(reverse("hazards:list")) + 1] == reverse("hazards:tip-offs")
+    assert reverse("hazards:tip-offs") not in menu_links(home_page(cast["users"]["township_officer"]))
