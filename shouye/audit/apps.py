@@ -8,9 +8,11 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from shouye.core.registry import file_removal_hooks
+        from shouye.core.registry import file_removal_hooks, verb_label_providers
 
+        from . import verbs
         from .services import record_files_removed
 
         file_removal_hooks.append(record_files_removed)
+        verb_label_providers.append(verbs.LABELS.get)
 

@@ -1,5 +1,6 @@
 """Human labels for audit verbs, shown on every object's timeline. Apps register their verbs in
-AppConfig.ready(); an unregistered verb is shown as it is."""
+AppConfig.ready(); the audit app hands the table to core's timeline (``core.registry.verb_label_providers``),
+and an unregistered verb is shown as it is."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,3 @@ LABELS = {
 
 def register(verb: str, label) -> None:
     LABELS[verb] = label
-
-
-def label(verb: str) -> str:
-    return str(LABELS.get(verb, verb))

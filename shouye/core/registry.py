@@ -4,7 +4,7 @@
 An app registers its panels in its AppConfig.ready(); the page renders whatever is registered, so the
 enterprises app never imports the apps above it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,3 +79,74 @@ retained_files: list[RetainedFiles] = []
 #: Called as ``hook(verb, row, names)`` inside the transaction that removes a transfer's files; the audit app
 #: registers the one that writes the audit event (core never imports audit).
 file_removal_hooks: list[Callable[[str, Any, list[str]], None]] = []
+
+
+# Permission bundles and navigation (issue 8): what each app lets each role do, and the menu entries that lead to
+# its pages. The role table and the base template read these, so a new app edits neither.
+
+
+@dataclass
+class PermissionBundles:
+    """The verbs each app grants each role (ARCHITECTURE.md §1, "permissions"). An app registers its bundle,
+    ``{role: ["app.verb", ...]}``, in AppConfig.ready(); ``accounts/roles.py`` merges the bundles with its own.
+    Roles are their plain values here, since core does not know accounts' ``Role``."""
+
+    bundles: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+    def register(self, app_label: str, bundle: Mapping[str, Iterable[str]]) -> None:
+        """An app grants only its own verbs, so whoever reads an app's bundle knows all that app allows."""
+        foreign = sorted(perm for perms in bundle.values() for perm in perms if not perm.startswith(f"{app_label}."))
+        if foreign:
+            raise ValueError(f"The {app_label} permission bundle grants other apps' verbs: {', '.join(foreign)}")
+        self.bundles[app_label] = {str(role): frozenset(perms) for role, perms in bundle.items()}
+
+    def for_role(self, role: str) -> frozenset[str]:
+        return frozenset().union(*(bundle.get(role, ()) for bundle in self.bundles.values()))
+
+
+permission_bundles = PermissionBundles()
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One link of the navigation bar (ARCHITECTURE.md §1, "navigation"), shown to a signed-in user who holds
+    ``permission`` (every signed-in user when it is empty) and, when ``condition`` is given, for whom
+    ``condition(user)`` holds; for a page open to a kind of user rather than to a verb."""
+
+    key: str
+    label: Any
+    url_name: str
+    order: int
+    permission: str = ""
+    condition: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        if self.permission and not user.has_perm(self.permission):
+            return False
+        return self.condition is None or self.condition(user)
+
+
+@dataclass
+class Navigation:
+    """The entries of the navigation bar; each app registers its own in AppConfig.ready() and the base template
+    shows those the user may see, by ``order``."""
+
+    entries: dict[str, NavEntry] = field(default_factory=dict)
+
+    def register(self, entry: NavEntry) -> NavEntry:
+        self.entries[entry.key] = entry
+        return entry
+
+    def for_user(self, user) -> list[NavEntry]:
+        if not user.is_authenticated:
+            return []
+        ordered = sorted(self.entries.values(), key=lambda entry: (entry.order, entry.key))
+        return [entry for entry in ordered if entry.shown_to(user)]
+
+
+navigation = Navigation()
+
+#: Each is called as ``provider(verb)`` and returns the readable label of an audit verb, or None when it does not
+#: know the verb; the audit app registers its label table, so core's timeline shows labels without importing
+#: audit.
+verb_label_providers: list[Callable[[str], Any]] = []

@@ -11,9 +11,18 @@ class EnterprisesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shouye.audit import verbs
-        from shouye.core.registry import RetainedFiles, retained_files
+        from shouye.core.registry import (
+            NavEntry,
+            RetainedFiles,
+            navigation,
+            permission_bundles,
+            retained_files,
+        )
 
-        from . import panels  # noqa: F401  registers the home-page panels
+        from . import (
+            panels,  # noqa: F401  registers the home-page panels
+            permissions,
+        )
         from .models import ImportJob
 
         retained_files.append(RetainedFiles(model=ImportJob, fields=("file", "error_file"),
@@ -24,3 +33,9 @@ class EnterprisesConfig(AppConfig):
         verbs.register("enterprise.export", _("exported enterprises"))
         verbs.register("enterprise.import", _("imported enterprises"))
         verbs.register("enterprise.import-files-removed", _("deleted the import's files after their retention"))
+
+        permission_bundles.register(self.label, permissions.BUNDLE)
+        navigation.register(NavEntry(key="enterprises", label=_("Enterprises"), url_name="enterprises:list", order=20,
+                                     permission="enterprises.view_enterprise"))
+        navigation.register(NavEntry(key="enterprise-import", label=_("Import"), url_name="enterprises:import",
+                                     order=40, permission="enterprises.import_enterprise"))

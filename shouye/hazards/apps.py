@@ -11,11 +11,20 @@ class HazardsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shouye.audit import verbs
-        from shouye.core.registry import MediaOwner, RetainedFiles, media_owners, retained_files
+        from shouye.core.registry import (
+            MediaOwner,
+            NavEntry,
+            RetainedFiles,
+            media_owners,
+            navigation,
+            permission_bundles,
+            retained_files,
+        )
 
         from . import (
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
+            permissions,
         )
         from .models import HazardPhoto, LedgerExport, TipOff
 
@@ -42,3 +51,7 @@ class HazardsConfig(AppConfig):
         verbs.register("hazard.export-files-removed", _("deleted the exported ledger after its retention"))
         verbs.register("tipoff.submit", _("sent a tip-off"))
         verbs.register("tipoff.dismiss", _("dismissed the tip-off"))
+
+        permission_bundles.register(self.label, permissions.BUNDLE)
+        navigation.register(NavEntry(key="hazards", label=_("Hazards"), url_name="hazards:list", order=50,
+                                     permission="hazards.view_hazard"))

@@ -9,9 +9,12 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from shouye.audit import verbs
-        from shouye.core.registry import MediaOwner, media_owners
+        from shouye.core.registry import MediaOwner, NavEntry, media_owners, navigation, permission_bundles
 
-        from . import panels  # noqa: F401  registers the enterprise-ledger panel
+        from . import (
+            panels,  # noqa: F401  registers the enterprise-ledger panel
+            permissions,
+        )
         from .models import InspectionPhoto
 
         media_owners.register(MediaOwner(prefix="inspections/", model=InspectionPhoto,
@@ -24,3 +27,7 @@ class InspectionsConfig(AppConfig):
         verbs.register("inspection.document", _("issued a document"))
         verbs.register("inspection_plan.generate", _("generated the inspection plans"))
         verbs.register("inspection_plan.update", _("changed the inspection plan"))
+
+        permission_bundles.register(self.label, permissions.BUNDLE)
+        navigation.register(NavEntry(key="inspections", label=_("Inspections"), url_name="inspections:list", order=30,
+                                     permission="inspections.view_inspection"))

@@ -6,3 +6,12 @@ class WorkCalendarConfig(AppConfig):
     name = "shouye.workcalendar"
     label = "workcalendar"
     verbose_name = _("Work calendar")
+
+    def ready(self):
+        from shouye.core.registry import NavEntry, navigation, permission_bundles
+
+        from . import permissions
+
+        permission_bundles.register(self.label, permissions.BUNDLE)
+        navigation.register(NavEntry(key="workcalendar", label=_("Work calendar"), url_name="workcalendar:list",
+                                     order=70, permission="workcalendar.add_workcalendaryear"))

@@ -1,0 +1,80 @@
+"""The navigation bar (issue 8): each app registers its menu entries with the permission that shows them and
+the base template renders what the user may see, so a new app does not edit the base template. Moving the
+entries out of the template must change nothing a user sees: ``navbar.json`` holds the bar as every role saw
+it before the registry (CSRF tokens masked)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.test.html import parse_html
+from django.urls import reverse
+
+from shouye.core.registry import NavEntry, navigation
+
+pytestmark = pytest.mark.django_db
+
+BEFORE_REGISTRY = json.loads((Path(__file__).parent / "navbar.json").read_text())
+
+EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterprises:import", "hazards:list",
+                 "calculators:index", "api-docs"]
+READERS = ["core:home", "enterprises:list", "inspections:list", "hazards:list", "calculators:index", "api-docs"]
+
+#: Which entries each role sees, in order; "nobody" is signed in without a membership.
+ENTRIES = {
+    "bureau_admin": EVERY_OFFICER[:-1] + ["workcalendar:list", "api-docs"],
+    "bureau_staff": EVERY_OFFICER,
+    "leader": READERS,
+    "township_officer": EVERY_OFFICER,
+    "department_officer": EVERY_OFFICER,
+    "enterprise_user": READERS,
+    "expert": READERS,
+    "nobody": ["core:home", "api-docs"],
+}
+
+
+def navbar(html: str) -> str:
+    nav = re.search(r"<nav .*?</nav>", html, re.S).group(0)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="CSRF"', nav)
+
+
+def menu_links(html: str) -> list[str]:
+    return re.findall(r'class="nav-link" href="([^"]+)"', navbar(html))
+
+
+def home_page(user, language="zh-hans") -> str:
+    client = Client(headers={"accept-language": language})
+    client.force_login(user)
+    return client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("role", list(ENTRIES))
+def test_each_role_sees_its_entries_in_order(cast, role):
+    assert menu_links(home_page(cast["users"][role])) == [reverse(name) for name in ENTRIES[role]]
+
+
+@pytest.mark.parametrize("role", list(ENTRIES))
+def test_the_bar_is_what_it_was_before_the_registry(cast, role):
+    assert parse_html(navbar(home_page(cast["users"][role]))) == parse_html(BEFORE_REGISTRY[role])
+
+
+def test_the_bar_in_english_is_what_it_was(cast):
+    html = home_page(cast["users"]["bureau_admin"], language="en")
+    assert parse_html(navbar(html)) == parse_html(BEFORE_REGISTRY["bureau_admin_en"])
+
+
+def test_signed_out_visitors_get_no_menu(db):
+    html = Client().get("/accounts/login/").content.decode()
+    assert menu_links(html) == []
+    assert parse_html(navbar(html)) == parse_html(BEFORE_REGISTRY["anonymous"])
+
+
+def test_an_entry_a_new_app_registers_appears_in_its_place_for_those_it_is_shown_to(cast, monkeypatch):
+    monkeypatch.setattr(navigation, "entries", dict(navigation.entries))
+    navigation.register(NavEntry(key="tip-offs", label="Tip-offs", url_name="hazards:tip-offs", order=55,
+                                 permission="hazards.triage_tipoff"))
+    staff = menu_links(home_page(cast["users"]["bureau_staff"]))
+    assert staff[staff.index(reverse("hazards:list")) + 1] == reverse("hazards:tip-offs")
+    assert reverse("hazards:tip-offs") not in menu_links(home_page(cast["users"]["township_officer"]))
