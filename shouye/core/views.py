@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 
+from shouye.core.filters import filtered, status_for
 from shouye.core.registry import home_panels
 
 
@@ -34,7 +35,8 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
 
 class ScopedListView(ScopedMixin, ListView):
-    """A list page: filter bar (the FilterSet the API uses), sort, pagination, counts."""
+    """A list page: filter bar (the FilterSet the API uses, its invalid values shown as errors with no rows),
+    sort, pagination, counts."""
 
     filterset_class = None
     paginate_by = 20
@@ -44,7 +46,7 @@ class ScopedListView(ScopedMixin, ListView):
     def get_queryset(self):
         qs = super().get_queryset()
         self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
-        qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
+        qs = filtered(self.filterset)
         sort = self.request.GET.get("sort", "")
         self.current_sort = sort if sort.lstrip("-") in self.ordering_options else ""
         if self.current_sort:
@@ -52,6 +54,11 @@ class ScopedListView(ScopedMixin, ListView):
             prefix = "-" if self.current_sort.startswith("-") else ""
             return qs.order_by(f"{prefix}{field}", "-id")
         return qs.order_by(self.default_ordering)
+
+    def render_to_response(self, context, **kwargs):
+        """An invalid filter shows the filter bar's errors and no rows, answered 400 (ARCHITECTURE.md §10)."""
+        kwargs.setdefault("status", status_for(self.filterset))
+        return super().render_to_response(context, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,10 +6,12 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shouye.audit.selectors import timeline
+from shouye.core.filters import valid_filterset
 from shouye.core.registry import enterprise_panels
 from shouye.core.views import ScopedDetailView, ScopedListView
 
@@ -143,9 +145,12 @@ def enterprise_update(request, pk):
 def enterprise_export(request):
     if not request.user.has_perm("enterprises.export_enterprise"):
         raise PermissionDenied
-    filterset = EnterpriseFilter(request.GET or None, queryset=enterprise_list(request.user).order_by("id"),
-                                 request=request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    try:
+        queryset = valid_filterset(EnterpriseFilter, request.GET, enterprise_list(request.user).order_by("id"),
+                                   request=request).qs
+    except ValidationError:
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(f"{reverse('enterprises:list')}?{request.GET.urlencode()}")
     with transaction.atomic():
         content, filename = export_enterprises(actor=request.user, queryset=queryset)
     response = HttpResponse(content,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.filters import filtered
 from shouye.core.request_context import client_ip
 from shouye.core.views import ScopedDetailView, ScopedListView
 from shouye.enterprises.models import Enterprise
@@ -56,8 +57,7 @@ class HazardLedgerView(ScopedListView):
     def get_queryset(self):
         queryset = selectors.ledger_rows(self.request.user)
         self.filterset = HazardFilter(self.request.GET or None, queryset=queryset, request=self.request)
-        if self.filterset.is_bound:
-            queryset = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        queryset = filtered(self.filterset)
         sort = self.request.GET.get("sort", "")
         self.current_sort = sort if sort.lstrip("-") in exports.SORTS else ""
         self.filtered = queryset

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.filters import filtered, status_for
 from shouye.core.views import ScopedDetailView, ScopedListView
 
 from . import actions, selectors, services, workflow
@@ -197,8 +198,7 @@ def plan_list(request):
     year, today = _year(request), timezone.localdate()
     rows = selectors.plan_rows(request.user, year, today).order_by("township__code", "enterprise__name")
     filterset = InspectionPlanFilter(request.GET or None, queryset=rows, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        rows = filterset.qs
+    rows = filtered(filterset)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -208,7 +208,7 @@ def plan_list(request):
         "coverage": selectors.coverage(request.user, year, today),
         "can_generate": request.user.has_perm(PLAN_GENERATE),
         "generate_form": GeneratePlansForm(initial={"year": year}),
-    })
+    }, status=status_for(filterset))
 
 
 @login_required
