@@ -12,6 +12,7 @@ class InspectionsConfig(AppConfig):
         from shouye.core.registry import MediaOwner, NavEntry, media_owners, navigation, permission_bundles
 
         from . import (
+            actions,  # noqa: F401  registers the inspection action set
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
         )
