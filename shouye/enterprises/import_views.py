@@ -23,10 +23,7 @@ IMPORT_JOBS = JobKind(
     status_url="enterprises:import-job-progress",
     details=lambda job: {"created_count": job.created_count, "errors": job.errors},
 )
-_job_views = job_views(IMPORT_JOBS)
-import_job = _job_views.page
-import_job_progress = _job_views.status
-import_job_progress_json = _job_views.progress
+import_job, import_job_progress, import_job_progress_json = job_views(IMPORT_JOBS)
 
 
 def _require_import_permission(user) -> None:

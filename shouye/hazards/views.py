@@ -180,10 +180,7 @@ EXPORT_JOBS = JobKind(
     details=lambda job: {"file_url": reverse("hazards:export-job-file", args=[job.pk])
                          if job.file else None},
 )
-_export_job_views = job_views(EXPORT_JOBS)
-export_job = _export_job_views.page
-export_job_progress = _export_job_views.status
-export_job_progress_json = _export_job_views.progress
+export_job, export_job_progress, export_job_progress_json = job_views(EXPORT_JOBS)
 
 
 def _own_export(request, pk):

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shouye.accounts.models import User
 from shouye.audit.models import AuditEvent
@@ -19,6 +19,7 @@ from shouye.enterprises.choices import LicenceKind, OperatingStatus, PersonRole,
 from shouye.enterprises.models import Enterprise, ImportJob
 from shouye.rules.identifiers import CREDIT_CODE_CHARSET
 from tests.core.test_importkit import with_dimension
+from tests.core.test_importkit import workbook_bytes as kit_workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _next_seq = iter(range(70_000_000, 80_000_000))
@@ -56,13 +57,7 @@ def fill(template: bytes, rows: list[dict]) -> bytes:
 
 
 def workbook_bytes(header: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(header)
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return kit_workbook_bytes([header, *rows])
 
 
 def upload(client, content: bytes, name: str = "企业导入.xlsx"):

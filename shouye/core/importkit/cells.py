@@ -75,26 +75,26 @@ def date_value(value) -> date | None:
     raise BadCell(_("“%(value)s” is not a date: write it as YYYY-MM-DD, for example 2026-03-31.") % {"value": typed})
 
 
-def _number(value) -> tuple[str, Decimal | None]:
-    """The cell's text and the number it holds (None when it holds none); a float from Excel is read through
-    its shortest repr, so 116.75 stays 116.75."""
+def _number(value, error: str) -> Decimal | None:
+    """The number the cell holds, real or stored as text (a float from Excel is read through its shortest
+    repr, so 116.75 stays 116.75); None for an empty cell; BadCell with ``error`` for anything else."""
     typed = text(value, ascii_forms=True)
     if typed == "":
-        return typed, None
+        return None
     try:
         number = Decimal(str(value) if isinstance(value, float) else typed)
     except InvalidOperation:
-        return typed, Decimal("NaN")
-    return typed, number
+        number = None
+    if number is None or not number.is_finite():
+        raise BadCell(error % {"value": typed})
+    return number
 
 
 def decimal(value) -> Decimal | None:
     """A number, real or stored as text, rounded to six decimal places; None for an empty cell."""
-    typed, number = _number(value)
-    if typed == "":
+    number = _number(value, _("“%(value)s” is not a number."))
+    if number is None:
         return None
-    if not number.is_finite():
-        raise BadCell(_("“%(value)s” is not a number.") % {"value": typed})
     try:
         return number.quantize(_SIX_PLACES, rounding=ROUND_HALF_UP)
     except InvalidOperation:
@@ -103,9 +103,8 @@ def decimal(value) -> Decimal | None:
 
 def whole(value) -> int | None:
     """A whole number, real or stored as text (``12``, ``12.0``, ``１２``); None for an empty cell."""
-    typed, number = _number(value)
-    if typed == "":
-        return None
-    if not number.is_finite() or number != number.to_integral_value():
-        raise BadCell(_("“%(value)s” is not a whole number.") % {"value": typed})
-    return int(number)
+    error = _("“%(value)s” is not a whole number.")
+    number = _number(value, error)
+    if number is not None and number != number.to_integral_value():
+        raise BadCell(error % {"value": text(value, ascii_forms=True)})
+    return None if number is None else int(number)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,8 +38,7 @@ class JobKind:
     details: Callable[[BackgroundJob], dict] = _no_details
 
 
-@dataclass(frozen=True)
-class JobViews:
+class JobViews(NamedTuple):
     """The three views of a job type, each taking ``(request, pk)``."""
 
     page: Callable
