@@ -2,6 +2,7 @@
 a sheet whatever size it declares, errors by row and column, the error workbook, and the all-or-nothing
 runner with a made-up import of three columns."""
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -291,7 +292,7 @@ def test_one_bad_row_writes_nothing_and_lists_every_error(kind, written):
 def test_an_import_over_the_request_limit_is_queued(kind, settings, django_capture_on_commit_callbacks):
     settings.SHOUYE_IMPORT_SYNC_MAX_ROWS = 1
     queued = []
-    kind = ImportKind(**{**kind.__dict__, "enqueue": lambda job_id, language: queued.append(job_id)})
+    kind = dataclasses.replace(kind, enqueue=lambda job_id, language: queued.append(job_id))
     with django_capture_on_commit_callbacks(execute=True):
         job = start_import(kind, actor=UserFactory(), upload=upload([["甲", "A1"], ["乙", "B2"]]))
     assert job.status == ImportJob.QUEUED and queued == [job.pk]

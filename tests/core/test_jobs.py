@@ -7,6 +7,7 @@ from django.utils import timezone
 from shouye.core.jobs import Progress, claim, finish, run_once
 from shouye.enterprises.models import ImportJob
 from shouye.hazards.models import LedgerExport
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +52,11 @@ def test_an_unexpected_error_is_handed_to_the_job_type(staff, caplog):
     assert "LedgerExport" in caplog.text and "disk full" in caplog.text
 
 
-def test_progress_is_written_every_so_many_rows(staff):
-    job = LedgerExport.objects.create(created_by=staff, total_rows=100)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_progress_is_written_every_so_many_rows():
+    """Outside a transaction, as a task runs (inside one, PostgreSQL would write through a second
+    connection that cannot see a test's uncommitted job)."""
+    job = LedgerExport.objects.create(created_by=UserFactory(), total_rows=100)
     stored = lambda: LedgerExport.objects.get(pk=job.pk).processed_rows  # noqa: E731
     with Progress(job, every=10) as progress:
         progress.report(5)
