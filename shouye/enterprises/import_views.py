@@ -21,7 +21,8 @@ IMPORT_JOBS = JobKind(
     name="import", permission=IMPORT_PERMISSION, jobs_of=imports.jobs_of,
     page_template="enterprises/import_job.html", status_template="enterprises/import_status.html",
     status_url="enterprises:import-job-progress",
-    details=lambda job: {"created_count": job.created_count, "errors": job.errors},
+    details=lambda job: {"original_name": job.original_name, "created_count": job.created_count,
+                         "errors": job.errors},
 )
 import_job, import_job_progress, import_job_progress_json = job_views(IMPORT_JOBS)
 

@@ -177,8 +177,8 @@ def ledger_export(request):
 EXPORT_JOBS = JobKind(
     name="export", permission=EXPORT, jobs_of=exports.exports_of, page_template="hazards/export_job.html",
     status_template="hazards/export_status.html", status_url="hazards:export-job-progress",
-    details=lambda job: {"file_url": reverse("hazards:export-job-file", args=[job.pk])
-                         if job.file else None},
+    details=lambda job: {"filename": job.filename,
+                         "file_url": reverse("hazards:export-job-file", args=[job.pk]) if job.file else None},
 )
 export_job, export_job_progress, export_job_progress_json = job_views(EXPORT_JOBS)
 
