@@ -4,25 +4,32 @@ Thin: the work is in ``imports``; a job is visible only to the user who started 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
+
+from shouye.core.jobs.views import JobKind, job_views, own_job
 
 from . import imports
 from .forms import ImportForm
 
 RECENT_JOBS = 10
+IMPORT_PERMISSION = "enterprises.import_enterprise"
+
+IMPORT_JOBS = JobKind(
+    name="import", permission=IMPORT_PERMISSION, jobs_of=imports.jobs_of,
+    page_template="enterprises/import_job.html", status_template="enterprises/import_status.html",
+    status_url="enterprises:import-job-progress",
+    details=lambda job: {"original_name": job.original_name, "created_count": job.created_count,
+                         "errors": job.errors},
+)
+import_job, import_job_progress, import_job_progress_json = job_views(IMPORT_JOBS)
 
 
 def _require_import_permission(user) -> None:
-    if not user.has_perm("enterprises.import_enterprise"):
+    if not user.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied
-
-
-def _own_job(request, pk):
-    _require_import_permission(request.user)
-    return get_object_or_404(imports.jobs_of(request.user), pk=pk)
 
 
 @login_required
@@ -56,24 +63,8 @@ def import_template(request):
 
 @login_required
 @require_GET
-def import_job(request, pk):
-    job = _own_job(request, pk)
-    return render(request, "enterprises/import_job.html", {"job": job})
-
-
-@login_required
-@require_GET
-def import_job_progress(request, pk):
-    """The part of the job page that htmx polls every second while the job runs; once the job is finished
-    the answer carries no trigger, so polling stops."""
-    job = _own_job(request, pk)
-    return render(request, "enterprises/import_status.html", {"job": job})
-
-
-@login_required
-@require_GET
 def import_error_file(request, pk):
-    job = _own_job(request, pk)
+    job = own_job(request, pk, IMPORT_JOBS)
     if not job.error_file:
         raise Http404
     return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=imports.error_filename(job),

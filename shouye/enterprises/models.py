@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.importkit.models import ImportJobBase
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
 from .choices import LicenceKind, LicenceState, OperatingStatus, PersonRole, Scale, Source
@@ -181,45 +182,12 @@ class Licence(models.Model):
         return LicenceState(self.state()).label
 
 
-class ImportJob(models.Model):
-    """One Excel import: all-or-nothing; large files run in the background and report progress."""
+class ImportJob(ImportJobBase):
+    """One Excel import of enterprises (shouye.enterprises.imports): all-or-nothing; large files run in the
+    background and report progress."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        VALIDATING = "validating", _("Checking rows")
-        IMPORTING = "importing", _("Importing")
-        SUCCEEDED = "succeeded", _("Imported")
-        FAILED = "failed", _("Refused: errors found")
-
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
-                                   on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     created_count = models.PositiveIntegerField(_("enterprises created"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    error_file = models.FileField(_("file with errors"), upload_to="imports/%Y/%m/", blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    #: when the files were deleted at the end of their retention period (shouye.core.retention)
-    files_removed_at = models.DateTimeField(_("files removed"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-id"]
+    class Meta(ImportJobBase.Meta):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-
-    def __str__(self):
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 0 if self.status not in (self.Status.SUCCEEDED, self.Status.FAILED) else 100
-        return min(100, round(100 * self.processed_rows / self.total_rows))
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

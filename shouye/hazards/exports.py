@@ -18,7 +18,6 @@ request or in the background, is one ``hazard.export`` audit event.
 
 from __future__ import annotations
 
-import logging
 import tempfile
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -32,12 +31,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
+from shouye.core.jobs import Progress, finish, owned_by, run_once
 from shouye.core.xlsx import StreamingXlsx
 
 from .choices import HazardLevel, HazardSource, HazardState
 from .models import OPEN_STATES, LedgerExport
-
-logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -170,7 +168,7 @@ def _plain(filters: Mapping | None) -> dict:
 
 def exports_of(actor):
     """The background exports an actor may look at: its own (they hold rows of its scope at the time)."""
-    return LedgerExport.objects.filter(created_by=actor)
+    return owned_by(LedgerExport, actor)
 
 
 def start_ledger_export(*, actor, filters: QueryDict, total_rows: int) -> LedgerExport:
@@ -186,43 +184,29 @@ def start_ledger_export(*, actor, filters: QueryDict, total_rows: int) -> Ledger
     return job
 
 
-def run_ledger_export(job: LedgerExport) -> LedgerExport:
-    """Write the job's file. A job runs once: one that is no longer waiting is left as it is."""
+def _write_export(job: LedgerExport) -> None:
+    """The claimed job's file: the ledger its filters select in its creator's scope, now."""
     from .selectors import ledger_rows
 
-    claimed = LedgerExport.objects.filter(pk=job.pk, status=LedgerExport.Status.PENDING).update(
-        status=LedgerExport.Status.RUNNING)
-    job.refresh_from_db()
-    if not claimed:
-        return job
     filters = QueryDict(job.query)
-    written = {"rows": 0}
-
-    def report(rows: int) -> None:
-        written["rows"] = rows
-        LedgerExport.objects.filter(pk=job.pk).update(processed_rows=rows)
-
-    with translation.override(job.language or settings.LANGUAGE_CODE):
-        try:
-            queryset = sort_ledger(ledger_rows(job.created_by, filters), filters.get("sort", ""))
-            output, _name = export_ledger(actor=job.created_by, queryset=queryset, progress=report,
-                                          filters=filters)
-        except Exception as exc:
-            logger.exception("ledger export %s failed", job.pk)
-            LedgerExport.objects.filter(pk=job.pk).update(status=LedgerExport.Status.FAILED, error=str(exc)[:2000],
-                                                          finished_at=timezone.now())
-            job.refresh_from_db()
-            return job
+    with Progress(job, every=PROGRESS_EVERY) as progress:
+        queryset = sort_ledger(ledger_rows(job.created_by, filters), filters.get("sort", ""))
+        output, _name = export_ledger(actor=job.created_by, queryset=queryset, filters=filters,
+                                      progress=lambda rows: progress.report(rows, force=True))
     filename = job.filename or ledger_filename(job_id=job.pk)
     with output:
-        job.refresh_from_db()
         job.file.save(filename, File(output, name=filename), save=False)
-    job.filename = filename
-    job.status = LedgerExport.Status.SUCCEEDED
-    job.processed_rows = job.total_rows = written["rows"]
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+    finish(job, LedgerExport.SUCCEEDED, file=job.file, filename=filename, processed_rows=progress.last,
+           total_rows=progress.last)
+
+
+def _export_failed(job: LedgerExport, exc: Exception) -> None:
+    finish(job, LedgerExport.FAILED, error=str(exc)[:2000])
+
+
+def run_ledger_export(job: LedgerExport) -> LedgerExport:
+    """Write the job's file. A job runs once: one that is no longer waiting is left as it is."""
+    return run_once(job, _write_export, language=job.language, crashed=_export_failed)
 
 
 @shared_task(name="shouye.hazards.exports.run_ledger_export", ignore_result=True)

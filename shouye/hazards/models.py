@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shouye.core.attachments import PhotoAttachment
+from shouye.core.jobs.models import BackgroundJob
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
 from .choices import (
@@ -288,7 +289,7 @@ class TipOff(models.Model):
         return f"{self.enterprise_name} ({self.created_at:%Y-%m-%d})"
 
 
-class LedgerExport(models.Model):
+class LedgerExport(BackgroundJob):
     """An Excel export of the hazard ledger too large for the request (more than SHOUYE_LEDGER_SYNC_MAX_ROWS
     rows): a background job writes the file and reports its progress. ``query`` holds the ledger's filter
     parameters as a query string, evaluated with the creator's scope when the job runs. Visible only to the
@@ -300,37 +301,19 @@ class LedgerExport(models.Model):
         SUCCEEDED = "succeeded", _("Ready")
         FAILED = "failed", _("Failed")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    CLAIMED = Status.RUNNING
+
     query = models.TextField(_("filters"), blank=True)
     language = models.CharField(_("language"), max_length=12, blank=True)
+    #: 10 characters, as the column was created (the longest status, "succeeded", has 9)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     filename = models.CharField(_("file name"), max_length=100, blank=True)
     error = models.TextField(_("error"), blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    #: when the files were deleted at the end of their retention period (shouye.core.retention)
-    files_removed_at = models.DateTimeField(_("files removed"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("ledger export")
         verbose_name_plural = _("ledger exports")
 
     def __str__(self):
         return f"{self.filename or self._meta.verbose_name} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

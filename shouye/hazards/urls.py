@@ -11,6 +11,7 @@ urlpatterns = [
     path("export/", views.ledger_export, name="export"),
     path("exports/<int:pk>/", views.export_job, name="export-job"),
     path("exports/<int:pk>/progress/", views.export_job_progress, name="export-job-progress"),
+    path("exports/<int:pk>/progress.json", views.export_job_progress_json, name="export-job-progress-json"),
     path("exports/<int:pk>/file/", views.export_job_file, name="export-job-file"),
     path("tip-offs/", views.tip_off_list, name="tip-offs"),
     path("tip-offs/<int:pk>/", views.tip_off_detail, name="tip-off"),

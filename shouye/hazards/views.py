@@ -27,6 +27,7 @@ from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
 from shouye.core.filters import filtered
+from shouye.core.jobs.views import JobKind, job_views, own_job
 from shouye.core.request_context import client_ip
 from shouye.core.views import ScopedDetailView, ScopedListView
 from shouye.enterprises.models import Enterprise
@@ -174,26 +175,17 @@ def ledger_export(request):
     return FileResponse(output, as_attachment=True, filename=filename, content_type=exports.XLSX_CONTENT_TYPE)
 
 
+EXPORT_JOBS = JobKind(
+    name="export", permission=EXPORT, jobs_of=exports.exports_of, page_template="hazards/export_job.html",
+    status_template="hazards/export_status.html", status_url="hazards:export-job-progress",
+    details=lambda job: {"filename": job.filename,
+                         "file_url": reverse("hazards:export-job-file", args=[job.pk]) if job.file else None},
+)
+export_job, export_job_progress, export_job_progress_json = job_views(EXPORT_JOBS)
+
+
 def _own_export(request, pk):
-    if not request.user.has_perm(EXPORT):
-        raise PermissionDenied
-    return get_object_or_404(exports.exports_of(request.user), pk=pk)
-
-
-@login_required
-@require_GET
-def export_job(request, pk):
-    job = _own_export(request, pk)
-    return render(request, "hazards/export_job.html", {"job": job})
-
-
-@login_required
-@require_GET
-def export_job_progress(request, pk):
-    """The part of the job page htmx polls every second while the job runs; once finished, the answer
-    carries no trigger, so polling stops."""
-    job = _own_export(request, pk)
-    return render(request, "hazards/export_status.html", {"job": job})
+    return own_job(request, pk, EXPORT_JOBS)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shouye.accounts.models import User
 from shouye.audit.models import AuditEvent
@@ -18,6 +18,8 @@ from shouye.enterprises import imports, services, tasks
 from shouye.enterprises.choices import LicenceKind, OperatingStatus, PersonRole, Scale, Source
 from shouye.enterprises.models import Enterprise, ImportJob
 from shouye.rules.identifiers import CREDIT_CODE_CHARSET
+from tests.core.test_importkit import with_dimension
+from tests.core.test_importkit import workbook_bytes as kit_workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _next_seq = iter(range(70_000_000, 80_000_000))
@@ -55,13 +57,7 @@ def fill(template: bytes, rows: list[dict]) -> bytes:
 
 
 def workbook_bytes(header: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(header)
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return kit_workbook_bytes([header, *rows])
 
 
 def upload(client, content: bytes, name: str = "企业导入.xlsx"):
@@ -222,6 +218,43 @@ def test_english_labels_registry_words_and_dates_in_other_formats_are_accepted(c
     assert imported[1].licences.get().valid_from == date(2025, 3, 1)
     assert imported[1].licences.get().valid_to == date(2025, 12, 9)
     assert [e.status for e in imported[1:]] == ["operating", "suspended", "closed"]
+
+
+def full_width(text: str) -> str:
+    """The text as typed with a Chinese input method in full-width mode."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_codes_and_numbers_typed_in_full_width_are_read_as_ordinary_ones(client, staff, template):
+    row = enterprise_row(supervision_grade="Ｂ", employees="１２０", longitude="１１６．７５", principal_name="赵一",
+                         safety_officer_name="孙三", safety_officer_id_number=full_width(id_number(8)),
+                         safety_officer_phone=full_width("0531-87654321"),
+                         safety_officer_certificate_expiry="２０２７－０６－３０")
+    typed = dict(row, credit_code=full_width(row["credit_code"]), principal_phone="１３９１２３４５６７８")
+    upload(client, fill(template, [typed]))
+    assert latest_job(staff).status == ImportJob.Status.SUCCEEDED, latest_job(staff).errors
+    imported = Enterprise.objects.get(credit_code=row["credit_code"])
+    assert (imported.employees, str(imported.longitude), imported.supervision_grade.code) == (120, "116.750000", "B")
+    people = {p.role: p for p in imported.people.all()}
+    assert people[PersonRole.PRINCIPAL].phone == "13912345678"
+    officer = people[PersonRole.SAFETY_OFFICER]
+    assert (officer.id_number, officer.phone, officer.certificate_expiry) == \
+        (id_number(8), "0531-87654321", date(2027, 6, 30))
+
+
+def test_rows_and_columns_beyond_the_size_the_workbook_declares_are_imported(client, staff, template):
+    rows = [enterprise_row() for _ in range(3)]
+    upload(client, with_dimension(fill(template, rows), "A1:B2"))
+    assert latest_job(staff).status == ImportJob.Status.SUCCEEDED, latest_job(staff).errors
+    assert Enterprise.objects.filter(credit_code__in=[r["credit_code"] for r in rows]).count() == 3
+
+
+def test_a_small_file_declaring_a_huge_size_runs_in_the_request(client, staff, template, settings, monkeypatch):
+    settings.SHOUYE_IMPORT_SYNC_MAX_ROWS = 5
+    monkeypatch.setattr(tasks.run_import, "delay", lambda *args: pytest.fail("queued"))
+    rows = [enterprise_row() for _ in range(2)]
+    upload(client, with_dimension(fill(template, rows), "A1:XFD1048576"))
+    assert (latest_job(staff).status, latest_job(staff).created_count) == (ImportJob.Status.SUCCEEDED, 2)
 
 
 # --------------------------------------------------------------------------------- the cases of issue 2
