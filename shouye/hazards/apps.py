@@ -11,13 +11,23 @@ class HazardsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shouye.audit import verbs
-        from shouye.core.registry import MediaOwner, RetainedFiles, media_owners, retained_files
+        from shouye.core.registry import (
+            MediaOwner,
+            RetainedFiles,
+            media_owners,
+            retained_files,
+            stamped_models,
+        )
 
         from . import (
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
+            totals,
         )
-        from .models import HazardPhoto, LedgerExport, TipOff
+        from .models import Hazard, HazardPhoto, LedgerExport, TipOff
+
+        stamped_models.register(Hazard, restamp=totals.hazards_moved)
+        stamped_models.register(TipOff)
 
         retained_files.append(RetainedFiles(model=LedgerExport, fields=("file",), verb="hazard.export-files-removed"))
 

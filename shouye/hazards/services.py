@@ -242,9 +242,8 @@ def _reporting_source(actor, source: str) -> None:
 
 
 def _create_hazard(*, actor, enterprise, found_at, found_by_name: str, fields: dict) -> Hazard:
-    hazard = Hazard(enterprise=enterprise, township_id=enterprise.township_id, industry_id=enterprise.industry_id,
-                    found_at=found_at, found_by=actor if getattr(actor, "is_authenticated", False) else None,
-                    found_by_name=found_by_name, **fields)
+    hazard = Hazard(found_at=found_at, found_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    found_by_name=found_by_name, **fields).stamp_from(enterprise)
     hazard.full_clean()
     hazard.save()
     totals.hazard_reported(hazard)

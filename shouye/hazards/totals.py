@@ -4,11 +4,12 @@ from the hazards.
 A hazard counts once as *found* on the day it was found (Asia/Shanghai), in the township and industry
 stamped on it and at its level; once closed out (销号) it also counts as *closed*, and as *on time* when its
 rectification was finished no later than its deadline (the rule of ``on_time`` below, the same as the live
-statistics in ``shouye.hazards.selectors``). Reporting and closing are the only acts that change these
-numbers (closed is final, and township, industry, level and the time found never change after reporting),
-so the services call :func:`hazard_reported` and :func:`hazard_closed` inside their transaction. Anything
-that writes hazards past the services (a bulk load, a restore) runs :func:`rebuild`; :func:`differences`
-says whether the stored totals still match the hazards (``manage.py hazard_totals``)."""
+statistics in ``shouye.hazards.selectors``). Three acts change these numbers (closed is final, and level
+and the time found never change after reporting): reporting and closing, whose services call
+:func:`hazard_reported` and :func:`hazard_closed` inside their transaction, and an enterprise's move to
+another township or industry, which re-stamps its hazards through :func:`hazards_moved`. Anything that
+writes hazards past the services (a bulk load, a restore) runs :func:`rebuild`; :func:`differences` says
+whether the stored totals still match the hazards (``manage.py hazard_totals``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import logging
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from .choices import HazardState
@@ -49,18 +50,30 @@ def on_time(hazard: Hazard) -> bool:
     return finished is not None and timezone.localdate(finished) <= hazard.deadline
 
 
-def _add(hazard: Hazard, *, found: int = 0, closed: int = 0, on_time_: int = 0) -> None:
-    """Add to the hazard's row, creating it when it is the first of its day, township, industry and level.
-    One statement, so concurrent acts on the same row add up instead of overwriting each other."""
+def _add_to(key: tuple, counts: tuple) -> None:
+    """Add ``counts`` (found, closed, on time) to the row of ``key`` (day, township, industry, level),
+    creating it when it is the first of its key. One statement, so concurrent acts on the same row add up
+    instead of overwriting each other."""
     table = connection.ops.quote_name(HazardDailyTotal._meta.db_table)
     columns = ", ".join((*KEY, *COUNTS))
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTS)
     sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 7)})"
            f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")
-    params = [timezone.localdate(hazard.found_at), hazard.township_id, hazard.industry_id, str(hazard.level),
-              found, closed, on_time_]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*key, *counts])
+
+
+def _add(hazard: Hazard, *, found: int = 0, closed: int = 0, on_time_: int = 0) -> None:
+    """Add to the hazard's row."""
+    _add_to((timezone.localdate(hazard.found_at), hazard.township_id, hazard.industry_id, str(hazard.level)),
+            (found, closed, on_time_))
+
+
+def _subtract_from(key: tuple, counts: tuple) -> None:
+    """Take ``counts`` off the row of ``key`` in one statement. A row that holds less than that (totals
+    that had already drifted) stops at zero; the nightly check (:func:`repair`) rebuilds it."""
+    HazardDailyTotal.objects.filter(**dict(zip(KEY, key, strict=True))).update(**{
+        name: Greatest(F(name) - count, 0) for name, count in zip(COUNTS, counts, strict=True)})
 
 
 def hazard_reported(hazard: Hazard) -> None:
@@ -74,13 +87,36 @@ def hazard_closed(hazard: Hazard) -> None:
     _add(hazard, closed=1, on_time_=int(on_time(hazard)))
 
 
-def recount(hazard_model=Hazard):
-    """The totals computed from the hazards themselves, as rows of ``KEY`` and ``COUNTS``."""
-    return (hazard_model._default_manager.order_by()
+def hazards_moved(enterprise) -> int:
+    """Re-stamp ``enterprise``'s hazards with its current township and industry, moving their counts from
+    the rows of their old township and industry to the new ones, so the totals still match the hazards
+    (issue 8, defect 3). The enterprise move calls it in its transaction (``shouye.enterprises.stamps``);
+    returns how many hazards it re-stamped."""
+    hazards = Hazard.objects.filter(enterprise=enterprise)
+    moving = hazards.exclude(township_id=enterprise.township_id, industry_id=enterprise.industry_id)
+    arriving: dict[tuple, list[int]] = {}
+    for row in _counted(moving):
+        counts = tuple(row[name] for name in COUNTS)
+        _subtract_from(tuple(row[name] for name in KEY), counts)
+        key = (row["day"], enterprise.township_id, enterprise.industry_id, row["level"])
+        arriving[key] = [held + count for held, count in zip(arriving.get(key, (0, 0, 0)), counts, strict=True)]
+    for key, counts in arriving.items():
+        _add_to(key, tuple(counts))
+    return hazards.update(township=enterprise.township_id, industry=enterprise.industry_id)
+
+
+def _counted(hazards):
+    """``hazards`` counted as rows of ``KEY`` and ``COUNTS``."""
+    return (hazards.order_by()
             .annotate(day=TruncDate("found_at"), finished_day=FINISHED_DAY)
             .values(*KEY)
             .annotate(found=Count("id"), closed=Count("id", filter=Q(state=HazardState.CLOSED)),
                       on_time=Count("id", filter=closed_on_time())))
+
+
+def recount(hazard_model=Hazard):
+    """The totals computed from the hazards themselves, as rows of ``KEY`` and ``COUNTS``."""
+    return _counted(hazard_model._default_manager.all())
 
 
 def _as_dict(rows) -> dict[tuple, tuple]:

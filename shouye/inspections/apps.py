@@ -9,10 +9,13 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from shouye.audit import verbs
-        from shouye.core.registry import MediaOwner, media_owners
+        from shouye.core.registry import MediaOwner, media_owners, stamped_models
 
         from . import panels  # noqa: F401  registers the enterprise-ledger panel
-        from .models import InspectionPhoto
+        from .models import Inspection, InspectionPhoto, InspectionPlan
+
+        stamped_models.register(Inspection)
+        stamped_models.register(InspectionPlan)
 
         media_owners.register(MediaOwner(prefix="inspections/", model=InspectionPhoto,
                                          fields=("image", "thumbnail"), permission="inspections.view_inspection"))

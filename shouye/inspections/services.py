@@ -240,13 +240,12 @@ def start_inspection(*, actor, enterprise: Enterprise, kind: str, inspected_at: 
         if errors:
             raise ValidationError(errors)
         inspection = Inspection(
-            kind=kind, enterprise=enterprise, township_id=enterprise.township_id,
-            industry_id=enterprise.industry_id, inspected_at=inspected_at, place=(place or "").strip(),
+            kind=kind, inspected_at=inspected_at, place=(place or "").strip(),
             subject=(subject or "").strip(), notes=(notes or "").strip(), checklist=checklist,
             checklist_name=checklist.name if checklist else "",
             checklist_version=checklist.version if checklist else None,
             reinspection_of=reinspection_of, created_by=actor,
-        )
+        ).stamp_from(enterprise)
         inspection.full_clean()
         inspection.save()
         inspection.inspectors.set(inspectors)
@@ -493,8 +492,8 @@ def generate_plans(*, actor, year: int) -> int:
             raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
         enterprises = (Enterprise.objects.visible_to(actor).filter(status=OperatingStatus.OPERATING)
                        .exclude(inspection_plans__year=year).select_related("supervision_grade").order_by("id"))
-        plans = [InspectionPlan(year=year, enterprise=e, township_id=e.township_id, industry_id=e.industry_id,
-                                inspections_due=e.supervision_grade.inspections_per_year) for e in enterprises]
+        plans = [InspectionPlan(year=year, inspections_due=e.supervision_grade.inspections_per_year).stamp_from(e)
+                 for e in enterprises]
         InspectionPlan.objects.bulk_create(plans, batch_size=1000)
         audit.record(actor=actor, verb="inspection_plan.generate", target=None,
                      changes={"year": year, "created": len(plans)})
