@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.accounts.choices import Role
-from shouye.accounts.models import User
+from shouye.accounts.selectors import users_with_role
 from shouye.audit import services as audit
 from shouye.core.exceptions import InvalidTransition
 from shouye.core.uploads import CheckedPhoto, check_photo
@@ -160,22 +160,16 @@ def _save_photos(hazard: Hazard, checked: list[CheckedPhoto], kind: str, actor) 
     return saved
 
 
-def _users(role: str, **membership):
-    filters = {f"memberships__{key}": value for key, value in membership.items()}
-    return User.objects.filter(is_active=True, memberships__active=True, memberships__role=role,
-                               **filters).distinct()
-
-
 def enterprise_users(enterprise_id: int):
-    return _users(Role.ENTERPRISE_USER, enterprise_id=enterprise_id)
+    return users_with_role(Role.ENTERPRISE_USER, enterprise=enterprise_id)
 
 
 def township_officers(township_id: int):
-    return _users(Role.TOWNSHIP_OFFICER, region_id=township_id)
+    return users_with_role(Role.TOWNSHIP_OFFICER, township=township_id)
 
 
 def bureau_staff():
-    return _users(Role.BUREAU_STAFF)
+    return users_with_role(Role.BUREAU_STAFF)
 
 
 def hazard_link(hazard_id: int) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.accounts.choices import OrganisationKind, Role
-from shouye.accounts.models import Membership
+from shouye.accounts.selectors import users_with_role
 from shouye.audit import services as audit
 from shouye.core.uploads import CheckedPhoto, check_photo
 from shouye.enterprises.choices import OperatingStatus
@@ -500,11 +500,6 @@ def generate_plans(*, actor, year: int) -> int:
     return len(plans)
 
 
-def township_officer_ids(township_id: int) -> set[int]:
-    return set(Membership.objects.filter(role=Role.TOWNSHIP_OFFICER, active=True, region_id=township_id,
-                                         user__is_active=True).values_list("user_id", flat=True))
-
-
 def update_plan(*, actor, plan: InspectionPlan, inspections_due: int, squad=None, officer=None) -> InspectionPlan:
     """Set how many inspections are due and who carries them out: an enforcement squad or a township
     officer of the enterprise's township (not both)."""
@@ -517,7 +512,8 @@ def update_plan(*, actor, plan: InspectionPlan, inspections_due: int, squad=None
             errors["officer"] = _("Assign the plan to a squad or to a township officer, not both.")
         if squad is not None and squad.kind != OrganisationKind.SQUAD:
             errors["squad"] = _("%(name)s is not an enforcement squad.") % {"name": squad}
-        if officer is not None and officer.pk not in township_officer_ids(plan.township_id):
+        if officer is not None and not users_with_role(Role.TOWNSHIP_OFFICER, township=plan.township_id).filter(
+                pk=officer.pk).exists():
             errors["officer"] = _("%(name)s is not a township officer of this township.") % {"name": officer}
         if not isinstance(inspections_due, int) or not 0 <= inspections_due <= 365:
             errors["inspections_due"] = _("Give a number of inspections between 0 and 365.")
