@@ -17,7 +17,7 @@ import logging
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .choices import HazardState
@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 KEY = ("day", "township_id", "industry_id", "level")
 COUNTS = ("found", "closed", "on_time")
 BATCH = 5000
+#: Rows per statement when counts are moved: well under SQLite's 32,766 parameters at 7 per row.
+BATCH_WRITE = 1000
 
 
 #: The day a hazard's rectification was finished: submitted or, closed on the spot without a submission,
@@ -50,30 +52,28 @@ def on_time(hazard: Hazard) -> bool:
     return finished is not None and timezone.localdate(finished) <= hazard.deadline
 
 
-def _add_to(key: tuple, counts: tuple) -> None:
-    """Add ``counts`` (found, closed, on time) to the row of ``key`` (day, township, industry, level),
-    creating it when it is the first of its key. One statement, so concurrent acts on the same row add up
+def _write(rows: dict[tuple, tuple], *, add: bool = True) -> None:
+    """Write counts (found, closed, on time) to the rows of their keys (day, township, industry, level),
+    creating a row for a key seen first: added to what the row holds, or (``add=False``, for rows the
+    caller has locked) in its place. One statement per batch, so concurrent acts on the same row add up
     instead of overwriting each other."""
     table = connection.ops.quote_name(HazardDailyTotal._meta.db_table)
     columns = ", ".join((*KEY, *COUNTS))
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTS)
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 7)})"
-           f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*key, *counts])
+    updates = ", ".join(f"{name} = {f'{table}.{name} + ' if add else ''}excluded.{name}" for name in COUNTS)
+    items = list(rows.items())
+    for start in range(0, len(items), BATCH_WRITE):
+        batch = items[start:start + BATCH_WRITE]
+        values = ", ".join([f"({', '.join(['%s'] * 7)})"] * len(batch))
+        sql = (f"INSERT INTO {table} ({columns}) VALUES {values}"
+               f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for key, counts in batch for value in (*key, *counts)])
 
 
 def _add(hazard: Hazard, *, found: int = 0, closed: int = 0, on_time_: int = 0) -> None:
     """Add to the hazard's row."""
-    _add_to((timezone.localdate(hazard.found_at), hazard.township_id, hazard.industry_id, str(hazard.level)),
-            (found, closed, on_time_))
-
-
-def _subtract_from(key: tuple, counts: tuple) -> None:
-    """Take ``counts`` off the row of ``key`` in one statement. A row that holds less than that (totals
-    that had already drifted) stops at zero; the nightly check (:func:`repair`) rebuilds it."""
-    HazardDailyTotal.objects.filter(**dict(zip(KEY, key, strict=True))).update(**{
-        name: Greatest(F(name) - count, 0) for name, count in zip(COUNTS, counts, strict=True)})
+    key = (timezone.localdate(hazard.found_at), hazard.township_id, hazard.industry_id, str(hazard.level))
+    _write({key: (found, closed, on_time_)})
 
 
 def hazard_reported(hazard: Hazard) -> None:
@@ -87,21 +87,37 @@ def hazard_closed(hazard: Hazard) -> None:
     _add(hazard, closed=1, on_time_=int(on_time(hazard)))
 
 
+def _subtract(rows: dict[tuple, tuple]) -> None:
+    """Take counts off the rows of their keys: the rows are locked and read once (per township and
+    industry), then written back. A row that holds less than that (totals that had already drifted) stops
+    at zero; the nightly check (:func:`repair`) rebuilds it."""
+    days: dict[tuple, list] = {}
+    for day, township_id, industry_id, _level in rows:
+        days.setdefault((township_id, industry_id), []).append(day)
+    remaining = {}
+    for (township_id, industry_id), some in days.items():
+        stored = (HazardDailyTotal.objects.select_for_update().order_by()
+                  .filter(township_id=township_id, industry_id=industry_id, day__in=some).values(*KEY, *COUNTS))
+        for key, counts in _as_dict(stored).items():
+            if key in rows:
+                remaining[key] = tuple(max(0, held - count) for held, count in zip(counts, rows[key], strict=True))
+    _write(remaining, add=False)
+
+
 def hazards_moved(enterprise) -> int:
     """Re-stamp ``enterprise``'s hazards with its current township and industry, moving their counts from
     the rows of their old township and industry to the new ones, so the totals still match the hazards
     (issue 8, defect 3). The enterprise move calls it in its transaction (``shouye.enterprises.stamps``);
-    returns how many hazards it re-stamped."""
+    returns how many hazards it re-stamped. A few statements whatever the number of hazards."""
     hazards = Hazard.objects.filter(enterprise=enterprise)
-    moving = hazards.exclude(township_id=enterprise.township_id, industry_id=enterprise.industry_id)
-    arriving: dict[tuple, list[int]] = {}
-    for row in _counted(moving):
-        counts = tuple(row[name] for name in COUNTS)
-        _subtract_from(tuple(row[name] for name in KEY), counts)
-        key = (row["day"], enterprise.township_id, enterprise.industry_id, row["level"])
-        arriving[key] = [held + count for held, count in zip(arriving.get(key, (0, 0, 0)), counts, strict=True)]
-    for key, counts in arriving.items():
-        _add_to(key, tuple(counts))
+    leaving = _as_dict(_counted(hazards.exclude(township_id=enterprise.township_id,
+                                                industry_id=enterprise.industry_id)))
+    arriving: dict[tuple, tuple] = {}
+    for (day, _township_id, _industry_id, level), counts in leaving.items():
+        key = (day, enterprise.township_id, enterprise.industry_id, level)
+        arriving[key] = tuple(held + count for held, count in zip(arriving.get(key, (0, 0, 0)), counts, strict=True))
+    _subtract(leaving)
+    _write(arriving)
     return hazards.update(township=enterprise.township_id, industry=enterprise.industry_id)
 
 
