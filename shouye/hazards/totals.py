@@ -91,9 +91,9 @@ def _subtract(rows: dict[tuple, tuple]) -> None:
     """Take counts off the rows of their keys: the rows are locked and read once (per township and
     industry), then written back. A row that holds less than that (totals that had already drifted) stops
     at zero; the nightly check (:func:`repair`) rebuilds it."""
-    days: dict[tuple, list] = {}
+    days: dict[tuple, set] = {}
     for day, township_id, industry_id, _level in rows:
-        days.setdefault((township_id, industry_id), []).append(day)
+        days.setdefault((township_id, industry_id), set()).add(day)
     remaining = {}
     for (township_id, industry_id), some in days.items():
         stored = (HazardDailyTotal.objects.select_for_update().order_by()
@@ -108,8 +108,13 @@ def hazards_moved(enterprise) -> int:
     """Re-stamp ``enterprise``'s hazards with its current township and industry, moving their counts from
     the rows of their old township and industry to the new ones, so the totals still match the hazards
     (issue 8, defect 3). The enterprise move calls it in its transaction (``shouye.enterprises.stamps``);
-    returns how many hazards it re-stamped. A few statements whatever the number of hazards."""
+    returns how many hazards it re-stamped. A few statements whatever the number of hazards.
+
+    The hazards are locked before they are counted, as the acts on a hazard lock it before they count it:
+    a hazard closed meanwhile is counted either before the move or after it, and the two never wait for
+    each other in opposite orders."""
     hazards = Hazard.objects.filter(enterprise=enterprise)
+    list(hazards.select_for_update().values_list("pk", flat=True))
     leaving = _as_dict(_counted(hazards.exclude(township_id=enterprise.township_id,
                                                 industry_id=enterprise.industry_id)))
     arriving: dict[tuple, tuple] = {}

@@ -155,6 +155,17 @@ def test_hazards_left_with_stale_stamps_by_an_earlier_move_are_taken_along(cast,
     assert totals.differences() == []
 
 
+def test_totals_that_had_drifted_do_not_stop_a_move(cast, records, mashan, xiaoli):
+    """Counts missing from the old township's rows stop at zero (the nightly check rebuilds them)."""
+    HazardDailyTotal.objects.filter(township=mashan).update(found=0, closed=0, on_time=0)
+
+    assert move(cast["users"]["bureau_staff"], cast["inside"], township=xiaoli.code).status_code == 200
+
+    assert not HazardDailyTotal.objects.filter(township=mashan, found__gt=0).exists()
+    totals.repair()
+    assert totals.differences() == []
+
+
 def test_one_audit_event_lists_what_moved(cast, records, mashan, xiaoli):
     move(cast["users"]["bureau_staff"], cast["inside"], township=xiaoli.code)
 
