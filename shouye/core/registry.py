@@ -150,3 +150,38 @@ navigation = Navigation()
 #: know the verb; the audit app registers its label table, so core's timeline shows labels without importing
 #: audit.
 verb_label_providers: list[Callable[[str], Any]] = []
+@dataclass(frozen=True)
+class StampedRows:
+    """A model whose rows carry copies of an enterprise's township and industry (its stamps) beside their
+    ``enterprise``, and how to give an enterprise's rows its current ones when it moves:
+    ``restamp(enterprise)`` returns how many rows it re-stamped. Without a hook, the stamps the model has
+    (``township``, ``industry`` or both) are updated in one statement; a model that keeps more than the
+    stamps in step (counts per township and industry) brings its own hook."""
+
+    model: Any
+    restamp: Callable[[Any], int] | None = None
+
+    def apply(self, enterprise) -> int:
+        if self.restamp is not None:
+            return self.restamp(enterprise)
+        names = {f.name for f in self.model._meta.get_fields()}
+        stamps = {name: getattr(enterprise, f"{name}_id") for name in ("township", "industry") if name in names}
+        return self.model._default_manager.filter(enterprise=enterprise).update(**stamps)
+
+
+@dataclass
+class StampedRegistry:
+    entries: list[StampedRows] = field(default_factory=list)
+
+    def register(self, model, restamp: Callable[[Any], int] | None = None) -> StampedRows:
+        entry = StampedRows(model=model, restamp=restamp)
+        self.entries.append(entry)
+        return entry
+
+    def models(self) -> set:
+        return {entry.model for entry in self.entries}
+
+
+#: Read by the enterprise move (``shouye.enterprises.stamps.restamp``), which re-stamps every model here in
+#: one transaction; the apps register their stamped models in AppConfig.ready().
+stamped_models = StampedRegistry()

@@ -30,6 +30,7 @@ class EnterprisesConfig(AppConfig):
 
         verbs.register("enterprise.create", _("registered the enterprise"))
         verbs.register("enterprise.update", _("changed the enterprise"))
+        verbs.register("enterprise.moved", _("moved the enterprise's records to its new township or industry"))
         verbs.register("enterprise.export", _("exported enterprises"))
         verbs.register("enterprise.import", _("imported enterprises"))
         verbs.register("enterprise.import-files-removed", _("deleted the import's files after their retention"))

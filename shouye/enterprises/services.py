@@ -14,6 +14,7 @@ from shouye.regions.scoping import ensure_in_scope, scope_for
 
 from .choices import Source
 from .models import Enterprise, EnterprisePerson, Licence, Tag
+from .stamps import restamp
 
 #: Fields of Enterprise that a form, the API or an import may set.
 EDITABLE_FIELDS = [
@@ -154,13 +155,15 @@ def create_enterprise(*, actor, data: dict, people: list[dict] | None = None,
 def update_enterprise(*, actor, enterprise: Enterprise, data: dict, people: list[dict] | None = None,
                       licences: list[dict] | None = None, tags: list[Tag] | None = None) -> Enterprise:
     """Change an enterprise. ``people``/``licences``/``tags`` given as None are left as they are;
-    given as lists they replace the current ones."""
+    given as lists they replace the current ones. A new township or industry re-stamps the enterprise's
+    records in the same transaction (:func:`shouye.enterprises.stamps.restamp`)."""
     _ensure_permission(actor, "enterprises.change_enterprise")
     data = _normalised(data)
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         ensure_in_scope(actor, enterprise)
         before = _snapshot(enterprise)
+        old_township_id, old_industry_id = enterprise.township_id, enterprise.industry_id
         _ensure_may_classify(actor, enterprise, data)
         for field in EDITABLE_FIELDS:
             if field in data:
@@ -172,4 +175,6 @@ def update_enterprise(*, actor, enterprise: Enterprise, data: dict, people: list
         summary = _replace_children(enterprise, person_objs, licence_objs, tags)
         audit.record(actor=actor, verb="enterprise.update", target=enterprise,
                      changes={"fields": audit.diff(before, _snapshot(enterprise)), **summary})
+        restamp(actor=actor, enterprise=enterprise, old_township_id=old_township_id,
+                old_industry_id=old_industry_id)
     return enterprise

@@ -19,6 +19,7 @@ class HazardsConfig(AppConfig):
             navigation,
             permission_bundles,
             retained_files,
+            stamped_models,
         )
 
         from . import (
@@ -26,8 +27,12 @@ class HazardsConfig(AppConfig):
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
             permissions,
+            totals,
         )
-        from .models import HazardPhoto, LedgerExport, TipOff
+        from .models import Hazard, HazardPhoto, LedgerExport, TipOff
+
+        stamped_models.register(Hazard, restamp=totals.hazards_moved)
+        stamped_models.register(TipOff)
 
         retained_files.append(RetainedFiles(model=LedgerExport, fields=("file",), verb="hazard.export-files-removed"))
 

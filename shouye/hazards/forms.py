@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from shouye.core import actions
+from shouye.core.forms import ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -82,14 +83,14 @@ class MultiplePhotoField(forms.FileField):
         return [upload for upload in files if upload]
 
 
-class EnterpriseField(forms.ModelChoiceField):
+class EnterpriseField(ScopedModelChoiceField):
     """An enterprise among those the user may see (an invisible one reads as nonexistent). A list for a
     small scope; for a large one, a text box taking the 18-character credit code or the exact name."""
 
     def __init__(self, user, **kwargs):
-        queryset = Enterprise.objects.visible_to(user).select_related("township").order_by("name")
-        super().__init__(queryset=queryset, label=_("Enterprise"), **kwargs)
-        self.typed = queryset.count() > ENTERPRISE_SELECT_MAX
+        super().__init__(Enterprise.objects.select_related("township").order_by("name"), user=user,
+                         label=_("Enterprise"), **kwargs)
+        self.typed = self.queryset.count() > ENTERPRISE_SELECT_MAX
         if self.typed:
             self.widget = forms.TextInput(attrs={"autocomplete": "off"})
             self.help_text = _("Type the unified social credit code or the exact name of the enterprise.")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouye.core.attachments import PhotoAttachment
 from shouye.core.jobs.models import BackgroundJob
+from shouye.enterprises.stamps import StampedModel, enterprise_field
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
 from .choices import (
@@ -28,20 +29,13 @@ class HazardQuerySet(ScopedQuerySet):
         return self.filter(state__in=OPEN_STATES, deadline__lt=today)
 
 
-class Hazard(models.Model):
+class Hazard(StampedModel):
     """A hidden hazard (事故隐患, 16号令 Art. 3) from discovery to close-out (销号).
 
     ``township`` and ``industry`` are stamped from the enterprise when the hazard is reported, so the scope
     filter is one indexed condition (ARCHITECTURE.md §5) and the ledger never joins for it."""
 
-    SCOPE_PATHS = ScopePaths(region="township", industry="industry", enterprise="enterprise")
-
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
-                                   related_name="hazards")
-    township = models.ForeignKey("regions.Region", verbose_name=_("township"), on_delete=models.PROTECT,
-                                 related_name="+")
-    industry = models.ForeignKey("enterprises.Industry", verbose_name=_("industry"), on_delete=models.PROTECT,
-                                 related_name="+")
+    enterprise = enterprise_field("hazards")
     location = models.CharField(_("location in the enterprise"), max_length=200, blank=True)
     description = models.TextField(_("description"))
     category = models.CharField(_("category"), max_length=20, choices=HazardCategory.choices,

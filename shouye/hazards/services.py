@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.accounts.choices import Role
-from shouye.accounts.models import User
+from shouye.accounts.selectors import users_with_role
 from shouye.audit import services as audit
 from shouye.core.attachments import check_photos, save_photos, share_photo, share_photos
 from shouye.core.uploads import CheckedPhoto, check_photo
@@ -105,22 +105,16 @@ def _check_after_photos(photos: Iterable) -> list[CheckedPhoto]:
                         required_message=_("Add at least one photo taken after the rectification."))
 
 
-def _users(role: str, **membership):
-    filters = {f"memberships__{key}": value for key, value in membership.items()}
-    return User.objects.filter(is_active=True, memberships__active=True, memberships__role=role,
-                               **filters).distinct()
-
-
 def enterprise_users(enterprise_id: int):
-    return _users(Role.ENTERPRISE_USER, enterprise_id=enterprise_id)
+    return users_with_role(Role.ENTERPRISE_USER, enterprise=enterprise_id)
 
 
 def township_officers(township_id: int):
-    return _users(Role.TOWNSHIP_OFFICER, region_id=township_id)
+    return users_with_role(Role.TOWNSHIP_OFFICER, township=township_id)
 
 
 def bureau_staff():
-    return _users(Role.BUREAU_STAFF)
+    return users_with_role(Role.BUREAU_STAFF)
 
 
 def hazard_link(hazard_id: int) -> str:
@@ -167,9 +161,8 @@ def _reporting_source(actor, source: str) -> None:
 
 
 def _create_hazard(*, actor, enterprise, found_at, found_by_name: str, fields: dict) -> Hazard:
-    hazard = Hazard(enterprise=enterprise, township_id=enterprise.township_id, industry_id=enterprise.industry_id,
-                    found_at=found_at, found_by=actor if getattr(actor, "is_authenticated", False) else None,
-                    found_by_name=found_by_name, **fields)
+    hazard = Hazard(found_at=found_at, found_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    found_by_name=found_by_name, **fields).stamp_from(enterprise)
     hazard.full_clean()
     hazard.save()
     totals.hazard_reported(hazard)

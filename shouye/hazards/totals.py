@@ -4,11 +4,12 @@ from the hazards.
 A hazard counts once as *found* on the day it was found (Asia/Shanghai), in the township and industry
 stamped on it and at its level; once closed out (销号) it also counts as *closed*, and as *on time* when its
 rectification was finished no later than its deadline (the rule of ``on_time`` below, the same as the live
-statistics in ``shouye.hazards.selectors``). Reporting and closing are the only acts that change these
-numbers (closed is final, and township, industry, level and the time found never change after reporting),
-so the services call :func:`hazard_reported` and :func:`hazard_closed` inside their transaction. Anything
-that writes hazards past the services (a bulk load, a restore) runs :func:`rebuild`; :func:`differences`
-says whether the stored totals still match the hazards (``manage.py hazard_totals``)."""
+statistics in ``shouye.hazards.selectors``). Three acts change these numbers (closed is final, and level
+and the time found never change after reporting): reporting and closing, whose services call
+:func:`hazard_reported` and :func:`hazard_closed` inside their transaction, and an enterprise's move to
+another township or industry, which re-stamps its hazards through :func:`hazards_moved`. Anything that
+writes hazards past the services (a bulk load, a restore) runs :func:`rebuild`; :func:`differences` says
+whether the stored totals still match the hazards (``manage.py hazard_totals``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 KEY = ("day", "township_id", "industry_id", "level")
 COUNTS = ("found", "closed", "on_time")
 BATCH = 5000
+#: Rows per statement when counts are moved: well under SQLite's 32,766 parameters at 7 per row.
+BATCH_WRITE = 1000
 
 
 #: The day a hazard's rectification was finished: submitted or, closed on the spot without a submission,
@@ -49,18 +52,28 @@ def on_time(hazard: Hazard) -> bool:
     return finished is not None and timezone.localdate(finished) <= hazard.deadline
 
 
-def _add(hazard: Hazard, *, found: int = 0, closed: int = 0, on_time_: int = 0) -> None:
-    """Add to the hazard's row, creating it when it is the first of its day, township, industry and level.
-    One statement, so concurrent acts on the same row add up instead of overwriting each other."""
+def _write(rows: dict[tuple, tuple], *, add: bool = True) -> None:
+    """Write counts (found, closed, on time) to the rows of their keys (day, township, industry, level),
+    creating a row for a key seen first: added to what the row holds, or (``add=False``, for rows the
+    caller has locked) in its place. One statement per batch, so concurrent acts on the same row add up
+    instead of overwriting each other."""
     table = connection.ops.quote_name(HazardDailyTotal._meta.db_table)
     columns = ", ".join((*KEY, *COUNTS))
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTS)
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 7)})"
-           f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")
-    params = [timezone.localdate(hazard.found_at), hazard.township_id, hazard.industry_id, str(hazard.level),
-              found, closed, on_time_]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    updates = ", ".join(f"{name} = {f'{table}.{name} + ' if add else ''}excluded.{name}" for name in COUNTS)
+    items = list(rows.items())
+    for start in range(0, len(items), BATCH_WRITE):
+        batch = items[start:start + BATCH_WRITE]
+        values = ", ".join([f"({', '.join(['%s'] * 7)})"] * len(batch))
+        sql = (f"INSERT INTO {table} ({columns}) VALUES {values}"
+               f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for key, counts in batch for value in (*key, *counts)])
+
+
+def _add(hazard: Hazard, *, found: int = 0, closed: int = 0, on_time_: int = 0) -> None:
+    """Add to the hazard's row."""
+    key = (timezone.localdate(hazard.found_at), hazard.township_id, hazard.industry_id, str(hazard.level))
+    _write({key: (found, closed, on_time_)})
 
 
 def hazard_reported(hazard: Hazard) -> None:
@@ -74,13 +87,57 @@ def hazard_closed(hazard: Hazard) -> None:
     _add(hazard, closed=1, on_time_=int(on_time(hazard)))
 
 
-def recount(hazard_model=Hazard):
-    """The totals computed from the hazards themselves, as rows of ``KEY`` and ``COUNTS``."""
-    return (hazard_model._default_manager.order_by()
+def _subtract(rows: dict[tuple, tuple]) -> None:
+    """Take counts off the rows of their keys: the rows are locked and read once (per township and
+    industry), then written back. A row that holds less than that (totals that had already drifted) stops
+    at zero; the nightly check (:func:`repair`) rebuilds it."""
+    days: dict[tuple, set] = {}
+    for day, township_id, industry_id, _level in rows:
+        days.setdefault((township_id, industry_id), set()).add(day)
+    remaining = {}
+    for (township_id, industry_id), some in days.items():
+        stored = (HazardDailyTotal.objects.select_for_update().order_by()
+                  .filter(township_id=township_id, industry_id=industry_id, day__in=some).values(*KEY, *COUNTS))
+        for key, counts in _as_dict(stored).items():
+            if key in rows:
+                remaining[key] = tuple(max(0, held - count) for held, count in zip(counts, rows[key], strict=True))
+    _write(remaining, add=False)
+
+
+def hazards_moved(enterprise) -> int:
+    """Re-stamp ``enterprise``'s hazards with its current township and industry, moving their counts from
+    the rows of their old township and industry to the new ones, so the totals still match the hazards
+    (issue 8, defect 3). The enterprise move calls it in its transaction (``shouye.enterprises.stamps``);
+    returns how many hazards it re-stamped. A few statements whatever the number of hazards.
+
+    The hazards are locked before they are counted, as the acts on a hazard lock it before they count it:
+    a hazard closed meanwhile is counted either before the move or after it, and the two never wait for
+    each other in opposite orders."""
+    hazards = Hazard.objects.filter(enterprise=enterprise)
+    list(hazards.select_for_update().values_list("pk", flat=True))
+    leaving = _as_dict(_counted(hazards.exclude(township_id=enterprise.township_id,
+                                                industry_id=enterprise.industry_id)))
+    arriving: dict[tuple, tuple] = {}
+    for (day, _township_id, _industry_id, level), counts in leaving.items():
+        key = (day, enterprise.township_id, enterprise.industry_id, level)
+        arriving[key] = tuple(held + count for held, count in zip(arriving.get(key, (0, 0, 0)), counts, strict=True))
+    _subtract(leaving)
+    _write(arriving)
+    return hazards.update(township=enterprise.township_id, industry=enterprise.industry_id)
+
+
+def _counted(hazards):
+    """``hazards`` counted as rows of ``KEY`` and ``COUNTS``."""
+    return (hazards.order_by()
             .annotate(day=TruncDate("found_at"), finished_day=FINISHED_DAY)
             .values(*KEY)
             .annotate(found=Count("id"), closed=Count("id", filter=Q(state=HazardState.CLOSED)),
                       on_time=Count("id", filter=closed_on_time())))
+
+
+def recount(hazard_model=Hazard):
+    """The totals computed from the hazards themselves, as rows of ``KEY`` and ``COUNTS``."""
+    return _counted(hazard_model._default_manager.all())
 
 
 def _as_dict(rows) -> dict[tuple, tuple]:

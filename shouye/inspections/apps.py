@@ -9,14 +9,24 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from shouye.audit import verbs
-        from shouye.core.registry import MediaOwner, NavEntry, media_owners, navigation, permission_bundles
+        from shouye.core.registry import (
+            MediaOwner,
+            NavEntry,
+            media_owners,
+            navigation,
+            permission_bundles,
+            stamped_models,
+        )
 
         from . import (
             actions,  # noqa: F401  registers the inspection action set
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
         )
-        from .models import InspectionPhoto
+        from .models import Inspection, InspectionPhoto, InspectionPlan
+
+        stamped_models.register(Inspection)
+        stamped_models.register(InspectionPlan)
 
         media_owners.register(MediaOwner(prefix="inspections/", model=InspectionPhoto,
                                          fields=("image", "thumbnail"), permission="inspections.view_inspection"))

@@ -10,7 +10,9 @@ from django.utils.translation import pgettext_lazy
 
 from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Organisation, User
+from shouye.accounts.selectors import users_with_role
 from shouye.core import actions
+from shouye.core.forms import ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
@@ -43,14 +45,16 @@ class PersonChoice(forms.ModelMultipleChoiceField):
 
 
 class InspectionForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    """Start an inspection. ``enterprise`` and ``reinspection_of`` are declared here for their place in the
+    form and made in __init__ from what the user may see."""
+
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     checklist = forms.ModelChoiceField(label=_("Checklist"), required=False,
                                        queryset=Checklist.objects.filter(is_active=True),
                                        help_text=_("Not used by a re-inspection, which checks the earlier "
                                                    "inspection's hazards."))
-    reinspection_of = forms.ModelChoiceField(label=_("Re-inspection of"), required=False,
-                                             queryset=Inspection.objects.none())
+    reinspection_of = forms.ModelChoiceField(queryset=Inspection.objects.none())
     inspected_at = forms.DateTimeField(label=_("Date and time"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                   format="%Y-%m-%dT%H:%M"))
@@ -65,11 +69,13 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = (Enterprise.objects.visible_to(user).select_related("township")
-                                              .order_by("township__code", "name"))
-        self.fields["reinspection_of"].queryset = (
-            Inspection.objects.visible_to(user).filter(state=InspectionState.FINISHED, items__hazard__isnull=False)
-            .select_related("enterprise").distinct().order_by("-inspected_at"))
+        self.fields["enterprise"] = ScopedModelChoiceField(
+            Enterprise.objects.select_related("township").order_by("township__code", "name"), user=user,
+            label=_("Enterprise"))
+        self.fields["reinspection_of"] = ScopedModelChoiceField(
+            Inspection.objects.filter(state=InspectionState.FINISHED, items__hazard__isnull=False)
+            .select_related("enterprise").distinct().order_by("-inspected_at"), user=user,
+            label=_("Re-inspection of"), required=False)
         self.fields["inspectors"].queryset = people_with_roles(*OFFICER_ROLES)
         self.fields["experts"].queryset = people_with_roles(Role.EXPERT)
         if not is_officer(user):
@@ -166,10 +172,8 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = (
-            User.objects.filter(is_active=True, memberships__active=True,
-                                memberships__role=Role.TOWNSHIP_OFFICER, memberships__region_id=plan.township_id)
-            .distinct().order_by("display_name", "username"))
+        self.fields["officer"].queryset = users_with_role(Role.TOWNSHIP_OFFICER, township=plan.township_id).order_by(
+            "display_name", "username")
         if not self.is_bound:
             self.initial.update(inspections_due=plan.inspections_due, squad=plan.squad_id, officer=plan.officer_id)
         style(self)

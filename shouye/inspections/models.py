@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shouye.core.attachments import PhotoAttachment
+from shouye.enterprises.stamps import StampedModel, enterprise_field
 from shouye.hazards.choices import HazardCategory, HazardLevel
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
@@ -64,20 +65,13 @@ class ChecklistItem(models.Model):
         return f"{self.order}. {self.text[:60]}"
 
 
-class InspectionPlan(models.Model):
+class InspectionPlan(StampedModel):
     """One enterprise's inspection plan for one year: how many inspections are due (from its supervision
     grade, 分级分类监管) and who carries them out, an enforcement squad or a township officer."""
 
-    SCOPE_PATHS = ScopePaths(region="township", industry="industry", enterprise="enterprise")
-
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000),
                                                                    MaxValueValidator(2100)])
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"),
-                                   on_delete=models.PROTECT, related_name="inspection_plans")
-    township = models.ForeignKey("regions.Region", verbose_name=_("township"), on_delete=models.PROTECT,
-                                 related_name="+")
-    industry = models.ForeignKey("enterprises.Industry", verbose_name=_("industry"), on_delete=models.PROTECT,
-                                 related_name="+")
+    enterprise = enterprise_field("inspection_plans")
     inspections_due = models.PositiveSmallIntegerField(_("inspections due"))
     squad = models.ForeignKey("accounts.Organisation", verbose_name=_("enforcement squad"), null=True,
                               blank=True, on_delete=models.PROTECT, related_name="+",
@@ -112,19 +106,12 @@ class InspectionQuerySet(ScopedQuerySet):
             kind=InspectionKind.REINSPECTION)
 
 
-class Inspection(models.Model):
+class Inspection(StampedModel):
     """An on-site inspection (监督检查) of one enterprise. ``township`` and ``industry`` are stamped from the
     enterprise when it starts, so the scope filter is one indexed condition (ARCHITECTURE.md §5)."""
 
-    SCOPE_PATHS = ScopePaths(region="township", industry="industry", enterprise="enterprise")
-
     kind = models.CharField(_("kind"), max_length=15, choices=InspectionKind.choices)
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"),
-                                   on_delete=models.PROTECT, related_name="inspections")
-    township = models.ForeignKey("regions.Region", verbose_name=_("township"), on_delete=models.PROTECT,
-                                 related_name="+")
-    industry = models.ForeignKey("enterprises.Industry", verbose_name=_("industry"), on_delete=models.PROTECT,
-                                 related_name="+")
+    enterprise = enterprise_field("inspections")
     inspected_at = models.DateTimeField(_("inspected at"))
     place = models.CharField(_("place inspected"), max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=200, blank=True)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.accounts.choices import OrganisationKind, Role
-from shouye.accounts.models import Membership
+from shouye.accounts.selectors import users_with_role
 from shouye.audit import services as audit
 from shouye.core.attachments import check_photos, save_photos
 from shouye.core.uploads import CheckedPhoto
@@ -195,13 +195,12 @@ def start_inspection(*, actor, enterprise: Enterprise, kind: str, inspected_at: 
         if errors:
             raise ValidationError(errors)
         inspection = Inspection(
-            kind=kind, enterprise=enterprise, township_id=enterprise.township_id,
-            industry_id=enterprise.industry_id, inspected_at=inspected_at, place=(place or "").strip(),
+            kind=kind, inspected_at=inspected_at, place=(place or "").strip(),
             subject=(subject or "").strip(), notes=(notes or "").strip(), checklist=checklist,
             checklist_name=checklist.name if checklist else "",
             checklist_version=checklist.version if checklist else None,
             reinspection_of=reinspection_of, created_by=actor,
-        )
+        ).stamp_from(enterprise)
         inspection.full_clean()
         inspection.save()
         inspection.inspectors.set(inspectors)
@@ -441,17 +440,12 @@ def generate_plans(*, actor, year: int) -> int:
             raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
         enterprises = (Enterprise.objects.visible_to(actor).filter(status=OperatingStatus.OPERATING)
                        .exclude(inspection_plans__year=year).select_related("supervision_grade").order_by("id"))
-        plans = [InspectionPlan(year=year, enterprise=e, township_id=e.township_id, industry_id=e.industry_id,
-                                inspections_due=e.supervision_grade.inspections_per_year) for e in enterprises]
+        plans = [InspectionPlan(year=year, inspections_due=e.supervision_grade.inspections_per_year).stamp_from(e)
+                 for e in enterprises]
         InspectionPlan.objects.bulk_create(plans, batch_size=1000)
         audit.record(actor=actor, verb="inspection_plan.generate", target=None,
                      changes={"year": year, "created": len(plans)})
     return len(plans)
-
-
-def township_officer_ids(township_id: int) -> set[int]:
-    return set(Membership.objects.filter(role=Role.TOWNSHIP_OFFICER, active=True, region_id=township_id,
-                                         user__is_active=True).values_list("user_id", flat=True))
 
 
 def update_plan(*, actor, plan: InspectionPlan, inspections_due: int, squad=None, officer=None) -> InspectionPlan:
@@ -466,7 +460,8 @@ def update_plan(*, actor, plan: InspectionPlan, inspections_due: int, squad=None
             errors["officer"] = _("Assign the plan to a squad or to a township officer, not both.")
         if squad is not None and squad.kind != OrganisationKind.SQUAD:
             errors["squad"] = _("%(name)s is not an enforcement squad.") % {"name": squad}
-        if officer is not None and officer.pk not in township_officer_ids(plan.township_id):
+        if officer is not None and not users_with_role(Role.TOWNSHIP_OFFICER, township=plan.township_id).filter(
+                pk=officer.pk).exists():
             errors["officer"] = _("%(name)s is not a township officer of this township.") % {"name": officer}
         if not isinstance(inspections_due, int) or not 0 <= inspections_due <= 365:
             errors["inspections_due"] = _("Give a number of inspections between 0 and 365.")

@@ -16,3 +16,19 @@ class ChoiceLabelField(serializers.Field):
 
     def to_representation(self, value):
         return str(self.labels.get(value, value))
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """The id of a ``model`` row the requesting user may see (ARCHITECTURE.md §5: nobody attaches a record
+    to what they cannot see). A row outside the user's scope is refused with the same "does not exist" as
+    an unknown id, so the answer does not reveal that it exists; without a request nothing is accepted."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model._default_manager.all(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.model._default_manager.none()
+        return self.model._default_manager.visible_to(request.user)

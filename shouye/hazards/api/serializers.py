@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shouye.core.api.fields import ChoiceLabelField
+from shouye.core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
 from shouye.enterprises.models import Enterprise
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -30,14 +30,6 @@ def _photo_list(help_text):
     names the file it refuses (issue 3: JPEG, PNG or WebP by content)."""
     return serializers.ListField(child=serializers.FileField(allow_empty_file=True, use_url=False),
                                  required=False, help_text=help_text)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedEnterpriseField(serializers.PrimaryKeyRelatedField):
-    """An enterprise id, among those the requesting user may see (an invisible one reads as nonexistent)."""
-
-    def get_queryset(self):
-        return Enterprise.objects.visible_to(self.context["request"].user)
 
 
 # --- output ---------------------------------------------------------------------------------------------
@@ -170,7 +162,7 @@ class HazardDetailSerializer(HazardListSerializer):
 class HazardReportSerializer(serializers.Serializer):
     """上报隐患 Report a hazard (JSON, or multipart with before-photos)."""
 
-    enterprise = ScopedEnterpriseField(help_text=_("Enterprise id"))
+    enterprise = ScopedPrimaryKeyRelatedField(Enterprise, help_text=_("Enterprise id"))
     description = serializers.CharField()
     source = serializers.ChoiceField(choices=HazardSource.choices)
     level = serializers.ChoiceField(choices=HazardLevel.choices, default=HazardLevel.ORDINARY)
@@ -342,8 +334,8 @@ class TriageSerializer(serializers.Serializer):
     """分拣举报 Turn a tip-off into a hazard, or dismiss it with a reason."""
 
     accept = serializers.BooleanField()
-    enterprise = ScopedEnterpriseField(required=False, allow_null=True, default=None,
-                                       help_text=_("Enterprise id (when accepting)"))
+    enterprise = ScopedPrimaryKeyRelatedField(Enterprise, required=False, allow_null=True, default=None,
+                                              help_text=_("Enterprise id (when accepting)"))
     level = serializers.ChoiceField(choices=HazardLevel.choices, default=HazardLevel.ORDINARY)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     dismiss_reason = serializers.CharField(required=False, allow_blank=True, default="")

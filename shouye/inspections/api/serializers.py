@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation, User
+from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
@@ -18,15 +19,6 @@ from ..models import (
     InspectionPhoto,
     InspectionPlan,
 )
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A choice among the objects the requesting user may see (anything else is 'does not exist')."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        model = self.queryset.model
-        return model._default_manager.visible_to(request.user) if request else model._default_manager.none()
 
 
 class InspectorSerializer(serializers.ModelSerializer):
@@ -132,11 +124,11 @@ class InspectionSerializer(serializers.ModelSerializer):
 class InspectionCreateSerializer(serializers.Serializer):
     """开始检查 Start an inspection. People are given by user name."""
 
-    enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all(), help_text=_("Enterprise id"))
+    enterprise = ScopedPrimaryKeyRelatedField(Enterprise, help_text=_("Enterprise id"))
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
     checklist = serializers.SlugRelatedField(slug_field="code", queryset=Checklist.objects.all(), required=False,
                                              allow_null=True, help_text=_("Checklist code"))
-    reinspection_of = ScopedPrimaryKeyField(queryset=Inspection.objects.all(), required=False, allow_null=True)
+    reinspection_of = ScopedPrimaryKeyRelatedField(Inspection, required=False, allow_null=True)
     inspected_at = serializers.DateTimeField()
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
