@@ -21,8 +21,9 @@ from .models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 HEAD_PK = 1
-#: Events linked per sealing transaction: an import of 3,000 rows is sealed in one.
-SEAL_BATCH = 5000
+#: Events linked per sealing transaction, which holds the chain's head meanwhile: small, so that an act
+#: whose seal comes after a chunk of someone else's waits only a few milliseconds.
+SEAL_CHUNK = 100
 #: How long a committed event may stay unsealed before verification reports it. Every act seals its own
 #: events as it commits, and Celery beat seals any left behind every minute ("audit-seal"), so an event
 #: still unsealed after this long means sealing has stopped and the event is not yet protected.
@@ -83,42 +84,40 @@ def record_many(*, actor, events: Iterable[tuple[str, object, dict | None, str]]
         return []
     with transaction.atomic():
         AuditEvent.objects.bulk_create(rows, batch_size=1000)
+        ids = [row.pk for row in rows]
         # Robust: a failed seal must not turn a committed act into an error; the periodic job
-        # (tasks.seal_chain) seals what is left. A transaction that records many times (an import, in
-        # batches) seals them all in its first callback; the others find nothing to do in one query.
-        transaction.on_commit(seal, robust=True)
+        # (tasks.seal_chain) seals what is left.
+        transaction.on_commit(lambda: seal(ids), robust=True)
     return rows
 
 
 # --- sealing: linking committed events into the chain --------------------------------------------------
 
 
-def seal() -> int:
-    """Link every committed, unsealed event into the chain, in id order: the next ``seq``, the previous
-    event's hash as ``prev_hash``, and its own ``hash``; then move :class:`AuditHead`. Answers how many
+def seal(ids: Iterable[int] | None = None) -> int:
+    """Link committed, unsealed events into the chain — those of ``ids`` (an act's own, when it commits)
+    or all of them (the periodic job, verification) — in id order: each gets the next ``seq``, the previous
+    event's hash as ``prev_hash``, and its own ``hash``; :class:`AuditHead` moves along. Answers how many
     events it sealed.
 
-    Each batch is a short transaction of its own that locks the head row. A sealer that finds the head
-    locked leaves at once: the one holding it looks for unsealed events again after it commits, so an event
-    committed meanwhile is sealed by it (or, if that process dies, by the periodic job). Call it outside a
-    transaction: inside one, the head stays locked until that transaction ends. With nothing to seal it
-    costs one query."""
+    Each SEAL_CHUNK events are a short transaction of their own that locks the head row, so two sealers
+    never hand out the same position, and a sealer waits at most for one chunk of another's. An act seals
+    only its own events, so nobody pays for sealing another user's large import. Call it outside a
+    transaction: inside one, the head stays locked until that transaction ends."""
+    pending = AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+    if ids is not None:
+        pending = pending.filter(id__in=list(ids))
     sealed = 0
-    while AuditEvent.objects.filter(seq__isnull=True).exists():
-        count = _seal_batch()
-        if count is None:
-            break
+    while count := _seal_chunk(pending):
         sealed += count
     return sealed
 
 
-def _seal_batch() -> int | None:
-    """Seal up to SEAL_BATCH events; None when another sealer holds the head."""
+def _seal_chunk(pending) -> int:
+    """Seal the first SEAL_CHUNK of ``pending`` in one transaction; answers how many."""
     with transaction.atomic():
         head = _locked_head()
-        if head is None:
-            return None
-        events = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH])
+        events = list(pending[:SEAL_CHUNK])
         previous, position = head.last_hash, head.last_seq
         for event in events:
             position += 1
@@ -130,28 +129,31 @@ def _seal_batch() -> int | None:
     return len(events)
 
 
-def _locked_head() -> AuditHead | None:
-    """The head row, locked for this transaction; None when another sealer holds it. A missing row (a
-    flushed database) is made from the chain's sealed end."""
-    locked = AuditHead.objects.select_for_update(skip_locked=True).filter(pk=HEAD_PK)
+def _locked_head() -> AuditHead:
+    """The head row, locked until this transaction ends (waiting for another sealer's chunk). A missing
+    row (a flushed database) is made from the chain's sealed end."""
+    locked = AuditHead.objects.select_for_update().filter(pk=HEAD_PK)
     head = locked.first()
-    if head is None and not AuditHead.objects.filter(pk=HEAD_PK).exists():
+    if head is None:
         end = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
         last_seq, last_hash = end or (0, GENESIS)
         AuditHead.objects.bulk_create([AuditHead(pk=HEAD_PK, last_seq=last_seq, last_hash=last_hash)],
                                       ignore_conflicts=True)
-        head = locked.first()
+        head = locked.get()
     return head
 
 
 def _write_links(events: list[AuditEvent]) -> None:
     """Write the chain fields of events that have none yet — the only update of an audit event, so it
-    bypasses the queryset's append-only guard; ``seq IS NULL`` keeps it from relinking a sealed one."""
+    bypasses the queryset's append-only guard; ``seq IS NULL`` keeps it from relinking a sealed one, and a
+    count that differs undoes the chunk rather than leave a gap."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",
             [(event.seq, event.prev_hash, event.hash, event.id) for event in events])
+        if cursor.rowcount != len(events):
+            raise RuntimeError(f"sealing linked {cursor.rowcount} of {len(events)} audit events")
 
 
 def record_files_removed(verb: str, target, names: list[str]) -> AuditEvent:
