@@ -108,9 +108,11 @@ def seal(ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         pending = pending.filter(id__in=list(ids))
     sealed = 0
-    while count := _seal_chunk(pending):
+    while True:
+        count = _seal_chunk(pending)
         sealed += count
-    return sealed
+        if count < SEAL_CHUNK:
+            return sealed
 
 
 def _seal_chunk(pending) -> int:
