@@ -43,7 +43,7 @@ from bench.dataset import (  # noqa: E402
     is_postgres,
 )
 from bench.hazard_ledger import _database_info, setup_django  # noqa: E402
-from bench.measure import percentile, summary  # noqa: E402
+from bench.measure import percentile, summary, timed_request  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 
@@ -170,25 +170,12 @@ class Assigner:
                      "responsible_person": "张三", "measures": "限期整改，加装防护栏。"}
 
     def __call__(self) -> tuple[float, float, float]:
-        from django.db import connection
-
         url = f"/api/v1/hazards/{next(self.hazards)}/assign/"
-        spent = [0.0]
-
-        def timer(execute, sql, params, many, context):
-            start = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                spent[0] += time.perf_counter() - start
-
-        with connection.execute_wrapper(timer):
-            cpu, start = time.thread_time(), time.perf_counter()
-            response = self.client.post(url, self.body, content_type="application/json")
-            elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu
-        if response.status_code != 200:
-            raise RuntimeError(f"POST {url} answered {response.status_code}: {response.content[:300]!r}")
-        return elapsed * 1000, spent[0] * 1000, cpu * 1000
+        wall, sql, cpu, status = timed_request(lambda: self.client.post(url, self.body,
+                                                                        content_type="application/json"))
+        if status != 200:
+            raise RuntimeError(f"POST {url} answered {status}")
+        return wall, sql, cpu
 
 
 def timings(samples: list[tuple[float, float, float]]) -> dict:

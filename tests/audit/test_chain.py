@@ -30,12 +30,6 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a commit runs (the sealing) when the block ends."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def history(cast, committed):
     """A few real acts by the services, committed and so sealed: three updates of two enterprises by two
     users, and two notes."""

@@ -6,6 +6,7 @@ leaving an event unsealed too long, is reported."""
 
 import importlib
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -28,17 +29,6 @@ pytestmark = pytest.mark.django_db
 TABLE = AuditEvent._meta.db_table
 #: How long a concurrency test lets a thread run before calling it stuck (a bound, not a speed target).
 STUCK = 20
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a commit runs (the sealing) when the block ends."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -237,9 +227,11 @@ class Worker(threading.Thread):
             connection.close()
 
 
-def open_import(actor, rows: int, *, written: threading.Event, release: threading.Event, commit: bool):
-    """An import's write phase: ``rows`` events written in one transaction that stays open until
-    ``release``, then commits or rolls back."""
+@contextmanager
+def import_held_open(actor, rows: int, *, commit: bool):
+    """An import's write phase in another thread: ``rows`` events written in one transaction that stays
+    open while the block runs, then commits or rolls back. Yields the importing thread."""
+    written, release = threading.Event(), threading.Event()
 
     def run():
         with transaction.atomic():
@@ -248,10 +240,15 @@ def open_import(actor, rows: int, *, written: threading.Event, release: threadin
             written.set()
             if not release.wait(timeout=60):
                 raise TimeoutError("the test never released the import")
-            if not commit:
-                transaction.set_rollback(True)
+            transaction.set_rollback(not commit)
 
-    return run
+    importer = Worker(run)
+    try:
+        assert written.wait(timeout=STUCK), importer.error
+        yield importer
+    finally:
+        release.set()
+        importer.join(timeout=60)
 
 
 postgres_only = pytest.mark.skipif(
@@ -262,22 +259,13 @@ postgres_only = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 @postgres_only
 def test_another_users_act_commits_and_is_sealed_while_the_import_is_open(cast):
-    written, release = threading.Event(), threading.Event()
-    importer = Worker(open_import(cast["users"]["bureau_staff"], 3000, written=written, release=release,
-                                  commit=True))
-    act = None
-    try:
-        assert written.wait(timeout=STUCK), importer.error
+    with import_held_open(cast["users"]["bureau_staff"], 3000, commit=True) as importer:
         act = Worker(lambda: audit.record(actor=cast["users"]["township_officer"], verb="test.note",
-                                          note="不等导入").pk)
+                                          note="不等导入"))
         act.join(timeout=STUCK)
         finished_while_open = not act.is_alive()
         sealed_while_open = AuditEvent.objects.filter(verb="test.note").values_list("seq", flat=True).first()
-    finally:
-        release.set()
-        importer.join(timeout=60)
-        if act is not None:
-            act.join(timeout=60)
+    act.join(timeout=60)
     assert finished_while_open, "the act waited for the import's transaction"
     assert act.error is None and importer.error is None
     assert sealed_while_open == 1
@@ -289,19 +277,11 @@ def test_another_users_act_commits_and_is_sealed_while_the_import_is_open(cast):
 @pytest.mark.django_db(transaction=True)
 @postgres_only
 def test_an_import_rolled_back_beside_other_acts_leaves_no_event_and_no_gap(cast):
-    written, release = threading.Event(), threading.Event()
-    importer = Worker(open_import(cast["users"]["bureau_staff"], 500, written=written, release=release,
-                                  commit=False))
-    acts = []
-    try:
-        assert written.wait(timeout=STUCK), importer.error
+    with import_held_open(cast["users"]["bureau_staff"], 500, commit=False):
         acts = [Worker(lambda n=n: audit.record(actor=cast["users"]["township_officer"], verb="test.note",
                                                 note=str(n))) for n in range(3)]
         for act in acts:
             act.join(timeout=STUCK)
-    finally:
-        release.set()
-        importer.join(timeout=60)
     assert all(not act.is_alive() and act.error is None for act in acts)
     assert not AuditEvent.objects.filter(verb="enterprise.create").exists()
     audit.record(actor=cast["users"]["bureau_staff"], verb="test.note", note="之后")
