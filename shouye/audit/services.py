@@ -116,8 +116,16 @@ def seal(ids: Iterable[int] | None = None) -> int:
 
 
 def _seal_chunk(pending) -> int:
-    """Seal the first SEAL_CHUNK of ``pending`` in one transaction; answers how many."""
+    """Seal the first SEAL_CHUNK of ``pending`` in one transaction; answers how many.
+
+    On PostgreSQL the seal commits without waiting for its WAL to reach the disk: beside a large write
+    (an import) that wait is long, and the act has already committed durably. A crash can lose only the
+    latest seals, whole (head and links together, and a seal that did reach the disk implies every seal
+    before it did); their events are then unsealed again and sealed by the periodic job."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         head = _locked_head()
         events = list(pending[:SEAL_CHUNK])
         previous, position = head.last_hash, head.last_seq
