@@ -83,8 +83,13 @@ def _url(base: str, query: str) -> str:
 
 
 def _timed_get(client: Client, url: str) -> tuple[float, float, float, int]:
-    """Wall time of one request, the part of it spent executing SQL, and the CPU time of this thread
-    (which, unlike wall time, hardly grows when other processes compete for the CPU), in ms."""
+    return timed_request(lambda: client.get(url))
+
+
+def timed_request(send) -> tuple[float, float, float, int]:
+    """Wall time of one request (``send()`` makes it and answers the response), the part of it spent
+    executing SQL, and the CPU time of this thread (which, unlike wall time, hardly grows when other
+    processes compete for the CPU), in ms; and the response's status."""
     spent = [0.0]
 
     def timer(execute, sql, params, many, context):
@@ -97,7 +102,7 @@ def _timed_get(client: Client, url: str) -> tuple[float, float, float, int]:
     with connection.execute_wrapper(timer):
         cpu = time.thread_time()
         start = time.perf_counter()
-        response = client.get(url)
+        response = send()
         elapsed = time.perf_counter() - start
         cpu = time.thread_time() - cpu
     return elapsed * 1000, spent[0] * 1000, cpu * 1000, response.status_code

@@ -18,7 +18,9 @@ class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit trail (ARCHITECTURE.md §6; 等保 2.0 security audit).
 
     ``hash`` covers this event's fields and the previous event's hash, so editing or deleting any event
-    breaks the chain at that point (``shouye audit verify``)."""
+    breaks the chain at that point (``shouye audit verify``). The event is written in its act's transaction
+    with ``seq``, ``prev_hash`` and ``hash`` empty and linked into the chain ("sealed") just after that
+    transaction commits, so that no act waits for another's transaction (docs/decisions/0005)."""
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
@@ -33,14 +35,20 @@ class AuditEvent(models.Model):
     target_repr = models.CharField(_("object"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    #: The position in the chain (1, 2, 3 … without gaps); empty until the event is sealed.
+    seq = models.BigIntegerField(null=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, unique=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "id"]),
+            # The sealer's work list: the few events written but not yet linked into the chain.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
@@ -57,14 +65,15 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The newest event's id and hash, kept apart from the chain: deleting the newest events leaves every
-    remaining link intact, so verification also compares the chain's end with this row."""
+    """The newest sealed event's position and hash, kept apart from the chain: deleting the newest events
+    leaves every remaining link intact, so verification also compares the chain's end with this row. The
+    sealer locks this one row while it links events, so two sealers never give out the same position."""
 
-    last_id = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("audit chain head")
 
     def __str__(self):
-        return f"{self.last_id}:{self.last_hash[:12]}"
+        return f"{self.last_seq}:{self.last_hash[:12]}"

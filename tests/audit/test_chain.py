@@ -1,6 +1,9 @@
 """The audit trail (ARCHITECTURE.md §6; issue 2): services append hash-chained events; `audit verify`
 passes on an intact chain and names the first broken link when an event is edited or deleted behind the
-application's back; the application itself cannot update or delete events; detail pages show timelines."""
+application's back; the application itself cannot update or delete events; detail pages show timelines.
+
+Events are linked into the chain ("sealed") when their act commits (issue 8, docs/decisions/0005); a test
+transaction never commits, so the fixtures run the commit callbacks as a real commit would."""
 
 import re
 from zoneinfo import ZoneInfo
@@ -27,14 +30,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def history(cast):
-    """A few real acts by the services: three updates of two enterprises by two users."""
+def history(cast, committed):
+    """A few real acts by the services, committed and so sealed: three updates of two enterprises by two
+    users, and two notes."""
     staff, officer = cast["users"]["bureau_staff"], cast["users"]["township_officer"]
-    services.update_enterprise(actor=staff, enterprise=cast["inside"], data={"employees": 10})
-    services.update_enterprise(actor=officer, enterprise=cast["inside"], data={"address": "马山镇新址1号"})
-    services.update_enterprise(actor=staff, enterprise=cast["outside"], data={"employees": 99})
-    audit.record(actor=staff, verb="test.note", note="第四条")
-    audit.record(actor=officer, verb="test.note", note="第五条")
+    with committed():
+        services.update_enterprise(actor=staff, enterprise=cast["inside"], data={"employees": 10})
+        services.update_enterprise(actor=officer, enterprise=cast["inside"], data={"address": "马山镇新址1号"})
+        services.update_enterprise(actor=staff, enterprise=cast["outside"], data={"employees": 99})
+        audit.record(actor=staff, verb="test.note", note="第四条")
+        audit.record(actor=officer, verb="test.note", note="第五条")
     return list(AuditEvent.objects.order_by("id"))
 
 
@@ -54,6 +59,7 @@ def verify_message() -> str:
 
 def test_services_append_hash_chained_events(history):
     assert [e.verb for e in history] == ["enterprise.update"] * 3 + ["test.note"] * 2
+    assert [e.seq for e in history] == [1, 2, 3, 4, 5]
     assert history[0].prev_hash == GENESIS
     for previous, event in zip(history, history[1:], strict=False):
         assert event.prev_hash == previous.hash
@@ -62,20 +68,22 @@ def test_services_append_hash_chained_events(history):
     assert len({e.hash for e in history}) == len(history)
 
 
-def test_many_events_of_one_act_continue_the_chain_in_order(history, cast):
+def test_many_events_of_one_act_continue_the_chain_in_order(history, cast, committed):
     staff = cast["users"]["bureau_staff"]
-    written = audit.record_many(actor=staff, events=[
-        ("enterprise.create", cast["inside"], {"people": 1}, ""),
-        ("enterprise.create", cast["outside"], {"people": 2}, "第二家"),
-        ("test.note", None, None, "第三条"),
-    ])
+    with committed():
+        written = audit.record_many(actor=staff, events=[
+            ("enterprise.create", cast["inside"], {"people": 1}, ""),
+            ("enterprise.create", cast["outside"], {"people": 2}, "第二家"),
+            ("test.note", None, None, "第三条"),
+        ])
     events = list(AuditEvent.objects.order_by("id"))
+    written = events[len(history):]
     assert events[:len(history)] == history and events[len(history):] == written
     assert [(e.verb, e.target_id, e.changes, e.note) for e in written] == [
         ("enterprise.create", str(cast["inside"].pk), {"people": 1}, ""),
         ("enterprise.create", str(cast["outside"].pk), {"people": 2}, "第二家"),
         ("test.note", "", {}, "第三条")]
-    assert written[0].prev_hash == history[-1].hash
+    assert written[0].prev_hash == history[-1].hash and [e.seq for e in written] == [6, 7, 8]
     assert [e.prev_hash for e in written[1:]] == [e.hash for e in written[:-1]]
     assert all(e.actor == staff and e.hash == compute_hash(e) for e in written)
     assert verify_chain().ok
