@@ -20,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.apps import apps
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, UpdateView
 
@@ -48,6 +50,9 @@ UPDATE = "update"      # changes one object (GET shows the form; POST/PUT/PATCH 
 ACTION = "action"      # a POST action on one object
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
+#: How a refused write answers: invalid input, no permission, no such object (or outside the scope), a method
+#: the route does not take, a refused transition.
+REFUSED = (400, 403, 404, 405, 409)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class RouteSpec:
     public: bool = False
     #: for a route with several ids (a nested resource): obj -> the URL kwargs that reach it.
     url_kwargs: Callable[[Any], dict] | None = None
+    #: models (app_label.Model) whose rows a write to this list or page adds whatever its body
+    may_add: tuple[str, ...] = ()
     name: str = ""
     path: str = ""
     kwargs: tuple[str, ...] = field(default_factory=tuple)
@@ -105,25 +112,46 @@ class RouteSpec:
 # --- the models -------------------------------------------------------------------------------------
 
 
+#: The cast's enterprises (tests/conftest.py) and the neighbour added here.
+ENTERPRISE_KEYS = ("inside", "neighbour", "building", "outside")
+NEIGHBOUR_NAME = "马山邻家精细化工有限公司"
+
+
+def _neighbour(cast: dict) -> Enterprise:
+    """A second 马山镇 hazardous-chemicals enterprise beside ``inside``: in the township officer's scope, outside
+    the enterprise user's and the expert's (whose own enterprise is ``inside``) and the department officer's.
+    A page of ``inside`` that filters its rows by township or industry instead of by enterprise shows the
+    neighbour's rows, and fails."""
+    if "neighbour" not in cast:
+        from tests.factories import EnterpriseFactory
+
+        inside = cast["inside"]
+        cast["neighbour"] = EnterpriseFactory(name=NEIGHBOUR_NAME, township=inside.township, industry=inside.industry)
+    return cast["neighbour"]
+
+
 def _enterprise_objects(cast: dict, role: str) -> Objects:
     """The cast: ``inside`` is a 马山镇 hazardous-chemicals enterprise (the township officer's township,
-    the enterprise user's and the expert's own); ``building`` a 孝里街道 construction one (住建's industry);
-    ``outside`` a 孝里街道 industry-and-trade one (nobody's but the bureau's)."""
-    inside, building, outside = cast["inside"], cast["building"], cast["outside"]
+    the enterprise user's and the expert's own) and ``neighbour`` another one in 马山镇; ``building`` a 孝里街道
+    construction one (住建's industry); ``outside`` a 孝里街道 industry-and-trade one (nobody's but the bureau's)."""
+    inside, neighbour, building, outside = cast["inside"], _neighbour(cast), cast["building"], cast["outside"]
     if role in DISTRICT_WIDE:
-        return Objects(inside=[inside, building, outside], outside=[])
+        return Objects(inside=[inside, neighbour, building, outside], outside=[])
     if role == "department_officer":
-        return Objects(inside=[building], outside=[inside, outside])
+        return Objects(inside=[building], outside=[inside, neighbour, outside])
     if role == "nobody":
-        return Objects(inside=[], outside=[inside, building, outside])
-    return Objects(inside=[inside], outside=[building, outside])
+        return Objects(inside=[], outside=[inside, neighbour, building, outside])
+    if role == "township_officer":
+        return Objects(inside=[inside, neighbour], outside=[building, outside])
+    return Objects(inside=[inside], outside=[neighbour, building, outside])
 
 
 def _per_enterprise(cast: dict, role: str, key: str, make) -> Objects:
     """One object per cast enterprise (made once by ``make(enterprise, label)``), inside or outside as
     the enterprise itself is for the role."""
+    _neighbour(cast)
     store = cast.setdefault(key, {})
-    for name in ("inside", "building", "outside"):
+    for name in ENTERPRISE_KEYS:
         if name not in store:
             store[name] = make(cast[name], f"scope-{key}-{name}")
     by_enterprise = {cast[name].pk: store[name] for name in store}
@@ -323,7 +351,8 @@ ROUTES: dict[str, RouteSpec] = {
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),
     "accounts:login": RouteSpec(PAGE, public=True),
-    "accounts:logout": RouteSpec(PAGE, methods=("post",)),
+    # Signing out is recorded in the audit log (and its chain head), whatever the body.
+    "accounts:logout": RouteSpec(PAGE, methods=("post",), may_add=("audit.AuditEvent", "audit.AuditHead")),
     "enterprises:create": RouteSpec(PAGE, methods=("get", "post")),
     "enterprises:export": RouteSpec(LIST, model=Enterprise, perm="enterprises.export_enterprise"),
     "enterprises:update": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"), get_needs="change"),
@@ -473,3 +502,35 @@ def response_text(response) -> str:
         except ValueError:
             return text
     return text
+
+
+def outside_marks(specs: list[RouteSpec], objects: dict[type, Objects]) -> dict[str, str]:
+    """What betrays an outside object, mapped to a description for the failure message: its label, and the URL
+    of every route that reaches it (a link to it, an API field naming it, with its id)."""
+    marks = {}
+    for model, objs in objects.items():
+        label = MODELS[model].label
+        object_specs = [spec for spec in specs if spec.model is model and spec.kwargs]
+        for obj in objs.outside:
+            marks[label(obj)] = repr(label(obj))
+            for spec in object_specs:
+                marks[reverse(spec.name, kwargs=url_kwargs(spec, obj))] = f"{label(obj)!r} (a link to it)"
+    return marks
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows of every model of the project's apps (a write that was refused added or removed
+    none), counted in one query: the walk counts before and after every list and page it writes to."""
+    models = [model for model in apps.get_models() if model.__module__.startswith("shouye.")]
+    quote = connection.ops.quote_name
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})" for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        row = cursor.fetchone()
+    return {model._meta.label: count for model, count in zip(models, row, strict=True)}
+
+
+def changed_rows(before: dict[str, int], after: dict[str, int], allowed=()) -> dict[str, tuple[int, int]]:
+    """(count before, count after) of each model whose count changed, but those in ``allowed``."""
+    return {label: (count, after[label]) for label, count in before.items()
+            if after[label] != count and label not in allowed}

@@ -24,10 +24,13 @@ from tests.scope_registry import (
     WRITE_METHODS,
     ScopeCase,
     UnmappedRoute,
+    changed_rows,
     classified_routes,
     classify,
     missing_kwargs,
+    outside_marks,
     response_text,
+    row_counts,
     unmapped_report,
     url_kwargs,
 )
@@ -113,17 +116,24 @@ def test_outside_objects_never_appear_and_answer_404(cast, role):
     user = cast["users"][role]
     client = client_for(user)
     objects = {model: case.objects(cast, role) for model, case in MODELS.items() if isinstance(case, ScopeCase)}
-    outside_labels = [MODELS[model].label(obj) for model, objs in objects.items() for obj in objs.outside]
+    specs = routes()
+    marks = outside_marks(specs, objects)
     failures: list[str] = []
-    for spec in routes():
+    for spec in specs:
         if spec.kind in (LIST, PAGE):
-            failures += _check_collection(client, user, spec, objects, outside_labels)
+            failures += _check_collection(client, user, spec, objects, marks)
+            failures += _check_collection_writes(client, user, spec, marks)
         elif MODELS[spec.model] != UNSCOPED:
-            failures += _check_object_route(client, user, spec, MODELS[spec.model], objects[spec.model])
+            failures += _check_object_route(client, user, spec, MODELS[spec.model], objects[spec.model], marks)
     assert not failures, f"{role}:\n" + "\n".join(failures)
 
 
-def _check_collection(client, user, spec, objects, outside_labels) -> list[str]:
+def _leaks(request: str, text: str, marks: dict[str, str]) -> list[str]:
+    """A line per outside object whose label or URL the response's text shows."""
+    return [f"{request} shows outside object {what}" for mark, what in marks.items() if mark in text]
+
+
+def _check_collection(client, user, spec, objects, marks) -> list[str]:
     if "get" not in spec.methods:
         return []
     url = reverse(spec.name)
@@ -132,7 +142,7 @@ def _check_collection(client, user, spec, objects, outside_labels) -> list[str]:
     if response.status_code >= 500:
         return [f"GET {url}: {response.status_code}"]
     text = response_text(response)
-    failures += [f"GET {url} shows outside object {label!r}" for label in outside_labels if label in text]
+    failures += _leaks(f"GET {url}", text, marks)
     case = MODELS.get(spec.model)
     if spec.kind == LIST and isinstance(case, ScopeCase) and user.has_perm(case.view_perm) \
             and (not spec.perm or user.has_perm(spec.perm)):
@@ -144,7 +154,26 @@ def _check_collection(client, user, spec, objects, outside_labels) -> list[str]:
     return failures
 
 
-def _check_object_route(client, user, spec, case: ScopeCase, objs) -> list[str]:
+def _check_collection_writes(client, user, spec, marks) -> list[str]:
+    """Every write method, with a forged body, to a list or a page (a create route among them): none answers
+    5xx, none shows an outside object, and no row is added or removed anywhere."""
+    url = reverse(spec.name)
+    failures = []
+    before = row_counts()
+    for method in WRITE_METHODS:
+        response = send(client, spec, method, url)
+        if response.status_code >= 500:
+            failures.append(f"{method.upper()} {url}: {response.status_code}")
+        failures += _leaks(f"{method.upper()} {url}", response_text(response), marks)
+    changed = changed_rows(before, row_counts(), spec.may_add)
+    if changed:
+        failures.append(f"writes with a forged body to {url} changed rows: {changed}")
+    if "_auth_user_id" not in client.session:
+        client.force_login(user)  # the sign-out route ended the session; the walk goes on signed in
+    return failures
+
+
+def _check_object_route(client, user, spec, case: ScopeCase, objs, marks) -> list[str]:
     failures = []
     for method in spec.methods:
         perm = spec.perm or (case.change_perm if method in WRITE_METHODS or spec.get_needs == "change"
@@ -166,16 +195,28 @@ def _check_object_route(client, user, spec, case: ScopeCase, objs) -> list[str]:
             obj.refresh_from_db()
             if case.label(obj) != before:
                 failures.append(f"{method.upper()} {url} changed outside object {before!r}")
-        if method == "get" and spec.kind in (DETAIL, UPDATE):
-            for obj in objs.inside:
-                url = reverse(spec.name, kwargs=url_kwargs(spec, obj))
-                response = client.get(url)
-                expected = 200 if user.has_perm(perm) else 403
-                if response.status_code != expected:
-                    failures.append(f"GET {url} (inside {case.label(obj)!r}): {response.status_code}, "
-                                    f"expected {expected}")
-                elif expected == 200 and case.label(obj) not in response_text(response):
-                    failures.append(f"GET {url} does not show inside object {case.label(obj)!r}")
+        if method == "get":
+            failures += _check_inside_pages(client, user, spec, case, objs, perm, marks)
+    return failures
+
+
+def _check_inside_pages(client, user, spec, case: ScopeCase, objs, perm: str, marks) -> list[str]:
+    """An inside object's page (its detail, its edit form, a page about it such as an inspection's documents,
+    the enterprise ledger page with every registered panel) shows it, and no outside object of any model."""
+    failures = []
+    for obj in objs.inside:
+        url = reverse(spec.name, kwargs=url_kwargs(spec, obj))
+        response = client.get(url)
+        text = response_text(response)
+        failures += _leaks(f"GET {url} (inside {case.label(obj)!r})", text, marks)
+        if spec.kind not in (DETAIL, UPDATE):
+            continue
+        expected = 200 if user.has_perm(perm) else 403
+        if response.status_code != expected:
+            failures.append(f"GET {url} (inside {case.label(obj)!r}): {response.status_code}, "
+                            f"expected {expected}")
+        elif expected == 200 and case.label(obj) not in text:
+            failures.append(f"GET {url} does not show inside object {case.label(obj)!r}")
     return failures
 
 
