@@ -18,6 +18,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -27,7 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, UpdateView
 
-from shouye.enterprises.models import Enterprise, ImportJob
+from shouye.accounts.models import User
+from shouye.enterprises.models import Enterprise, ImportJob, Industry
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.regions.models import Region
@@ -307,6 +309,10 @@ MODELS: dict[type, ScopeCase | str] = {
 
 # --- the routes the views cannot tell about themselves ----------------------------------------------
 
+#: The transitions of a hazard, each a POST route of its page and of the API.
+HAZARD_ACTIONS = ("governance-plan", "listed-supervision", "assign", "close-on-spot", "submit", "request-extension",
+                  "approve-extension", "expert-verify", "verify", "reject")
+
 #: By URL name. Function views, plain API views and collection actions are classified here.
 ROUTES: dict[str, RouteSpec] = {
     "workcalendar:list": RouteSpec(PAGE),
@@ -342,9 +348,7 @@ ROUTES: dict[str, RouteSpec] = {
     "hazards:export-job-file": RouteSpec(DETAIL, model=LedgerExport),
     "hazards:tip-offs": RouteSpec(LIST, model=TipOff),
     "hazards:tip-off": RouteSpec(UPDATE, model=TipOff, methods=("get", "post")),
-    **{f"hazards:{action}": RouteSpec(ACTION, model=Hazard, methods=("post",))
-       for action in ("governance-plan", "listed-supervision", "assign", "close-on-spot", "submit",
-                      "request-extension", "approve-extension", "expert-verify", "verify", "reject")},
+    **{f"hazards:{action}": RouteSpec(ACTION, model=Hazard, methods=("post",)) for action in HAZARD_ACTIONS},
     "tip-off:form": RouteSpec(PAGE, methods=("get", "post"), public=True),
     "tip-off:thanks": RouteSpec(PAGE, public=True),
     "notifications:list": RouteSpec(PAGE),
@@ -534,3 +538,241 @@ def changed_rows(before: dict[str, int], after: dict[str, int], allowed=()) -> d
     """(count before, count after) of each model whose count changed, but those in ``allowed``."""
     return {label: (count, after[label]) for label, count in before.items()
             if after[label] != count and label not in allowed}
+
+
+# --- writes that name rows: each is tried with a row outside the role's reach ----------------------------
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A field of a write's body that names a row. ``choices(cast, role, target)`` tells the rows the role may
+    name there (inside) from those it may not (outside); by default those of the model's ScopeCase. ``value``
+    is how the body gives a row: its pk, or a code or a user name."""
+
+    model: type
+    choices: Callable[[dict, str, Any], Objects] | None = None
+    value: Callable[[Any], Any] = lambda obj: obj.pk
+
+    def objects(self, cast: dict, role: str, target) -> Objects:
+        if self.choices is not None:
+            return self.choices(cast, role, target)
+        return MODELS[self.model].objects(cast, role)
+
+
+@dataclass(frozen=True)
+class WriteCase:
+    """A write whose body names rows of scoped models. ``fields`` are those fields; ``body(cast, role, values,
+    target)`` is a body the role may send, with ``values`` the field values (``value(row)`` of each field's
+    row); ``perm`` the permission the write needs. An object route writes to ``target(cast, role)``, an object
+    inside the role's scope (made afresh when the write uses it up, as the triage of a tip-off does), or to
+    nothing when the role has none; ``method`` is the HTTP method; ``api`` sends JSON, a page a form."""
+
+    fields: dict[str, ForeignKey]
+    body: Callable[..., dict]
+    perm: str
+    method: str = "post"
+    target: Callable[[dict, str], Any] | None = None
+    api: bool = False
+
+
+def _user_value(user) -> str:
+    return user.username
+
+
+def _code_value(row) -> str:
+    return row.code
+
+
+def _an_hour_ago():
+    return timezone.localtime() - timezone.timedelta(hours=1)
+
+
+def _active_checklist() -> Checklist:
+    return Checklist.objects.filter(is_active=True).order_by("pk").first()
+
+
+def _inspection_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """An expert records an expert inspection it takes part in; an officer a routine one it carries out."""
+    user = cast["users"][role]
+    expert = role == "expert"
+    person = user.username if api else user.pk
+    checklist = _active_checklist()
+    inspected_at = _an_hour_ago()
+    return {"enterprise": values["enterprise"], "kind": "expert" if expert else "routine",
+            "checklist": checklist.code if api else checklist.pk,
+            "inspected_at": inspected_at.isoformat() if api else inspected_at.strftime("%Y-%m-%dT%H:%M"),
+            "experts" if expert else "inspectors": [person], "subject": "scope-write-inspection"}
+
+
+def _hazard_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """The source the role reports from (16号令 Art. 10): an officer's inspection, an enterprise's
+    self-inspection, an expert's inspection."""
+    own = {"enterprise_user": "self_inspection", "expert": "expert_inspection"}
+    return {"enterprise": values["enterprise"], "description": "scope-write-hazard", "level": "ordinary",
+            "category": "things", "source": own.get(role, "inspection")}
+
+
+def _fresh_tip_off(cast: dict, role: str):
+    """A new tip-off about the role's first inside enterprise (a tip-off is triaged once)."""
+    inside = _enterprise_objects(cast, role).inside
+    if not inside:
+        return None
+    return TipOff.objects.create(enterprise_name="scope-write-tip-off", township=inside[0].township,
+                                 enterprise=inside[0], description="scope-write-tip-off")
+
+
+def _triage_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"accept": True if api else "1", "enterprise": values["enterprise"], "level": "ordinary"}
+
+
+def _first_inside_plan(cast: dict, role: str):
+    inside = _plan_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _other_township_officer(cast: dict):
+    """A township officer of 孝里街道, beside the cast's one of 马山镇."""
+    if "xiaoli_officer" not in cast:
+        from tests.factories import UserFactory, member
+
+        cast["xiaoli_officer"] = UserFactory(username="xiaoli_township_officer")
+        member(cast["xiaoli_officer"], "township_officer", region=cast["building"].township)
+    return cast["xiaoli_officer"]
+
+
+def _plan_officers(cast: dict, role: str, plan) -> Objects:
+    """A plan is carried out by a township officer of the plan's own township, whoever assigns it."""
+    mashan, xiaoli = cast["users"]["township_officer"], _other_township_officer(cast)
+    if plan.township_id == cast["inside"].township_id:
+        return Objects(inside=[mashan], outside=[xiaoli])
+    return Objects(inside=[xiaoli], outside=[mashan])
+
+
+def _plan_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"inspections_due": 3, "officer": values["officer"], **({} if api else {"squad": ""})}
+
+
+def _own_first(rows: list, own) -> list:
+    """``rows`` with ``own`` (the edited enterprise's township or industry) first, so that the body with
+    inside rows leaves the enterprise where it is."""
+    return sorted(rows, key=lambda row: row != own)
+
+
+def _townships(cast: dict, role: str, target) -> Objects:
+    """Where the role may place an enterprise: a township officer in its own township only; a department
+    officer and the bureau anywhere. An enterprise user and an expert may not move their enterprise at all
+    (the form keeps the field as it was), so nothing is outside for them to try."""
+    mashan, xiaoli = cast["inside"].township, cast["building"].township
+    if role == "township_officer":
+        return Objects(inside=[mashan], outside=[xiaoli])
+    if role == "nobody":
+        return Objects(inside=[], outside=[mashan, xiaoli])
+    return Objects(inside=_own_first([mashan, xiaoli], getattr(target, "township", None)), outside=[])
+
+
+def _industries(cast: dict, role: str, target) -> Objects:
+    """Which industry the role may give an enterprise: a department officer only those it supervises."""
+    construction, chemicals = cast["building"].industry, cast["inside"].industry
+    if role == "department_officer":
+        return Objects(inside=[construction], outside=[chemicals])
+    if role == "nobody":
+        return Objects(inside=[], outside=[construction, chemicals])
+    return Objects(inside=_own_first([chemicals, construction], getattr(target, "industry", None)), outside=[])
+
+
+def _enterprise_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A new enterprise (or ``target`` as it is) with one principal, in the township and industry given."""
+    from shouye.core.identifiers import credit_code
+    from shouye.enterprises.models import SupervisionGrade
+
+    grade = SupervisionGrade.objects.get(code="B")
+    fields = {"name": target.name if target else "scope-write-enterprise",
+              "credit_code": target.credit_code if target else credit_code(9_600_000 + api),
+              "legal_representative": "赵六", "address": "scope-write-address", "longitude": "116.561000",
+              "latitude": "36.516000", "township": values["township"], "industry": values["industry"],
+              "scale": "small", "employees": 10, "status": "operating",
+              "supervision_grade": grade.code if api else grade.pk}
+    person = {"role": "principal", "name": "钱七", "phone": "13812345678"}
+    if api:
+        return {**fields, "people": [person]}
+    return {**fields, **{f"people-0-{key}": value for key, value in person.items()},
+            "people-TOTAL_FORMS": "1", "people-INITIAL_FORMS": "0",
+            "licences-TOTAL_FORMS": "0", "licences-INITIAL_FORMS": "0"}
+
+
+def _first_inside_enterprise(cast: dict, role: str):
+    inside = _enterprise_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _write_cases() -> dict[str, WriteCase]:
+    """The page and the API route of each write, from one description of its body."""
+    enterprise = {"enterprise": ForeignKey(Enterprise)}
+    region = {"township": ForeignKey(Region, _townships), "industry": ForeignKey(Industry, _industries)}
+    api_region = {"township": ForeignKey(Region, _townships, _code_value),
+                  "industry": ForeignKey(Industry, _industries, _code_value)}
+    cases = {
+        ("inspections:create", "inspection-list"): (enterprise, enterprise, _inspection_body,
+                                                    "inspections.add_inspection", {}),
+        ("hazards:report", "hazard-list"): (enterprise, enterprise, _hazard_body, "hazards.report_hazard", {}),
+        ("hazards:tip-off", "tipoff-triage"): (enterprise, enterprise, _triage_body, "hazards.triage_tipoff",
+                                               {"target": _fresh_tip_off}),
+        ("inspections:plan-update", "inspection-plan-detail"): (
+            {"officer": ForeignKey(User, _plan_officers)}, {"officer": ForeignKey(User, _plan_officers, _user_value)},
+            _plan_body,
+            "inspections.change_inspectionplan", {"target": _first_inside_plan, "api_method": "patch"}),
+        ("enterprises:create", "enterprise-list"): (region, api_region, _enterprise_body,
+                                                    "enterprises.add_enterprise", {}),
+        ("enterprises:update", "enterprise-detail"): (region, api_region, _enterprise_body,
+                                                      "enterprises.classify_enterprise",
+                                                      {"target": _first_inside_enterprise, "api_method": "patch"}),
+    }
+    writes = {}
+    for (page, api), (page_fields, api_fields, body, perm, extra) in cases.items():
+        target = extra.get("target")
+        writes[page] = WriteCase(page_fields, partial(body, api=False), perm, target=target)
+        writes[api] = WriteCase(api_fields, partial(body, api=True), perm, method=extra.get("api_method", "post"),
+                                target=target, api=True)
+    return writes
+
+
+#: Every route that names rows of scoped models in a write, by URL name.
+WRITES: dict[str, WriteCase] = _write_cases()
+
+#: Routes that take a write whose body names no row of a scoped model: registering one here is a statement.
+WITHOUT_FOREIGN_KEYS = frozenset({
+    "accounts:logout", "api-token", "notifications:mark-all-read",
+    "workcalendar:add", "workcalendar:import",
+    *(f"calculators:{name}" for name in ("major-hazard", "lec", "risk-matrix", "hot-work", "accident")),
+    *(f"calculator-{name}" for name in CALCULATOR_RULES),
+    # The import names townships and industries in its rows, checked per row (tests/enterprises/test_import.py).
+    "enterprises:import",
+    # The public tip-off names a township by code: public reference data, and no one's scope.
+    "tip-off:form", "tipoff-list",
+    # A year; the plans are made for the caller's scope.
+    "inspections:plan-generate", "inspection-plan-generate",
+    # Items, hazards drafts and documents of the inspection in the URL, looked up among its own.
+    "inspections:record", "inspections:finish", "inspections:documents",
+    "inspection-items", "inspection-photos", "inspection-finish", "inspection-documents",
+    # Transitions of the hazard in the URL; an extension is chosen among that hazard's own.
+    *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),
+})
+
+HOW_TO_DECLARE = (
+    "Declare it in tests/scope_registry.py: add a WriteCase to WRITES naming the fields of its body that refer "
+    "to rows of scoped models (ForeignKey), a body the role may send and the permission it needs, so that the "
+    "scope test tries it with a row outside each role's reach; or, if its body names no such row, add its URL "
+    "name to WITHOUT_FOREIGN_KEYS."
+)
+
+
+def undeclared_writes(specs: list[RouteSpec]) -> list[str]:
+    """One line per route taking a write that is in neither WRITES nor WITHOUT_FOREIGN_KEYS, and per name in
+    them that no route has (renamed or removed)."""
+    writers = {spec.name: spec for spec in specs if set(spec.methods) & set(WRITE_METHODS)}
+    problems = [f"route {spec.path!r} (name {name!r}) takes {', '.join(spec.methods).upper()} but declares no "
+                f"foreign keys" for name, spec in writers.items() if name not in WRITES and
+                name not in WITHOUT_FOREIGN_KEYS]
+    problems += [f"{name!r} is declared but no route that writes has that name"
+                 for name in sorted((set(WRITES) | WITHOUT_FOREIGN_KEYS) - set(writers))]
+    return problems

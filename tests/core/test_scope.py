@@ -15,6 +15,7 @@ from shouye.enterprises.models import Licence
 from shouye.regions.models import Region
 from tests.scope_registry import (
     DETAIL,
+    HOW_TO_DECLARE,
     LIST,
     MODELS,
     PAGE,
@@ -22,8 +23,11 @@ from tests.scope_registry import (
     UNSCOPED,
     UPDATE,
     WRITE_METHODS,
+    WRITES,
+    RouteSpec,
     ScopeCase,
     UnmappedRoute,
+    WriteCase,
     changed_rows,
     classified_routes,
     classify,
@@ -31,6 +35,7 @@ from tests.scope_registry import (
     outside_marks,
     response_text,
     row_counts,
+    undeclared_writes,
     unmapped_report,
     url_kwargs,
 )
@@ -218,6 +223,96 @@ def _check_inside_pages(client, user, spec, case: ScopeCase, objs, perm: str, ma
         elif expected == 200 and case.label(obj) not in text:
             failures.append(f"GET {url} does not show inside object {case.label(obj)!r}")
     return failures
+
+
+def test_every_write_declares_the_rows_it_names():
+    problems = undeclared_writes(routes())
+    assert not problems, "\n".join(problems) + "\n" + HOW_TO_DECLARE
+
+
+def test_a_write_nobody_declared_fails_with_instructions():
+    spec = RouteSpec(PAGE, methods=("get", "post"), name="things:new", path="things/new/")
+    problems = undeclared_writes([*routes(), spec])
+    assert problems == ["route 'things/new/' (name 'things:new') takes GET, POST but declares no foreign keys"]
+    assert "WRITES" in HOW_TO_DECLARE and "WITHOUT_FOREIGN_KEYS" in HOW_TO_DECLARE
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_writes_naming_a_row_outside_the_scope_are_refused(cast, role):
+    """Every declared write (WRITES), one field at a time given a row the role may not name there (an
+    enterprise outside its scope, an officer of another township): refused with 400 naming that field, 403 or
+    404, and nothing written. The same body with rows it may name succeeds for a role holding the
+    permission, so the refusal is the outside row's doing and not a broken body."""
+    user = cast["users"][role]
+    client = client_for(user)
+    specs = {spec.name: spec for spec in routes()}
+    failures = []
+    for name, case in WRITES.items():
+        failures += _check_write(client, user, cast, role, specs[name], case)
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def _check_write(client, user, cast, role, spec, case: WriteCase) -> list[str]:
+    target = case.target(cast, role) if case.target else None
+    if case.target and target is None:
+        return []
+    url = reverse(spec.name, kwargs=url_kwargs(spec, target)) if target else reverse(spec.name)
+    rows = {field: key.objects(cast, role, target) for field, key in case.fields.items()}
+    inside = {field: case.fields[field].value(objs.inside[0]) for field, objs in rows.items() if objs.inside}
+    failures = []
+    for field, key in case.fields.items():
+        for row in rows[field].outside:
+            values = {**inside, field: key.value(row)}
+            if len(values) == len(case.fields):
+                body = case.body(cast, role, values, target)
+                failures += _check_refused(client, case, f"{case.method.upper()} {url} with {field}={row}",
+                                           url, body, field, target)
+    if user.has_perm(case.perm) and len(inside) == len(case.fields):
+        response = _write(client, case, url, case.body(cast, role, inside, target))
+        if response.status_code not in (200, 201, 302):
+            failures.append(f"{case.method.upper()} {url} with rows inside the scope: {response.status_code} "
+                            f"{_errors(response, case)}; fix the WriteCase's body")
+    return failures
+
+
+def _check_refused(client, case: WriteCase, request: str, url: str, body: dict, field: str, target) -> list[str]:
+    before, state = row_counts(), _state(target)
+    response = _write(client, case, url, body)
+    failures = []
+    errors = _errors(response, case)
+    if response.status_code not in (403, 404) and not (response.status_code == 400 and field in errors):
+        failures.append(f"{request}: {response.status_code} {errors}, expected 400 naming {field!r}, 403 or 404")
+    changed = changed_rows(before, row_counts())
+    if changed:
+        failures.append(f"{request} changed rows: {changed}")
+    if _state(target) != state:
+        failures.append(f"{request} changed {target!r}")
+    return failures
+
+
+def _write(client, case: WriteCase, url: str, body: dict):
+    if case.api:
+        return getattr(client, case.method)(url, body, format="json")
+    return getattr(client, case.method)(url, body)
+
+
+def _errors(response, case: WriteCase) -> dict:
+    """The field errors of a refused write: the API's JSON, or the page form's."""
+    if response.status_code != 400:
+        return {}
+    if case.api:
+        data = response.json()
+        return data if isinstance(data, dict) else {}
+    form = response.context.get("form") if response.context is not None else None
+    return dict(form.errors) if form is not None else {}
+
+
+def _state(obj) -> dict | None:
+    """The stored fields of ``obj`` as the database has them now."""
+    if obj is None:
+        return None
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    return {field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields}
 
 
 @pytest.mark.parametrize("role", ROLES)
