@@ -10,6 +10,10 @@ Every model that a route reaches must be in :data:`MODELS`: either with a :class
 each role of the cast, objects inside and outside that role's scope, or explicitly as :data:`UNSCOPED`
 (public reference data every signed-in user may read). A route or model that is in neither fails the scope
 test with a message saying what to add here, so a new route cannot be forgotten.
+
+Every route that takes a write is in :data:`WRITES`, with a :class:`WriteCase` naming the fields of its body
+that refer to rows of scoped models (the test swaps in rows outside the role's reach), or in
+:data:`WITHOUT_FOREIGN_KEYS`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.apps import apps
@@ -29,12 +35,14 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, UpdateView
 
 from shouye.accounts.models import User
-from shouye.enterprises.models import Enterprise, ImportJob, Industry
+from shouye.core.identifiers import credit_code
+from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workcalendar.models import WorkCalendarYear
+from tests.factories import EnterpriseFactory, UserFactory, member
 
 #: URL prefixes the scope test does not walk: Django's admin (read-mostly, staff only), static files, the
 #: language switch, and the API schema and its docs (no objects).
@@ -52,9 +60,6 @@ UPDATE = "update"      # changes one object (GET shows the form; POST/PUT/PATCH 
 ACTION = "action"      # a POST action on one object
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
-#: How a refused write answers: invalid input, no permission, no such object (or outside the scope), a method
-#: the route does not take, a refused transition.
-REFUSED = (400, 403, 404, 405, 409)
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,6 @@ def _neighbour(cast: dict) -> Enterprise:
     A page of ``inside`` that filters its rows by township or industry instead of by enterprise shows the
     neighbour's rows, and fails."""
     if "neighbour" not in cast:
-        from tests.factories import EnterpriseFactory
-
         inside = cast["inside"]
         cast["neighbour"] = EnterpriseFactory(name=NEIGHBOUR_NAME, township=inside.township, industry=inside.industry)
     return cast["neighbour"]
@@ -551,7 +554,7 @@ class ForeignKey:
 
     model: type
     choices: Callable[[dict, str, Any], Objects] | None = None
-    value: Callable[[Any], Any] = lambda obj: obj.pk
+    value: Callable[[Any], Any] = attrgetter("pk")
 
     def objects(self, cast: dict, role: str, target) -> Objects:
         if self.choices is not None:
@@ -575,16 +578,9 @@ class WriteCase:
     api: bool = False
 
 
-def _user_value(user) -> str:
-    return user.username
-
-
-def _code_value(row) -> str:
-    return row.code
-
-
 def _an_hour_ago():
-    return timezone.localtime() - timezone.timedelta(hours=1)
+    """A time in the past: an inspection cannot be recorded ahead of the clock."""
+    return timezone.localtime() - timedelta(hours=1)
 
 
 def _active_checklist() -> Checklist:
@@ -633,8 +629,6 @@ def _first_inside_plan(cast: dict, role: str):
 def _other_township_officer(cast: dict):
     """A township officer of 孝里街道, beside the cast's one of 马山镇."""
     if "xiaoli_officer" not in cast:
-        from tests.factories import UserFactory, member
-
         cast["xiaoli_officer"] = UserFactory(username="xiaoli_township_officer")
         member(cast["xiaoli_officer"], "township_officer", region=cast["building"].township)
     return cast["xiaoli_officer"]
@@ -682,9 +676,6 @@ def _industries(cast: dict, role: str, target) -> Objects:
 
 def _enterprise_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
     """A new enterprise (or ``target`` as it is) with one principal, in the township and industry given."""
-    from shouye.core.identifiers import credit_code
-    from shouye.enterprises.models import SupervisionGrade
-
     grade = SupervisionGrade.objects.get(code="B")
     fields = {"name": target.name if target else "scope-write-enterprise",
               "credit_code": target.credit_code if target else credit_code(9_600_000 + api),
@@ -705,39 +696,37 @@ def _first_inside_enterprise(cast: dict, role: str):
     return inside[0] if inside else None
 
 
-def _write_cases() -> dict[str, WriteCase]:
-    """The page and the API route of each write, from one description of its body."""
-    enterprise = {"enterprise": ForeignKey(Enterprise)}
-    region = {"township": ForeignKey(Region, _townships), "industry": ForeignKey(Industry, _industries)}
-    api_region = {"township": ForeignKey(Region, _townships, _code_value),
-                  "industry": ForeignKey(Industry, _industries, _code_value)}
-    cases = {
-        ("inspections:create", "inspection-list"): (enterprise, enterprise, _inspection_body,
-                                                    "inspections.add_inspection", {}),
-        ("hazards:report", "hazard-list"): (enterprise, enterprise, _hazard_body, "hazards.report_hazard", {}),
-        ("hazards:tip-off", "tipoff-triage"): (enterprise, enterprise, _triage_body, "hazards.triage_tipoff",
-                                               {"target": _fresh_tip_off}),
-        ("inspections:plan-update", "inspection-plan-detail"): (
-            {"officer": ForeignKey(User, _plan_officers)}, {"officer": ForeignKey(User, _plan_officers, _user_value)},
-            _plan_body,
-            "inspections.change_inspectionplan", {"target": _first_inside_plan, "api_method": "patch"}),
-        ("enterprises:create", "enterprise-list"): (region, api_region, _enterprise_body,
-                                                    "enterprises.add_enterprise", {}),
-        ("enterprises:update", "enterprise-detail"): (region, api_region, _enterprise_body,
-                                                      "enterprises.classify_enterprise",
-                                                      {"target": _first_inside_enterprise, "api_method": "patch"}),
-    }
-    writes = {}
-    for (page, api), (page_fields, api_fields, body, perm, extra) in cases.items():
-        target = extra.get("target")
-        writes[page] = WriteCase(page_fields, partial(body, api=False), perm, target=target)
-        writes[api] = WriteCase(api_fields, partial(body, api=True), perm, method=extra.get("api_method", "post"),
-                                target=target, api=True)
-    return writes
+def _page_and_api(page: str, api: str, body, perm: str, fields: dict[str, ForeignKey],
+                  api_fields: dict[str, ForeignKey] | None = None, target=None,
+                  api_method: str = "post") -> dict[str, WriteCase]:
+    """The page route (a form) and the API route (JSON) of one write, from one description of its body."""
+    return {page: WriteCase(fields, partial(body, api=False), perm, target=target),
+            api: WriteCase(api_fields or fields, partial(body, api=True), perm, method=api_method, target=target,
+                           api=True)}
 
+
+_ENTERPRISE = {"enterprise": ForeignKey(Enterprise)}
+_PLACE = {"township": ForeignKey(Region, _townships), "industry": ForeignKey(Industry, _industries)}
+_PLACE_BY_CODE = {"township": ForeignKey(Region, _townships, attrgetter("code")),
+                  "industry": ForeignKey(Industry, _industries, attrgetter("code"))}
 
 #: Every route that names rows of scoped models in a write, by URL name.
-WRITES: dict[str, WriteCase] = _write_cases()
+WRITES: dict[str, WriteCase] = {
+    **_page_and_api("inspections:create", "inspection-list", _inspection_body, "inspections.add_inspection",
+                    _ENTERPRISE),
+    **_page_and_api("hazards:report", "hazard-list", _hazard_body, "hazards.report_hazard", _ENTERPRISE),
+    **_page_and_api("hazards:tip-off", "tipoff-triage", _triage_body, "hazards.triage_tipoff", _ENTERPRISE,
+                    target=_fresh_tip_off),
+    **_page_and_api("inspections:plan-update", "inspection-plan-detail", _plan_body,
+                    "inspections.change_inspectionplan", {"officer": ForeignKey(User, _plan_officers)},
+                    {"officer": ForeignKey(User, _plan_officers, attrgetter("username"))},
+                    target=_first_inside_plan, api_method="patch"),
+    **_page_and_api("enterprises:create", "enterprise-list", _enterprise_body, "enterprises.add_enterprise",
+                    _PLACE, _PLACE_BY_CODE),
+    **_page_and_api("enterprises:update", "enterprise-detail", _enterprise_body,
+                    "enterprises.classify_enterprise", _PLACE, _PLACE_BY_CODE, target=_first_inside_enterprise,
+                    api_method="patch"),
+}
 
 #: Routes that take a write whose body names no row of a scoped model: registering one here is a statement.
 WITHOUT_FOREIGN_KEYS = frozenset({

@@ -1,10 +1,14 @@
-"""The generic scope test (ARCHITECTURE.md §5; issue 2): every registered route, every role of the cast,
-one object inside and one outside the role's scope. Outside objects never appear in lists, pages or
-exports, and answer exactly like an object that does not exist (404 when the role may read or change such
-objects at all). Inside objects appear in lists and open.
+"""The generic scope test (ARCHITECTURE.md §5; issues 2 and 8): every registered route, every role of the
+cast, objects inside and outside the role's scope. Outside objects never appear in lists, pages or exports,
+nor on the page of an inside object (its detail, its edit form, a page about it, the enterprise ledger page
+with every registered panel), by label or by link; they answer exactly like an object that does not exist
+(404 when the role may read or change such objects at all). Inside objects appear in lists and open. Every
+write method sent to a list or a page with a forged body adds or removes no row. Every write that names
+rows of scoped models is tried with a row outside the role's reach and refused.
 
-Routes and models are classified in tests/scope_registry.py; a route or model nobody registered fails
-``test_every_route_is_registered`` with instructions."""
+Routes, models and writes are declared in tests/scope_registry.py; a route, model or write nobody declared
+fails ``test_every_route_is_registered`` or ``test_every_write_declares_the_rows_it_names`` with
+instructions. tests/core/test_unscoped_queries.py checks the source for reads that skip the scope."""
 
 import pytest
 from django.urls import path, reverse
