@@ -238,8 +238,8 @@ def test_every_write_declares_the_rows_it_names():
 
 def test_a_write_nobody_declared_fails_with_instructions():
     spec = RouteSpec(PAGE, methods=("get", "post"), name="things:new", path="things/new/")
-    problems = undeclared_writes([*routes(), spec])
-    assert problems == ["route 'things/new/' (name 'things:new') takes GET, POST but declares no foreign keys"]
+    problems = undeclared_writes([spec])
+    assert "route 'things/new/' (name 'things:new') takes GET, POST but declares no foreign keys" in problems
     assert "WRITES" in HOW_TO_DECLARE and "WITHOUT_FOREIGN_KEYS" in HOW_TO_DECLARE
 
 
