@@ -652,26 +652,23 @@ def _own_first(rows: list, own) -> list:
     return sorted(rows, key=lambda row: row != own)
 
 
-def _townships(cast: dict, role: str, target) -> Objects:
-    """Where the role may place an enterprise: a township officer in its own township only; a department
-    officer and the bureau anywhere. An enterprise user and an expert may not move their enterprise at all
-    (the form keeps the field as it was), so nothing is outside for them to try."""
-    mashan, xiaoli = cast["inside"].township, cast["building"].township
-    if role == "township_officer":
-        return Objects(inside=[mashan], outside=[xiaoli])
-    if role == "nobody":
-        return Objects(inside=[], outside=[mashan, xiaoli])
-    return Objects(inside=_own_first([mashan, xiaoli], getattr(target, "township", None)), outside=[])
+def _placement(attr: str, limited_role: str, own: str, other: str):
+    """The ``attr`` (township or industry) the role may give an enterprise: ``limited_role`` only that of the
+    cast's enterprise ``own`` (a township officer its township, a department officer the industry it
+    supervises); the bureau and the other officer any. An enterprise user and an expert may not move their
+    enterprise at all (the form keeps the field as it was), so nothing is outside for them to try."""
+    def choices(cast: dict, role: str, target) -> Objects:
+        mine, theirs = getattr(cast[own], attr), getattr(cast[other], attr)
+        if role == limited_role:
+            return Objects(inside=[mine], outside=[theirs])
+        if role == "nobody":
+            return Objects(inside=[], outside=[mine, theirs])
+        return Objects(inside=_own_first([mine, theirs], getattr(target, attr, None)), outside=[])
+    return choices
 
 
-def _industries(cast: dict, role: str, target) -> Objects:
-    """Which industry the role may give an enterprise: a department officer only those it supervises."""
-    construction, chemicals = cast["building"].industry, cast["inside"].industry
-    if role == "department_officer":
-        return Objects(inside=[construction], outside=[chemicals])
-    if role == "nobody":
-        return Objects(inside=[], outside=[construction, chemicals])
-    return Objects(inside=_own_first([chemicals, construction], getattr(target, "industry", None)), outside=[])
+_townships = _placement("township", "township_officer", own="inside", other="building")
+_industries = _placement("industry", "department_officer", own="building", other="inside")
 
 
 def _enterprise_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
