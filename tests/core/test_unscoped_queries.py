@@ -2,9 +2,10 @@
 and serializers, the forms and the panels read rows only through ``visible_to(user)``.
 
 Every ``<Model>.objects`` and ``_default_manager`` in those modules (found with ``ast``, so comments and
-strings do not count) must go on to a scoped entry point (:data:`SCOPED_ENTRY_POINTS`), be the placeholder
-queryset of a scoped viewset or of a ``Scoped…`` serializer field (both replace it with ``visible_to``), or
-name reference data (:data:`REFERENCE_DATA`) or an allowed use (:data:`ALLOWED`), each with its reason.
+strings do not count) must go on to a scoped entry point (:data:`SCOPED_ENTRY_POINTS`), be the queryset
+handed to a ``Scoped…`` form or serializer field or the placeholder of a scoped viewset (each applies
+``visible_to`` to it), or name reference data (:data:`REFERENCE_DATA`) or an allowed use (:data:`ALLOWED`),
+each with its reason.
 Related managers (``inspection.items.all()``) are not checked: they start from a row that was scoped."""
 
 import ast
@@ -65,17 +66,44 @@ def _follows(node: ast.Attribute, parents) -> str:
     return parent.attr if isinstance(parent, ast.Attribute) else ""
 
 
-def _is_placeholder(node: ast.Attribute, parents) -> bool:
-    """``queryset = Model.objects.all()`` in a scoped viewset, or ``Scoped…Field(queryset=Model.objects.all())``:
-    only the model is taken from it."""
-    call = parents.get(parents.get(node))
-    if _follows(node, parents) != "all" or not isinstance(call, ast.Call):
+def _chain(node: ast.AST, parents) -> tuple[ast.AST, ast.AST | None]:
+    """The whole method chain that starts at ``node`` (``Model.objects.filter(...).order_by(...)``), and the
+    node that holds it."""
+    while True:
+        parent = parents.get(node)
+        if (isinstance(parent, ast.Attribute) and parent.value is node) or \
+                (isinstance(parent, ast.Call) and parent.func is node):
+            node = parent
+        else:
+            return node, parent
+
+
+def _enclosing_class(node: ast.AST, parents) -> ast.ClassDef | None:
+    while node is not None and not isinstance(node, ast.ClassDef):
+        node = parents.get(node)
+    return node
+
+
+def _is_scoped_call(node, parents) -> bool:
+    """A call of a ``Scoped…`` class, or of ``super().__init__`` in a class derived from one."""
+    if not isinstance(node, ast.Call):
         return False
-    holder = parents.get(call)
+    name = ast.unparse(node.func)
+    if name == "super().__init__":
+        owner = _enclosing_class(node, parents)
+        return owner is not None and any(ast.unparse(base).startswith("Scoped") for base in owner.bases)
+    return name.split(".")[-1].startswith("Scoped")
+
+
+def _is_placeholder(node: ast.Attribute, parents) -> bool:
+    """The queryset given to a ``Scoped…`` form or serializer field, or the ``queryset`` attribute of a scoped
+    viewset: each applies visible_to to it."""
+    chain, holder = _chain(node, parents)
+    if _is_scoped_call(holder, parents) and chain in holder.args:
+        return True
     if isinstance(holder, ast.keyword) and holder.arg == "queryset":
-        field = parents.get(holder)
-        return isinstance(field, ast.Call) and ast.unparse(field.func).startswith("Scoped")
-    if isinstance(holder, ast.Assign) and [ast.unparse(t) for t in holder.targets] == ["queryset"]:
+        return _is_scoped_call(parents.get(holder), parents)
+    if isinstance(holder, ast.Assign) and [ast.unparse(target) for target in holder.targets] == ["queryset"]:
         owner = parents.get(holder)
         return isinstance(owner, ast.ClassDef) and any(ast.unparse(base) in SCOPED_BASES for base in owner.bases)
     return False
@@ -151,6 +179,19 @@ class ReportSerializer(serializers.Serializer):
     enterprise = ScopedPrimaryKeyField(queryset=Enterprise.objects.all())
     other = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
 
+class ReportForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        self.fields["enterprise"] = ScopedModelChoiceField(Enterprise.objects.order_by("name"), user=user)
+        self.fields["other"] = forms.ModelChoiceField(Enterprise.objects.order_by("name"))
+
+class EnterpriseField(ScopedModelChoiceField):
+    def __init__(self, user):
+        super().__init__(Enterprise.objects.order_by("name"), user=user)
+
+class EnterpriseChoice(forms.ModelChoiceField):
+    def __init__(self, user):
+        super().__init__(Enterprise.objects.order_by("name"))
+
 def panel(request, enterprise):
     rows = Hazard.objects.visible_to(request.user).filter(enterprise=enterprise)
     leak = Hazard.objects.all()[:5]
@@ -164,4 +205,4 @@ def panel(request, enterprise):
 def test_the_check_refuses_unscoped_reads_and_lets_scoped_ones_pass():
     found = unscoped_reads("shouye/planted/views.py", PLANTED)
     assert [(line, model) for line, model, _code in found] == [
-        (6, "Hazard"), (10, "Enterprise"), (14, "Hazard"), (16, "model")]
+        (6, "Hazard"), (10, "Enterprise"), (15, "Enterprise"), (23, "Enterprise"), (27, "Hazard"), (29, "model")]
