@@ -10,6 +10,10 @@ Every model that a route reaches must be in :data:`MODELS`: either with a :class
 each role of the cast, objects inside and outside that role's scope, or explicitly as :data:`UNSCOPED`
 (public reference data every signed-in user may read). A route or model that is in neither fails the scope
 test with a message saying what to add here, so a new route cannot be forgotten.
+
+Every route that takes a write is in :data:`WRITES`, with a :class:`WriteCase` naming the fields of its body
+that refer to rows of scoped models (the test swaps in rows outside the role's reach), or in
+:data:`WITHOUT_FOREIGN_KEYS`.
 """
 
 from __future__ import annotations
@@ -18,19 +22,27 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
+from django.apps import apps
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, UpdateView
 
-from shouye.enterprises.models import Enterprise, ImportJob
+from shouye.accounts.models import User
+from shouye.core.identifiers import credit_code
+from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workcalendar.models import WorkCalendarYear
+from tests.factories import EnterpriseFactory, UserFactory, member
 
 #: URL prefixes the scope test does not walk: Django's admin (read-mostly, staff only), static files, the
 #: language switch, and the API schema and its docs (no objects).
@@ -97,6 +109,8 @@ class RouteSpec:
     public: bool = False
     #: for a route with several ids (a nested resource): obj -> the URL kwargs that reach it.
     url_kwargs: Callable[[Any], dict] | None = None
+    #: models (app_label.Model) whose rows a write to this list or page adds whatever its body
+    may_add: tuple[str, ...] = ()
     name: str = ""
     path: str = ""
     kwargs: tuple[str, ...] = field(default_factory=tuple)
@@ -105,25 +119,44 @@ class RouteSpec:
 # --- the models -------------------------------------------------------------------------------------
 
 
+#: The cast's enterprises (tests/conftest.py) and the neighbour added here.
+ENTERPRISE_KEYS = ("inside", "neighbour", "building", "outside")
+NEIGHBOUR_NAME = "马山邻家精细化工有限公司"
+
+
+def _neighbour(cast: dict) -> Enterprise:
+    """A second 马山镇 hazardous-chemicals enterprise beside ``inside``: in the township officer's scope, outside
+    the enterprise user's and the expert's (whose own enterprise is ``inside``) and the department officer's.
+    A page of ``inside`` that filters its rows by township or industry instead of by enterprise shows the
+    neighbour's rows, and fails."""
+    if "neighbour" not in cast:
+        inside = cast["inside"]
+        cast["neighbour"] = EnterpriseFactory(name=NEIGHBOUR_NAME, township=inside.township, industry=inside.industry)
+    return cast["neighbour"]
+
+
 def _enterprise_objects(cast: dict, role: str) -> Objects:
     """The cast: ``inside`` is a 马山镇 hazardous-chemicals enterprise (the township officer's township,
-    the enterprise user's and the expert's own); ``building`` a 孝里街道 construction one (住建's industry);
-    ``outside`` a 孝里街道 industry-and-trade one (nobody's but the bureau's)."""
-    inside, building, outside = cast["inside"], cast["building"], cast["outside"]
+    the enterprise user's and the expert's own) and ``neighbour`` another one in 马山镇; ``building`` a 孝里街道
+    construction one (住建's industry); ``outside`` a 孝里街道 industry-and-trade one (nobody's but the bureau's)."""
+    inside, neighbour, building, outside = cast["inside"], _neighbour(cast), cast["building"], cast["outside"]
     if role in DISTRICT_WIDE:
-        return Objects(inside=[inside, building, outside], outside=[])
+        return Objects(inside=[inside, neighbour, building, outside], outside=[])
     if role == "department_officer":
-        return Objects(inside=[building], outside=[inside, outside])
+        return Objects(inside=[building], outside=[inside, neighbour, outside])
     if role == "nobody":
-        return Objects(inside=[], outside=[inside, building, outside])
-    return Objects(inside=[inside], outside=[building, outside])
+        return Objects(inside=[], outside=[inside, neighbour, building, outside])
+    if role == "township_officer":
+        return Objects(inside=[inside, neighbour], outside=[building, outside])
+    return Objects(inside=[inside], outside=[neighbour, building, outside])
 
 
 def _per_enterprise(cast: dict, role: str, key: str, make) -> Objects:
     """One object per cast enterprise (made once by ``make(enterprise, label)``), inside or outside as
     the enterprise itself is for the role."""
+    _neighbour(cast)
     store = cast.setdefault(key, {})
-    for name in ("inside", "building", "outside"):
+    for name in ENTERPRISE_KEYS:
         if name not in store:
             store[name] = make(cast[name], f"scope-{key}-{name}")
     by_enterprise = {cast[name].pk: store[name] for name in store}
@@ -279,6 +312,10 @@ MODELS: dict[type, ScopeCase | str] = {
 
 # --- the routes the views cannot tell about themselves ----------------------------------------------
 
+#: The transitions of a hazard, each a POST route of its page and of the API.
+HAZARD_ACTIONS = ("governance-plan", "listed-supervision", "assign", "close-on-spot", "submit", "request-extension",
+                  "approve-extension", "expert-verify", "verify", "reject")
+
 #: By URL name. Function views, plain API views and collection actions are classified here.
 ROUTES: dict[str, RouteSpec] = {
     "workcalendar:list": RouteSpec(PAGE),
@@ -315,16 +352,15 @@ ROUTES: dict[str, RouteSpec] = {
     "hazards:export-job-file": RouteSpec(DETAIL, model=LedgerExport),
     "hazards:tip-offs": RouteSpec(LIST, model=TipOff),
     "hazards:tip-off": RouteSpec(UPDATE, model=TipOff, methods=("get", "post")),
-    **{f"hazards:{action}": RouteSpec(ACTION, model=Hazard, methods=("post",))
-       for action in ("governance-plan", "listed-supervision", "assign", "close-on-spot", "submit",
-                      "request-extension", "approve-extension", "expert-verify", "verify", "reject")},
+    **{f"hazards:{action}": RouteSpec(ACTION, model=Hazard, methods=("post",)) for action in HAZARD_ACTIONS},
     "tip-off:form": RouteSpec(PAGE, methods=("get", "post"), public=True),
     "tip-off:thanks": RouteSpec(PAGE, public=True),
     "notifications:list": RouteSpec(PAGE),
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),
     "accounts:login": RouteSpec(PAGE, public=True),
-    "accounts:logout": RouteSpec(PAGE, methods=("post",)),
+    # Signing out is recorded in the audit log (and its chain head), whatever the body.
+    "accounts:logout": RouteSpec(PAGE, methods=("post",), may_add=("audit.AuditEvent", "audit.AuditHead")),
     "enterprises:create": RouteSpec(PAGE, methods=("get", "post")),
     "enterprises:export": RouteSpec(LIST, model=Enterprise, perm="enterprises.export_enterprise"),
     "enterprises:update": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"), get_needs="change"),
@@ -475,3 +511,256 @@ def response_text(response) -> str:
         except ValueError:
             return text
     return text
+
+
+def outside_marks(specs: list[RouteSpec], objects: dict[type, Objects]) -> dict[str, str]:
+    """What betrays an outside object, mapped to a description for the failure message: its label, and the URL
+    of every route that reaches it (a link to it, an API field naming it, with its id)."""
+    marks = {}
+    for model, objs in objects.items():
+        label = MODELS[model].label
+        object_specs = [spec for spec in specs if spec.model is model and spec.kwargs]
+        for obj in objs.outside:
+            marks[label(obj)] = repr(label(obj))
+            for spec in object_specs:
+                marks[reverse(spec.name, kwargs=url_kwargs(spec, obj))] = f"{label(obj)!r} (a link to it)"
+    return marks
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows of every model of the project's apps (a write that was refused added or removed
+    none), counted in one query: the walk counts before and after every list and page it writes to."""
+    models = [model for model in apps.get_models() if model.__module__.startswith("shouye.")]
+    quote = connection.ops.quote_name
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})" for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        row = cursor.fetchone()
+    return {model._meta.label: count for model, count in zip(models, row, strict=True)}
+
+
+def changed_rows(before: dict[str, int], after: dict[str, int], allowed=()) -> dict[str, tuple[int, int]]:
+    """(count before, count after) of each model whose count changed, but those in ``allowed``."""
+    return {label: (count, after[label]) for label, count in before.items()
+            if after[label] != count and label not in allowed}
+
+
+# --- writes that name rows: each is tried with a row outside the role's reach ----------------------------
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A field of a write's body that names a row. ``choices(cast, role, target)`` tells the rows the role may
+    name there (inside) from those it may not (outside); by default those of the model's ScopeCase. ``value``
+    is how the body gives a row: its pk, or a code or a user name."""
+
+    model: type
+    choices: Callable[[dict, str, Any], Objects] | None = None
+    value: Callable[[Any], Any] = attrgetter("pk")
+
+    def objects(self, cast: dict, role: str, target) -> Objects:
+        if self.choices is not None:
+            return self.choices(cast, role, target)
+        return MODELS[self.model].objects(cast, role)
+
+
+@dataclass(frozen=True)
+class WriteCase:
+    """A write whose body names rows of scoped models. ``fields`` are those fields; ``body(cast, role, values,
+    target)`` is a body the role may send, with ``values`` the field values (``value(row)`` of each field's
+    row); ``perm`` the permission the write needs. An object route writes to ``target(cast, role)``, an object
+    inside the role's scope (made afresh when the write uses it up, as the triage of a tip-off does), or to
+    nothing when the role has none; ``method`` is the HTTP method; ``api`` sends JSON, a page a form."""
+
+    fields: dict[str, ForeignKey]
+    body: Callable[..., dict]
+    perm: str
+    method: str = "post"
+    target: Callable[[dict, str], Any] | None = None
+    api: bool = False
+
+
+def _an_hour_ago():
+    """A time in the past: an inspection cannot be recorded ahead of the clock."""
+    return timezone.localtime() - timedelta(hours=1)
+
+
+def _active_checklist() -> Checklist:
+    return Checklist.objects.filter(is_active=True).order_by("pk").first()
+
+
+def _inspection_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """An expert records an expert inspection it takes part in; an officer a routine one it carries out."""
+    user = cast["users"][role]
+    expert = role == "expert"
+    person = user.username if api else user.pk
+    checklist = _active_checklist()
+    inspected_at = _an_hour_ago()
+    return {"enterprise": values["enterprise"], "kind": "expert" if expert else "routine",
+            "checklist": checklist.code if api else checklist.pk,
+            "inspected_at": inspected_at.isoformat() if api else inspected_at.strftime("%Y-%m-%dT%H:%M"),
+            "experts" if expert else "inspectors": [person], "subject": "scope-write-inspection"}
+
+
+def _hazard_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """The source the role reports from (16号令 Art. 10): an officer's inspection, an enterprise's
+    self-inspection, an expert's inspection."""
+    own = {"enterprise_user": "self_inspection", "expert": "expert_inspection"}
+    return {"enterprise": values["enterprise"], "description": "scope-write-hazard", "level": "ordinary",
+            "category": "things", "source": own.get(role, "inspection")}
+
+
+def _fresh_tip_off(cast: dict, role: str):
+    """A new tip-off about the role's first inside enterprise (a tip-off is triaged once)."""
+    inside = _enterprise_objects(cast, role).inside
+    if not inside:
+        return None
+    return TipOff.objects.create(enterprise_name="scope-write-tip-off", township=inside[0].township,
+                                 enterprise=inside[0], description="scope-write-tip-off")
+
+
+def _triage_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"accept": True if api else "1", "enterprise": values["enterprise"], "level": "ordinary"}
+
+
+def _first_inside_plan(cast: dict, role: str):
+    inside = _plan_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _other_township_officer(cast: dict):
+    """A township officer of 孝里街道, beside the cast's one of 马山镇."""
+    if "xiaoli_officer" not in cast:
+        cast["xiaoli_officer"] = UserFactory(username="xiaoli_township_officer")
+        member(cast["xiaoli_officer"], "township_officer", region=cast["building"].township)
+    return cast["xiaoli_officer"]
+
+
+def _plan_officers(cast: dict, role: str, plan) -> Objects:
+    """A plan is carried out by a township officer of the plan's own township, whoever assigns it."""
+    mashan, xiaoli = cast["users"]["township_officer"], _other_township_officer(cast)
+    if plan.township_id == cast["inside"].township_id:
+        return Objects(inside=[mashan], outside=[xiaoli])
+    return Objects(inside=[xiaoli], outside=[mashan])
+
+
+def _plan_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"inspections_due": 3, "officer": values["officer"], **({} if api else {"squad": ""})}
+
+
+def _own_first(rows: list, own) -> list:
+    """``rows`` with ``own`` (the edited enterprise's township or industry) first, so that the body with
+    inside rows leaves the enterprise where it is."""
+    return sorted(rows, key=lambda row: row != own)
+
+
+def _placement(attr: str, limited_role: str, own: str, other: str):
+    """The ``attr`` (township or industry) the role may give an enterprise: ``limited_role`` only that of the
+    cast's enterprise ``own`` (a township officer its township, a department officer the industry it
+    supervises); the bureau and the other officer any. An enterprise user and an expert may not move their
+    enterprise at all (the form keeps the field as it was), so nothing is outside for them to try."""
+    def choices(cast: dict, role: str, target) -> Objects:
+        mine, theirs = getattr(cast[own], attr), getattr(cast[other], attr)
+        if role == limited_role:
+            return Objects(inside=[mine], outside=[theirs])
+        if role == "nobody":
+            return Objects(inside=[], outside=[mine, theirs])
+        return Objects(inside=_own_first([mine, theirs], getattr(target, attr, None)), outside=[])
+    return choices
+
+
+_townships = _placement("township", "township_officer", own="inside", other="building")
+_industries = _placement("industry", "department_officer", own="building", other="inside")
+
+
+def _enterprise_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A new enterprise (or ``target`` as it is) with one principal, in the township and industry given."""
+    grade = SupervisionGrade.objects.get(code="B")
+    fields = {"name": target.name if target else "scope-write-enterprise",
+              "credit_code": target.credit_code if target else credit_code(9_600_000 + api),
+              "legal_representative": "赵六", "address": "scope-write-address", "longitude": "116.561000",
+              "latitude": "36.516000", "township": values["township"], "industry": values["industry"],
+              "scale": "small", "employees": 10, "status": "operating",
+              "supervision_grade": grade.code if api else grade.pk}
+    person = {"role": "principal", "name": "钱七", "phone": "13812345678"}
+    if api:
+        return {**fields, "people": [person]}
+    return {**fields, **{f"people-0-{key}": value for key, value in person.items()},
+            "people-TOTAL_FORMS": "1", "people-INITIAL_FORMS": "0",
+            "licences-TOTAL_FORMS": "0", "licences-INITIAL_FORMS": "0"}
+
+
+def _first_inside_enterprise(cast: dict, role: str):
+    inside = _enterprise_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _page_and_api(page: str, api: str, body, perm: str, fields: dict[str, ForeignKey],
+                  api_fields: dict[str, ForeignKey] | None = None, target=None,
+                  api_method: str = "post") -> dict[str, WriteCase]:
+    """The page route (a form) and the API route (JSON) of one write, from one description of its body."""
+    return {page: WriteCase(fields, partial(body, api=False), perm, target=target),
+            api: WriteCase(api_fields or fields, partial(body, api=True), perm, method=api_method, target=target,
+                           api=True)}
+
+
+_ENTERPRISE = {"enterprise": ForeignKey(Enterprise)}
+_PLACE = {"township": ForeignKey(Region, _townships), "industry": ForeignKey(Industry, _industries)}
+_PLACE_BY_CODE = {"township": ForeignKey(Region, _townships, attrgetter("code")),
+                  "industry": ForeignKey(Industry, _industries, attrgetter("code"))}
+
+#: Every route that names rows of scoped models in a write, by URL name.
+WRITES: dict[str, WriteCase] = {
+    **_page_and_api("inspections:create", "inspection-list", _inspection_body, "inspections.add_inspection",
+                    _ENTERPRISE),
+    **_page_and_api("hazards:report", "hazard-list", _hazard_body, "hazards.report_hazard", _ENTERPRISE),
+    **_page_and_api("hazards:tip-off", "tipoff-triage", _triage_body, "hazards.triage_tipoff", _ENTERPRISE,
+                    target=_fresh_tip_off),
+    **_page_and_api("inspections:plan-update", "inspection-plan-detail", _plan_body,
+                    "inspections.change_inspectionplan", {"officer": ForeignKey(User, _plan_officers)},
+                    {"officer": ForeignKey(User, _plan_officers, attrgetter("username"))},
+                    target=_first_inside_plan, api_method="patch"),
+    **_page_and_api("enterprises:create", "enterprise-list", _enterprise_body, "enterprises.add_enterprise",
+                    _PLACE, _PLACE_BY_CODE),
+    **_page_and_api("enterprises:update", "enterprise-detail", _enterprise_body,
+                    "enterprises.classify_enterprise", _PLACE, _PLACE_BY_CODE, target=_first_inside_enterprise,
+                    api_method="patch"),
+}
+
+#: Routes that take a write whose body names no row of a scoped model: registering one here is a statement.
+WITHOUT_FOREIGN_KEYS = frozenset({
+    "accounts:logout", "api-token", "notifications:mark-all-read",
+    "workcalendar:add", "workcalendar:import",
+    *(f"calculators:{name}" for name in ("major-hazard", "lec", "risk-matrix", "hot-work", "accident")),
+    *(f"calculator-{name}" for name in CALCULATOR_RULES),
+    # The import names townships and industries in its rows, checked per row (tests/enterprises/test_import.py).
+    "enterprises:import",
+    # The public tip-off names a township by code: public reference data, and no one's scope.
+    "tip-off:form", "tipoff-list",
+    # A year; the plans are made for the caller's scope.
+    "inspections:plan-generate", "inspection-plan-generate",
+    # Items, hazards drafts and documents of the inspection in the URL, looked up among its own.
+    "inspections:record", "inspections:finish", "inspections:documents",
+    "inspection-items", "inspection-photos", "inspection-finish", "inspection-documents",
+    # Transitions of the hazard in the URL; an extension is chosen among that hazard's own.
+    *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),
+})
+
+HOW_TO_DECLARE = (
+    "Declare it in tests/scope_registry.py: add a WriteCase to WRITES naming the fields of its body that refer "
+    "to rows of scoped models (ForeignKey), a body the role may send and the permission it needs, so that the "
+    "scope test tries it with a row outside each role's reach; or, if its body names no such row, add its URL "
+    "name to WITHOUT_FOREIGN_KEYS."
+)
+
+
+def undeclared_writes(specs: list[RouteSpec]) -> list[str]:
+    """One line per route taking a write that is in neither WRITES nor WITHOUT_FOREIGN_KEYS, and per name in
+    them that no route has (renamed or removed)."""
+    writers = {spec.name: spec for spec in specs if set(spec.methods) & set(WRITE_METHODS)}
+    problems = [f"route {spec.path!r} (name {name!r}) takes {', '.join(spec.methods).upper()} but declares no "
+                f"foreign keys" for name, spec in writers.items() if name not in WRITES and
+                name not in WITHOUT_FOREIGN_KEYS]
+    problems += [f"{name!r} is declared but no route that writes has that name"
+                 for name in sorted((set(WRITES) | WITHOUT_FOREIGN_KEYS) - set(writers))]
+    return problems

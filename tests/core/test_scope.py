@@ -1,10 +1,14 @@
-"""The generic scope test (ARCHITECTURE.md §5; issue 2): every registered route, every role of the cast,
-one object inside and one outside the role's scope. Outside objects never appear in lists, pages or
-exports, and answer exactly like an object that does not exist (404 when the role may read or change such
-objects at all). Inside objects appear in lists and open.
+"""The generic scope test (ARCHITECTURE.md §5; issues 2 and 8): every registered route, every role of the
+cast, objects inside and outside the role's scope. Outside objects never appear in lists, pages or exports,
+nor on the page of an inside object (its detail, its edit form, a page about it, the enterprise ledger page
+with every registered panel), by label or by link; they answer exactly like an object that does not exist
+(404 when the role may read or change such objects at all). Inside objects appear in lists and open. Every
+write method sent to a list or a page with a forged body adds or removes no row. Every write that names
+rows of scoped models is tried with a row outside the role's reach and refused.
 
-Routes and models are classified in tests/scope_registry.py; a route or model nobody registered fails
-``test_every_route_is_registered`` with instructions."""
+Routes, models and writes are declared in tests/scope_registry.py; a route, model or write nobody declared
+fails ``test_every_route_is_registered`` or ``test_every_write_declares_the_rows_it_names`` with
+instructions. tests/core/test_unscoped_queries.py checks the source for reads that skip the scope."""
 
 import pytest
 from django.urls import path, reverse
@@ -15,6 +19,7 @@ from shouye.enterprises.models import Licence
 from shouye.regions.models import Region
 from tests.scope_registry import (
     DETAIL,
+    HOW_TO_DECLARE,
     LIST,
     MODELS,
     PAGE,
@@ -22,12 +27,19 @@ from tests.scope_registry import (
     UNSCOPED,
     UPDATE,
     WRITE_METHODS,
+    WRITES,
+    RouteSpec,
     ScopeCase,
     UnmappedRoute,
+    WriteCase,
+    changed_rows,
     classified_routes,
     classify,
     missing_kwargs,
+    outside_marks,
     response_text,
+    row_counts,
+    undeclared_writes,
     unmapped_report,
     url_kwargs,
 )
@@ -44,7 +56,9 @@ FORGED_NAME = "越权修改后的名称"
 
 
 def client_for(user) -> APIClient:
-    client = APIClient()
+    """A signed-in client whose requests answer 500 when a view raises, as a server would: the walk reports
+    the request and goes on to the next one."""
+    client = APIClient(raise_request_exception=False)
     client.force_login(user)
     return client
 
@@ -113,17 +127,24 @@ def test_outside_objects_never_appear_and_answer_404(cast, role):
     user = cast["users"][role]
     client = client_for(user)
     objects = {model: case.objects(cast, role) for model, case in MODELS.items() if isinstance(case, ScopeCase)}
-    outside_labels = [MODELS[model].label(obj) for model, objs in objects.items() for obj in objs.outside]
+    specs = routes()
+    marks = outside_marks(specs, objects)
     failures: list[str] = []
-    for spec in routes():
+    for spec in specs:
         if spec.kind in (LIST, PAGE):
-            failures += _check_collection(client, user, spec, objects, outside_labels)
+            failures += _check_collection(client, user, spec, objects, marks)
+            failures += _check_collection_writes(client, user, spec, marks)
         elif MODELS[spec.model] != UNSCOPED:
-            failures += _check_object_route(client, user, spec, MODELS[spec.model], objects[spec.model])
+            failures += _check_object_route(client, user, spec, MODELS[spec.model], objects[spec.model], marks)
     assert not failures, f"{role}:\n" + "\n".join(failures)
 
 
-def _check_collection(client, user, spec, objects, outside_labels) -> list[str]:
+def _leaks(request: str, text: str, marks: dict[str, str]) -> list[str]:
+    """A line per outside object whose label or URL the response's text shows."""
+    return [f"{request} shows outside object {what}" for mark, what in marks.items() if mark in text]
+
+
+def _check_collection(client, user, spec, objects, marks) -> list[str]:
     if "get" not in spec.methods:
         return []
     url = reverse(spec.name)
@@ -132,7 +153,7 @@ def _check_collection(client, user, spec, objects, outside_labels) -> list[str]:
     if response.status_code >= 500:
         return [f"GET {url}: {response.status_code}"]
     text = response_text(response)
-    failures += [f"GET {url} shows outside object {label!r}" for label in outside_labels if label in text]
+    failures += _leaks(f"GET {url}", text, marks)
     case = MODELS.get(spec.model)
     if spec.kind == LIST and isinstance(case, ScopeCase) and user.has_perm(case.view_perm) \
             and (not spec.perm or user.has_perm(spec.perm)):
@@ -144,7 +165,26 @@ def _check_collection(client, user, spec, objects, outside_labels) -> list[str]:
     return failures
 
 
-def _check_object_route(client, user, spec, case: ScopeCase, objs) -> list[str]:
+def _check_collection_writes(client, user, spec, marks) -> list[str]:
+    """Every write method, with a forged body, to a list or a page (a create route among them): none answers
+    5xx, none shows an outside object, and no row is added or removed anywhere."""
+    url = reverse(spec.name)
+    failures = []
+    before = row_counts()
+    for method in WRITE_METHODS:
+        response = send(client, spec, method, url)
+        if response.status_code >= 500:
+            failures.append(f"{method.upper()} {url}: {response.status_code}")
+        failures += _leaks(f"{method.upper()} {url}", response_text(response), marks)
+    changed = changed_rows(before, row_counts(), spec.may_add)
+    if changed:
+        failures.append(f"writes with a forged body to {url} changed rows: {changed}")
+    if "_auth_user_id" not in client.session:
+        client.force_login(user)  # the sign-out route ended the session; the walk goes on signed in
+    return failures
+
+
+def _check_object_route(client, user, spec, case: ScopeCase, objs, marks) -> list[str]:
     failures = []
     for method in spec.methods:
         perm = spec.perm or (case.change_perm if method in WRITE_METHODS or spec.get_needs == "change"
@@ -166,17 +206,119 @@ def _check_object_route(client, user, spec, case: ScopeCase, objs) -> list[str]:
             obj.refresh_from_db()
             if case.label(obj) != before:
                 failures.append(f"{method.upper()} {url} changed outside object {before!r}")
-        if method == "get" and spec.kind in (DETAIL, UPDATE):
-            for obj in objs.inside:
-                url = reverse(spec.name, kwargs=url_kwargs(spec, obj))
-                response = client.get(url)
-                expected = 200 if user.has_perm(perm) else 403
-                if response.status_code != expected:
-                    failures.append(f"GET {url} (inside {case.label(obj)!r}): {response.status_code}, "
-                                    f"expected {expected}")
-                elif expected == 200 and case.label(obj) not in response_text(response):
-                    failures.append(f"GET {url} does not show inside object {case.label(obj)!r}")
+        if method == "get":
+            failures += _check_inside_pages(client, user, spec, case, objs, perm, marks)
     return failures
+
+
+def _check_inside_pages(client, user, spec, case: ScopeCase, objs, perm: str, marks) -> list[str]:
+    """An inside object's page (its detail, its edit form, a page about it such as an inspection's documents,
+    the enterprise ledger page with every registered panel) shows it, and no outside object of any model."""
+    failures = []
+    for obj in objs.inside:
+        url = reverse(spec.name, kwargs=url_kwargs(spec, obj))
+        response = client.get(url)
+        text = response_text(response)
+        failures += _leaks(f"GET {url} (inside {case.label(obj)!r})", text, marks)
+        if spec.kind not in (DETAIL, UPDATE):
+            continue
+        expected = 200 if user.has_perm(perm) else 403
+        if response.status_code != expected:
+            failures.append(f"GET {url} (inside {case.label(obj)!r}): {response.status_code}, "
+                            f"expected {expected}")
+        elif expected == 200 and case.label(obj) not in text:
+            failures.append(f"GET {url} does not show inside object {case.label(obj)!r}")
+    return failures
+
+
+def test_every_write_declares_the_rows_it_names():
+    problems = undeclared_writes(routes())
+    assert not problems, "\n".join(problems) + "\n" + HOW_TO_DECLARE
+
+
+def test_a_write_nobody_declared_fails_with_instructions():
+    spec = RouteSpec(PAGE, methods=("get", "post"), name="things:new", path="things/new/")
+    problems = undeclared_writes([spec])
+    assert "route 'things/new/' (name 'things:new') takes GET, POST but declares no foreign keys" in problems
+    assert "WRITES" in HOW_TO_DECLARE and "WITHOUT_FOREIGN_KEYS" in HOW_TO_DECLARE
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_writes_naming_a_row_outside_the_scope_are_refused(cast, role):
+    """Every declared write (WRITES), one field at a time given a row the role may not name there (an
+    enterprise outside its scope, an officer of another township): refused with 400 naming that field, 403 or
+    404, and nothing written. The same body with rows it may name succeeds for a role holding the
+    permission, so the refusal is the outside row's doing and not a broken body."""
+    user = cast["users"][role]
+    client = client_for(user)
+    specs = {spec.name: spec for spec in routes()}
+    failures = []
+    for name, case in WRITES.items():
+        failures += _check_write(client, user, cast, role, specs[name], case)
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def _check_write(client, user, cast, role, spec, case: WriteCase) -> list[str]:
+    target = case.target(cast, role) if case.target else None
+    if case.target and target is None:
+        return []
+    url = reverse(spec.name, kwargs=url_kwargs(spec, target)) if target else reverse(spec.name)
+    rows = {field: key.objects(cast, role, target) for field, key in case.fields.items()}
+    inside = {field: case.fields[field].value(objs.inside[0]) for field, objs in rows.items() if objs.inside}
+    failures = []
+    for field, key in case.fields.items():
+        for row in rows[field].outside:
+            values = {**inside, field: key.value(row)}
+            if len(values) == len(case.fields):
+                body = case.body(cast, role, values, target)
+                failures += _check_refused(client, case, f"{case.method.upper()} {url} with {field}={row}",
+                                           url, body, field, target)
+    if user.has_perm(case.perm) and len(inside) == len(case.fields):
+        response = _write(client, case, url, case.body(cast, role, inside, target))
+        if response.status_code not in (200, 201, 302):
+            failures.append(f"{case.method.upper()} {url} with rows inside the scope: {response.status_code} "
+                            f"{_errors(response, case)}; fix the WriteCase's body")
+    return failures
+
+
+def _check_refused(client, case: WriteCase, request: str, url: str, body: dict, field: str, target) -> list[str]:
+    before, state = row_counts(), _state(target)
+    response = _write(client, case, url, body)
+    failures = []
+    errors = _errors(response, case)
+    if response.status_code not in (403, 404) and not (response.status_code == 400 and field in errors):
+        failures.append(f"{request}: {response.status_code} {errors}, expected 400 naming {field!r}, 403 or 404")
+    changed = changed_rows(before, row_counts())
+    if changed:
+        failures.append(f"{request} changed rows: {changed}")
+    if _state(target) != state:
+        failures.append(f"{request} changed {target!r}")
+    return failures
+
+
+def _write(client, case: WriteCase, url: str, body: dict):
+    if case.api:
+        return getattr(client, case.method)(url, body, format="json")
+    return getattr(client, case.method)(url, body)
+
+
+def _errors(response, case: WriteCase) -> dict:
+    """The field errors of a refused write: the API's JSON, or the page form's."""
+    if response.status_code != 400:
+        return {}
+    if case.api:
+        data = response.json()
+        return data if isinstance(data, dict) else {}
+    form = response.context.get("form") if response.context is not None else None
+    return dict(form.errors) if form is not None else {}
+
+
+def _state(obj) -> dict | None:
+    """The stored fields of ``obj`` as the database has them now."""
+    if obj is None:
+        return None
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    return {field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields}
 
 
 @pytest.mark.parametrize("role", ROLES)
