@@ -741,7 +741,7 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "inspections:plan-generate", "inspection-plan-generate",
     # Items, hazards drafts and documents of the inspection in the URL, looked up among its own.
     "inspections:record", "inspections:finish", "inspections:documents",
-    "inspection-items", "inspection-photos", "inspection-finish", "inspection-documents",
+    "inspection-record", "inspection-photos", "inspection-finish", "inspection-documents",
     # Transitions of the hazard in the URL; an extension is chosen among that hazard's own.
     *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),
 })
