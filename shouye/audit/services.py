@@ -84,29 +84,30 @@ def record_many(*, actor, events: Iterable[tuple[str, object, dict | None, str]]
         return []
     with transaction.atomic():
         AuditEvent.objects.bulk_create(rows, batch_size=1000)
-        ids = [row.pk for row in rows]
+        written = (rows[0].pk, rows[-1].pk)
         # Robust: a failed seal must not turn a committed act into an error; the periodic job
         # (tasks.seal_chain) seals what is left.
-        transaction.on_commit(lambda: seal(ids), robust=True)
+        transaction.on_commit(lambda: seal(written), robust=True)
     return rows
 
 
 # --- sealing: linking committed events into the chain --------------------------------------------------
 
 
-def seal(ids: Iterable[int] | None = None) -> int:
-    """Link committed, unsealed events into the chain — those of ``ids`` (an act's own, when it commits)
-    or all of them (the periodic job, verification) — in id order: each gets the next ``seq``, the previous
-    event's hash as ``prev_hash``, and its own ``hash``; :class:`AuditHead` moves along. Answers how many
-    events it sealed.
+def seal(between: tuple[int, int] | None = None) -> int:
+    """Link committed, unsealed events into the chain — those with ids ``between`` the first and the last
+    an act wrote (when it commits) or all of them (the periodic job, verification) — in id order: each gets
+    the next ``seq``, the previous event's hash as ``prev_hash``, and its own ``hash``; :class:`AuditHead`
+    moves along. Answers how many events it sealed.
 
     Each SEAL_CHUNK events are a short transaction of their own that locks the head row, so two sealers
     never hand out the same position, and a sealer waits at most for one chunk of another's. An act seals
-    only its own events, so nobody pays for sealing another user's large import. Call it outside a
-    transaction: inside one, the head stays locked until that transaction ends."""
+    its own events (and any committed one that took an id among them), so nobody pays for sealing another
+    user's large import. Call it outside a transaction: inside one, the head stays locked until that
+    transaction ends."""
     pending = AuditEvent.objects.filter(seq__isnull=True).order_by("id")
-    if ids is not None:
-        pending = pending.filter(id__in=list(ids))
+    if between is not None:
+        pending = pending.filter(id__range=between)
     sealed = 0
     while True:
         count = _seal_chunk(pending)
