@@ -1,5 +1,5 @@
 """Input shapes of the hazard pages: field validation only. Who may act, in which state, and the rules of a
-major hazard are the services' (shouye/hazards/services.py); their refusals are put back on these forms.
+major hazard are the services' (shouye/hazards/services/); their refusals are put back on these forms.
 
 Photos are collected as uploaded files and checked by the services (content, size, orientation), which name
 each file they refuse."""

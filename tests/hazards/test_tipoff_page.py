@@ -146,3 +146,15 @@ def test_tip_offs_need_the_permission(client, cast, tip_off):
     client = signed_in(client, cast["users"]["township_officer"])
     assert client.get("/hazards/tip-offs/").status_code == 403
     assert client.get(f"/hazards/tip-offs/{tip_off.pk}/").status_code == 403
+
+
+def test_a_state_that_does_not_exist_is_an_error_not_the_whole_list(client, cast, tip_off):
+    """ARCHITECTURE.md §10: an invalid filter is an error, never "ignore it and show everything" (issue 8)."""
+    staff = signed_in(client, cast["users"]["bureau_staff"])
+    response = staff.get("/hazards/tip-offs/?state=whatever")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="filter-errors"' in page and tip_off.enterprise_name not in page
+    assert staff.get("/api/v1/tip-offs/?state=whatever").status_code == 400
+    dismissed = staff.get(f"/hazards/tip-offs/?state={TipOffState.DISMISSED}")
+    assert dismissed.status_code == 200 and tip_off.enterprise_name not in dismissed.content.decode()
