@@ -2,12 +2,13 @@ from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .forms import SignInForm
 
 
+@require_http_methods(["GET", "POST"])
 def sign_in(request):
     form = SignInForm(request.POST or None)
     error = ""
