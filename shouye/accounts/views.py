@@ -11,12 +11,14 @@ from .forms import SignInForm
 def sign_in(request):
     form = SignInForm(request.POST or None)
     error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in(request=request, username=form.cleaned_data["username"],
                                     password=form.cleaned_data["password"])
         except services.LoginRefused as refused:
             error = str(refused)
+            status = 429 if isinstance(refused, services.AddressLocked) else 401
         else:
             login(request, user, backend="shouye.accounts.roles.AuthenticationBackend")
             target = request.POST.get("next") or request.GET.get("next") or ""
@@ -25,7 +27,7 @@ def sign_in(request):
             return redirect(target)
     return render(request, "accounts/login.html", {"form": form, "error": error,
                                                    "next": request.GET.get("next", "")},
-                  status=401 if error else 200)
+                  status=status)
 
 
 @require_POST
