@@ -7,8 +7,10 @@ sign-in page and the token endpoint alike, besides the lock per user name. All c
 cache: on Redis, a second cache client (as another gunicorn worker has) sees the first one's counts."""
 
 import os
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -276,3 +278,32 @@ def test_the_address_lock_out_is_counted_across_workers(shared_cache, gateway, c
     shared_cache()
     assert page_sign_in(ATTACKER, "gateway", PASSWORD).status_code == 429
     assert page_sign_in(NEIGHBOUR, "gateway", PASSWORD).status_code == 302
+
+
+# --- no other way to try a password ---------------------------------------------------------------------------
+
+
+def test_the_admin_site_signs_in_through_the_one_sign_in_page(gateway, clock):
+    """Django's admin has a sign-in form of its own that checks passwords with no lock-out and no audit."""
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    for n in range(20):
+        page_sign_in(ATTACKER, f"staff{n:02d}")
+    admin = Client()
+    response = admin.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD},
+                          REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/admin/"
+    assert "_auth_user_id" not in admin.session
+    assert admin.get("/admin/", REMOTE_ADDR=ATTACKER)["Location"] == "/admin/login/?next=/admin/"
+
+    assert admin.post(response["Location"], {"username": "root", "password": PASSWORD},
+                      REMOTE_ADDR=NEIGHBOUR)["Location"] == "/admin/"
+    assert admin.get("/admin/", REMOTE_ADDR=NEIGHBOUR).status_code == 200
+
+
+def test_passwords_are_checked_only_by_the_sign_in_service():
+    """Any other call of authenticate() would check passwords past both lock-outs and the audit trail."""
+    shouye = Path(__file__).resolve().parents[2] / "shouye"
+    callers = [str(path.relative_to(shouye)) for path in shouye.rglob("*.py")
+               if re.search(r"(?<!def )(?<![\w.])authenticate\(|\bauth\.authenticate\(",
+                            path.read_text(encoding="utf-8"))]
+    assert callers == ["accounts/services.py"]

@@ -2,6 +2,9 @@
 proxies (SHOUYE_TRUSTED_PROXIES), and then the right-most address of X-Forwarded-For that is not one of ours.
 A client writes whatever it likes into that header; only what our proxies appended is believed."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -9,6 +12,8 @@ from shouye.audit.models import AuditEvent
 from shouye.core.request_context import client_ip
 
 pytestmark = pytest.mark.django_db
+
+READS_ADDRESS = re.compile(r"REMOTE_ADDR|X_FORWARDED_FOR|x-forwarded-for|get_ident\(", re.IGNORECASE)
 
 
 def address_of(remote: str, forwarded: str | None = None) -> str | None:
@@ -69,3 +74,13 @@ def test_a_mistyped_proxy_trusts_nothing_more(settings):
 
 def test_a_peer_without_an_address_has_none():
     assert address_of("") is None
+
+
+def test_no_other_module_reads_the_address_itself():
+    """Throttles, lock-outs, audit events, sign-in records and tip-offs take the address from client_ip; a
+    module reading REMOTE_ADDR or X-Forwarded-For on its own (or a DRF throttle's get_ident, which reads the
+    header as sent) would bring back the forged address. The API's throttle base overrides get_ident."""
+    shouye = Path(__file__).resolve().parents[2] / "shouye"
+    readers = {str(path.relative_to(shouye)) for path in shouye.rglob("*.py")
+               if READS_ADDRESS.search(path.read_text(encoding="utf-8"))}
+    assert readers == {"core/request_context.py", "core/api/throttling.py"}
