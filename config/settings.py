@@ -135,9 +135,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "shouye.accounts.validators.ComplexityValidator"},
 ]
 
-# Login security (等保 2.0 level 3): lock-out and idle timeout, both configurable.
+# Login security (等保 2.0 level 3): lock-out and idle timeout, all configurable. A user name is locked after
+# SHOUYE_LOGIN_MAX_FAILURES failures in a row; a client address after SHOUYE_LOGIN_ADDRESS_MAX_FAILURES
+# failures (over any names) within SHOUYE_LOGIN_ADDRESS_WINDOW_MINUTES, which stops one password being tried
+# against many names. Counted in the shared cache (shouye.core.ratelimit).
 SHOUYE_LOGIN_MAX_FAILURES = env_int("SHOUYE_LOGIN_MAX_FAILURES", 5)
 SHOUYE_LOGIN_LOCKOUT_MINUTES = env_int("SHOUYE_LOGIN_LOCKOUT_MINUTES", 15)
+SHOUYE_LOGIN_ADDRESS_MAX_FAILURES = env_int("SHOUYE_LOGIN_ADDRESS_MAX_FAILURES", 20)
+SHOUYE_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("SHOUYE_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+SHOUYE_LOGIN_ADDRESS_LOCKOUT_MINUTES = env_int("SHOUYE_LOGIN_ADDRESS_LOCKOUT_MINUTES", 15)
+# Token requests (POST /api/v1/auth/token/) accepted per client address per minute.
+SHOUYE_TOKEN_RATE_PER_MINUTE = env_int("SHOUYE_TOKEN_RATE_PER_MINUTE", 30)
 SHOUYE_IDLE_TIMEOUT_MINUTES = env_int("SHOUYE_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -168,7 +176,16 @@ SHOUYE_LEDGER_SYNC_MAX_ROWS = env_int("SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
 SHOUYE_TIPOFF_RATE_PER_HOUR = env_int("SHOUYE_TIPOFF_RATE_PER_HOUR", 5)
 # Optional map tiles on the intranet (empty: the map shows the pin on a plain background).
 SHOUYE_MAP_TILE_URL = os.environ.get("SHOUYE_MAP_TILE_URL", "")
-SHOUYE_TRUST_X_FORWARDED_FOR = env_bool("SHOUYE_TRUST_X_FORWARDED_FOR", False)
+# The reverse proxies in front of the application (addresses or networks, e.g. nginx on 127.0.0.1): only when
+# a request arrives from one of them is X-Forwarded-For read for the client's address (shouye.core
+# .request_context.client_ip). None by default: the address is the connection's peer.
+SHOUYE_TRUSTED_PROXIES = env_list("SHOUYE_TRUSTED_PROXIES", [])
+if "SHOUYE_TRUST_X_FORWARDED_FOR" in os.environ:
+    # It trusted the header from anyone; silently dropping it would make every client look like nginx.
+    raise ImproperlyConfigured(
+        "SHOUYE_TRUST_X_FORWARDED_FOR is no longer read: remove it and set SHOUYE_TRUSTED_PROXIES to the "
+        "address of your reverse proxy (for nginx on the same machine: SHOUYE_TRUSTED_PROXIES=127.0.0.1,::1)."
+    )
 SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应急管理局")
 
 LANGUAGE_CODE = "zh-hans"
@@ -211,7 +228,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shouye.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "30/min"},
+    # Throttles derive from shouye.core.api.throttling.AddressRateThrottle (counted per client address).
+    "DEFAULT_THROTTLE_RATES": {"token": f"{SHOUYE_TOKEN_RATE_PER_MINUTE}/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "守夜 Shouye API",

@@ -3,6 +3,7 @@ outside each role's scope."""
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -26,6 +27,8 @@ hypothesis_settings.load_profile("shouye")
 
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
+    # Throttles and lock-outs count in the cache; each test starts with none of another's counts.
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.LANGUAGE_CODE = "zh-hans"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time as clock
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
+from shouye.core import ratelimit
 from shouye.core.attachments import share_photo
 from shouye.core.uploads import check_photo
 from shouye.notifications.services import notify
@@ -37,19 +35,11 @@ class TooManyTipOffs(Exception):
 
 
 def _rate_limit(ip_address: str | None) -> None:
-    """At most SHOUYE_TIPOFF_RATE_PER_HOUR tip-offs per client address per clock hour, counted in Django's
-    cache (shared between workers when the cache is Redis)."""
-    now = clock.time()
-    hour = int(now // 3600)
-    key = f"hazards:tipoff-rate:{ip_address or 'unknown'}:{hour}"
-    cache.add(key, 0, timeout=3600 + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600 + 60)
-        count = 1
+    """At most SHOUYE_TIPOFF_RATE_PER_HOUR tip-offs per client address per clock hour, counted in the shared
+    cache (shouye.core.ratelimit)."""
+    count, remaining = ratelimit.count_in_window(("tip-off", ip_address or "unknown"), window=3600)
     if count > settings.SHOUYE_TIPOFF_RATE_PER_HOUR:
-        raise TooManyTipOffs(retry_after=int((hour + 1) * 3600 - now) + 1)
+        raise TooManyTipOffs(retry_after=remaining)
 
 
 def submit_tip_off(*, data: dict, photo=None, ip_address: str | None) -> TipOff:
