@@ -74,7 +74,7 @@ def write_template_header(sheet, columns: Columns, lists: dict[str, str]) -> Non
             cell.comment = Comment(str(column.hint), str(_("Shouye")), width=240, height=90)
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        if column.text_format:
+        if column.text_format or column.text_only:
             sheet.column_dimensions[letter].number_format = "@"
         if column.key in lists:
             validation = DataValidation(type="list", formula1=lists[column.key], allow_blank=True,
