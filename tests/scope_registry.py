@@ -620,7 +620,9 @@ def _fresh_tip_off(cast: dict, role: str):
 
 
 def _triage_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
-    return {"accept": True if api else "1", "enterprise": values["enterprise"], "level": "ordinary"}
+    """Accepting: the enterprise and the officer's own description of the hazard (issue 9)."""
+    return {"accept": True if api else "1", "enterprise": values["enterprise"], "level": "ordinary",
+            "description": "scope-write-triaged-hazard"}
 
 
 def _first_inside_plan(cast: dict, role: str):
@@ -764,3 +766,4 @@ def undeclared_writes(specs: list[RouteSpec]) -> list[str]:
     problems += [f"{name!r} is declared but no route that writes has that name"
                  for name in sorted((set(WRITES) | WITHOUT_FOREIGN_KEYS) - set(writers))]
     return problems
+
