@@ -200,6 +200,27 @@ def migration(name: str):
     return importlib.import_module(f"shouye.hazards.migrations.{name}")
 
 
+def test_hazards_already_made_from_tip_offs_are_found_by_the_officer(cast, staff):
+    """Before issue 9 triage named the sender as who found the hazard. The migration names the officer who
+    triaged it (or who reported it by hand with the source "tip-off"); other hazards keep their finder."""
+    officer = cast["users"]["township_officer"]
+    triaged = make_hazard(cast["inside"], source=HazardSource.TIP_OFF, found_by=staff,
+                          found_by_name=REPORTER["reporter_name"])
+    TipOff.objects.create(enterprise_name=TIP["enterprise_name"], description=WORDS, hazard=triaged,
+                          enterprise=cast["inside"], township=cast["inside"].township, state=TipOffState.ACCEPTED,
+                          triaged_by=staff, **REPORTER)
+    by_hand = make_hazard(cast["inside"], source=HazardSource.TIP_OFF, found_by=officer, found_by_name="王举报")
+    inspected = make_hazard(cast["inside"], found_by=officer, found_by_name="联合检查组")
+    migration("0010_tip_off_hazards_found_by_the_officer").officer_found_tip_off_hazards(
+        django_apps, connection.schema_editor())
+    client = api_as(cast["users"]["enterprise_user"])
+    found = {pk: (body["found_by"], body["found_by_name"]) for pk in (triaged.pk, by_hand.pk, inspected.pk)
+             for body in [client.get(f"/api/v1/hazards/{pk}/").json()]}
+    assert found == {triaged.pk: ("应急局刘科员", "应急局刘科员"),
+                     by_hand.pk: ("township_officer", "township_officer"),
+                     inspected.pk: ("township_officer", "联合检查组")}
+
+
 def test_photos_already_stored_lose_the_senders_file_name(client, cast, staff, django_capture_on_commit_callbacks):
     """The migration copies each stored tip-off photo, and the thumbnail of the hazard photo sharing it, under
     random names, points the rows at them, and deletes the old files after its commit."""
