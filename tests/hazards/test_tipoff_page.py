@@ -95,13 +95,14 @@ def test_bureau_staff_see_new_tip_offs(client, cast, tip_off):
 
 def test_accepting_turns_the_tip_off_into_a_hazard(client, cast, tip_off):
     response = signed_in(client, cast["users"]["bureau_staff"]).post(f"/hazards/tip-offs/{tip_off.pk}/", {
-        "accept": "1", "enterprise": cast["inside"].pk, "level": HazardLevel.MAJOR, "description": ""})
+        "accept": "1", "enterprise": cast["inside"].pk, "level": HazardLevel.MAJOR,
+        "description": "烟花爆竹违规大量存放，门口吸烟"})
     tip_off.refresh_from_db()
     hazard = Hazard.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/hazards/{hazard.pk}/"
     assert (tip_off.state, tip_off.hazard, hazard.source, hazard.level, hazard.enterprise) == \
         (TipOffState.ACCEPTED, hazard, HazardSource.TIP_OFF, HazardLevel.MAJOR, cast["inside"])
-    assert hazard.description == TIP["description"]
+    assert hazard.description == "烟花爆竹违规大量存放，门口吸烟"
     assert AuditEvent.objects.filter(verb="hazard.report").count() == 1
 
 

@@ -15,7 +15,7 @@ from shouye.core.attachments import check_photos, save_photos, share_photos
 from shouye.regions.scoping import ensure_in_scope
 
 from .. import totals
-from ..choices import HazardCategory, HazardLevel, PhotoKind
+from ..choices import HazardCategory, HazardLevel, HazardSource, PhotoKind
 from ..models import Hazard, HazardPhoto
 from ..workflow import ASSIGN, REPORT
 from .common import CLOCK_SKEW, OWN_SOURCES, notify_on_commit, township_officers
@@ -32,6 +32,13 @@ def _reporting_source(actor, source: str) -> None:
 
 
 def create_hazard(*, actor, enterprise, found_at, found_by_name: str, fields: dict) -> Hazard:
+    """The one place a hazard row is made. A hazard from a tip-off is found by the officer who records it:
+    its "found by" is shown to the enterprise and the township, and the sender of a tip-off is named only
+    where tip-offs are triaged (ARCHITECTURE.md §10)."""
+    if fields.get("source") == HazardSource.TIP_OFF and found_by_name != str(actor):
+        raise ValidationError({"found_by_name": _(
+            "A hazard from a tip-off is found by you, the officer recording it: leave 'Found by' empty. "
+            "Who sent a tip-off is never named on the hazard.")})
     hazard = Hazard(found_at=found_at, found_by=actor if getattr(actor, "is_authenticated", False) else None,
                     found_by_name=found_by_name, **fields).stamp_from(enterprise)
     hazard.full_clean()

@@ -84,9 +84,15 @@ def ensure_may_triage(actor, tip_off: TipOff, accept: bool = True) -> None:
 
 
 def triage_tip_off(*, actor, tip_off: TipOff, accept: bool, enterprise=None, level: str = HazardLevel.ORDINARY,
-                   description: str = "", dismiss_reason: str = "") -> TipOff:
-    """Bureau staff turn a tip-off into a hazard of the enterprise it is about (source: tip-off, the public's
-    photo as its before-photo), or dismiss it with a reason. A tip-off is triaged once."""
+                   description: str = "", location: str = "", dismiss_reason: str = "") -> TipOff:
+    """Bureau staff turn a tip-off into a hazard of the enterprise it is about, or dismiss it with a reason. A
+    tip-off is triaged once.
+
+    Who sent a tip-off, and what they wrote, is seen only where tip-offs are triaged (ARCHITECTURE.md §10;
+    个人信息保护法): the enterprise and the township read the hazard, so it is found by the triaging officer
+    (source: tip-off), described in the officer's words (``description``, required) at the ``location`` the
+    officer gives, and its before-photo is the public's photo as received — re-encoded without its metadata
+    and stored under a name that is not the sender's (``tip_off_photo_path``)."""
     with transaction.atomic():
         tip_off = TipOff.objects.select_for_update().get(pk=tip_off.pk)
         ensure_in_scope(actor, tip_off)
@@ -100,14 +106,20 @@ def triage_tip_off(*, actor, tip_off: TipOff, accept: bool, enterprise=None, lev
             tip_off.save()
             audit.record(actor=actor, verb="tipoff.dismiss", target=tip_off, note=tip_off.dismiss_reason)
             return tip_off
+        errors = {}
         if enterprise is None:
-            raise ValidationError({"enterprise": _("Choose the enterprise the tip-off is about.")})
+            errors["enterprise"] = [_("Choose the enterprise the tip-off is about.")]
+        description = (description or "").strip()
+        if not description:
+            errors["description"] = [_("Describe the hazard in your own words: the enterprise reads this "
+                                       "description, never the text of the tip-off.")]
+        if errors:
+            raise ValidationError(errors)
         ensure_in_scope(actor, enterprise)
         hazard = create_hazard(
-            actor=actor, enterprise=enterprise, found_at=tip_off.created_at,
-            found_by_name=tip_off.reporter_name or _("Public tip-off"),
-            fields={"description": (description or "").strip() or tip_off.description, "level": level,
-                   "source": HazardSource.TIP_OFF, "location": tip_off.address},
+            actor=actor, enterprise=enterprise, found_at=tip_off.created_at, found_by_name=str(actor),
+            fields={"description": description, "level": level, "source": HazardSource.TIP_OFF,
+                    "location": (location or "").strip()},
         )
         if tip_off.photo:
             share_photo(HazardPhoto, {"hazard": hazard, "kind": PhotoKind.BEFORE}, image=tip_off.photo, actor=actor)
