@@ -11,6 +11,7 @@ LABELS = {
     "auth.lockout": _("was locked out"),
     "auth.login_refused_locked": _("tried to sign in while locked out"),
     "demo.load": _("loaded the demo"),
+    "audit.keyed": _("began sealing the audit trail with its key"),
 }
 
 
