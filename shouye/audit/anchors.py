@@ -45,15 +45,18 @@ class Anchor:
 
 @dataclass
 class Anchors:
-    """What anchor files say: one anchor per position, and positions anchored with two different hashes."""
+    """What anchor files say: the hash anchored for each position (as 32 bytes: verification holds one per
+    anchor, about 150 bytes each in memory), the positions anchored with two different hashes, and the
+    newest anchor."""
 
-    by_seq: dict[int, Anchor] = field(default_factory=dict)
-    conflicts: list[tuple[Anchor, Anchor]] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+    files: list[Path]
+    by_seq: dict[int, bytes] = field(default_factory=dict)
+    conflicts: list[int] = field(default_factory=list)
+    newest: Anchor | None = None
 
-    @property
-    def newest(self) -> Anchor | None:
-        return self.by_seq[max(self.by_seq)] if self.by_seq else None
+    def lines_of(self, seq: int) -> list[str]:
+        """The lines anchoring position ``seq``, read again (only to report them)."""
+        return [anchor.line for anchor in _scan(self.files) if anchor.seq == seq]
 
 
 def anchor_file() -> Path:
@@ -81,25 +84,30 @@ def append(seq: int, hash_: str) -> None:
     anchor_log.info(line)
 
 
-def read(paths: list[Path] | None = None) -> Anchors:
-    """The anchors in ``paths`` (the configured anchor file by default); a missing file holds none. Other
-    lines (a syslog extract's neighbours) are skipped."""
-    found = Anchors()
-    for path in paths or [anchor_file()]:
-        found.files.append(str(path))
+def _scan(paths: list[Path]):
+    """The anchors in ``paths``, in file order; a missing file holds none, and other lines (a syslog
+    extract's neighbours) are skipped."""
+    for path in paths:
         try:
             file = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
         except FileNotFoundError:
             continue
         with file:
             for text in file:
-                match = LINE.search(text)
-                if match is None:
-                    continue
-                anchor = Anchor(int(match[1]), match[2], text.strip())
-                known = found.by_seq.setdefault(anchor.seq, anchor)
-                if known.hash != anchor.hash:
-                    found.conflicts.append((known, anchor))
+                if match := LINE.search(text):
+                    yield Anchor(int(match[1]), match[2], text.strip().strip("\x00"))
+
+
+def read(paths: list[Path] | None = None) -> Anchors:
+    """The anchors in ``paths``, the configured anchor file by default."""
+    found = Anchors(files=list(paths or [anchor_file()]))
+    for anchor in _scan(found.files):
+        digest = bytes.fromhex(anchor.hash)
+        known = found.by_seq.setdefault(anchor.seq, digest)
+        if known != digest and anchor.seq not in found.conflicts:
+            found.conflicts.append(anchor.seq)
+        if found.newest is None or anchor.seq > found.newest.seq:
+            found.newest = anchor
     return found
 
 

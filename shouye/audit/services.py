@@ -259,9 +259,9 @@ class _Walk:
         #: only as the prefix an upgraded installation sealed before keys, vouched for by a KEYED_VERB event.
         self.unkeyed_from: AuditEvent | None = None
         self.keyed = False
-        #: The first event whose hash differs from its anchor, with that anchor; the last position before
-        #: it that matched one; how many anchors matched.
-        self.anchor_mismatch: tuple[AuditEvent, anchors.Anchor] | None = None
+        #: The first event whose hash differs from its anchor; the last position before it that matched
+        #: one; how many anchors matched.
+        self.anchor_mismatch: AuditEvent | None = None
         self.last_matching_anchor = 0
         self.matched = 0
 
@@ -309,15 +309,15 @@ class _Walk:
         return None
 
     def _compare_with_anchor(self, event: AuditEvent) -> None:
-        anchor = self.anchors.by_seq.get(event.seq)
-        if anchor is None:
+        anchored = self.anchors.by_seq.get(event.seq)
+        if anchored is None:
             return
-        if anchor.hash == event.hash:
+        if anchored == bytes.fromhex(event.hash):
             self.matched += 1
             if self.anchor_mismatch is None:
                 self.last_matching_anchor = event.seq
         elif self.anchor_mismatch is None:
-            self.anchor_mismatch = (event, anchor)
+            self.anchor_mismatch = event
 
     def _broken(self, event: AuditEvent, position: int, reason: str) -> VerifyResult:
         return VerifyResult(False, position - 1, event.id, reason, position)
@@ -325,22 +325,23 @@ class _Walk:
     def against_anchors(self) -> VerifyResult:
         """After a sound walk: the first anchor the chain does not match, a position anchored twice with
         different hashes, an anchor beyond the chain's end, or no anchor at all for a chain that has events."""
-        files = ", ".join(self.anchors.files)
+        files = ", ".join(str(path) for path in self.anchors.files)
         if self.anchor_mismatch is not None:
-            event, anchor = self.anchor_mismatch
+            event = self.anchor_mismatch
             return VerifyResult(
                 False, self.last_matching_anchor, event.id,
-                f"its hash is not the one anchored outside the database ({anchor.line}): the events after "
+                f"its hash is not the one anchored outside the database ({self.anchors.lines_of(event.seq)[0]}): "
+                f"the events after "
                 f"position {self.last_matching_anchor}, the last that matches an anchor, up to this one were "
                 "rewritten and re-hashed with the audit key — or this database is not the one the anchor file "
                 "belongs to", self.last_matching_anchor + 1)
         if self.anchors.conflicts:
-            first, second = self.anchors.conflicts[0]
+            seq = self.anchors.conflicts[0]
             return VerifyResult(
-                False, first.seq - 1, None,
-                f"position {first.seq} was anchored with two different hashes ({first.line} / {second.line}): "
+                False, seq - 1, None,
+                f"position {seq} was anchored with different hashes ({' / '.join(self.anchors.lines_of(seq))}): "
                 "it was sealed twice — after a database crash lost its newest seals, see docs/decisions/0006 — "
-                "or an anchor was forged", first.seq)
+                "or an anchor was forged", seq)
         newest = self.anchors.newest
         if newest is not None and newest.seq > self.position:
             return VerifyResult(
