@@ -317,3 +317,10 @@ def test_a_fresh_installation_has_nothing_to_vouch_for(db):
     migration = importlib.import_module("shouye.audit.migrations.0005_keyed_chain")
     migration.vouch_for_unkeyed_events(django_apps, connection.schema_editor())
     assert not AuditEvent.objects.exists()
+
+
+def test_an_unreadable_key_file_is_a_clear_refusal_to_verify(history, settings, tmp_path):
+    settings.SHOUYE_AUDIT_KEY, settings.SHOUYE_AUDIT_KEY_FILE = "", str(tmp_path / "no-such-key-file")
+    message = verify_message()
+    assert message.startswith("Audit trail not verified: SHOUYE_AUDIT_KEY_FILE")
+    assert "cannot be read" in message

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from shouye.audit.services import verify_chain
@@ -18,7 +19,10 @@ class Command(BaseCommand):
                  "copy or a syslog extract (repeat for several)")
 
     def handle(self, *args, action, anchors=None, **options):
-        result = verify_chain(anchor_files=anchors)
+        try:
+            result = verify_chain(anchor_files=anchors)
+        except ImproperlyConfigured as error:
+            raise CommandError(f"Audit trail not verified: {error}") from error
         if result.ok:
             self.stdout.write(self.style.SUCCESS(
                 f"Audit trail intact: {result.checked} events verified with the audit key."))
