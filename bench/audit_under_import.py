@@ -21,6 +21,7 @@ import argparse
 import io
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -230,7 +231,8 @@ def chain_state() -> dict:
 
     result = verify_chain()
     positions = AuditEvent.objects.exclude(seq=None).values_list("seq", flat=True)
-    return {"verified": result.ok, "reason": result.reason, "events": AuditEvent.objects.count(),
+    return {"verified": result.ok, "reason": result.reason, "anchored": result.anchored,
+            "events": AuditEvent.objects.count(),
             "checked": result.checked, "unsealed": AuditEvent.objects.filter(seq=None).count(),
             "gap_free": sorted(positions) == list(range(1, len(positions) + 1))}
 
@@ -283,6 +285,10 @@ def main(argv=None) -> None:
     log(f"[assign beside a {args.rows:,}-row import] {display_url(url)} (created afresh)")
     with tempfile.TemporaryDirectory() as media:
         os.environ["MEDIA_ROOT"] = media
+        # The database is new, so its chain's anchors start afresh too (docs/decisions/0006); the import's
+        # child process inherits both.
+        os.environ["SHOUYE_AUDIT_ANCHOR_FILE"] = str(Path(media) / "audit-anchor.log")
+        os.environ.setdefault("SHOUYE_AUDIT_KEY", secrets.token_urlsafe(48))
         setup_django(url)
         result = measure(args)
     report = write_report("audit_under_import", load_at_start=load_at_start, targets=evaluate(result), body={

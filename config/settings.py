@@ -31,6 +31,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def syslog_address(value: str) -> str | tuple[str, int]:
+    """A local syslog socket ("/dev/log") as it is, or "host[:port]" as a UDP address (port 514 by default)."""
+    if value.startswith("/"):
+        return value
+    host, _, port = value.partition(":")
+    return host, int(port or 514)
+
+
 DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
@@ -186,6 +194,14 @@ if "SHOUYE_TRUST_X_FORWARDED_FOR" in os.environ:
         "SHOUYE_TRUST_X_FORWARDED_FOR is no longer read: remove it and set SHOUYE_TRUSTED_PROXIES to the "
         "address of your reverse proxy (for nginx on the same machine: SHOUYE_TRUSTED_PROXIES=127.0.0.1,::1)."
     )
+# Audit trail (docs/decisions/0006): the key of the chain's HMAC, kept outside the database — the key itself,
+# or a file of keys (the first signs, all verify; rotation puts the new one first). Without either, a
+# development key under VAR_DIR, which `check --deploy` refuses. Each seal appends the chain's position and
+# hash to the anchor file, and to syslog when an address is given ("/dev/log" or "host:port", UDP).
+SHOUYE_AUDIT_KEY = os.environ.get("SHOUYE_AUDIT_KEY", "")
+SHOUYE_AUDIT_KEY_FILE = os.environ.get("SHOUYE_AUDIT_KEY_FILE", "")
+SHOUYE_AUDIT_ANCHOR_FILE = os.environ.get("SHOUYE_AUDIT_ANCHOR_FILE") or str(VAR_DIR / "audit-anchor.log")
+SHOUYE_AUDIT_ANCHOR_SYSLOG = os.environ.get("SHOUYE_AUDIT_ANCHOR_SYSLOG", "")
 SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应急管理局")
 
 LANGUAGE_CODE = "zh-hans"
@@ -276,8 +292,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The audit anchors (shouye.audit.anchors) go to syslog only, when configured; never to the console.
+        "shouye.audit.anchor": {"handlers": [], "level": "INFO", "propagate": False},
+    },
 }
+if SHOUYE_AUDIT_ANCHOR_SYSLOG:
+    LOGGING["handlers"]["audit_anchor_syslog"] = {"class": "logging.handlers.SysLogHandler", "facility": "auth",
+                                                  "address": syslog_address(SHOUYE_AUDIT_ANCHOR_SYSLOG)}
+    LOGGING["loggers"]["shouye.audit.anchor"]["handlers"] = ["audit_anchor_syslog"]
 
 # Production hardening (manage.py check --deploy passes with DEBUG=false and HTTPS behind nginx).
 if not DEBUG:

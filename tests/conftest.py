@@ -30,6 +30,10 @@ def _settings(settings, tmp_path):
     # Throttles and lock-outs count in the cache; each test starts with none of another's counts.
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test's audit chain starts afresh, so it gets an anchor file of its own, and a fixed key.
+    settings.SHOUYE_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchor.log")
+    settings.SHOUYE_AUDIT_KEY = "test-audit-key-0123456789abcdefghijklmnopqrstuvwxyz"
+    settings.SHOUYE_AUDIT_KEY_FILE = ""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.LANGUAGE_CODE = "zh-hans"
     # Hashing the cast's passwords with PBKDF2 costs about a second each; tests do not need its strength.

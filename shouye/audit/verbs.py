@@ -13,6 +13,7 @@ LABELS = {
     "auth.address_lockout": _("had its network address locked out after too many failed sign-ins"),
     "auth.login_refused_address_locked": _("tried to sign in from a locked-out network address"),
     "demo.load": _("loaded the demo"),
+    "audit.keyed": _("began sealing the audit trail with its key"),
 }
 
 
