@@ -43,5 +43,9 @@ lint: $(STAMP)
 catalog: $(STAMP)
 	$(BIN)/shouye makecatalog
 
+## make vendor: fetch Bootstrap, htmx, ECharts and Leaflet from npm into shouye/static/vendor/ (scripts/vendor.sh).
+vendor:
+	bash scripts/vendor.sh
+
 clean:
 	rm -rf var .pytest_cache
