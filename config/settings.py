@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the policy too.
+    "shouye.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shouye.core.request_context.RequestContextMiddleware",
@@ -166,7 +168,8 @@ SHOUYE_DOCUMENT_SEAL_IMAGE = os.environ.get("SHOUYE_DOCUMENT_SEAL_IMAGE", "")
 SHOUYE_LEDGER_SYNC_MAX_ROWS = env_int("SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
 # Public tip-off form: submissions allowed per client address per hour.
 SHOUYE_TIPOFF_RATE_PER_HOUR = env_int("SHOUYE_TIPOFF_RATE_PER_HOUR", 5)
-# Optional map tiles on the intranet (empty: the map shows the pin on a plain background).
+# Optional map tiles on the intranet (empty: the map shows the pin on a plain background). Its host is the
+# one image source besides the site in the Content-Security-Policy (shouye.core.csp).
 SHOUYE_MAP_TILE_URL = os.environ.get("SHOUYE_MAP_TILE_URL", "")
 SHOUYE_TRUST_X_FORWARDED_FOR = env_bool("SHOUYE_TRUST_X_FORWARDED_FOR", False)
 SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应急管理局")
