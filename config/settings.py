@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the policy too.
+    "shouye.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shouye.core.request_context.RequestContextMiddleware",
@@ -182,7 +184,8 @@ SHOUYE_DOCUMENT_SEAL_IMAGE = os.environ.get("SHOUYE_DOCUMENT_SEAL_IMAGE", "")
 SHOUYE_LEDGER_SYNC_MAX_ROWS = env_int("SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
 # Public tip-off form: submissions allowed per client address per hour.
 SHOUYE_TIPOFF_RATE_PER_HOUR = env_int("SHOUYE_TIPOFF_RATE_PER_HOUR", 5)
-# Optional map tiles on the intranet (empty: the map shows the pin on a plain background).
+# Optional map tiles on the intranet (empty: the map shows the pin on a plain background). Its host is the
+# one image source besides the site in the Content-Security-Policy (shouye.core.csp).
 SHOUYE_MAP_TILE_URL = os.environ.get("SHOUYE_MAP_TILE_URL", "")
 # The reverse proxies in front of the application (addresses or networks, e.g. nginx on 127.0.0.1): only when
 # a request arrives from one of them is X-Forwarded-For read for the client's address (shouye.core
@@ -223,7 +226,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "shouye.core.staticfiles.ManifestStaticFilesStorage"
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
