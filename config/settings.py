@@ -232,7 +232,10 @@ STORAGES = {
         )
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+#: The largest request body apart from uploaded files (a form's fields, a JSON body): the largest real input,
+#: an enterprise with its key people and licences, is a few kilobytes. The API answers 413 beyond it
+#: (shouye.core.api.parsers); files have their own limits (SHOUYE_IMPORT_MAX_BYTES, SHOUYE_PHOTO_MAX_BYTES).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHOUYE_BODY_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
@@ -242,6 +245,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Bounded body size and JSON depth (issue 9); tests/core/test_bounds.py refuses any other parser.
+    "DEFAULT_PARSER_CLASSES": [
+        "shouye.core.api.parsers.JSONParser",
+        "shouye.core.api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "shouye.core.api.pagination.Pagination",
     "PAGE_SIZE": 20,

@@ -209,9 +209,9 @@ def action_view(action_set: ActionSet, name: str, *, page: Page):
 
 
 def action_urls(action_set: ActionSet, names, *, page: Page) -> list:
-    """``<int:pk>/<name>/`` for each of ``names``, named after the action (``hazards:assign``); a refusal
+    """``<id:pk>/<name>/`` for each of ``names``, named after the action (``hazards:assign``); a refusal
     shows ``page``."""
-    return [path(f"<int:pk>/{name}/", action_view(action_set, name, page=page), name=name) for name in names]
+    return [path(f"<id:pk>/{name}/", action_view(action_set, name, page=page), name=name) for name in names]
 
 
 class ActionViewSetMixin:

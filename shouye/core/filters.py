@@ -1,9 +1,93 @@
 """Filters are validated the same way on every list page, export, statistics and API route (ARCHITECTURE.md
 §10): an invalid value is an error the user sees, never "ignore it and show everything". A page shows the
 filter bar's errors and no rows, answering 400; an export sends the user back to the list with its errors;
-the API answers 400 with the field messages (django-filter's DRF backend)."""
+the API answers 400 with the field messages (django-filter's DRF backend).
 
-from django.core.exceptions import ValidationError
+Every filter set of the project derives from :class:`FilterSet`, which refuses, when the class is made, a
+filter whose value the database could not compare with: a number filter on an integer column that takes a
+number beyond the database's integer range (``?enterprise=99999999999999999999`` was a 500 on SQLite), or a
+filter of several values without a maximum (issue 9, items 3 and 5). Use :class:`IntegerFilter` and
+:class:`ModelMultipleChoiceFilter`; the filters generated from ``Meta.fields`` already are."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models
+from django_filters import fields as filter_fields
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS, remote_queryset
+from django_filters.utils import get_model_field
+
+from shouye.core import forms as core_forms
+from shouye.core.bounds import DB_INTEGER_MAX, DB_INTEGER_MIN
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within the database's integer range (an id, a count): a larger one is a field error,
+    not an ``OverflowError`` in the driver."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", DB_INTEGER_MIN)
+        kwargs.setdefault("max_value", DB_INTEGER_MAX)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        """The field's own ``max_value`` bounds it (django-filter's default is 1e50)."""
+        return None
+
+
+class _ModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField, core_forms.ModelMultipleChoiceField):
+    """django-filter's field (its null choice) over the bounded one."""
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several rows (``?tag=a&tag=b``): at most ``max_items`` values, checked in one query."""
+
+    field_class = _ModelMultipleChoiceField
+
+
+_INTEGER_COLUMNS = (models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField,
+                    models.BigIntegerField, models.SmallIntegerField, models.PositiveIntegerField,
+                    models.PositiveBigIntegerField, models.PositiveSmallIntegerField)
+_MANY = {"filter_class": ModelMultipleChoiceFilter, "extra": lambda f: {"queryset": remote_queryset(f)}}
+
+
+def _refusal(filterset, filter_) -> str:
+    """Why ``filter_`` may not be in a filter set of the project ('' when it may)."""
+    if isinstance(filter_, ModelMultipleChoiceFilter | IntegerFilter):
+        return ""
+    if isinstance(filter_, django_filters.MultipleChoiceFilter | django_filters.filters.BaseCSVFilter |
+                  django_filters.RangeFilter | django_filters.NumericRangeFilter):
+        return ("takes several values without a maximum; use shouye.core.filters.ModelMultipleChoiceFilter or "
+                "add a bounded kind there")
+    if isinstance(filter_, django_filters.NumberFilter):
+        model = filterset._meta.model
+        column = get_model_field(model, filter_.field_name) if model and filter_.field_name else None
+        if not isinstance(column, models.DecimalField | models.FloatField):
+            return "takes any number; use shouye.core.filters.IntegerFilter (the database's integer range)"
+    return ""
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every filter set of the project."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        **{column: {"filter_class": IntegerFilter} for column in _INTEGER_COLUMNS},
+        models.ManyToManyField: _MANY,
+        models.ManyToOneRel: _MANY,
+        models.ManyToManyRel: _MANY,
+    }
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        refused = [f"{cls.__name__}.{name} {reason}" for name, filter_ in filters.items()
+                   if (reason := _refusal(cls, filter_))]
+        if refused:
+            raise ImproperlyConfigured("; ".join(refused))
+        return filters
 
 
 def filtered(filterset):

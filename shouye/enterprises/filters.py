@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.filters import FilterSet
+
 from .choices import OperatingStatus
 from .models import Enterprise
 from .selectors import reference_codes
@@ -37,7 +39,7 @@ class CodeFilter(django_filters.CharFilter):
     field_class = CodeField
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     """Filters take codes (township code, industry code, grade letter, tag code) and filter on the foreign
     key. Codes resolve against ``reference``, the four reference tables read in one query that the list
     page's filter bar uses too, so any number of filters costs at most that one query."""

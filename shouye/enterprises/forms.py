@@ -1,7 +1,8 @@
 from django import forms
-from django.forms import formset_factory, modelform_factory
+from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.forms import ModelMultipleChoiceField, formset_factory
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
@@ -13,8 +14,8 @@ from .services import CLASSIFICATION_FIELDS, EDITABLE_FIELDS, LICENCE_FIELDS, PE
 class EnterpriseForm(forms.ModelForm):
     """Shape and field checks only; uniqueness, scope and the write happen in the service."""
 
-    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.all(), required=False, label=_("Tags"),
-                                          widget=forms.CheckboxSelectMultiple)
+    tags = ModelMultipleChoiceField(Tag.objects.all(), required=False, label=_("Tags"),
+                                    widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Enterprise
@@ -72,8 +73,8 @@ def _child_form(model, fields):
 
 PersonForm = _child_form(EnterprisePerson, PERSON_FIELDS)
 LicenceForm = _child_form(Licence, LICENCE_FIELDS)
-PersonFormSet = formset_factory(PersonForm, extra=1, can_delete=True)
-LicenceFormSet = formset_factory(LicenceForm, extra=1, can_delete=True)
+PersonFormSet = formset_factory(PersonForm, label=_("Key people"), extra=1, can_delete=True)
+LicenceFormSet = formset_factory(LicenceForm, label=_("Licences"), extra=1, can_delete=True)
 
 
 def rows_of(formset) -> list[dict]:

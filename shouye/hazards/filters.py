@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.filters import FilterSet, IntegerFilter
 from shouye.enterprises.models import Industry
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -29,14 +30,14 @@ def overdue_q(today: date) -> Q:
     return Q(state__in=OPEN_STATES, deadline__lt=today)
 
 
-class HazardFilter(django_filters.FilterSet):
+class HazardFilter(FilterSet):
     township = django_filters.ModelChoiceFilter(
         field_name="township", to_field_name="code", label=_("Township"),
         queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"),
     )
     industry = django_filters.ModelChoiceFilter(field_name="industry", to_field_name="code", label=_("Industry"),
                                                 queryset=Industry.objects.all())
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Level"))
     state = django_filters.ChoiceFilter(choices=HazardState.choices, label=_("State"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))

@@ -13,7 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from shouye.core import actions
-from shouye.core.forms import ScopedModelChoiceField
+from shouye.core.bounds import MAX_PHOTOS
+from shouye.core.forms import MultipleFileField, MultipleFileInput, ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -59,28 +60,21 @@ class ActionForm(actions.ActionForm):
         style(self)
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
+class MultiplePhotoInput(MultipleFileInput):
     """Several photos at once; on a phone the camera opens directly (capture="environment")."""
-
-    allow_multiple_selected = True
 
     def __init__(self, attrs=None):
         super().__init__({"accept": "image/*", "capture": "environment", **(attrs or {})})
 
 
-class MultiplePhotoField(forms.FileField):
-    """A list of uploaded files (possibly empty); their content is checked by the service."""
+class MultiplePhotoField(MultipleFileField):
+    """A list of uploaded photos (possibly empty), at most MAX_PHOTOS; their content is checked by the
+    service."""
 
     widget = MultiplePhotoInput
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_empty_file", True)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [upload for upload in files if upload]
+        super().__init__(max_items=MAX_PHOTOS, **kwargs)
 
 
 class EnterpriseField(ScopedModelChoiceField):

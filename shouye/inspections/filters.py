@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation
+from shouye.core.filters import FilterSet, IntegerFilter
 from shouye.enterprises.models import Industry
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -18,13 +19,13 @@ def _townships():
     return Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code")
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Enterprise or subject"))
     township = django_filters.ModelChoiceFilter(field_name="township", to_field_name="code", label=_("Township"),
                                                 queryset=_townships())
     industry = django_filters.ModelChoiceFilter(field_name="industry", to_field_name="code", label=_("Industry"),
                                                 queryset=Industry.objects.all())
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
     state = django_filters.ChoiceFilter(choices=InspectionState.choices, label=_("State"))
     date_from = django_filters.DateFilter(field_name="inspected_at", lookup_expr="date__gte", label=_("From"))
@@ -41,7 +42,7 @@ class InspectionFilter(django_filters.FilterSet):
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(subject__icontains=value))
 
 
-class InspectionPlanFilter(django_filters.FilterSet):
+class InspectionPlanFilter(FilterSet):
     q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label=_("Enterprise"))
     township = django_filters.ModelChoiceFilter(field_name="township", to_field_name="code", label=_("Township"),
                                                 queryset=_townships())

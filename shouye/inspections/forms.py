@@ -12,7 +12,7 @@ from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Organisation, User
 from shouye.accounts.selectors import users_with_role
 from shouye.core import actions
-from shouye.core.forms import ScopedModelChoiceField
+from shouye.core.forms import ModelMultipleChoiceField, ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
@@ -39,7 +39,7 @@ def style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):
+class PersonChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
 

@@ -25,6 +25,9 @@ from shouye.rules._values import to_decimal, to_int
 from shouye.rules.errors import RuleInputError
 
 STANDARD = "GB 18218-2018"
+#: Inventory lines one unit may list: far more than any real production or storage unit holds, few enough
+#: that an unknown name's search for close rows (over all of Table 1) stays quick for every line.
+MAX_SUBSTANCES = 200
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,10 @@ def identify_major_hazard(
         raise RuleInputError("substances应为物质列表", "substances")
     if not substances:
         raise RuleInputError("substances为空：请至少列出一种危险化学品及其实际存在量", "substances")
+    if len(substances) > MAX_SUBSTANCES:
+        raise RuleInputError(
+            f"substances最多{MAX_SUBSTANCES}项，收到{len(substances)}项：请按生产单元或储存单元分别辨识", "substances"
+        )
     items, notes = [], []
     for index, item in enumerate(substances):
         result, item_notes = _identify_item(index, item, tables)

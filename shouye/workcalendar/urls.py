@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.year_list, name="list"),
     path("add/", views.year_add, name="add"),
     path("import/", views.year_import, name="import"),
-    path("<int:year>/", views.year_detail, name="year"),
+    path("<id:year>/", views.year_detail, name="year"),
 ]

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from shouye.core.api import fields
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
@@ -80,9 +81,10 @@ class EnterpriseSerializer(serializers.ModelSerializer):
                                help_text=_("Industry code"))
     supervision_grade = serializers.SlugRelatedField(slug_field="code", queryset=SupervisionGrade.objects.all(),
                                                      help_text=_("Supervision grade A-D"))
-    tags = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Tag.objects.all(), required=False)
-    people = PersonSerializer(many=True, required=False)
-    licences = LicenceSerializer(many=True, required=False)
+    tags = fields.SlugRelatedField(slug_field="code", many=True, queryset=Tag.objects.all(), required=False,
+                                   label=_("Tags"))
+    people = fields.ListSerializer(child=PersonSerializer(), required=False, label=_("Key people"))
+    licences = fields.ListSerializer(child=LicenceSerializer(), required=False, label=_("Licences"))
     township_name = serializers.CharField(source="township.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
 

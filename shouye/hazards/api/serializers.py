@@ -7,7 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shouye.core.api import fields
 from shouye.core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
+from shouye.core.bounds import MAX_PHOTOS
 from shouye.enterprises.models import Enterprise
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -28,8 +30,8 @@ from ..models import (
 def _photo_list(help_text):
     """Photos as repeated multipart parts. Any file is accepted here: the service checks its content and
     names the file it refuses (issue 3: JPEG, PNG or WebP by content)."""
-    return serializers.ListField(child=serializers.FileField(allow_empty_file=True, use_url=False),
-                                 required=False, help_text=help_text)
+    return fields.ListField(child=serializers.FileField(allow_empty_file=True, use_url=False), required=False,
+                            max_length=MAX_PHOTOS, label=_("Photos"), help_text=help_text)
 
 
 # --- output ---------------------------------------------------------------------------------------------
@@ -282,9 +284,9 @@ class HazardStatsSerializer(StatsRowSerializer):
 
     date_from = serializers.DateField()
     date_to = serializers.DateField()
-    by_township = GroupStatsSerializer(many=True)
-    by_industry = GroupStatsSerializer(many=True)
-    by_level = LevelStatsSerializer(many=True)
+    by_township = GroupStatsSerializer(many=True, read_only=True)
+    by_industry = GroupStatsSerializer(many=True, read_only=True)
+    by_level = LevelStatsSerializer(many=True, read_only=True)
 
 
 # --- tip-offs -------------------------------------------------------------------------------------------

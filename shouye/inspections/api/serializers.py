@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation, User
+from shouye.core.api import fields
 from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
+from shouye.core.bounds import MAX_PHOTOS
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
@@ -19,6 +21,10 @@ from ..models import (
     InspectionPhoto,
     InspectionPlan,
 )
+
+#: Items one request may mark or turn into hazards: several times the longest checklist of the library (20
+#: items); a longer checklist is recorded in several requests.
+ITEMS_PER_REQUEST = 200
 
 
 class InspectorSerializer(serializers.ModelSerializer):
@@ -133,10 +139,10 @@ class InspectionCreateSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-    inspectors = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
-                                              queryset=User.objects.filter(is_active=True))
-    experts = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
-                                           queryset=User.objects.filter(is_active=True))
+    inspectors = fields.SlugRelatedField(slug_field="username", many=True, required=False, label=_("Inspectors"),
+                                         queryset=User.objects.filter(is_active=True))
+    experts = fields.SlugRelatedField(slug_field="username", many=True, required=False, label=_("Experts"),
+                                      queryset=User.objects.filter(is_active=True))
 
 
 class ItemResultInputSerializer(serializers.Serializer):
@@ -149,7 +155,8 @@ class ItemResultInputSerializer(serializers.Serializer):
 class ItemResultsInputSerializer(serializers.Serializer):
     """记录检查结果 Mark items: compliant / non_compliant / not_applicable, with finding and location."""
 
-    results = ItemResultInputSerializer(many=True)
+    results = fields.ListSerializer(child=ItemResultInputSerializer(), max_length=ITEMS_PER_REQUEST,
+                                    label=_("Results"))
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -157,7 +164,8 @@ class InspectionPhotoUploadSerializer(serializers.Serializer):
     """上传照片 Photos (multipart, field ``photos``, repeatable), optionally of one item."""
 
     item = serializers.IntegerField(required=False, allow_null=True)
-    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    photos = fields.ListField(child=serializers.FileField(), allow_empty=False, max_length=MAX_PHOTOS,
+                              label=_("Photos"))
 
 
 class HazardDraftSerializer(serializers.Serializer):
@@ -170,7 +178,8 @@ class HazardDraftSerializer(serializers.Serializer):
 class FinishSerializer(serializers.Serializer):
     """完成检查 Finish: each non-compliant item becomes a hazard, with the optional edits given here."""
 
-    drafts = HazardDraftSerializer(many=True, required=False)
+    drafts = fields.ListSerializer(child=HazardDraftSerializer(), required=False, max_length=ITEMS_PER_REQUEST,
+                                   label=_("Hazard drafts"))
 
     def validate(self, attrs):
         """The drafts by item id, as the service takes them."""
@@ -227,6 +236,6 @@ class CoverageRowSerializer(serializers.Serializer):
 
 class CoverageSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    by_township = CoverageRowSerializer(many=True)
-    by_squad = CoverageRowSerializer(many=True)
+    by_township = CoverageRowSerializer(many=True, read_only=True)
+    by_squad = CoverageRowSerializer(many=True, read_only=True)
     total = CoverageRowSerializer()

@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from shouye.core.actions import API_REFUSALS, ActionViewSetMixin
@@ -68,7 +67,6 @@ class InspectionViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModel
 
     queryset = Inspection.objects.all()
     filterset_class = InspectionFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         if self.action == "list":

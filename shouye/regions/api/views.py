@@ -2,11 +2,13 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from shouye.core.filters import FilterSet
+
 from ..models import Region
 from .serializers import RegionSerializer
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(FilterSet):
     parent = django_filters.CharFilter(field_name="parent__code", label="上级区划代码 parent region code")
 
     class Meta:
