@@ -63,7 +63,7 @@ class HazardFilter(FilterSet):
         return queryset.filter(found_at__lt=day_start(value + timedelta(days=1)))
 
 
-class TipOffFilter(django_filters.FilterSet):
+class TipOffFilter(FilterSet):
     """The tip-off list's one filter, for the page and the API: a state that is not one of the tip-off's is
     an error, never the whole list."""
 
