@@ -32,3 +32,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return self.model._default_manager.none()
         return self.model._default_manager.visible_to(request.user)
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's SlugRelatedField, refusing a value with a NUL character as invalid (400) before the lookup:
+    PostgreSQL cannot compare such a text, and the lookup would fail with a server error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation, User
-from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
+from shouye.core.api.fields import ScopedPrimaryKeyRelatedField, SlugRelatedField
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
@@ -22,7 +22,7 @@ from ..models import (
 
 
 class InspectorSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="__str__", read_only=True)
+    name = serializers.StringRelatedField(source="*")
 
     class Meta:
         model = User
@@ -63,7 +63,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
 
 class InspectionDocumentSerializer(serializers.ModelSerializer):
     download = serializers.SerializerMethodField()
-    issued_by = serializers.CharField(source="issued_by.__str__", read_only=True)
+    issued_by = serializers.StringRelatedField()
 
     class Meta:
         model = Document
@@ -126,16 +126,16 @@ class InspectionCreateSerializer(serializers.Serializer):
 
     enterprise = ScopedPrimaryKeyRelatedField(Enterprise, help_text=_("Enterprise id"))
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
-    checklist = serializers.SlugRelatedField(slug_field="code", queryset=Checklist.objects.all(), required=False,
+    checklist = SlugRelatedField(slug_field="code", queryset=Checklist.objects.all(), required=False,
                                              allow_null=True, help_text=_("Checklist code"))
     reinspection_of = ScopedPrimaryKeyRelatedField(Inspection, required=False, allow_null=True)
     inspected_at = serializers.DateTimeField()
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-    inspectors = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
+    inspectors = SlugRelatedField(slug_field="username", many=True, required=False,
                                               queryset=User.objects.filter(is_active=True))
-    experts = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
+    experts = SlugRelatedField(slug_field="username", many=True, required=False,
                                            queryset=User.objects.filter(is_active=True))
 
 
@@ -194,7 +194,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
     squad = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=OrganisationKind.SQUAD),
                                                required=False, allow_null=True)
     squad_name = serializers.CharField(source="squad.name", read_only=True, default="")
-    officer = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+    officer = SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
                                            required=False, allow_null=True)
     done = serializers.IntegerField(read_only=True)
     expected = serializers.IntegerField(read_only=True)
