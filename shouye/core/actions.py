@@ -15,7 +15,7 @@ set in its ``AppConfig.ready()``. From that one declaration:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +28,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action as api_action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from .exceptions import InvalidTransition
 from .workflow import Workflow
@@ -225,13 +226,21 @@ class ActionViewSetMixin:
                 setattr(cls, attribute, _endpoint(cls, cls.action_set.actions[name]))
 
     def run_action(self, request, name: str, data=None):
-        """The object (404), the role and the state (403, 409), the input (``data``, by default the
-        request's; 400), then the service. Returns the object and what the service returned."""
+        """The object (404), the role and the state (403, 409), the input (400), then the service. Returns the
+        object and what the service returned. The input is the request's body, or ``data(body)`` when the
+        endpoint reshapes it (fills omitted parts, adds files): then a body that is not an object is refused
+        here, as the serializer refuses it, instead of failing in the reshaping."""
         act = self.action_set.actions[name]
         obj = self.get_object()
         self.action_set.workflow.ensure_may(request.user, obj, act.step_name)
-        serializer = act.serializer(data=request.data if data is None else data,
-                                    context={**self.get_serializer_context(), "obj": obj})
+        body = request.data
+        if data is not None:
+            if not isinstance(body, Mapping):
+                message = serializers.Serializer.default_error_messages["invalid"].format(
+                    datatype=type(body).__name__)
+                raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
+            body = data(body)
+        serializer = act.serializer(data=body, context={**self.get_serializer_context(), "obj": obj})
         serializer.is_valid(raise_exception=True)
         return obj, act.perform(request.user, obj, serializer.validated_data)
 

@@ -7,7 +7,10 @@ from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
 
 from shouye.enterprises.models import Enterprise
+from shouye.hazards.choices import HazardLevel
 from tests.conftest import api_as
+from tests.hazards.conftest import make_hazard
+from tests.scope_registry import _inspection_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,16 @@ def test_a_nul_character_in_a_code_is_invalid_input_not_a_server_error(cast):
                                                       "inspectors": ["bureau\x00staff"]}, format="json")
     assert inspection.status_code == 400 and list(inspection.json()) == ["inspectors"]
     assert Enterprise.objects.get(pk=enterprise.pk).supervision_grade == enterprise.supervision_grade
+
+
+def test_a_body_that_is_not_an_object_is_invalid_input_where_an_act_reshapes_it(cast):
+    """Replacing a governance plan fills the parts a body omits, adding photos reads the item: both read the
+    body as an object, and a JSON list used to fail there with a 500."""
+    hazard = make_hazard(cast["inside"], level=HazardLevel.MAJOR)
+    staff = api_as(cast["users"]["bureau_staff"])
+    response = staff.put(f"/api/v1/hazards/{hazard.pk}/governance-plan/", [], format="json")
+    assert response.status_code == 400 and list(response.json()) == ["non_field_errors"]
+    assert staff.put("/api/v1/hazards/999999/governance-plan/", [], format="json").status_code == 404
+    inspection = _inspection_objects(cast, "bureau_staff").inside[0]
+    photos = staff.post(f"/api/v1/inspections/{inspection.pk}/photos/", [1, 2], format="json")
+    assert photos.status_code == 400 and list(photos.json()) == ["non_field_errors"]

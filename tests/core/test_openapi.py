@@ -127,7 +127,7 @@ def test_the_docs_page_loads_our_schema(signed_in):
 # --- the schema tells the truth (issue 9 item 10) -------------------------------------------------------
 
 ERROR_BODIES = {"400": "InvalidInput", "401": "Error", "403": "Error", "404": "Error", "409": "Conflict",
-                "413": "Error", "429": "Error"}
+                "413": "Error", "415": "Error", "429": "Error"}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -146,7 +146,7 @@ def test_every_refusal_an_operation_can_give_is_documented_in_the_one_error_shap
         if "{" in path:
             expected.add("404")
         if "requestBody" in operation:
-            expected |= {"400", "413"}
+            expected |= {"400", "413", "415"}
             if path != "/api/v1/auth/token/":
                 expected.add("403")
         if any(p["in"] == "query" and p["name"] not in ("page", "page_size", "year")

@@ -4,8 +4,8 @@ hand-written list per view:
 - **errors**: each operation documents the refusals it can give, derived from what the view declares —
   401 where a request is authenticated at all (a bad token is refused even where no sign-in is needed), 403
   where a permission beyond "signed in" is checked or a session's CSRF check applies, 404 on a route with an
-  id and on a paginated list (a page that does not exist), 400 and 413 where a body or filters are read,
-  409 on a workflow act, 429 where a throttle counts — plus what a handler declares with
+  id and on a paginated list (a page that does not exist), 400 where a body or filters are read, 413 and 415
+  where a body is, 409 on a workflow act, 429 where a throttle counts — plus what a handler declares with
   :func:`error_responses`. The bodies are the one error shape of :mod:`shouye.core.api.errors`.
 - **nullable fields**: a read-only field that answers ``null`` — its source ends on a nullable column or
   relation, or falls back to ``default=None`` past an empty one — is declared nullable.
@@ -36,7 +36,7 @@ from rest_framework.serializers import ListSerializer, ModelSerializer
 from .fields import SlugRelatedField
 
 #: The statuses a handler may declare beyond those derived from its view.
-DECLARABLE = frozenset({400, 401, 403, 404, 409, 413, 429})
+DECLARABLE = frozenset({400, 401, 403, 404, 409, 413, 415, 429})
 
 _DETAIL = {"type": "string", "description": "说明（请求的语言）What is wrong, in the request's language"}
 
@@ -80,6 +80,7 @@ RESPONSES = {
     404: ("Error", "不存在或不在辖区 Not found, or outside the user's jurisdiction"),
     409: ("Conflict", "当前状态不允许 Refused by the object's state: the state and the actions it allows"),
     413: ("Error", "请求过大 The request is too large"),
+    415: ("Error", "不支持的请求体类型 The body's Content-Type is not one the operation reads"),
     429: ("Error", "请求过于频繁 Too many requests: retry after the seconds in Retry-After"),
 }
 
@@ -136,7 +137,7 @@ class AutoSchema(openapi.AutoSchema):
         if any(p["in"] == "path" for p in parameters) or (self._is_list_view() and self._get_paginator()):
             statuses.add(404)
         if "requestBody" in operation:
-            statuses |= {400, 413}
+            statuses |= {400, 413, 415}
         if self._get_filter_parameters():
             statuses.add(400)
         if view.get_throttles():

@@ -98,10 +98,11 @@ class HazardViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
     @action(detail=True, methods=["put", "post"], url_path="governance-plan")
     def governance_plan(self, request, pk=None):
         """POST writes the parts it names; PUT replaces the plan (a part it omits is emptied)."""
-        data = request.data
+        replace = None
         if request.method == "PUT":
-            data = {part: data.get(part, "") for part in GovernancePlan.PARTS}
-        hazard, _plan = self.run_action(request, "governance-plan", data=data)
+            def replace(body):
+                return {part: body.get(part, "") for part in GovernancePlan.PARTS}
+        hazard, _plan = self.run_action(request, "governance-plan", data=replace)
         return self.detail_response(hazard)
 
     @extend_schema(

@@ -93,8 +93,8 @@ class InspectionViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModel
                    responses={201: InspectionSerializer}, tags=TAGS)
     @action(detail=True, methods=["post"])
     def photos(self, request, pk=None):
-        inspection, _count = self.run_action(request, "add-photos", data={
-            "item": request.data.get("item") or None, "photos": request.FILES.getlist("photos")})
+        inspection, _count = self.run_action(request, "add-photos", data=lambda body: {
+            "item": body.get("item") or None, "photos": request.FILES.getlist("photos")})
         return self.detail_response(inspection, status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], summary="检查文书列表 The inspection's documents",
