@@ -38,17 +38,23 @@ fuzz: $(STAMP)
 		$(BIN)/python -m pytest -p no:cacheprovider -n 2 -m fuzz $(PYTEST_ARGS)
 
 ## make bench: generate 100,000 enterprises and measure the list, then 1,000,000 hazards and measure the ledger,
-## then an audited assign beside a 3,000-row import (results in bench/results/).
+## then an audited assign beside a 3,000-row import, then 20 users' mixed load for 5 minutes against gunicorn,
+## PostgreSQL and Redis set up as the README's production example (results in bench/results/).
 bench: $(STAMP)
 	$(BIN)/python bench/enterprise_list.py
 	$(BIN)/python bench/hazard_ledger.py
 	$(BIN)/python bench/audit_under_import.py
+	$(BIN)/python bench/mixed_load.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 catalog: $(STAMP)
 	$(BIN)/shouye makecatalog
+
+## make vendor: fetch Bootstrap, htmx, ECharts and Leaflet from npm into shouye/static/vendor/ (scripts/vendor.sh).
+vendor:
+	bash scripts/vendor.sh
 
 clean:
 	rm -rf var .pytest_cache

@@ -21,7 +21,7 @@ import argparse
 import io
 import json
 import os
-import platform
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -44,8 +44,7 @@ from bench.dataset import (  # noqa: E402
 )
 from bench.hazard_ledger import _database_info, setup_django  # noqa: E402
 from bench.measure import percentile, summary, timed_request  # noqa: E402
-
-RESULTS_DIR = ROOT / "bench" / "results"
+from bench.report import load_average, write_report  # noqa: E402
 
 #: The issue's targets (issue 8, defect 5): an assign beside an import is at most this much slower at p95 …
 RATIO_MAX = 2.0
@@ -232,7 +231,8 @@ def chain_state() -> dict:
 
     result = verify_chain()
     positions = AuditEvent.objects.exclude(seq=None).values_list("seq", flat=True)
-    return {"verified": result.ok, "reason": result.reason, "events": AuditEvent.objects.count(),
+    return {"verified": result.ok, "reason": result.reason, "anchored": result.anchored,
+            "events": AuditEvent.objects.count(),
             "checked": result.checked, "unsealed": AuditEvent.objects.filter(seq=None).count(),
             "gap_free": sorted(positions) == list(range(1, len(positions) + 1))}
 
@@ -280,31 +280,21 @@ def main(argv=None) -> None:
     if not is_postgres(url):
         log("Not PostgreSQL: the audit benchmark runs on PostgreSQL only (SQLite has a single writer).")
         return
-    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    load_at_start = load_average()
     recreate_database(url)
     log(f"[assign beside a {args.rows:,}-row import] {display_url(url)} (created afresh)")
     with tempfile.TemporaryDirectory() as media:
         os.environ["MEDIA_ROOT"] = media
+        # The database is new, so its chain's anchors start afresh too (docs/decisions/0006); the import's
+        # child process inherits both.
+        os.environ["SHOUYE_AUDIT_ANCHOR_FILE"] = str(Path(media) / "audit-anchor.log")
+        os.environ.setdefault("SHOUYE_AUDIT_KEY", secrets.token_urlsafe(48))
         setup_django(url)
         result = measure(args)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"audit_under_import-{stamp}.json"
-    report = {
-        "benchmark": "audit_under_import",
-        "timestamp": datetime.now().astimezone().isoformat(timespec="seconds"),
+    report = write_report("audit_under_import", load_at_start=load_at_start, targets=evaluate(result), body={
         "database_url": display_url(url), "import_rows": args.rows, "iterations": args.iterations,
         "warmup": args.warmup, "measured": "POST /api/v1/hazards/{id}/assign/ in-process (Django test client)",
-        "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "cpus": os.cpu_count(), "settings": {"DEBUG": False},
-                        "load_average_at_start": load_at_start,
-                        "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "targets": evaluate(result),
-        **result,
-        "file": str(path.relative_to(ROOT)),
-    }
-    report["all_targets_met"] = all(t["pass"] for t in report["targets"])
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+        **result})
     print_summary(report)
 
 
@@ -317,7 +307,7 @@ def print_summary(report: dict) -> None:
             f"{case['sql_p50_ms']:>9.2f}{case['cpu_p50_ms']:>9.2f}{case['cpu_p95_ms']:>9.2f}")
     for target in report["targets"]:
         log(f"  {'PASS' if target['pass'] else 'FAIL'}  {target['target']:<56} {target['value']}")
-    log(f"\nResults: {report['file']}")
+    log(f"\nResults: {report['files'][0]}")
 
 
 if __name__ == "__main__":

@@ -13,13 +13,11 @@ import argparse
 import json
 import logging
 import os
-import platform
 import secrets
 import subprocess
 import sys
 import tempfile
 import warnings
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +31,7 @@ from bench.dataset import (  # noqa: E402
     ensure_postgres_database,
     is_postgres,
 )
-
-RESULTS_DIR = ROOT / "bench" / "results"
+from bench.report import load_average, write_report  # noqa: E402
 
 #: The issue's targets on PostgreSQL (issue 2, "Targets for that benchmark").
 API_RATIO_MAX = 1.5
@@ -214,37 +211,19 @@ def main(argv=None) -> None:
     if args.worker:
         worker(args)
         return
-    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    load_at_start = load_average()
     base_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not is_postgres(base_url):
         log("Not PostgreSQL: running on SQLite under bench/data/ (the targets are set for PostgreSQL).")
     urls = database_urls(base_url, args.count, args.small_count)
     sizes = {count: run_size(urls[count], count, args) for count in (args.small_count, args.count)}
     big, small = sizes[args.count], sizes[args.small_count]
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    files = [RESULTS_DIR / f"enterprise_list-{stamp}.json", RESULTS_DIR / "latest.json"]
-    report = {
-        "benchmark": "enterprise_list",
-        "timestamp": datetime.now().astimezone().isoformat(timespec="seconds"),
+    report = write_report("enterprise_list", load_at_start=load_at_start, also=("latest.json",),
+                          targets=evaluate(big, small, args.count, args.small_count), body={
         "database": big["database"],
         "database_urls": {str(count): display_url(url) for count, url in urls.items()},
-        "count": args.count,
-        "small_count": args.small_count,
-        "iterations": args.iterations,
-        "warmup": args.warmup,
-        "environment": {"python": platform.python_version(), "machine": platform.machine(),
-                        "cpus": os.cpu_count(), "settings": {"DEBUG": False},
-                        "load_average_at_start": load_at_start,
-                        "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "targets": evaluate(big, small, args.count, args.small_count),
-        "sizes": {str(count): result for count, result in sizes.items()},
-        "files": [str(path.relative_to(ROOT)) for path in files],
-    }
-    report["all_targets_met"] = all(t["pass"] for t in report["targets"])
-    text = json.dumps(report, ensure_ascii=False, indent=1)
-    for path in files:
-        path.write_text(text)
+        "count": args.count, "small_count": args.small_count, "iterations": args.iterations, "warmup": args.warmup,
+        "sizes": {str(count): result for count, result in sizes.items()}})
     print_summary(report)
     for name, text in big.get("profile", {}).items():
         log(f"\n--- profile {name} ---\n{text}")

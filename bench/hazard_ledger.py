@@ -18,14 +18,13 @@ import argparse
 import json
 import logging
 import os
-import platform
 import resource
 import secrets
 import subprocess
 import sys
 import time
 import warnings
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +39,7 @@ from bench.dataset import (  # noqa: E402
     ensure_postgres_database,
     is_postgres,
 )
-
-RESULTS_DIR = ROOT / "bench" / "results"
+from bench.report import load_average, write_report  # noqa: E402
 
 #: The issue's targets on PostgreSQL (issue 3, "Tests and benchmark").
 LEDGER_RATIO_MAX = 1.5
@@ -870,7 +868,7 @@ def main(argv=None) -> None:
         return
     if args.small_hazards >= args.hazards:
         raise SystemExit("--small-hazards must be below --hazards")
-    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    load_at_start = load_average()
     if ensure_postgres_database(url):
         log(f"created database {display_url(url)}")
     small_url = database_urls(url, args.hazards, args.small_hazards)[args.small_hazards]
@@ -897,24 +895,10 @@ def main(argv=None) -> None:
     log(f"    export: {result['export']['rows']:,} rows in {result['export']['seconds']} s, peak RSS "
         f"{result['export']['peak_rss_mb']} MB; raw SQL {result['export_raw_sql']['seconds']} s")
 
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"hazard_ledger-{stamp}.json"
-    report = {
-        "benchmark": "hazard_ledger",
-        "timestamp": datetime.now().astimezone().isoformat(timespec="seconds"),
+    report = write_report("hazard_ledger", load_at_start=load_at_start, targets=evaluate(result), body={
         "database_url": display_url(url),
         "iterations": args.iterations, "stats_iterations": args.stats_iterations, "warmup": args.warmup,
-        "stats_warmup": args.stats_warmup,
-        "environment": {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-                        "settings": {"DEBUG": False}, "load_average_at_start": load_at_start,
-                        "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "targets": evaluate(result),
-        **result,
-        "file": str(path.relative_to(ROOT)),
-    }
-    report["all_targets_met"] = all(t["pass"] for t in report["targets"])
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+        "stats_warmup": args.stats_warmup, **result})
     print_summary(report)
 
 
@@ -941,7 +925,7 @@ def print_summary(report: dict) -> None:
         log(f"  {'PASS' if target['pass'] else 'FAIL'}  {target['target']:<62} {target['case']:<32} "
             f"{target['value']}{note}")
     passed = sum(t["pass"] for t in report["targets"])
-    log(f"\n{passed}/{len(report['targets'])} targets met. Results: {report['file']}")
+    log(f"\n{passed}/{len(report['targets'])} targets met. Results: {report['files'][0]}")
     log("\nORM queries of GET /api/v1/hazards/?" + LEDGER_QUERY + " (township officer):")
     for number, sql in enumerate(report["queries"]["api.township.filtered_page2"]["sql"], 1):
         log(f"  {number:>2}. {sql}")

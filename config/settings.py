@@ -31,6 +31,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def syslog_address(value: str) -> str | tuple[str, int]:
+    """A local syslog socket ("/dev/log") as it is, or "host[:port]" as a UDP address (port 514 by default)."""
+    if value.startswith("/"):
+        return value
+    host, _, port = value.partition(":")
+    return host, int(port or 514)
+
+
 DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
@@ -70,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the policy too.
+    "shouye.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shouye.core.request_context.RequestContextMiddleware",
@@ -135,9 +145,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "shouye.accounts.validators.ComplexityValidator"},
 ]
 
-# Login security (等保 2.0 level 3): lock-out and idle timeout, both configurable.
+# Login security (等保 2.0 level 3): lock-out and idle timeout, all configurable. A user name is locked after
+# SHOUYE_LOGIN_MAX_FAILURES failures in a row; a client address after SHOUYE_LOGIN_ADDRESS_MAX_FAILURES
+# failures (over any names) within SHOUYE_LOGIN_ADDRESS_WINDOW_MINUTES, which stops one password being tried
+# against many names. Counted in the shared cache (shouye.core.ratelimit).
 SHOUYE_LOGIN_MAX_FAILURES = env_int("SHOUYE_LOGIN_MAX_FAILURES", 5)
 SHOUYE_LOGIN_LOCKOUT_MINUTES = env_int("SHOUYE_LOGIN_LOCKOUT_MINUTES", 15)
+SHOUYE_LOGIN_ADDRESS_MAX_FAILURES = env_int("SHOUYE_LOGIN_ADDRESS_MAX_FAILURES", 20)
+SHOUYE_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("SHOUYE_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+SHOUYE_LOGIN_ADDRESS_LOCKOUT_MINUTES = env_int("SHOUYE_LOGIN_ADDRESS_LOCKOUT_MINUTES", 15)
+# Token requests (POST /api/v1/auth/token/) accepted per client address per minute.
+SHOUYE_TOKEN_RATE_PER_MINUTE = env_int("SHOUYE_TOKEN_RATE_PER_MINUTE", 30)
 SHOUYE_IDLE_TIMEOUT_MINUTES = env_int("SHOUYE_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -166,9 +184,27 @@ SHOUYE_DOCUMENT_SEAL_IMAGE = os.environ.get("SHOUYE_DOCUMENT_SEAL_IMAGE", "")
 SHOUYE_LEDGER_SYNC_MAX_ROWS = env_int("SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
 # Public tip-off form: submissions allowed per client address per hour.
 SHOUYE_TIPOFF_RATE_PER_HOUR = env_int("SHOUYE_TIPOFF_RATE_PER_HOUR", 5)
-# Optional map tiles on the intranet (empty: the map shows the pin on a plain background).
+# Optional map tiles on the intranet (empty: the map shows the pin on a plain background). Its host is the
+# one image source besides the site in the Content-Security-Policy (shouye.core.csp).
 SHOUYE_MAP_TILE_URL = os.environ.get("SHOUYE_MAP_TILE_URL", "")
-SHOUYE_TRUST_X_FORWARDED_FOR = env_bool("SHOUYE_TRUST_X_FORWARDED_FOR", False)
+# The reverse proxies in front of the application (addresses or networks, e.g. nginx on 127.0.0.1): only when
+# a request arrives from one of them is X-Forwarded-For read for the client's address (shouye.core
+# .request_context.client_ip). None by default: the address is the connection's peer.
+SHOUYE_TRUSTED_PROXIES = env_list("SHOUYE_TRUSTED_PROXIES", [])
+if "SHOUYE_TRUST_X_FORWARDED_FOR" in os.environ:
+    # It trusted the header from anyone; silently dropping it would make every client look like nginx.
+    raise ImproperlyConfigured(
+        "SHOUYE_TRUST_X_FORWARDED_FOR is no longer read: remove it and set SHOUYE_TRUSTED_PROXIES to the "
+        "address of your reverse proxy (for nginx on the same machine: SHOUYE_TRUSTED_PROXIES=127.0.0.1,::1)."
+    )
+# Audit trail (docs/decisions/0006): the key of the chain's HMAC, kept outside the database — the key itself,
+# or a file of keys (the first signs, all verify; rotation puts the new one first). Without either, a
+# development key under VAR_DIR, which `check --deploy` refuses. Each seal appends the chain's position and
+# hash to the anchor file, and to syslog when an address is given ("/dev/log" or "host:port", UDP).
+SHOUYE_AUDIT_KEY = os.environ.get("SHOUYE_AUDIT_KEY", "")
+SHOUYE_AUDIT_KEY_FILE = os.environ.get("SHOUYE_AUDIT_KEY_FILE", "")
+SHOUYE_AUDIT_ANCHOR_FILE = os.environ.get("SHOUYE_AUDIT_ANCHOR_FILE") or str(VAR_DIR / "audit-anchor.log")
+SHOUYE_AUDIT_ANCHOR_SYSLOG = os.environ.get("SHOUYE_AUDIT_ANCHOR_SYSLOG", "")
 SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应急管理局")
 
 LANGUAGE_CODE = "zh-hans"
@@ -190,7 +226,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "shouye.core.staticfiles.ManifestStaticFilesStorage"
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -211,7 +247,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "shouye.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "shouye.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "30/min"},
+    # Throttles derive from shouye.core.api.throttling.AddressRateThrottle (counted per client address).
+    "DEFAULT_THROTTLE_RATES": {"token": f"{SHOUYE_TOKEN_RATE_PER_MINUTE}/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "守夜 Shouye API",
@@ -258,8 +295,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The audit anchors (shouye.audit.anchors) go to syslog only, when configured; never to the console.
+        "shouye.audit.anchor": {"handlers": [], "level": "INFO", "propagate": False},
+    },
 }
+if SHOUYE_AUDIT_ANCHOR_SYSLOG:
+    LOGGING["handlers"]["audit_anchor_syslog"] = {"class": "logging.handlers.SysLogHandler", "facility": "auth",
+                                                  "address": syslog_address(SHOUYE_AUDIT_ANCHOR_SYSLOG)}
+    LOGGING["loggers"]["shouye.audit.anchor"]["handlers"] = ["audit_anchor_syslog"]
 
 # Production hardening (manage.py check --deploy passes with DEBUG=false and HTTPS behind nginx).
 if not DEBUG:

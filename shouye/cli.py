@@ -3,7 +3,7 @@
     shouye up                 migrate, load the demo on first start, run web + Celery worker + beat
     shouye serve [ADDR:PORT]  the web server only
     shouye demo               load the demo district
-    shouye audit verify       check the audit trail's hash chain
+    shouye audit verify       check the audit trail's chain with its key and its anchors
     shouye rules NAME --json '{...}'   one regulatory rule as JSON in, JSON out
     shouye <any manage.py command>     e.g. shouye migrate, shouye createsuperuser
 """

@@ -3,6 +3,7 @@ outside each role's scope."""
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -26,7 +27,13 @@ hypothesis_settings.load_profile("shouye")
 
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
+    # Throttles and lock-outs count in the cache; each test starts with none of another's counts.
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test's audit chain starts afresh, so it gets an anchor file of its own, and a fixed key.
+    settings.SHOUYE_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchor.log")
+    settings.SHOUYE_AUDIT_KEY = "test-audit-key-0123456789abcdefghijklmnopqrstuvwxyz"
+    settings.SHOUYE_AUDIT_KEY_FILE = ""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.LANGUAGE_CODE = "zh-hans"
     # Hashing the cast's passwords with PBKDF2 costs about a second each; tests do not need its strength.

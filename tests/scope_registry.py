@@ -620,7 +620,9 @@ def _fresh_tip_off(cast: dict, role: str):
 
 
 def _triage_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
-    return {"accept": True if api else "1", "enterprise": values["enterprise"], "level": "ordinary"}
+    """Accepting: the enterprise and the officer's own description of the hazard (issue 9)."""
+    return {"accept": True if api else "1", "enterprise": values["enterprise"], "level": "ordinary",
+            "description": "scope-write-triaged-hazard"}
 
 
 def _first_inside_plan(cast: dict, role: str):
@@ -764,3 +766,64 @@ def undeclared_writes(specs: list[RouteSpec]) -> list[str]:
     problems += [f"{name!r} is declared but no route that writes has that name"
                  for name in sorted((set(WRITES) | WITHOUT_FOREIGN_KEYS) - set(writers))]
     return problems
+
+
+# --- a tip-off's sender (issue 9) ------------------------------------------------------------------------
+
+#: Who sent a tip-off, from which address, what they wrote and what their phone named its photo (also written
+#: into the photo's EXIF): read only where tip-offs are triaged (``hazards.view_tipoff``), never on the hazard
+#: the tip-off becomes nor anywhere else (ARCHITECTURE.md §10; 个人信息保护法).
+SENDER = {"reporter_name": "甄隐名", "reporter_phone": "13700135799"}
+SENDER_WORDS = "我住隔壁，亲眼看见夜里偷偷灌装液化气"
+SENDER_FILE = "IMG_20260701_zhenyinming"
+SENDER_ADDRESS = "203.0.113.99"
+SENDER_MARKS = {SENDER["reporter_name"]: "the sender's name", SENDER["reporter_phone"]: "the sender's phone",
+                SENDER_WORDS: "the sender's words", SENDER_FILE: "the name of the sender's photo file",
+                SENDER_ADDRESS: "the sender's address"}
+#: The hazard as the triaging officer describes it.
+OFFICER_WORDS = "液化气钢瓶违规充装，充装间无人监护"
+
+
+def _sender_photo() -> ContentFile:
+    """A JPEG whose EXIF carries the sender's phone number and file name, as a phone's camera app may write."""
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (30, 90, 160))
+    exif = image.getexif()
+    exif[0x013B] = SENDER["reporter_phone"]  # Artist
+    exif[0x010E] = SENDER_FILE  # ImageDescription
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return ContentFile(buffer.getvalue(), name=f"{SENDER_FILE}.jpg")
+
+
+def triaged_tip_offs(cast: dict) -> dict[type, list]:
+    """For the cast's enterprises ``inside`` and ``building``: a tip-off sent by SENDER through the public API
+    with a photo, turned into a hazard by the bureau staff in their own words, and rectification ordered (which
+    tells the enterprise's users). Run it capturing on-commit callbacks, so the notifications are sent.
+    Returns the rows made, by model."""
+    from rest_framework.test import APIClient
+
+    staff = APIClient()
+    staff.force_authenticate(cast["users"]["bureau_staff"])
+    made: dict[type, list] = {TipOff: [], Hazard: [], HazardPhoto: []}
+    for key in ("inside", "building"):
+        enterprise = cast[key]
+        sent = APIClient().post("/api/v1/tip-offs/", {
+            "enterprise_name": enterprise.name, "township": enterprise.township.code, "description": SENDER_WORDS,
+            "address": enterprise.address, "photo": _sender_photo(), **SENDER,
+        }, format="multipart", REMOTE_ADDR=SENDER_ADDRESS)
+        assert sent.status_code == 201, sent.content
+        tip_off = TipOff.objects.get(pk=sent.json()["id"])
+        triaged = staff.post(f"/api/v1/tip-offs/{tip_off.pk}/triage/", {
+            "accept": True, "enterprise": enterprise.pk, "description": OFFICER_WORDS}, format="json")
+        assert triaged.status_code == 200, triaged.content
+        hazard = Hazard.objects.get(pk=triaged.json()["hazard"])
+        assigned = staff.post(f"/api/v1/hazards/{hazard.pk}/assign/", {
+            "deadline": str(timezone.localdate() + timedelta(days=15)), "responsible_person": "企业安全员",
+            "measures": "停止违规充装，设专人监护"}, format="json")
+        assert assigned.status_code == 200, assigned.content
+        made[TipOff].append(tip_off)
+        made[Hazard].append(hazard)
+        made[HazardPhoto].extend(hazard.photos.all())
+    return made

@@ -86,15 +86,3 @@ class Membership(models.Model):
     def __str__(self):
         target = self.region or self.organisation or self.enterprise or ""
         return f"{self.user} · {self.get_role_display()} · {target}"
-
-
-class LoginThrottle(models.Model):
-    """Failed sign-ins per user name, kept for unknown names too so that lock-out reveals nothing."""
-
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return self.username

@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self):
         from shouye.core.registry import file_removal_hooks, verb_label_providers
 
-        from . import verbs
+        from . import checks, verbs  # noqa: F401  checks registers the deployment checks
         from .services import record_files_removed
 
         file_removal_hooks.append(record_files_removed)

@@ -18,7 +18,8 @@ class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit trail (ARCHITECTURE.md §6; 等保 2.0 security audit).
 
     ``hash`` covers this event's fields and the previous event's hash, so editing or deleting any event
-    breaks the chain at that point (``shouye audit verify``). The event is written in its act's transaction
+    breaks the chain at that point (``shouye audit verify``); it is an HMAC under a key kept outside the
+    database, and the chain's end is anchored outside it too (docs/decisions/0006). The event is written in its act's transaction
     with ``seq``, ``prev_hash`` and ``hash`` empty and linked into the chain ("sealed") just after that
     transaction commits, so that no act waits for another's transaction (docs/decisions/0005)."""
 
@@ -39,6 +40,9 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(null=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, null=True, editable=False)
     hash = models.CharField(max_length=64, null=True, unique=True, editable=False)
+    #: The id of the key whose HMAC ``hash`` is (shouye.audit.keys); empty for an event sealed before keys,
+    #: whose hash is plain SHA-256 (docs/decisions/0006).
+    key_id = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

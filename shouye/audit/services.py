@@ -2,21 +2,25 @@
 
 Services call :func:`record` explicitly inside their transaction; nothing is written by signals, so a
 bulk operation cannot bypass the trail. The event is linked into the hash chain by :func:`seal` after
-that transaction commits, so no act waits for another user's transaction (docs/decisions/0005)."""
+that transaction commits, so no act waits for another user's transaction (docs/decisions/0005). Each link
+is an HMAC under a key kept outside the database, and each seal is anchored outside it, so that whoever can
+write the database cannot rewrite the chain unseen (docs/decisions/0006)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from shouye.core.request_context import current_ip
 
+from . import anchors, keys
 from .models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -28,9 +32,14 @@ SEAL_CHUNK = 100
 #: events as it commits, and Celery beat seals any left behind every minute ("audit-seal"), so an event
 #: still unsealed after this long means sealing has stopped and the event is not yet protected.
 SEAL_GRACE = timedelta(minutes=5)
+#: The verb of the event with which an installation upgraded to keyed sealing vouches for the events sealed
+#: before it with plain SHA-256 (migration audit.0005): its keyed hash covers the last of them.
+KEYED_VERB = "audit.keyed"
 
 
-def _canonical(event: AuditEvent) -> bytes:
+def canonical(event: AuditEvent) -> bytes:
+    """The bytes an event's hash covers: its recorded fields and the previous event's hash (not its
+    position or key id: renumbering or relabelling breaks a link or the hash anyway)."""
     payload = {
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
@@ -48,7 +57,11 @@ def _canonical(event: AuditEvent) -> bytes:
 
 
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    """The hash the chain expects for ``event``: the HMAC-SHA256 under the key its ``key_id`` names, or,
+    for an event sealed before keys existed (no key id), plain SHA-256. KeyError for a key not configured."""
+    if not event.key_id:
+        return hashlib.sha256(canonical(event)).hexdigest()
+    return keys.keyring().by_id[event.key_id].mac(canonical(event))
 
 
 def _json_safe(value):
@@ -122,7 +135,10 @@ def _seal_chunk(pending) -> int:
     On PostgreSQL the seal commits without waiting for its WAL to reach the disk: beside a large write
     (an import) that wait is long, and the act has already committed durably. A crash can lose only the
     latest seals, whole (head and links together, and a seal that did reach the disk implies every seal
-    before it did); their events are then unsealed again and sealed by the periodic job."""
+    before it did); their events are then unsealed again and sealed by the periodic job.
+
+    Once committed, the chunk's end is anchored outside the database (docs/decisions/0006)."""
+    key = keys.keyring().signing
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -132,11 +148,13 @@ def _seal_chunk(pending) -> int:
         previous, position = head.last_hash, head.last_seq
         for event in events:
             position += 1
-            event.seq, event.prev_hash = position, previous
-            event.hash = previous = compute_hash(event)
+            event.seq, event.prev_hash, event.key_id = position, previous, key.id
+            event.hash = previous = key.mac(canonical(event))
         if events:
             _write_links(events)
             AuditHead.objects.filter(pk=head.pk).update(last_seq=position, last_hash=previous)
+    if events:
+        anchors.append(position, previous)
     return len(events)
 
 
@@ -161,10 +179,21 @@ def _write_links(events: list[AuditEvent]) -> None:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",
-            [(event.seq, event.prev_hash, event.hash, event.id) for event in events])
+            f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s, key_id = %s WHERE id = %s AND seq IS NULL",
+            [(event.seq, event.prev_hash, event.hash, event.key_id, event.id) for event in events])
         if cursor.rowcount != len(events):
             raise RuntimeError(f"sealing linked {cursor.rowcount} of {len(events)} audit events")
+
+
+def anchor_head() -> bool:
+    """Anchor the chain's head when the anchor file does not reach it yet — an anchor write failed, the
+    process stopped between a seal and its anchor, or the file was rotated. Answers whether it wrote one.
+    An anchor written here never hides an earlier one: verification checks every anchor it finds."""
+    head = AuditHead.objects.filter(pk=HEAD_PK).values_list("last_seq", "last_hash").first()
+    if head is None or head[0] <= anchors.newest_anchored_position():
+        return False
+    anchors.append(*head)
+    return True
 
 
 def record_files_removed(verb: str, target, names: list[str]) -> AuditEvent:
@@ -180,52 +209,159 @@ def diff(before: dict, after: dict) -> dict:
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
+    #: Events verified before the first problem (all of them when ``ok``).
     checked: int
+    #: The id of the event at which the chain breaks, when there is one.
     broken_at: int | None = None
     reason: str = ""
+    #: The first position (``seq``) that is not as sealed, when one can be named.
+    position: int | None = None
+    #: Anchors found outside the database that match the chain, and the newest anchor found.
+    anchored: int = 0
+    newest_anchor: anchors.Anchor | None = None
 
 
-def verify_chain(batch_size: int = 5000) -> VerifyResult:
-    """Seal what has committed, then walk the chain in ``seq`` order up to the head and report the first
-    problem: a gap in the positions (an event deleted), a link or a content that does not match (an event
-    edited), a chain that ends before the head (the newest events deleted), or an event that waited longer
-    than SEAL_GRACE to be sealed (sealing had stopped, so nothing protected it meanwhile)."""
+def verify_chain(batch_size: int = 5000, anchor_files: list[Path] | None = None) -> VerifyResult:
+    """Seal what has committed, then walk the chain in ``seq`` order up to the head, checking each link
+    with the audit key and each anchor written outside the database (``anchor_files``, by default the
+    configured anchor file), and report the first problem: a gap in the positions (an event deleted), a
+    link or a content that does not match (an event edited), a hash not made with the key (the chain
+    re-hashed by someone without it), a chain that ends before the head (the newest events deleted), a hash
+    that differs from its anchor (the chain rewritten by someone holding the key), a chain that ends
+    before its newest anchor (the newest events deleted, head included), a chain with no anchor at all, or
+    an event that waited longer than SEAL_GRACE to be sealed (sealing had stopped, so nothing protected it
+    meanwhile).
+
+    The anchors are read before the head: every anchor read was written after its seal committed, so it
+    lies at or before the head, and seals running beside the verification are not mistaken for deletions."""
     late = _first_late_event()
     seal()
+    found = anchors.read(anchor_files)
     head = AuditHead.objects.filter(pk=HEAD_PK).first()
-    result, end_hash = _walk(head.last_seq if head else None, batch_size)
+    walk = _Walk(keys.keyring(), found)
+    result = walk.run(head.last_seq if head else None, batch_size)
     if result.ok and head is not None:
-        result = _check_head(head, result.checked, end_hash)
+        result = _check_head(head, result.checked, walk.previous)
+    if result.ok:
+        result = walk.against_anchors()
     if result.ok and late is not None:
         result = _reported_late(late, result.checked)
-    return result
+    return replace(result, anchored=walk.matched, newest_anchor=found.newest)
 
 
-def _walk(end: int | None, batch_size: int) -> tuple[VerifyResult, str]:
-    """The sealed events from position 1 to ``end`` (all when None), in batches; the result of the walk
-    and the hash it ended on. Events sealed after the head was read lie beyond ``end``."""
-    chain = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
-    if end is not None:
-        chain = chain.filter(seq__lte=end)
-    previous, position = GENESIS, 0
-    while batch := list(chain.filter(seq__gt=position)[:batch_size]):
-        for event in batch:
-            problem = _link_problem(event, position + 1, previous)
-            if problem:
-                return VerifyResult(False, position, event.id, problem), previous
-            previous, position = event.hash, event.seq
-    return VerifyResult(True, position), previous
+class _Walk:
+    """One walk along the sealed chain, in batches, with the keys and the anchors found."""
+
+    def __init__(self, keyring: keys.Keyring, found: anchors.Anchors):
+        self.keyring, self.anchors = keyring, found
+        self.previous, self.position = GENESIS, 0
+        #: The first event hashed without a key while no keyed event has been seen: such events are sound
+        #: only as the prefix an upgraded installation sealed before keys, vouched for by a KEYED_VERB event.
+        self.unkeyed_from: AuditEvent | None = None
+        self.keyed = False
+        #: The first event whose hash differs from its anchor; the last position before it that matched
+        #: one; how many anchors matched.
+        self.anchor_mismatch: AuditEvent | None = None
+        self.last_matching_anchor = 0
+        self.matched = 0
+
+    def run(self, end: int | None, batch_size: int) -> VerifyResult:
+        """The sealed events from position 1 to ``end`` (all when None). Events sealed after the head was
+        read lie beyond ``end``."""
+        chain = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
+        if end is not None:
+            chain = chain.filter(seq__lte=end)
+        while batch := list(chain.filter(seq__gt=self.position)[:batch_size]):
+            for event in batch:
+                if problem := self._step(event):
+                    return self._broken(*problem)
+        if self.unkeyed_from is not None and not self.keyed:
+            return self._broken(self.unkeyed_from, self.unkeyed_from.seq, UNVOUCHED)
+        return VerifyResult(True, self.position)
+
+    def _step(self, event: AuditEvent) -> tuple[AuditEvent, int, str] | None:
+        """Why ``event`` cannot be the chain's next link (the event and position to name, and the reason),
+        or None when it can; it then becomes the chain's end."""
+        position = self.position + 1
+        if event.seq != position:
+            return event, position, (f"position {position} is missing from the chain before this event's "
+                                     f"{event.seq} (an event was deleted)")
+        if event.prev_hash != self.previous:
+            return event, position, "prev_hash does not match the previous event (an event was deleted or altered)"
+        if event.key_id and event.key_id not in self.keyring.by_id:
+            return event, position, (f"sealed with the audit key {event.key_id}, which is not configured (keep "
+                                     "retired keys in SHOUYE_AUDIT_KEY_FILE), or its key id was altered")
+        if not event.key_id and self.keyed:
+            return event, position, UNKEYED_AFTER_KEYED
+        if compute_hash(event) != event.hash:
+            if not event.key_id:
+                return event, position, "content does not match its hash (the event was edited)"
+            return event, position, (f"content does not match its hash under the audit key {event.key_id} "
+                                     "(the event was edited, or the chain re-hashed by someone without the key)")
+        if event.key_id:
+            if self.unkeyed_from is not None and not self.keyed and event.verb != KEYED_VERB:
+                return self.unkeyed_from, self.unkeyed_from.seq, UNVOUCHED
+            self.keyed = True
+        elif self.unkeyed_from is None:
+            self.unkeyed_from = event
+        self._compare_with_anchor(event)
+        self.previous, self.position = event.hash, event.seq
+        return None
+
+    def _compare_with_anchor(self, event: AuditEvent) -> None:
+        anchored = self.anchors.by_seq.get(event.seq)
+        if anchored is None:
+            return
+        if anchored == bytes.fromhex(event.hash):
+            self.matched += 1
+            if self.anchor_mismatch is None:
+                self.last_matching_anchor = event.seq
+        elif self.anchor_mismatch is None:
+            self.anchor_mismatch = event
+
+    def _broken(self, event: AuditEvent, position: int, reason: str) -> VerifyResult:
+        return VerifyResult(False, position - 1, event.id, reason, position)
+
+    def against_anchors(self) -> VerifyResult:
+        """After a sound walk: the first anchor the chain does not match, a position anchored twice with
+        different hashes, an anchor beyond the chain's end, or no anchor at all for a chain that has events."""
+        files = ", ".join(str(path) for path in self.anchors.files)
+        if self.anchor_mismatch is not None:
+            event = self.anchor_mismatch
+            return VerifyResult(
+                False, self.last_matching_anchor, event.id,
+                f"its hash is not the one anchored outside the database ({self.anchors.lines_of(event.seq)[0]}): "
+                f"the events after "
+                f"position {self.last_matching_anchor}, the last that matches an anchor, up to this one were "
+                "rewritten and re-hashed with the audit key — or this database is not the one the anchor file "
+                "belongs to", self.last_matching_anchor + 1)
+        if self.anchors.conflicts:
+            seq = self.anchors.conflicts[0]
+            return VerifyResult(
+                False, seq - 1, None,
+                f"position {seq} was anchored with different hashes ({' / '.join(self.anchors.lines_of(seq))}): "
+                "it was sealed twice — after a database crash lost its newest seals, see docs/decisions/0006 — "
+                "or an anchor was forged", seq)
+        newest = self.anchors.newest
+        if newest is not None and newest.seq > self.position:
+            return VerifyResult(
+                False, self.position, None,
+                f"the chain ends at position {self.position}, but position {newest.seq} was anchored outside the "
+                f"database ({newest.line}): the newest events were deleted, and the head moved back to hide it",
+                self.position + 1)
+        if newest is None and self.position > 0:
+            return VerifyResult(
+                False, self.position, None,
+                f"no anchor of the chain was found in {files}: nothing outside the database confirms it (the "
+                "anchor file was removed or replaced, or SHOUYE_AUDIT_ANCHOR_FILE points elsewhere)")
+        return VerifyResult(True, self.position)
 
 
-def _link_problem(event: AuditEvent, position: int, previous: str) -> str:
-    """Why ``event`` cannot be the chain's ``position``-th link after the hash ``previous`` (empty if it can)."""
-    if event.seq != position:
-        return f"position {position} is missing from the chain before this event's {event.seq} (an event was deleted)"
-    if event.prev_hash != previous:
-        return "prev_hash does not match the previous event (an event was deleted or altered)"
-    if compute_hash(event) != event.hash:
-        return "content does not match its hash (the event was edited)"
-    return ""
+UNKEYED_AFTER_KEYED = ("hashed without the audit key (plain SHA-256) after events sealed with it: the chain was "
+                       "re-hashed from here by someone who does not hold the key")
+UNVOUCHED = ("hashed without the audit key (plain SHA-256), and no event sealed with the key vouches for it (only "
+             "the upgrade to keyed sealing, migration audit.0005, vouches for the events sealed before it): the "
+             "chain was re-hashed from here by someone who does not hold the key")
 
 
 def _check_head(head: AuditHead, position: int, last_hash: str) -> VerifyResult:
@@ -236,7 +372,7 @@ def _check_head(head: AuditHead, position: int, last_hash: str) -> VerifyResult:
                   "newest (the newest events were deleted)")
     else:
         reason = "the newest event's hash is not the one recorded for it (the newest event was replaced)"
-    return VerifyResult(False, position, None, reason)
+    return VerifyResult(False, position, None, reason, position + 1 if head.last_seq != position else position)
 
 
 def _first_late_event() -> AuditEvent | None:
@@ -253,4 +389,5 @@ def _reported_late(event: AuditEvent, checked: int) -> VerifyResult:
     return VerifyResult(False, position - 1 if position else checked, event.id,
                         f"written at {written:%Y-%m-%d %H:%M:%S} and still not sealed into the chain "
                         f"{SEAL_GRACE.total_seconds() / 60:g} minutes later (sealing had stopped: check that "
-                        "Celery beat runs audit-seal), so it was unprotected until this verification sealed it")
+                        "Celery beat runs audit-seal), so it was unprotected until this verification sealed it",
+                        position)

@@ -10,7 +10,10 @@ LABELS = {
     "auth.login_failed": _("failed to sign in"),
     "auth.lockout": _("was locked out"),
     "auth.login_refused_locked": _("tried to sign in while locked out"),
+    "auth.address_lockout": _("had its network address locked out after too many failed sign-ins"),
+    "auth.login_refused_address_locked": _("tried to sign in from a locked-out network address"),
     "demo.load": _("loaded the demo"),
+    "audit.keyed": _("began sealing the audit trail with its key"),
 }
 
 

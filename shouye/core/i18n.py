@@ -145,10 +145,13 @@ def _translated(entry: polib.POEntry) -> bool:
 
 
 def update_catalog(language: str) -> int:
-    """Add every extracted msgid missing from the .po (untranslated), and give each plural message its
-    msgid_plural (keeping a translation it already has); returns how many were added."""
+    """Add every extracted msgid missing from the .po (untranslated), remove the entries no source uses any
+    more (a merge of two branches would otherwise bring back a string one of them deleted), and give each
+    plural message its msgid_plural (keeping a translation it already has); returns how many were added."""
     catalog = load_catalog(language)
     messages = extract_all()
+    for entry in [e for e in catalog if (e.msgctxt, e.msgid) not in messages]:
+        catalog.remove(entry)
     for entry in catalog:
         plural = PLURALS.get((entry.msgctxt, entry.msgid))
         if plural and entry.msgid_plural != plural:

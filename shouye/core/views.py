@@ -2,6 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from shouye.core.filters import filtered, status_for
@@ -72,6 +73,7 @@ class ScopedDetailView(ScopedMixin, DetailView):
     pass
 
 
+@require_GET
 def home(request):
     from django.contrib.auth.views import redirect_to_login
 

@@ -34,10 +34,27 @@ next in its row), which Excel, LibreOffice and openpyxl read; rows keep theirs.
 * anything else: its ``str()`` as text, XML-escaped, with the characters XML 1.0 forbids (control characters
   other than tab, line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) removed, and cut to
   32,767 characters, the most an Excel cell holds (Excel's specifications and limits).
+
+Formula injection (issue 9, ARCHITECTURE §10): text starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is what Excel and WPS take for a formula when the cell is typed or edited (``=HYPERLINK(…)``
+sending the reader to a stranger's site, ``=cmd|…`` starting a program through DDE), and what openpyxl
+writes as a formula when such a string is assigned to a cell. Every such text is written as a text cell
+with the ``quotePrefix`` style (ECMA-376 §18.8.45), which is what Excel itself stores for a cell typed
+with a leading apostrophe: Excel, WPS and LibreOffice show the text exactly as it is (no apostrophe in
+the cell, none added to the value a reader or a re-import gets), and editing the cell keeps it text. Only
+text is treated so: a negative number stays a number.
+
+Every spreadsheet the platform hands out is written here, never with openpyxl's ``Workbook`` or
+``save`` elsewhere (``tests/core/test_formula_injection.py`` reads the source and refuses them): this
+streaming writer for lists and ledgers, and :func:`new_workbook` / :func:`annotated_upload` with
+:func:`workbook_bytes` for the few workbooks that need what a stream cannot write (several sheets, cell
+comments, drop-down lists, a user's own file handed back with its errors marked), which neutralises
+every cell of every sheet as it saves.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import zipfile
@@ -47,7 +64,9 @@ from decimal import Decimal
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-__all__ = ["StreamingXlsx"]
+from openpyxl import Workbook, load_workbook
+
+__all__ = ["StreamingXlsx", "annotated_upload", "new_workbook", "starts_like_formula", "workbook_bytes"]
 
 #: Excel's limits (Excel specifications and limits): rows and columns of a sheet, characters of a cell, and of
 #: a sheet name, which must not contain any of ``[]:*?/\``.
@@ -57,8 +76,9 @@ MAX_CELL_CHARS = 32_767
 MAX_SHEET_NAME = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
-#: Style indexes into ``cellXfs`` of :data:`_STYLES`.
-STYLE_DEFAULT, STYLE_BOLD, STYLE_DATE, STYLE_DATETIME = 0, 1, 2, 3
+#: Style indexes into ``cellXfs`` of :data:`_STYLES`; the two ``_TEXT`` ones carry ``quotePrefix`` (text that
+#: would otherwise be taken for a formula, see the module's documentation).
+STYLE_DEFAULT, STYLE_BOLD, STYLE_DATE, STYLE_DATETIME, STYLE_TEXT, STYLE_BOLD_TEXT = 0, 1, 2, 3, 4, 5
 
 #: Short texts (names, labels), dates and amounts repeat from row to row: their cells' XML is kept, up to
 #: _CACHE_SIZE of them (then the cache starts again), so memory stays bounded.
@@ -74,6 +94,9 @@ _EPOCH_DATETIME = datetime(1899, 12, 30)
 _FIRST_CORRECT_DATE = date(1900, 3, 1)
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NEEDS_ESCAPE = re.compile("[&<>\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The first characters that make a spreadsheet read a text as a formula (OWASP, "CSV Injection"), after
+#: any characters XML forbids, which the writer removes.
+_FORMULA_START = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*[=+\\-@\t\r]")
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -117,15 +140,22 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4">'
+    '<cellXfs count="6">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would take this text for a formula (see the module's documentation)."""
+    return _FORMULA_START.match(text) is not None
 
 
 def clean_text(text: str) -> str:
@@ -249,7 +279,7 @@ class StreamingXlsx:
                 if value is None or value == "":
                     append(_EMPTY_CELL)
                 else:
-                    append(f'<c s="{STYLE_BOLD}" {_text_fragment(str(value))}')
+                    append(_text_cell(str(value), bold=True))
         else:
             cache, cell = self._cells, self._cell
             for value in values:
@@ -286,7 +316,7 @@ class StreamingXlsx:
         if value is None or value == "":
             return _EMPTY_CELL
         if isinstance(value, str):
-            return f"<c {_text_fragment(value)}"
+            return _text_cell(value)
         if isinstance(value, bool):
             return f'<c t="b"><v>{int(value)}</v></c>'
         if isinstance(value, int):
@@ -347,10 +377,58 @@ class StreamingXlsx:
         return "".join(parts)
 
 
-def _text_fragment(text: str) -> str:
-    """The rest of an inline-string cell after ``<c r="..."``: the type, the cleaned text and the closing tag;
+def _text_cell(text: str, *, bold: bool = False) -> str:
+    """An inline-string cell: the cleaned text, in the ``quotePrefix`` style when it starts like a formula;
     ``xml:space="preserve"`` only where the text starts or ends with white space, which XML would drop."""
+    if starts_like_formula(text):
+        style = f' s="{STYLE_BOLD_TEXT if bold else STYLE_TEXT}"'
+    else:
+        style = f' s="{STYLE_BOLD}"' if bold else ""
     cleaned = clean_text(text)
     if cleaned[:1].isspace() or cleaned[-1:].isspace():
-        return f't="inlineStr"><is><t xml:space="preserve">{cleaned}</t></is></c>'
-    return f't="inlineStr"><is><t>{cleaned}</t></is></c>'
+        return f'<c{style} t="inlineStr"><is><t xml:space="preserve">{cleaned}</t></is></c>'
+    return f'<c{style} t="inlineStr"><is><t>{cleaned}</t></is></c>'
+
+
+# --- workbooks a stream cannot write ------------------------------------------------------------------------
+
+
+def new_workbook() -> Workbook:
+    """An empty openpyxl workbook (one sheet) for a spreadsheet with several sheets, comments or drop-down
+    lists, such as an import template; hand it out only through :func:`workbook_bytes`."""
+    return Workbook()
+
+
+def annotated_upload(content: bytes) -> Workbook:
+    """An uploaded workbook loaded to be handed back with additions (an import's error column). Formula cells
+    come as the values they were saved with, which is what the import read; :func:`workbook_bytes` turns
+    any text that would be taken for a formula into plain text."""
+    return load_workbook(io.BytesIO(content), data_only=True)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as .xlsx bytes, with no formula left in it: every cell of every sheet holding a formula
+    or a text that starts like one becomes a text cell in the ``quotePrefix`` style (see the module's
+    documentation); numbers, dates and other text stay as they are."""
+    for sheet in workbook.worksheets:
+        # The cells that exist, not the rectangle up to max_row × max_column, which a sparse uploaded sheet
+        # (one cell in A1048576, one in XFD1) makes billions of cells long.
+        for cell in list(sheet._cells.values()):
+            _neutralise(cell)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _neutralise(cell) -> None:
+    value = cell.value
+    if cell.data_type == "f":
+        text = value if isinstance(value, str) else str(getattr(value, "text", None) or value or "")
+    elif isinstance(value, str):
+        text = value
+    else:
+        return
+    if cell.data_type == "f" or starts_like_formula(text):
+        cell.value = text
+        cell.data_type = "s"  # assigning a text starting with "=" makes openpyxl mark it as a formula again
+        cell.quotePrefix = True

@@ -1,5 +1,7 @@
 """Excel export of exactly the filtered enterprise list, with personal data masked for those who do not
-need it (REGULATIONS.md §10.2). The export itself is an audited act."""
+need it (REGULATIONS.md §10.2). The export itself is an audited act. It is written by the platform's one
+spreadsheet writer (:class:`~shouye.core.xlsx.StreamingXlsx`), so a name or an address an enterprise typed
+as ``=HYPERLINK(…)`` reaches the reader as text, never as a formula (issue 9)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,16 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from shouye.audit import services as audit
+from shouye.core.xlsx import StreamingXlsx
 
 from .choices import PersonRole
 from .masking import person_contact
 from .models import EnterprisePerson
+
+#: Column widths in characters: the name and the credit code wider than the rest.
+COLUMN_WIDTHS = (16, 32, 22, *[16] * 17)
 
 
 def export_columns() -> list[str]:
@@ -59,22 +62,13 @@ def export_enterprises(*, actor, queryset) -> tuple[bytes, str]:
     """Write the given (already scoped and filtered) queryset to xlsx; returns (content, file name)."""
     queryset = queryset.prefetch_related(
         Prefetch("people", queryset=EnterprisePerson.objects.order_by("role", "id")), "licences")
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = _("Enterprises")
-    sheet.append(export_columns())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    count = 0
-    for count, enterprise in enumerate(queryset.iterator(chunk_size=1000), start=1):
-        sheet.append(_row(count, enterprise, actor))
-    for column in range(1, len(export_columns()) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 16
-    sheet.column_dimensions["B"].width = 32
-    sheet.column_dimensions["C"].width = 22
-    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    count = 0
+    with StreamingXlsx(buffer, sheet_name=_("Enterprises"), column_widths=COLUMN_WIDTHS,
+                       freeze_header=True) as book:
+        book.write_header(export_columns())
+        for count, enterprise in enumerate(queryset.iterator(chunk_size=1000), start=1):
+            book.write_row(_row(count, enterprise, actor))
     with transaction.atomic():
         audit.record(actor=actor, verb="enterprise.export", note=f"{count} rows")
     filename = f"enterprises-{timezone.localtime():%Y%m%d-%H%M}.xlsx"

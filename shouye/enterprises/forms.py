@@ -35,7 +35,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["industry"].queryset = industries
         self.fields["credit_code"].validators = []
         if self.instance.pk and not user.has_perm("enterprises.classify_enterprise"):
-            for name in CLASSIFICATION_FIELDS:
+            for name in [*CLASSIFICATION_FIELDS, "tags"]:
                 self.fields[name].disabled = True
         if self.instance.pk:
             self.fields["tags"].initial = list(self.instance.tags.all())

@@ -21,7 +21,8 @@ EDITABLE_FIELDS = [
     "name", "credit_code", "legal_representative", "address", "longitude", "latitude", "township",
     "industry", "scale", "employees", "status", "supervision_grade",
 ]
-#: What places an enterprise under someone's supervision; the enterprise itself may not change these.
+#: What places an enterprise under someone's supervision; the enterprise itself may not change these, nor
+#: its tags (重大危险源, 危险化工工艺 …), which decide how it is supervised too (issue 9).
 CLASSIFICATION_FIELDS = ["credit_code", "township", "industry", "supervision_grade", "status"]
 PERSON_FIELDS = ["role", "name", "phone", "id_number", "certificate_number", "certificate_expiry"]
 LICENCE_FIELDS = ["kind", "number", "issuer", "valid_from", "valid_to"]
@@ -40,10 +41,14 @@ def ensure_can_place(actor, *, township, industry, enterprise_id=None) -> None:
         raise ValidationError({"township": _("You can only register enterprises within your jurisdiction.")})
 
 
-def _ensure_may_classify(actor, enterprise: Enterprise, data: dict) -> None:
+def _ensure_may_classify(actor, enterprise: Enterprise, data: dict, tags: list[Tag] | None) -> None:
+    """Without ``classify_enterprise`` (an enterprise user) the classification fields and the tags may be
+    sent as they are, never changed: each changed one is refused with a field error, nothing written."""
     if actor.has_perm("enterprises.classify_enterprise"):
         return
     changed = [f for f in CLASSIFICATION_FIELDS if f in data and data[f] != getattr(enterprise, f)]
+    if tags is not None and {t.pk for t in tags} != set(enterprise.tags.values_list("pk", flat=True)):
+        changed.append("tags")
     if changed:
         raise ValidationError({f: _("Only the supervising authorities can change this.") for f in changed})
 
@@ -164,7 +169,7 @@ def update_enterprise(*, actor, enterprise: Enterprise, data: dict, people: list
         ensure_in_scope(actor, enterprise)
         before = _snapshot(enterprise)
         old_township_id, old_industry_id = enterprise.township_id, enterprise.industry_id
-        _ensure_may_classify(actor, enterprise, data)
+        _ensure_may_classify(actor, enterprise, data, tags)
         for field in EDITABLE_FIELDS:
             if field in data:
                 setattr(enterprise, field, data[field])

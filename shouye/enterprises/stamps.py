@@ -10,7 +10,7 @@ the new one's start (issue 8, defect 3)."""
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from shouye.audit import services as audit
@@ -43,12 +43,28 @@ class StampedModel(models.Model):
     class Meta:
         abstract = True
 
-    def stamp_from(self, enterprise):
-        """Make this row ``enterprise``'s, with its current township and industry; returns the row."""
+    def stamp_from(self, enterprise, *, locked: bool = False):
+        """Make this row ``enterprise``'s, with its current township and industry; returns the row.
+
+        Inside a transaction the enterprise's row is locked until the transaction ends and its township and
+        industry are read afresh, so a move committing at the same moment either waits for this row's
+        transaction (and then re-stamps the row) or has committed before it (and the row gets the new
+        stamps): never a row left with the old stamps after the move. A caller that stamps many rows locks
+        their enterprises in one query (:func:`locked_for_stamping`) and passes ``locked=True``."""
+        if not locked and connection.in_atomic_block:
+            enterprise.township_id, enterprise.industry_id = locked_for_stamping(
+                type(enterprise).objects.filter(pk=enterprise.pk)).values_list("township_id", "industry_id").get()
         self.enterprise = enterprise
         self.township_id = enterprise.township_id
         self.industry_id = enterprise.industry_id
         return self
+
+
+def locked_for_stamping(enterprises: models.QuerySet) -> models.QuerySet:
+    """``enterprises`` with their rows locked until the transaction ends (FOR NO KEY UPDATE on PostgreSQL,
+    which waits for a move's FOR UPDATE; SQLite has one writer anyway), read as they are once the lock is
+    held. Rows stamped from them keep the stamps a concurrent move would give them."""
+    return enterprises.select_for_update(of=("self",), no_key=True)
 
 
 def restamp(*, actor, enterprise, old_township_id: int, old_industry_id: int) -> dict[str, int]:

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from shouye.audit.selectors import timeline
 from shouye.core.filters import valid_filterset
@@ -128,11 +128,13 @@ def _error_label(key: str) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def enterprise_create(request):
     return _save(request)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def enterprise_update(request, pk):
     if not request.user.has_perm("enterprises.view_enterprise"):
         raise PermissionDenied

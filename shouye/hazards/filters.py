@@ -14,8 +14,8 @@ from shouye.enterprises.models import Industry
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 
-from .choices import HazardLevel, HazardSource, HazardState
-from .models import OPEN_STATES, Hazard
+from .choices import HazardLevel, HazardSource, HazardState, TipOffState
+from .models import OPEN_STATES, Hazard, TipOff
 
 
 def day_start(day: date) -> datetime:
@@ -60,3 +60,14 @@ class HazardFilter(django_filters.FilterSet):
 
     def filter_found_to(self, queryset, name, value):
         return queryset.filter(found_at__lt=day_start(value + timedelta(days=1)))
+
+
+class TipOffFilter(django_filters.FilterSet):
+    """The tip-off list's one filter, for the page and the API: a state that is not one of the tip-off's is
+    an error, never the whole list."""
+
+    state = django_filters.ChoiceFilter(choices=TipOffState.choices, label=_("State"))
+
+    class Meta:
+        model = TipOff
+        fields = ["state"]

@@ -1,5 +1,5 @@
 """Input shapes of the hazard pages: field validation only. Who may act, in which state, and the rules of a
-major hazard are the services' (shouye/hazards/services.py); their refusals are put back on these forms.
+major hazard are the services' (shouye/hazards/services/); their refusals are put back on these forms.
 
 Photos are collected as uploaded files and checked by the services (content, size, orientation), which name
 each file they refuse."""
@@ -275,19 +275,22 @@ class TipOffForm(StyledForm):
 
 class TriageForm(actions.ActionForm):
     """Turn a tip-off (``obj``) into a hazard of an enterprise in scope, or dismiss it with a reason; the
-    button pressed says which. The description starts as the tip-off's own text."""
+    button pressed says which. The enterprise reads the hazard, so its description is the officer's own
+    (required when accepting, checked by the service) and does not start from the tip-off's text; the
+    location starts from the address the public gave, a place the officer confirms or corrects."""
 
     accept = forms.TypedChoiceField(choices=[("1", _("Turn into a hazard")), ("0", _("Dismiss"))],
                                     coerce=lambda value: value == "1")
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False)
     level = forms.ChoiceField(label=_("Level"), choices=HazardLevel.choices, initial=HazardLevel.ORDINARY)
     description = forms.CharField(label=_("Hazard description"), widget=TEXTAREA, required=False,
-                                  help_text=_("Leave empty to use the text of the tip-off."))
+                                  help_text=_("In your own words: the enterprise and the township read it; "
+                                              "they never see the text of the tip-off or who sent it."))
+    location = forms.CharField(label=_("Location in the enterprise"), max_length=200, required=False)
     dismiss_reason = forms.CharField(label=_("Reason for dismissal"), widget=TEXTAREA, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"] = EnterpriseField(self.user, required=False)
-        self.initial.setdefault("description", self.obj.description)
+        self.initial.setdefault("location", self.obj.address)
         style(self)
-

@@ -1,4 +1,6 @@
-from datetime import date
+from datetime import date, datetime
+from pathlib import PurePath
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -248,6 +250,17 @@ class Extension(models.Model):
         return f"{self.requested_deadline} #{self.hazard_id}"
 
 
+def tip_off_photo_path(instance: "TipOff", filename: str) -> str:
+    """``tipoffs/YYYY/MM/<random>.<ext>``: the name of the file the sender's phone gave the photo (often a
+    name, a date, a place) is not kept; only its extension, which the upload check (shouye.core.uploads) set
+    from the photo's content. The stored name is shown to the enterprise when the photo becomes a hazard's
+    before-photo (issue 9: a reporter is identified nowhere outside triage)."""
+    suffix = PurePath(filename).suffix.lower()
+    if not (suffix[1:].isascii() and suffix[1:].isalnum()):
+        suffix = ""
+    return f"tipoffs/{datetime.now():%Y/%m}/{uuid4().hex}{suffix}"
+
+
 class TipOff(models.Model):
     """A report from the public (举报), triaged by bureau staff into a hazard or dismissed with a reason."""
 
@@ -262,7 +275,7 @@ class TipOff(models.Model):
     description = models.TextField(_("what did you see"))
     reporter_name = models.CharField(_("your name (optional)"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("your phone (optional)"), max_length=20, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="tipoffs/%Y/%m/", blank=True, db_index=True)
+    photo = models.ImageField(_("photo"), upload_to=tip_off_photo_path, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     state = models.CharField(_("state"), max_length=10, choices=TipOffState.choices, default=TipOffState.NEW)

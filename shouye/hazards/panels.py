@@ -3,6 +3,7 @@ statistics on the enterprise ledger page (一企一账). Both read through the s
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +21,19 @@ YEARS_BACK = 5
 
 
 def period_of(request) -> tuple[int, date, date]:
-    """The home panel's period: a calendar year (``?hazard_year=``, this year by default), up to today."""
+    """The panels' period: a calendar year (``?hazard_year=``, this year by default), up to today. A year
+    that is not one of those offered is an error (ARCHITECTURE.md §10: never "ignore it and show
+    everything"), raised as ValidationError with the message the panel shows instead of its figures."""
     today = timezone.localdate()
-    value = request.GET.get("hazard_year", "")
-    year = int(value) if value.isdigit() and today.year - YEARS_BACK < int(value) <= today.year else today.year
+    value = request.GET.get("hazard_year", "").strip()
+    first = today.year - YEARS_BACK + 1
+    if not value:
+        year = today.year
+    elif value.isdigit() and first <= int(value) <= today.year:
+        year = int(value)
+    else:
+        raise ValidationError(_("The year must be between %(first)d and %(last)d.")
+                              % {"first": first, "last": today.year})
     return year, date(year, 1, 1), min(date(year, 12, 31), today)
 
 
@@ -48,15 +58,19 @@ def _home_context(request) -> dict:
     user = request.user
     if not user.has_perm(VIEW):
         return {"visible": False}
-    year, date_from, date_to = period_of(request)
-    stats = selectors.hazard_stats(user, date_from=date_from, date_to=date_to)
     today = timezone.localdate()
+    years = list(range(today.year, today.year - YEARS_BACK, -1))
+    try:
+        year, date_from, date_to = period_of(request)
+    except ValidationError as exc:
+        return {"visible": True, "error": exc.messages[0], "years": years}
+    stats = selectors.hazard_stats(user, date_from=date_from, date_to=date_to)
     period = f"found_from={date_from:%Y-%m-%d}&found_to={date_to:%Y-%m-%d}"
     return {
         "visible": True,
         "stats": stats,
         "year": year,
-        "years": list(range(today.year, today.year - YEARS_BACK, -1)),
+        "years": years,
         "rectification_percent": _percent(stats["rectification_rate"]),
         "on_time_percent": _percent(stats["on_time_rate"]),
         "by_township": _stacked(stats["by_township"]),
@@ -73,20 +87,25 @@ def _enterprise_context(request, enterprise) -> dict:
         return {"visible": False}
     filters = {"enterprise": enterprise.pk}
     rows = exports.sort_ledger(selectors.ledger_rows(user, filters), "")
-    year, date_from, date_to = period_of(request)
-    stats = selectors.hazard_stats(user, date_from=date_from, date_to=date_to, filters=filters,
-                                   group_by=("level",))
     today = timezone.localdate()
-    return {
+    context = {
         "visible": True,
         "enterprise": enterprise,
         "rows": [(hazard, hazard.is_overdue(today)) for hazard in rows[:ENTERPRISE_ROWS]],
         "total": rows.count(),
+        "can_report": user.has_perm("hazards.report_hazard"),
+    }
+    try:
+        year, date_from, date_to = period_of(request)
+    except ValidationError as exc:
+        return context | {"error": exc.messages[0]}
+    stats = selectors.hazard_stats(user, date_from=date_from, date_to=date_to, filters=filters,
+                                   group_by=("level",))
+    return context | {
         "stats": stats,
         "year": year,
         "rectification_percent": _percent(stats["rectification_rate"]),
         "on_time_percent": _percent(stats["on_time_rate"]),
-        "can_report": user.has_perm("hazards.report_hazard"),
     }
 
 

@@ -18,6 +18,9 @@ ASSIGN = "hazards.assign_hazard"
 VERIFY = "hazards.verify_hazard"
 EXPERT_VERIFY = "hazards.expert_verify_hazard"
 TRIAGE = "hazards.triage_tipoff"
+VIEW = "hazards.view_hazard"
+EXPORT = "hazards.export_hazard"
+VIEW_TIPOFF = "hazards.view_tipoff"
 
 #: A major hazard's governance plan and listing can be written until rectification is submitted.
 PLAN_STATES = (S.REPORTED, S.RECTIFYING)

@@ -24,6 +24,7 @@ from shouye.core.attachments import check_photos, save_photos
 from shouye.core.uploads import CheckedPhoto
 from shouye.enterprises.choices import OperatingStatus
 from shouye.enterprises.models import Enterprise
+from shouye.enterprises.stamps import locked_for_stamping
 from shouye.hazards import services as hazard_services
 from shouye.hazards.choices import HazardLevel, HazardSource
 from shouye.regions.scoping import ensure_in_scope, is_in_scope
@@ -438,10 +439,11 @@ def generate_plans(*, actor, year: int) -> int:
         _ensure(actor, PLAN_GENERATE)
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
-        enterprises = (Enterprise.objects.visible_to(actor).filter(status=OperatingStatus.OPERATING)
-                       .exclude(inspection_plans__year=year).select_related("supervision_grade").order_by("id"))
-        plans = [InspectionPlan(year=year, inspections_due=e.supervision_grade.inspections_per_year).stamp_from(e)
-                 for e in enterprises]
+        enterprises = locked_for_stamping(
+            Enterprise.objects.visible_to(actor).filter(status=OperatingStatus.OPERATING)
+            .exclude(inspection_plans__year=year).select_related("supervision_grade").order_by("id"))
+        plans = [InspectionPlan(year=year, inspections_due=e.supervision_grade.inspections_per_year)
+                 .stamp_from(e, locked=True) for e in enterprises]
         InspectionPlan.objects.bulk_create(plans, batch_size=1000)
         audit.record(actor=actor, verb="inspection_plan.generate", target=None,
                      changes={"year": year, "created": len(plans)})

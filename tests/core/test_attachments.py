@@ -179,7 +179,7 @@ def test_triaging_a_tip_off_gives_the_hazard_its_photo_without_a_second_copy(cas
     tip_off = tip_off_with_photo()
     assert stored_files() == [tip_off.photo.name]
     response = api_as(cast["users"]["bureau_staff"]).post(f"/api/v1/tip-offs/{tip_off.pk}/triage/", {
-        "accept": True, "enterprise": cast["inside"].pk}, format="json")
+        "accept": True, "enterprise": cast["inside"].pk, "description": "加油站夜间违规卸油"}, format="json")
     assert response.status_code == 200, response.content
     before = Hazard.objects.get().photos.get()
     assert before.kind == PhotoKind.BEFORE and before.image.name == tip_off.photo.name

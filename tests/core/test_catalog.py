@@ -5,7 +5,7 @@ import re
 
 import polib
 
-from shouye.core.i18n import extract_all, missing_translations, po_path
+from shouye.core.i18n import extract_all, load_catalog, missing_translations, po_path
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
@@ -30,3 +30,9 @@ def test_extraction_finds_python_and_template_strings():
     assert "The user name or password is incorrect." in messages  # accounts/services.py
     assert "Licence expiry warnings" in messages  # a template {% translate %}
     assert "%(n)s inspections a year" in messages  # a {% blocktranslate %} with a variable
+
+
+def test_the_catalogue_holds_no_string_the_source_no_longer_uses():
+    """A deleted string leaves the catalogue with ``makecatalog`` (and does not come back with a merge)."""
+    stale = [entry.msgid for entry in load_catalog("zh_Hans") if (entry.msgctxt, entry.msgid) not in extract_all()]
+    assert not stale, stale

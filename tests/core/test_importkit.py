@@ -27,6 +27,7 @@ from shouye.core.importkit import (
     read_sheet,
     start_import,
 )
+from shouye.core.importkit.columns import fold
 from shouye.core.importkit.errors import MAX_STORED_ERRORS
 from shouye.core.importkit.sheets import count_rows, open_workbook, real_rows
 from shouye.enterprises.models import ImportJob
@@ -296,3 +297,28 @@ def test_an_import_over_the_request_limit_is_queued(kind, settings, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         job = start_import(kind, actor=UserFactory(), upload=upload([["甲", "A1"], ["乙", "B2"]]))
     assert job.status == ImportJob.QUEUED and queued == [job.pk]
+
+
+@pytest.mark.django_db
+def test_a_number_in_a_text_only_column_is_refused_before_the_checker_sees_it(kind, written):
+    """Excel keeps 15 significant digits of a number: the kit refuses a number in a column of long codes and
+    tells the checker which columns it refused, so the checker adds no second error there."""
+    columns = Columns([COLUMNS.by_key["name"], dataclasses.replace(COLUMNS.by_key["code"], text_only=True)])
+    seen = []
+
+    class Checker(_Checker):
+        def check(self, number, values, errors):
+            seen.append((number, errors.keys_of(number)))
+            return super().check(number, values, errors)
+
+    kind = dataclasses.replace(kind, columns=columns, checker=Checker)
+    job = start_import(kind, actor=UserFactory(), upload=upload([["甲", 913701130100000043], ["乙", "B2"]]))
+    assert job.status == ImportJob.FAILED and written == []
+    assert [e["row"] for e in job.errors] == [2] and "15" in job.errors[0]["message"]
+    assert seen == [(2, {"code"}), (3, set())]
+
+
+def test_names_and_codes_are_compared_in_their_ordinary_forms():
+    assert fold("３７０１１３１０７") == fold("370113107")
+    assert fold(" ｍｈｉ ") == fold("MHI") == "mhi"
+    assert fold("名称＊") == fold("名称*") == "名称"

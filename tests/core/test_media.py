@@ -111,7 +111,7 @@ def test_a_shared_photo_for_those_who_see_any_row_that_holds_it(cast):
     enterprise_user = signed_in(cast["users"]["enterprise_user"])
     assert enterprise_user.get(url).status_code == 404
     services.triage_tip_off(actor=cast["users"]["bureau_staff"], tip_off=tip_off, accept=True,
-                            enterprise=cast["inside"])
+                            enterprise=cast["inside"], description="加油站夜间违规卸油")
     tip_off.refresh_from_db()
     shared = tip_off.hazard.photos.get()
     assert shared.image.name == tip_off.photo.name

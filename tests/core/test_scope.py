@@ -1,10 +1,11 @@
-"""The generic scope test (ARCHITECTURE.md §5; issues 2 and 8): every registered route, every role of the
+"""The generic scope test (ARCHITECTURE.md §5; issues 2, 8 and 9): every registered route, every role of the
 cast, objects inside and outside the role's scope. Outside objects never appear in lists, pages or exports,
 nor on the page of an inside object (its detail, its edit form, a page about it, the enterprise ledger page
 with every registered panel), by label or by link; they answer exactly like an object that does not exist
 (404 when the role may read or change such objects at all). Inside objects appear in lists and open. Every
 write method sent to a list or a page with a forged body adds or removes no row. Every write that names
-rows of scoped models is tried with a row outside the role's reach and refused.
+rows of scoped models is tried with a row outside the role's reach and refused. A tip-off's sender (name,
+phone, words, photo file name, address) appears nowhere a role that may not read tip-offs can reach.
 
 Routes, models and writes are declared in tests/scope_registry.py; a route, model or write nobody declared
 fails ``test_every_route_is_registered`` or ``test_every_write_declares_the_rows_it_names`` with
@@ -16,6 +17,7 @@ from django.views.generic import DetailView
 from rest_framework.test import APIClient
 
 from shouye.enterprises.models import Licence
+from shouye.hazards.models import TipOff
 from shouye.regions.models import Region
 from tests.scope_registry import (
     DETAIL,
@@ -24,6 +26,9 @@ from tests.scope_registry import (
     MODELS,
     PAGE,
     ROLES,
+    SENDER,
+    SENDER_MARKS,
+    SENDER_WORDS,
     UNSCOPED,
     UPDATE,
     WRITE_METHODS,
@@ -39,6 +44,7 @@ from tests.scope_registry import (
     outside_marks,
     response_text,
     row_counts,
+    triaged_tip_offs,
     undeclared_writes,
     unmapped_report,
     url_kwargs,
@@ -380,3 +386,41 @@ def test_anonymous_visitors_reach_no_object(cast):
         assert not any(label in text for label in labels), spec.path
         if not spec.public:
             assert response.status_code in (302, 401, 403), (spec.path, response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_tip_offs_sender_is_read_only_where_tip_offs_are_triaged(cast, role, settings,
+                                                                   django_capture_on_commit_callbacks):
+    """Issue 9: tip-offs with a sender's name, phone, words, photo file name and address, triaged into hazards
+    of enterprises in several roles' scopes (rectification ordered, so the enterprises' users are told). For a
+    role that may not read tip-offs (``hazards.view_tipoff``), every list, page, export and panel, and every
+    object route opened with an object it sees and with the rows the triage made (the hazards, their photos,
+    the tip-offs), shows none of it. A role that reads tip-offs finds the sender on the tip-off's page, so
+    the marks are real."""
+    settings.SHOUYE_TIPOFF_RATE_PER_HOUR = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        made = triaged_tip_offs(cast)
+    user = cast["users"][role]
+    client = client_for(user)
+    if user.has_perm("hazards.view_tipoff"):
+        page = response_text(client.get(reverse("hazards:tip-off", kwargs={"pk": made[TipOff][0].pk})))
+        assert all(mark in page for mark in (SENDER["reporter_name"], SENDER["reporter_phone"], SENDER_WORDS))
+        return
+    failures = []
+    for spec in routes():
+        if "get" not in spec.methods:
+            continue
+        if spec.kind in (LIST, PAGE):
+            urls = [reverse(spec.name)]
+        elif MODELS[spec.model] == UNSCOPED:
+            continue
+        else:
+            seen = MODELS[spec.model].objects(cast, role).inside[:1]
+            urls = [reverse(spec.name, kwargs=url_kwargs(spec, obj)) for obj in [*seen, *made.get(spec.model, [])]]
+        for url in urls:
+            response = client.get(url)
+            if response.status_code >= 500:
+                failures.append(f"GET {url}: {response.status_code}")
+            text = response_text(response)
+            failures += [f"GET {url} shows {what}" for mark, what in SENDER_MARKS.items() if mark in text]
+    assert not failures, f"{role}:\n" + "\n".join(failures)

@@ -152,7 +152,7 @@ def test_views_forms_serializers_and_panels_read_rows_through_the_scope():
 
 def test_the_checked_modules_are_found():
     names = {path.relative_to(ROOT).as_posix() for path in checked_files()}
-    assert {"shouye/hazards/views.py", "shouye/hazards/api/views.py", "shouye/hazards/api/serializers.py",
+    assert {"shouye/hazards/views/ledger.py", "shouye/hazards/views/tipoffs.py", "shouye/hazards/api/views.py", "shouye/hazards/api/serializers.py",
             "shouye/inspections/panels.py", "shouye/inspections/forms.py",
             "shouye/enterprises/import_views.py"} <= names
 

@@ -1,6 +1,7 @@
 """The streaming XLSX writer (shouye/core/xlsx.py) behind the ledger export (issue 3, "The ledger and
 statistics"): what it writes is a workbook openpyxl reads back with the same values, header, styles, widths
-and frozen header row."""
+and frozen header row; and no text leaves it as a formula, from the stream or from an openpyxl workbook
+(issue 9)."""
 
 import io
 import zipfile
@@ -9,9 +10,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
-from shouye.core.xlsx import MAX_CELL_CHARS, StreamingXlsx
+from shouye.core.xlsx import MAX_CELL_CHARS, StreamingXlsx, annotated_upload, new_workbook, workbook_bytes
+from tests.core.test_formula_injection import inert_texts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HEADER = ["序号", "企业名称", "金额", "日期", "时间", "备注"]
@@ -125,3 +128,54 @@ def test_timezone_aware_datetimes_follow_the_given_zone():
     moment = datetime(2026, 3, 2, 15, 30, tzinfo=ZoneInfo("UTC"))
     _, data = read(write([[moment]], header=None, local_timezone=ZoneInfo("Europe/Berlin")))
     assert data == [(datetime(2026, 3, 2, 16, 30),)]
+
+
+# --- formula injection (issue 9) ------------------------------------------------------------------------------
+
+FORMULA_LIKE = ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\x00=1+2", '=HYPERLINK("http://evil.example")']
+
+
+def test_text_that_starts_like_a_formula_is_text_shown_as_written():
+    content = write([FORMULA_LIKE], header=["=header", "-", "plain"])
+    assert inert_texts(content)[:2] == ["=header", "-"]
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert [cell.value for cell in sheet[2]] == ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "=1+2",
+                                                 '=HYPERLINK("http://evil.example")']
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in sheet[2])
+    assert sheet["A1"].font.b and sheet["A1"].quotePrefix and sheet["C1"].font.b and not sheet["C1"].quotePrefix
+
+
+def test_only_text_is_quoted_numbers_and_ordinary_text_stay_as_they_are():
+    sheet = load_workbook(io.BytesIO(write([[-5, Decimal("-1.5"), -0.25, "a=b", "5-3", " =x"]], header=None))).active
+    assert [(cell.value, cell.data_type) for cell in sheet[1]] == [
+        (-5, "n"), (-1.5, "n"), (-0.25, "n"), ("a=b", "s"), ("5-3", "s"), (" =x", "s")]
+    assert not any(cell.quotePrefix for cell in sheet[1])
+
+
+def test_a_workbook_built_with_openpyxl_leaves_the_writer_without_formulas():
+    workbook = new_workbook()
+    workbook.active.append(["=1+2", -3, "@x", "ordinary"])
+    workbook.active["E1"] = ArrayFormula("E1", "=SUM(A1:B1)")
+    other = workbook.create_sheet("Other")
+    other["Z9"] = "+cmd|' /C calc'!A0"
+    texts = inert_texts(workbook_bytes(workbook))
+    assert texts == ["=1+2", "@x", "ordinary", "=SUM(A1:B1)", "+cmd|' /C calc'!A0"]
+    sheet = load_workbook(io.BytesIO(workbook_bytes(workbook))).active
+    assert (sheet["B1"].value, sheet["B1"].data_type, sheet["B1"].quotePrefix) == (-3, "n", False)
+
+
+def test_an_upload_handed_back_carries_its_formulas_saved_values_not_the_formulas():
+    workbook = Workbook()
+    workbook.active.append([1, 2, "=A1+B1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"<f>A1+B1</f><v />", b"<f>A1+B1</f><v>3</v>")
+    saved = io.BytesIO()
+    with zipfile.ZipFile(saved, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    sheet = load_workbook(io.BytesIO(workbook_bytes(annotated_upload(saved.getvalue())))).active
+    assert [(cell.value, cell.data_type) for cell in sheet[1]] == [(1, "n"), (2, "n"), (3, "n")]

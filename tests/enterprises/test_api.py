@@ -416,3 +416,46 @@ def test_the_export_masks_phones_the_same_way(people, role, masked):
     assert ("138****5678" in text) is masked
     assert ("13812345678" in text) is not masked
     assert CLEAR_ID not in text
+
+
+# --- tags belong to the bureau (issue 9) ---------------------------------------------------------------------
+
+
+def tag_codes(enterprise) -> list[str]:
+    return sorted(enterprise.tags.values_list("code", flat=True))
+
+
+@pytest.mark.parametrize("tags", [["mhi", "combustible_dust"], [], ["combustible_dust"]])
+def test_the_enterprise_user_cannot_add_or_remove_its_tags(cast, tags):
+    enterprise = cast["inside"]
+    enterprise.tags.set([Tag.objects.get(code="mhi")])
+    before = counts()
+    client = api_as(cast["users"]["enterprise_user"])
+    response = client.patch(f"{URL}{enterprise.pk}/", {"tags": tags, "address": "新址"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"tags": ["只有监管部门可以修改此项。"]}
+    put = client.put(f"{URL}{enterprise.pk}/", payload(credit_code=enterprise.credit_code, township="370113107",
+                                                      industry="hazardous_chemicals", supervision_grade="B",
+                                                      tags=tags), format="json")
+    assert put.status_code == 400 and list(put.json()) == ["tags"]
+    assert tag_codes(enterprise) == ["mhi"]
+    assert Enterprise.objects.get(pk=enterprise.pk).address == enterprise.address
+    assert counts() == before
+
+
+def test_the_enterprise_user_may_send_its_tags_unchanged(cast):
+    enterprise = cast["inside"]
+    enterprise.tags.set([Tag.objects.get(code="mhi")])
+    response = api_as(cast["users"]["enterprise_user"]).patch(
+        f"{URL}{enterprise.pk}/", {"tags": ["mhi"], "address": "新址"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["tags"] == ["mhi"] and response.json()["address"] == "新址"
+
+
+@pytest.mark.parametrize("role", ["bureau_staff", "township_officer"])
+def test_the_supervising_authorities_still_change_the_tags(cast, role):
+    enterprise = cast["inside"]
+    response = api_as(cast["users"][role]).patch(
+        f"{URL}{enterprise.pk}/", {"tags": ["mhi", "combustible_dust"]}, format="json")
+    assert response.status_code == 200, response.json()
+    assert tag_codes(enterprise) == ["combustible_dust", "mhi"]

@@ -242,6 +242,44 @@ def test_codes_and_numbers_typed_in_full_width_are_read_as_ordinary_ones(client,
         (id_number(8), "0531-87654321", date(2027, 6, 30))
 
 
+def test_reference_codes_and_choices_typed_in_full_width_are_found(client, staff, template):
+    row = enterprise_row(township=full_width("370113008"), industry=full_width("construction"),
+                         tags=f"{full_width('mhi')}、{full_width('confined_space')}", status=full_width("suspended"),
+                         scale=full_width("medium"), supervision_grade=full_width("c"),
+                         licence_kind=full_width("mining"), licence_number=full_width("C-1"),
+                         licence_valid_from="２０２５－０１－０１", licence_valid_to="２０２８－０１－０１")
+    upload(client, fill(template, [row]))
+    assert latest_job(staff).status == ImportJob.Status.SUCCEEDED, latest_job(staff).errors
+    imported = Enterprise.objects.get(credit_code=row["credit_code"])
+    assert (imported.township.code, imported.industry.code, imported.supervision_grade.code) == \
+        ("370113008", "construction", "C")
+    assert (imported.status, imported.scale) == ("suspended", "medium")
+    assert sorted(t.code for t in imported.tags.all()) == ["confined_space", "mhi"]
+    assert (imported.licences.get().kind, imported.licences.get().number) == ("mining", "C-1")
+
+
+def test_a_code_stored_as_a_number_asks_for_the_column_formatted_as_text(client, staff, template, unchanged):
+    """Excel keeps 15 significant digits of a number: an 18-character code typed into a General column shows
+    as 9.13701E+17 and has lost its last digits. The message says what to do, not which check character
+    the spoiled code would need."""
+    all_digits = next(code for code in (credit_code(n) for n in range(10**6, 10**6 + 500)) if code.isdigit())
+    rows = [enterprise_row(credit_code=float(all_digits)), enterprise_row(credit_code=int(all_digits)),
+            enterprise_row(principal_name="赵一", safety_officer_name="孙三",
+                           safety_officer_id_number=int(id_number(9)[:17] + "0")),
+            enterprise_row()]
+    job, html = refused(client, fill(template, rows))
+    with translation.override("zh-hans"):
+        message = translation.gettext(
+            "This cell holds a number, and Excel keeps only 15 significant digits of a number, so a long code "
+            "typed as one loses its last digits. Format the column as text (Format Cells → Text), type the "
+            "code again and upload the file again.")
+    assert job.errors == [{"row": 2, "column": title("credit_code"), "message": message},
+                          {"row": 3, "column": title("credit_code"), "message": message},
+                          {"row": 4, "column": title("safety_officer_id_number"), "message": message}]
+    assert "文本" in message
+    assert unchanged()
+
+
 def test_rows_and_columns_beyond_the_size_the_workbook_declares_are_imported(client, staff, template):
     rows = [enterprise_row() for _ in range(3)]
     upload(client, with_dimension(fill(template, rows), "A1:B2"))

@@ -3,22 +3,27 @@ hazards, tip-offs, inspections, plans and documents are re-stamped in the same t
 township's officer loses them and the new one's gains them, the statistics' daily totals move with the
 hazards, and one audit event says how many rows of each model moved."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
 from shouye.core.registry import StampedRows, stamped_models
+from shouye.enterprises import services as enterprise_services
 from shouye.enterprises.models import Enterprise, Industry
+from shouye.hazards import services as hazard_services
 from shouye.hazards import totals
-from shouye.hazards.choices import HazardLevel, HazardState, TipOffState
+from shouye.hazards.choices import HazardLevel, HazardSource, HazardState, TipOffState
 from shouye.hazards.models import Hazard, HazardDailyTotal, TipOff
 from shouye.inspections import services as inspection_services
 from shouye.inspections.models import Inspection, InspectionPlan
 from shouye.regions.models import Region
+from tests.concurrency import at_the_same_moment
 from tests.conftest import api_as
 from tests.factories import UserFactory, member
 from tests.hazards.conftest import make_hazard
@@ -232,3 +237,31 @@ def test_every_model_holding_an_enterprise_and_its_stamps_is_re_stamped_on_a_mov
                if _holds(model, Enterprise) and (_holds(model, Region) or _holds(model, Industry))}
     assert holding - stamped - NOT_STAMPED.keys() == set()
     assert stamped & NOT_STAMPED.keys() == set()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serialises every write transaction, so a report cannot overlap a move there")
+def test_a_hazard_reported_while_its_enterprise_moves_gets_the_new_stamps(cast, xiaoli):
+    """A report that reads the enterprise while a move is being committed waits for the move and takes the
+    new township, instead of committing after the move's re-stamp with the old one (issue 8, noticed)."""
+    inside, staff = cast["inside"], cast["users"]["bureau_staff"]
+    moved, reported = threading.Event(), threading.Event()
+
+    def move_slowly():
+        with transaction.atomic():
+            enterprise_services.update_enterprise(actor=staff, enterprise=inside, data={"township": xiaoli})
+            moved.set()
+            reported.wait(timeout=3)  # the report, if it could, would commit now, before the move does
+
+    def report_during_the_move():
+        moved.wait(timeout=30)
+        hazard = hazard_services.report_hazard(actor=cast["users"]["bureau_staff"], enterprise=inside,
+                                               description="移动中上报的隐患", source=HazardSource.INSPECTION)
+        reported.set()
+        return hazard
+
+    results, errors = at_the_same_moment(move_slowly, report_during_the_move)
+    assert not errors, errors
+    hazard = Hazard.objects.get(description="移动中上报的隐患")
+    assert hazard.township_id == xiaoli.pk

@@ -359,3 +359,38 @@ def test_the_edit_form_of_an_enterprise_outside_the_scope_is_404(cast):
     assert client.post(f"/enterprises/{cast['outside'].pk}/edit/",
                        form_data(credit_code=cast["outside"].credit_code)).status_code == 404
     assert counts() == before
+
+
+def test_the_enterprise_user_sees_its_tags_and_grade_but_cannot_change_them(cast):
+    """Tags such as 重大危险源 decide how an enterprise is supervised: like its township and grade they belong
+    to the bureau (issue 9). The enterprise's own edit form shows them disabled and ignores what is posted."""
+    enterprise = cast["inside"]
+    mhi, dust = Tag.objects.get(code="mhi"), Tag.objects.get(code="combustible_dust")
+    enterprise.tags.set([mhi])
+    client = client_for(cast["users"]["enterprise_user"])
+    form = client.get(f"/enterprises/{enterprise.pk}/edit/").content.decode()
+    boxes = re.findall(r'<input type="checkbox" name="tags"[^>]*>', form)
+    assert boxes and all("disabled" in box for box in boxes)
+    assert any(f'value="{mhi.pk}"' in box and "checked" in box for box in boxes)
+    grade = form[form.index('name="supervision_grade"') - 200:form.index('name="supervision_grade"') + 200]
+    assert "disabled" in grade
+
+    response = client.post(f"/enterprises/{enterprise.pk}/edit/", form_data(
+        name="马山内测化工（企业自改）有限公司", credit_code=enterprise.credit_code, tags=[dust.pk],
+        **{"licences-TOTAL_FORMS": "0"}))
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.name == "马山内测化工（企业自改）有限公司"
+    assert list(enterprise.tags.all()) == [mhi]
+    assert enterprise.supervision_grade.code == "B"
+
+
+def test_staff_still_change_the_tags_on_the_page(cast):
+    enterprise = cast["inside"]
+    client = client_for(cast["users"]["bureau_staff"])
+    form = client.get(f"/enterprises/{enterprise.pk}/edit/").content.decode()
+    assert not any("disabled" in box for box in re.findall(r'<input type="checkbox" name="tags"[^>]*>', form))
+    response = client.post(f"/enterprises/{enterprise.pk}/edit/", form_data(
+        credit_code=enterprise.credit_code, tags=[Tag.objects.get(code="mhi").pk], **{"licences-TOTAL_FORMS": "0"}))
+    assert response.status_code == 302
+    assert list(enterprise.tags.values_list("code", flat=True)) == ["mhi"]

@@ -550,3 +550,15 @@ def test_the_ledger_and_a_hazards_page_cost_the_same_queries_whatever_their_size
     big.expert_verifications.create(expert=root, passed=True, opinion="到位")
     assert count("/hazards/") == ledger_small
     assert count(f"/hazards/{big.pk}/") <= detail_small + 2  # the extension decision form, the plan and listing
+
+
+@pytest.mark.parametrize("value", ["1999", "abc", "99999999999999999999"])
+def test_a_year_the_panels_do_not_offer_is_an_error_not_this_years_figures(client, cast, ledger, value):
+    """ARCHITECTURE.md §10: an invalid period is said, never replaced by another one (issue 8)."""
+    user = signed_in(client, cast["users"]["township_officer"])
+    home = texts(user.get(f"/?hazard_year={value}"))
+    panel = home.split('data-testid="hazard-stats"')[1]
+    assert 'data-testid="filter-errors"' in panel and 'data-kpi="found"' not in panel
+    ledger_page = texts(user.get(f"/enterprises/{cast['inside'].pk}/?hazard_year={value}"))
+    panel = ledger_page.split('data-testid="hazards-panel"')[1]
+    assert 'data-testid="filter-errors"' in panel and 'data-kpi="found"' not in panel

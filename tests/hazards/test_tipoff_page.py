@@ -95,13 +95,14 @@ def test_bureau_staff_see_new_tip_offs(client, cast, tip_off):
 
 def test_accepting_turns_the_tip_off_into_a_hazard(client, cast, tip_off):
     response = signed_in(client, cast["users"]["bureau_staff"]).post(f"/hazards/tip-offs/{tip_off.pk}/", {
-        "accept": "1", "enterprise": cast["inside"].pk, "level": HazardLevel.MAJOR, "description": ""})
+        "accept": "1", "enterprise": cast["inside"].pk, "level": HazardLevel.MAJOR,
+        "description": "烟花爆竹违规大量存放，门口吸烟"})
     tip_off.refresh_from_db()
     hazard = Hazard.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/hazards/{hazard.pk}/"
     assert (tip_off.state, tip_off.hazard, hazard.source, hazard.level, hazard.enterprise) == \
         (TipOffState.ACCEPTED, hazard, HazardSource.TIP_OFF, HazardLevel.MAJOR, cast["inside"])
-    assert hazard.description == TIP["description"]
+    assert hazard.description == "烟花爆竹违规大量存放，门口吸烟"
     assert AuditEvent.objects.filter(verb="hazard.report").count() == 1
 
 
@@ -146,3 +147,15 @@ def test_tip_offs_need_the_permission(client, cast, tip_off):
     client = signed_in(client, cast["users"]["township_officer"])
     assert client.get("/hazards/tip-offs/").status_code == 403
     assert client.get(f"/hazards/tip-offs/{tip_off.pk}/").status_code == 403
+
+
+def test_a_state_that_does_not_exist_is_an_error_not_the_whole_list(client, cast, tip_off):
+    """ARCHITECTURE.md §10: an invalid filter is an error, never "ignore it and show everything" (issue 8)."""
+    staff = signed_in(client, cast["users"]["bureau_staff"])
+    response = staff.get("/hazards/tip-offs/?state=whatever")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="filter-errors"' in page and tip_off.enterprise_name not in page
+    assert staff.get("/api/v1/tip-offs/?state=whatever").status_code == 400
+    dismissed = staff.get(f"/hazards/tip-offs/?state={TipOffState.DISMISSED}")
+    assert dismissed.status_code == 200 and tip_off.enterprise_name not in dismissed.content.decode()

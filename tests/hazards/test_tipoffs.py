@@ -104,13 +104,14 @@ def triage(user, tip_id, **data):
 def test_triage_into_a_hazard(cast):
     tip_id = send(photo=photo("现场.png", "PNG")).json()["id"]
     staff = cast["users"]["bureau_staff"]
-    response = triage(staff, tip_id, accept=True, enterprise=cast["inside"].pk, level="major")
+    response = triage(staff, tip_id, accept=True, enterprise=cast["inside"].pk, level="major",
+                      description="站内违规卸油，卸油作业无人监护")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == TipOffState.ACCEPTED
     hazard = Hazard.objects.get(pk=response.json()["hazard"])
     assert hazard.source == HazardSource.TIP_OFF and hazard.level == "major"
     assert hazard.township_id == cast["inside"].township_id and hazard.industry_id == cast["inside"].industry_id
-    assert hazard.description == TIP["description"]
+    assert hazard.description == "站内违规卸油，卸油作业无人监护"
     assert list(hazard.photos.values_list("kind", flat=True)) == [PhotoKind.BEFORE]
     assert AuditEvent.objects.filter(verb="hazard.report", target_id=str(hazard.pk)).count() == 1
     assert HazardDailyTotal.objects.get(township=hazard.township_id, level="major").found == 1

@@ -12,8 +12,10 @@ How an import behaves, for its users:
   column, reason), on the job page and in a copy of the uploaded file with an error column and the bad cells
   in red, which the user corrects and uploads again.
 - Cells are read as people type them: numbers stored as text, dates as text (2026-03-31, 2026/3/31,
-  2026年3月31日, 20260331) or as real dates, full-width characters in codes and numbers. Only the sheet's
-  real cells are read, never the size it declares (ARCHITECTURE §10).
+  2026年3月31日, 20260331) or as real dates, full-width characters in codes, numbers and the names and codes
+  of reference data. A long code (a credit code, an ID number) stored as a number has lost its last digits
+  to Excel's 15 significant ones: it is refused with a message to format the column as text. Only the
+  sheet's real cells are read, never the size it declares (ARCHITECTURE §10).
 - Up to ``SHOUYE_IMPORT_SYNC_MAX_ROWS`` rows run in the request; larger files run as a background job
   (:mod:`shouye.core.jobs`) whose page shows a progress bar while the rows are checked and written.
 
@@ -23,12 +25,15 @@ How to write the next import (see ``shouye.enterprises.imports`` for the first o
    (verbose names, ``ordering = ["-id"]``); register its files for retention in ``apps.py``
    (``RetainedFiles(model=..., fields=("file", "error_file"), verb=...)``).
 2. **Columns**: ``COLUMNS = Columns([Column("name", gettext_lazy("Name"), required=True, hint=...), ...])``.
-   Mark ``ascii_forms=True`` on columns holding codes or numbers people type with a Chinese input method.
+   Mark ``ascii_forms=True`` on columns holding codes or numbers people type with a Chinese input method,
+   and ``text_only=True`` on columns of codes longer than 15 digits (the kit refuses a number there).
 3. **Row checker**: a :class:`RowChecker` whose ``check(number, cells, errors)`` reads the cells with
    :mod:`~shouye.core.importkit.cells` (``cells.date_value``, ``cells.decimal``, ``cells.whole``; each
-   raises :class:`BadCell` with the reason) and ``COLUMNS.texts(cells)``, puts what it builds through the
-   model's own ``full_clean`` (``errors.add_validation``), checks the actor's scope, adds every problem with
-   ``errors.add(number, key, reason)`` and returns the row ready to write, or None. Checks across rows
+   raises :class:`BadCell` with the reason) and ``COLUMNS.texts(cells)``, skips the columns the kit has
+   already refused (``errors.keys_of(number)``), compares names and codes with ``columns.fold``, puts
+   what it builds through the model's own ``full_clean`` (``errors.add_validation``), checks the actor's
+   scope, adds every problem with ``errors.add(number, key, reason)`` and returns the row ready to write,
+   or None. Checks across rows
    (repeated codes, codes already registered) go in ``check_across``; ``recheck`` finds them again when
    the write meets a unique constraint because someone registered the same code meanwhile.
 4. **Batch writer**: ``write_batch(actor, rows)`` inserts a batch (``bulk_create``) with what the app's

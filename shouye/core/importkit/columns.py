@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import cells
 
@@ -19,8 +21,11 @@ class Column:
     ``key`` names the cell for the row checker; ``title`` (a lazy msgid) is its header, recognised in every
     configured language and by its key; ``required`` marks it with ``*`` in the template and makes an empty
     cell an error; ``hint`` is the template's cell comment and the Instructions sheet's line; ``text_format``
-    formats the template column as text (long codes Excel would turn into numbers); ``ascii_forms`` reads
-    full-width characters as their ordinary forms (codes, phone and ID numbers); ``width`` in characters."""
+    formats the template column as text (long codes Excel would turn into numbers); ``text_only`` marks a
+    column of codes longer than the 15 significant digits Excel keeps of a number (credit codes, ID
+    numbers): a number in it has lost its last digits, so the kit refuses it with a message to format the
+    column as text (and the template formats it so); ``ascii_forms`` reads full-width characters as their
+    ordinary forms (codes, phone and ID numbers); ``width`` in characters."""
 
     key: str
     title: str
@@ -29,11 +34,14 @@ class Column:
     text_format: bool = False
     width: int = 16
     ascii_forms: bool = False
+    text_only: bool = False
 
 
 def fold(text: str) -> str:
-    """A header or label as compared: without white space and the required mark, case-folded."""
-    return re.sub(r"\s+", "", str(text)).strip("*＊").casefold()
+    """A header, label, name or code as compared: full-width characters as their ordinary forms (a code typed
+    with a Chinese input method in full-width mode), without white space and the required mark,
+    case-folded."""
+    return re.sub(r"\s+", "", cells.halfwidth(str(text))).strip("*").casefold()
 
 
 def in_every_language(text) -> set[str]:
@@ -76,6 +84,17 @@ class Columns:
         """Every column's cell of a row as text (see :func:`cells.text`); a missing cell is empty."""
         return {column.key: cells.text(row.get(column.key), ascii_forms=column.ascii_forms)
                 for column in self.columns}
+
+    def refuse_numbers(self, number: int, row: dict, errors) -> None:
+        """Add an error for each number in a ``text_only`` column of Excel row ``number``: Excel has already
+        cut the code to 15 significant digits, so no check of its characters can say what is wrong."""
+        for column in self.columns:
+            value = row.get(column.key)
+            if column.text_only and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                errors.add(number, column.key, _(
+                    "This cell holds a number, and Excel keeps only 15 significant digits of a number, so a "
+                    "long code typed as one loses its last digits. Format the column as text (Format Cells → "
+                    "Text), type the code again and upload the file again."))
 
     def missing_required(self, present: Iterable[str]) -> list[Column]:
         present = set(present)

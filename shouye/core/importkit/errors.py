@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -21,9 +22,16 @@ class ImportErrors:
 
     columns: Columns
     items: list[tuple[int | None, str, str]] = field(default_factory=list)
+    _keys_by_row: defaultdict = field(default_factory=lambda: defaultdict(set), repr=False)
 
     def add(self, row: int | None, key: str, message) -> None:
         self.items.append((row, key, str(message)))
+        self._keys_by_row[row].add(key)
+
+    def keys_of(self, row: int) -> set[str]:
+        """The columns of Excel row ``row`` with an error so far (a copy): a checker skips them, so that a
+        cell the kit refused does not get a second, misleading error."""
+        return set(self._keys_by_row.get(row, ()))
 
     def add_validation(self, row: int, exc: ValidationError, keys: dict[str, str]) -> None:
         """Add a model ValidationError; ``keys`` maps model field names to column keys."""

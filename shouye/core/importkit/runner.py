@@ -32,7 +32,9 @@ class RowChecker:
 
     def check(self, number: int, cells: dict, errors: ImportErrors) -> Any | None:
         """Check Excel row ``number`` (its cells by column key); add every problem to ``errors`` and return
-        the row ready for the batch writer, or None when the row has an error."""
+        the row ready for the batch writer, or None when the row has an error. The kit has already refused
+        what its columns declare (a number in a ``text_only`` column): skip the columns
+        ``errors.keys_of(number)`` names."""
         raise NotImplementedError
 
     def check_across(self, errors: ImportErrors) -> None:
@@ -144,7 +146,9 @@ def _check(kind: ImportKind, job: ImportJobBase, sheet: Sheet, checker: RowCheck
     valid = []
     with Progress(job, every=kind.batch_size) as progress:
         for index, (number, values) in enumerate(sheet.rows, start=1):
-            row = checker.check(number, sheet.cells(values), errors)
+            cells = sheet.cells(values)
+            kind.columns.refuse_numbers(number, cells, errors)
+            row = checker.check(number, cells, errors)
             if row is not None:
                 valid.append(row)
             progress.report(index)

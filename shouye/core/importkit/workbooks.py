@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from shouye.core.xlsx import annotated_upload, workbook_bytes
 
 from .columns import Columns
 from .errors import ImportErrors
@@ -31,8 +31,9 @@ def _reasons(errors: ImportErrors, messages: list[tuple[str, str]]) -> str:
 def error_workbook(content: bytes, sheet: Sheet, errors: ImportErrors) -> bytes:
     """The uploaded workbook with an error column on its data sheet (every reason of the row, by column; the
     header's own problems in the column's title) and the bad cells filled red. A file uploaded again with
-    its error column gets the column rewritten, not a second one."""
-    workbook = load_workbook(io.BytesIO(content))
+    its error column gets the column rewritten, not a second one. It goes back through the platform's one
+    spreadsheet writer: formulas come back as the values the import read, and no text as a formula."""
+    workbook = annotated_upload(content)
     worksheet = workbook[sheet.title]
     column = (sheet.errors_position + 1) if sheet.errors_position is not None else worksheet.max_column + 1
     by_row = defaultdict(list)
@@ -57,9 +58,7 @@ def error_workbook(content: bytes, sheet: Sheet, errors: ImportErrors) -> bytes:
         for key, _message in messages:
             if key in sheet.positions:
                 worksheet.cell(row=row, column=sheet.positions[key] + 1).fill = _ERROR_FILL
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def write_template_header(sheet, columns: Columns, lists: dict[str, str]) -> None:
@@ -75,7 +74,7 @@ def write_template_header(sheet, columns: Columns, lists: dict[str, str]) -> Non
             cell.comment = Comment(str(column.hint), str(_("Shouye")), width=240, height=90)
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        if column.text_format:
+        if column.text_format or column.text_only:
             sheet.column_dimensions[letter].number_format = "@"
         if column.key in lists:
             validation = DataValidation(type="list", formula1=lists[column.key], allow_blank=True,

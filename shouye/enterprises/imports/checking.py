@@ -29,18 +29,20 @@ _TAG_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 class References:
     """The reference data a row names, looked up once per import: townships by name or code, industries
-    by name or code, grades, tags, and the choices by value or label in any language."""
+    by name or code, grades, tags, and the choices by value or label in any language; each as
+    :func:`~shouye.core.importkit.columns.fold` compares them, so a code typed in full-width characters
+    (３７０１１３１０７, ｍｈｉ) is found too."""
 
     def __init__(self):
         townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
-        self.townships = {r.code: r for r in townships} | {r.name: r for r in townships}
+        self.townships = {fold(r.code): r for r in townships} | {fold(r.name): r for r in townships}
         industries = list(Industry.objects.select_related("department"))
-        self.industries = {i.code.casefold(): i for i in industries} | {i.name.casefold(): i for i in industries}
+        self.industries = {fold(i.code): i for i in industries} | {fold(i.name): i for i in industries}
         grades = list(SupervisionGrade.objects.all())
         self.grade_codes = [g.code for g in grades]
-        self.grades = {g.code.casefold(): g for g in grades} | {g.name.casefold(): g for g in grades}
+        self.grades = {fold(g.code): g for g in grades} | {fold(g.name): g for g in grades}
         tags = list(Tag.objects.all())
-        self.tags = {t.code.casefold(): t for t in tags} | {t.name.casefold(): t for t in tags}
+        self.tags = {fold(t.code): t for t in tags} | {fold(t.name): t for t in tags}
         self.choices = {"scale": _choice_lookup(Scale),
                         "status": _choice_lookup(OperatingStatus) | {fold(k): v for k, v in STATUS_ALIASES.items()},
                         "licence_kind": _choice_lookup(LicenceKind)}
@@ -85,9 +87,10 @@ class EnterpriseRowChecker(RowChecker):
         self.codes: list[tuple[int, str]] = []
 
     def check(self, number: int, values: dict, errors: ImportErrors) -> ValidRow | None:
-        row = self._check(number, values, errors)
+        refused = errors.keys_of(number)
+        row = self._check(number, values, errors, refused)
         code = cells.text(values.get("credit_code"), ascii_forms=True).upper()
-        if code and check_credit_code(code).valid:
+        if "credit_code" not in refused and code and check_credit_code(code).valid:
             self.codes.append((number, code))
         return row
 
@@ -98,9 +101,10 @@ class EnterpriseRowChecker(RowChecker):
         """The codes registered between the check and the write."""
         check_credit_codes([(row.number, row.data["credit_code"]) for row in rows], errors)
 
-    def _check(self, number: int, row: dict, errors: ImportErrors) -> ValidRow | None:
+    def _check(self, number: int, row: dict, errors: ImportErrors, refused: set[str]) -> ValidRow | None:
+        """The row's own checks; ``refused`` are its columns the kit has already refused."""
         before = len(errors.items)
-        failed: set[str] = set()
+        failed: set[str] = set(refused)
 
         def fail(key: str, message) -> None:
             failed.add(key)
@@ -147,18 +151,18 @@ class EnterpriseRowChecker(RowChecker):
             errors.add_validation(number, exc, {name: name for name in COLUMNS.by_key})
         people = self._people(number, row, text, errors, fail, failed)
         licences = self._licences(number, row, text, errors, fail, failed)
-        if len(errors.items) > before:
+        if refused or len(errors.items) > before:
             return None
         return ValidRow(number=number, data=data, people=people, licences=licences, tags=tags)
 
     def _references(self, text, data, fail, failed) -> None:
         refs = self.refs
         lookups = (
-            ("township", lambda v: refs.townships.get(v),
+            ("township", lambda v: refs.townships.get(fold(v)),
              _("Unknown township “%(value)s”: use a name or 9-digit code from the Instructions sheet.")),
-            ("industry", lambda v: refs.industries.get(v.casefold()),
+            ("industry", lambda v: refs.industries.get(fold(v)),
              _("Unknown industry “%(value)s”: use a name or code from the Instructions sheet.")),
-            ("supervision_grade", lambda v: refs.grades.get(v.casefold()),
+            ("supervision_grade", lambda v: refs.grades.get(fold(v)),
              _("Unknown supervision grade “%(value)s”: use one of %(codes)s.")),
         )
         for key, find, message in lookups:
@@ -181,7 +185,7 @@ class EnterpriseRowChecker(RowChecker):
         for name in (part.strip() for part in _TAG_SEPARATORS.split(value)):
             if not name:
                 continue
-            tag = self.refs.tags.get(name.casefold())
+            tag = self.refs.tags.get(fold(name))
             if tag is None:
                 fail("tags", _("Unknown tag “%(value)s”: use a name or code from the Instructions sheet.")
                      % {"value": name})

@@ -12,7 +12,8 @@ _DATE_HINT = gettext_lazy("A date as YYYY-MM-DD.")
 COLUMNS = Columns([
     Column("name", gettext_lazy("Name"), True, gettext_lazy("The registered name."), width=30),
     Column("credit_code", gettext_lazy("Credit code"), True,
-           gettext_lazy("The 18-character unified social credit code (GB 32100-2015)."), True, 22, ascii_forms=True),
+           gettext_lazy("The 18-character unified social credit code (GB 32100-2015)."), True, 22, ascii_forms=True,
+           text_only=True),
     Column("township", gettext_lazy("Township"), True,
            gettext_lazy("A township name or its 9-digit code, from the Instructions sheet.")),
     Column("industry", gettext_lazy("Industry"), True,
@@ -40,7 +41,7 @@ COLUMNS = Columns([
            ascii_forms=True),
     Column("safety_officer_id_number", gettext_lazy("Safety officer's ID number"),
            hint=gettext_lazy("The 18-character resident ID number (GB 11643-1999)."), text_format=True, width=22,
-           ascii_forms=True),
+           ascii_forms=True, text_only=True),
     Column("safety_officer_certificate_number", gettext_lazy("Safety officer's certificate number"),
            text_format=True, width=22, ascii_forms=True),
     Column("safety_officer_certificate_expiry", gettext_lazy("Safety officer's certificate expiry"),

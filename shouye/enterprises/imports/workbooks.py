@@ -3,15 +3,14 @@ of the template and of an uploaded file with its error column."""
 
 from __future__ import annotations
 
-import io
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from shouye.core.importkit import write_template_header
+from shouye.core.xlsx import new_workbook, workbook_bytes
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
@@ -41,16 +40,14 @@ def template_workbook(actor) -> bytes:
     townships, industries = _placeable(actor)
     grades = list(SupervisionGrade.objects.all())
     tags = list(Tag.objects.all())
-    workbook = Workbook()
+    workbook = new_workbook()
     data = workbook.active
     data.title = str(DATA_SHEET_TITLE)
     guide = workbook.create_sheet(str(_("Instructions")))
     lists = _write_instructions(guide, townships, industries, grades, tags)
     write_template_header(data, COLUMNS, lists)
     data.freeze_panes = "C2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _write_instructions(sheet, townships, industries, grades, tags) -> dict[str, str]:

@@ -336,5 +336,10 @@ class TriageSerializer(serializers.Serializer):
     enterprise = ScopedPrimaryKeyRelatedField(Enterprise, required=False, allow_null=True, default=None,
                                               help_text=_("Enterprise id (when accepting)"))
     level = serializers.ChoiceField(choices=HazardLevel.choices, default=HazardLevel.ORDINARY)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text=_("The hazard in the officer's own words (required when accepting): the enterprise and the "
+                    "township read it, never the text of the tip-off or who sent it."))
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                     help_text=_("Location in the enterprise (when accepting)"))
     dismiss_reason = serializers.CharField(required=False, allow_blank=True, default="")

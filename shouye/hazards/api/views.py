@@ -18,7 +18,7 @@ from shouye.core.api.viewsets import ScopedViewSetMixin
 from shouye.core.request_context import client_ip
 
 from .. import actions, exports, selectors, services
-from ..filters import HazardFilter
+from ..filters import HazardFilter, TipOffFilter
 from ..models import GovernancePlan, Hazard, TipOff
 from . import serializers as s
 
@@ -153,7 +153,7 @@ class TipOffViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
 
     queryset = TipOff.objects.all()
     serializer_class = s.TipOffSerializer
-    filterset_fields = ["state"]
+    filterset_class = TipOffFilter
 
     def get_permissions(self):
         if self.action == "create":

