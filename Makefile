@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint catalog vendor clean
+.PHONY: run test test-fast fuzz bench lint catalog vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/shouye compilecatalog >/dev/null
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 -m "not browser" $(PYTEST_ARGS)
+
+## make fuzz: schemathesis over the whole API as three roles, with many fresh examples (before a release; the
+## same test runs with a few repeatable examples in make test). SHOUYE_FUZZ_EXAMPLES=… for more.
+fuzz: $(STAMP)
+	$(BIN)/shouye compilecatalog >/dev/null
+	SHOUYE_FUZZ_EXAMPLES=$${SHOUYE_FUZZ_EXAMPLES:-100} SHOUYE_FUZZ_RANDOM=1 \
+		$(BIN)/python -m pytest -p no:cacheprovider -n 2 -m fuzz $(PYTEST_ARGS)
 
 ## make bench: generate 100,000 enterprises and measure the list, then 1,000,000 hazards and measure the ledger,
 ## then an audited assign beside a 3,000-row import, then 20 users' mixed load for 5 minutes against gunicorn,

@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "shouye.core.api.pagination.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shouye.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "shouye.core.api.errors.exception_handler",
     # Throttles derive from shouye.core.api.throttling.AddressRateThrottle (counted per client address).
     "DEFAULT_THROTTLE_RATES": {"token": f"{SHOUYE_TOKEN_RATE_PER_MINUTE}/min"},

@@ -22,3 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("media/<path:name>", media.serve, name="media"),
 ]
+
+handler404 = "shouye.core.api.errors.not_found"

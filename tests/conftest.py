@@ -103,3 +103,17 @@ def api_as(user) -> APIClient:
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The schemathesis run's numbers per role (tests/core/test_api_fuzz.py), from every xdist worker."""
+    rows = [value for reports in terminalreporter.stats.values() for report in reports
+            if getattr(report, "when", "") == "call"
+            for name, value in getattr(report, "user_properties", ()) if name == "fuzz"]
+    if not rows:
+        return
+    terminalreporter.write_sep("-", "schemathesis over the API")
+    for row in sorted(rows, key=lambda row: row["role"]):
+        terminalreporter.write_line(
+            f"{row['role']}: {row['operations']} operations, {row['requests']} requests, "
+            f"{row['server_errors']} 5xx, {row['failures']} conformance failures; statuses {row['statuses']}")

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Membership, User
@@ -30,7 +31,8 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "display_name", "memberships", "permissions"]
 
-    def get_memberships(self, user) -> list[dict]:
+    @extend_schema_field(MembershipSerializer(many=True))
+    def get_memberships(self, user):
         active = user.memberships.filter(active=True).select_related("region", "organisation")
         return MembershipSerializer(active, many=True).data
 

@@ -1,16 +1,26 @@
-"""One exception handler for the API: 400 with field messages in the request's language, 403, 404 for
-anything out of scope, 409 for a refused transition, 413 for a body beyond the limits. Django's refusals of
-an oversized or overfull request (raised while DRF parses it) answer in the same shape, ``{"detail": …}``,
-instead of Django's HTML error page."""
+"""One exception handler for the API, and with it the one error shape every refusal has (documented on every
+operation by ``shouye.core.api.schema``):
+
+- 400: the messages by field, in the request's language (``{"deadline": ["该字段是必填项。"]}``), nested as
+  the input is; messages about no one field under ``non_field_errors``; an unreadable body as ``{"detail"}``;
+- 401, 403, 404, 413, 429: ``{"detail": "…"}`` saying why — Django's refusals of an oversized or
+  overfull request (raised while DRF parses it) too, instead of Django's HTML error page;
+- 409 (a refused transition): ``{"detail", "state", "action", "allowed_actions"}``.
+
+Services raise Django's ValidationError and PermissionDenied (``shouye.core.exceptions``); they answer here
+as DRF's do."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shouye.core.exceptions import InvalidTransition
@@ -51,11 +61,22 @@ def exception_handler(exc, context):
     elif isinstance(exc, TooManyFilesSent):
         exc = exceptions.ParseError(_("The request has more than %(max)d files.")
                                     % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FILES})
+    if isinstance(exc, exceptions.ValidationError) and not isinstance(exc.detail, dict):
+        # ``raise ValidationError("…")`` outside a serializer: a list, which is no field's.
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     return drf_exception_handler(exc, context)
 
 
 def _django_error_detail(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
-        return {field if field != "__all__" else "non_field_errors": [str(m) for e in errors for m in e]
-                for field, errors in exc.error_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages]}
+        return {field if field != "__all__" else api_settings.NON_FIELD_ERRORS_KEY:
+                [str(m) for e in errors for m in e] for field, errors in exc.error_dict.items()}
+    return {api_settings.NON_FIELD_ERRORS_KEY: [str(m) for m in exc.messages]}
+
+
+def not_found(request, exception):
+    """The 404 of a URL that matches no route (``handler404``): under ``/api/`` in the error shape, as JSON
+    (an id that is not a number, ``/api/v1/hazards/1.5/``); elsewhere the site's own page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)

@@ -113,7 +113,8 @@ class PrimaryKeyRelatedField(OneQueryRelatedField, serializers.PrimaryKeyRelated
 
 
 class SlugRelatedField(OneQueryRelatedField, serializers.SlugRelatedField):
-    """A row by a unique field of its own (a code, a user name)."""
+    """A row by a unique field of its own (a code, a user name). A value with a NUL character is invalid
+    (400) before any lookup: PostgreSQL cannot compare such a text, and the lookup would be a server error."""
 
     def __init__(self, slug_field=None, **kwargs):
         if slug_field and "__" in slug_field:
@@ -125,8 +126,13 @@ class SlugRelatedField(OneQueryRelatedField, serializers.SlugRelatedField):
     def lookup_key(self):
         return self.slug_field
 
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
     def key_of(self, data):
-        if isinstance(data, bool | Mapping | list) or data is None:
+        if isinstance(data, bool | Mapping | list) or data is None or (isinstance(data, str) and "\x00" in data):
             self.fail("invalid")
         try:
             return self.get_queryset().model._meta.get_field(self.slug_field).to_python(data)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shouye.core.api import fields
+from shouye.core.api.fields import SlugRelatedField
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
@@ -11,7 +12,7 @@ from ..models import Enterprise, EnterprisePerson, Industry, Licence, Supervisio
 from ..services import LICENCE_FIELDS, PERSON_FIELDS
 
 
-class ScopedSlugField(serializers.SlugRelatedField):
+class ScopedSlugField(SlugRelatedField):
     """A choice by code, limited to what the requesting user may place an enterprise in."""
 
     def __init__(self, *, scope_attr: str, **kwargs):
@@ -79,10 +80,10 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     )
     industry = ScopedSlugField(slug_field="code", scope_attr="industry_ids", queryset=Industry.objects.all(),
                                help_text=_("Industry code"))
-    supervision_grade = serializers.SlugRelatedField(slug_field="code", queryset=SupervisionGrade.objects.all(),
+    supervision_grade = SlugRelatedField(slug_field="code", queryset=SupervisionGrade.objects.all(),
                                                      help_text=_("Supervision grade A-D"))
-    tags = fields.SlugRelatedField(slug_field="code", many=True, queryset=Tag.objects.all(), required=False,
-                                   label=_("Tags"))
+    tags = SlugRelatedField(slug_field="code", many=True, queryset=Tag.objects.all(), required=False,
+                            label=_("Tags"))
     people = fields.ListSerializer(child=PersonSerializer(), required=False, label=_("Key people"))
     licences = fields.ListSerializer(child=LicenceSerializer(), required=False, label=_("Licences"))
     township_name = serializers.CharField(source="township.name", read_only=True)

@@ -3,12 +3,11 @@ which state, a major hazard's prerequisites) are the services'."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouye.core.api import fields
-from shouye.core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
+from shouye.core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField, SlugRelatedField
 from shouye.core.bounds import MAX_PHOTOS
 from shouye.enterprises.models import Enterprise
 from shouye.regions.choices import RegionLevel
@@ -107,7 +106,7 @@ class ListedSupervisionSerializer(serializers.ModelSerializer):
 
 
 class ExpertVerificationSerializer(serializers.ModelSerializer):
-    expert = serializers.CharField(source="expert.__str__", read_only=True)
+    expert = serializers.StringRelatedField()
 
     class Meta:
         model = ExpertVerification
@@ -115,8 +114,8 @@ class ExpertVerificationSerializer(serializers.ModelSerializer):
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
-    requested_by = serializers.CharField(source="requested_by.__str__", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.__str__", read_only=True, default=None)
+    requested_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
 
     class Meta:
         model = Extension
@@ -128,8 +127,8 @@ class HazardDetailSerializer(HazardListSerializer):
     """隐患详情 A hazard with its photos, governance plan, listed supervision, expert verifications, extensions
     and the actions the current user may take now."""
 
-    found_by = serializers.CharField(source="found_by.__str__", read_only=True, default=None)
-    reinspected_by = serializers.CharField(source="reinspected_by.__str__", read_only=True, default=None)
+    found_by = serializers.StringRelatedField()
+    reinspected_by = serializers.StringRelatedField()
     photos = PhotoSerializer(many=True, read_only=True)
     governance_plan = serializers.SerializerMethodField()
     listed_supervision = serializers.SerializerMethodField()
@@ -296,7 +295,7 @@ class TipOffCreateSerializer(serializers.Serializer):
     """群众举报 A tip-off from the public (no sign-in)."""
 
     enterprise_name = serializers.CharField(max_length=200)
-    township = serializers.SlugRelatedField(slug_field="code", required=False, allow_null=True, default=None,
+    township = SlugRelatedField(slug_field="code", required=False, allow_null=True, default=None,
                                             queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
                                             help_text=_("Township code, if known"))
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -324,7 +323,7 @@ class TipOffSerializer(serializers.ModelSerializer):
                   "reporter_name", "reporter_phone", "photo_url", "created_at", "state", "hazard",
                   "dismiss_reason", "triaged_at"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_photo_url(self, tip_off):
         if not tip_off.photo:
             return None

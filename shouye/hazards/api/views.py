@@ -6,13 +6,14 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.response import Response
 
-from shouye.core.actions import API_REFUSALS, ActionViewSetMixin
+from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 from shouye.core.request_context import client_ip
 
@@ -25,19 +26,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TAGS = ["hazards"]
 MULTIPART = "multipart/form-data"
 JSON = "application/json"
-
-_FILTER_DOC = [
-    OpenApiParameter("township", str, description="街镇代码 township code, e.g. 370113107"),
-    OpenApiParameter("industry", str, description="行业代码 industry code"),
-    OpenApiParameter("enterprise", int, description="企业 id enterprise id"),
-    OpenApiParameter("level", str, description="隐患级别 level: ordinary / major"),
-    OpenApiParameter("state", str, description="状态 state: reported / rectifying / submitted / closed"),
-    OpenApiParameter("source", str, description="来源 source: inspection / self_inspection / expert_inspection / "
-                                                "tip_off / alarm"),
-    OpenApiParameter("overdue", bool, description="是否逾期（按今天）overdue as of today: true / false"),
-    OpenApiParameter("found_from", OpenApiTypes.DATE, description="发现日期起 found on or after (YYYY-MM-DD)"),
-    OpenApiParameter("found_to", OpenApiTypes.DATE, description="发现日期止 found on or before (YYYY-MM-DD)"),
-]
 
 
 class CanViewHazards(permissions.BasePermission):
@@ -53,13 +41,12 @@ class CanViewTipOffs(permissions.BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="隐患台账 The hazard ledger (filtered, paginated)", parameters=_FILTER_DOC, tags=TAGS),
+    list=extend_schema(summary="隐患台账 The hazard ledger (filtered, paginated)", tags=TAGS),
     retrieve=extend_schema(summary="隐患详情 Hazard detail with photos, plan, supervision and allowed actions",
                            tags=TAGS),
     create=extend_schema(summary="上报隐患 Report a hazard (JSON, or multipart with photos)",
                          request={JSON: s.HazardReportSerializer, MULTIPART: s.HazardReportSerializer},
-                         responses={201: s.HazardDetailSerializer, 400: API_REFUSALS[400], 403: API_REFUSALS[403]},
-                         tags=TAGS),
+                         responses={201: s.HazardDetailSerializer}, tags=TAGS),
 )
 class HazardViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -104,18 +91,18 @@ class HazardViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
 
     @extend_schema(methods=["PUT"], summary="治理方案（整体）Replace the governance plan of a major hazard "
                                             "(the six parts of 16号令 Art. 15)",
-                   request=s.GovernancePlanSerializer, responses={200: s.HazardDetailSerializer, **API_REFUSALS},
-                   tags=TAGS)
+                   request=s.GovernancePlanSerializer, responses={200: s.HazardDetailSerializer}, tags=TAGS)
     @extend_schema(methods=["POST"], summary="治理方案（部分）Write some parts of the governance plan of a major "
                                              "hazard", request=s.GovernancePlanSerializer,
-                   responses={200: s.HazardDetailSerializer, **API_REFUSALS}, tags=TAGS)
+                   responses={200: s.HazardDetailSerializer}, tags=TAGS)
     @action(detail=True, methods=["put", "post"], url_path="governance-plan")
     def governance_plan(self, request, pk=None):
         """POST writes the parts it names; PUT replaces the plan (a part it omits is emptied)."""
-        data = request.data
+        replace = None
         if request.method == "PUT":
-            data = {part: data.get(part, "") for part in GovernancePlan.PARTS}
-        hazard, _plan = self.run_action(request, "governance-plan", data=data)
+            def replace(body):
+                return {part: body.get(part, "") for part in GovernancePlan.PARTS}
+        hazard, _plan = self.run_action(request, "governance-plan", data=replace)
         return self.detail_response(hazard)
 
     @extend_schema(
@@ -124,10 +111,9 @@ class HazardViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
                     "rectification rate (closed / found), on-time rate, overdue now; by township, industry and "
                     "level. Default period: this year up to today.",
         parameters=[OpenApiParameter("date_from", OpenApiTypes.DATE, description="统计起 period start"),
-                    OpenApiParameter("date_to", OpenApiTypes.DATE, description="统计止 period end"),
-                    *_FILTER_DOC[:3]],
-        responses={200: s.HazardStatsSerializer, 400: API_REFUSALS[400]}, tags=TAGS)
-    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+                    OpenApiParameter("date_to", OpenApiTypes.DATE, description="统计止 period end")],
+        responses={200: s.HazardStatsSerializer}, tags=TAGS)
+    @action(detail=False, methods=["get"], pagination_class=None)
     def stats(self, request):
         query = s.StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -137,8 +123,7 @@ class HazardViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
     @extend_schema(summary="导出隐患台账（Excel）Export the filtered ledger as xlsx",
                    description="与台账相同的筛选条件，导出全部筛选结果（不分页）。The same filters as the ledger; "
                                "every filtered row, not one page.",
-                   parameters=_FILTER_DOC, responses={(200, XLSX): OpenApiTypes.BINARY, 403: API_REFUSALS[403]},
-                   tags=TAGS)
+                   responses={(200, XLSX): OpenApiTypes.BINARY}, tags=TAGS)
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request):
         if not request.user.has_perm("hazards.export_hazard"):
@@ -150,16 +135,12 @@ class HazardViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
 
 
 @extend_schema_view(
-    list=extend_schema(summary="群众举报列表 Tip-offs from the public (bureau staff)", tags=["tip-offs"],
-                       parameters=[OpenApiParameter("state", str, description="状态 new / accepted / dismissed")]),
+    list=extend_schema(summary="群众举报列表 Tip-offs from the public (bureau staff)", tags=["tip-offs"]),
     retrieve=extend_schema(summary="举报详情 One tip-off", tags=["tip-offs"]),
     create=extend_schema(summary="群众举报（无需登录，限频）Report a hazard as a member of the public (no sign-in, "
                                  "rate-limited)",
                          request={MULTIPART: s.TipOffCreateSerializer, JSON: s.TipOffCreateSerializer},
-                         responses={201: s.TipOffReceiptSerializer, 400: API_REFUSALS[400],
-                                    429: OpenApiResponse(description="提交过于频繁 too many tip-offs from this "
-                                                                     "address")},
-                         tags=["tip-offs"], auth=[]),
+                         responses={201: s.TipOffReceiptSerializer}, tags=["tip-offs"], auth=[]),
 )
 class TipOffViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -182,6 +163,7 @@ class TipOffViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
     def get_queryset(self):
         return selectors.tip_offs(self.request.user)
 
+    @error_responses(429)
     def create(self, request, *args, **kwargs):
         serializer = s.TipOffCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

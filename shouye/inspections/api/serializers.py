@@ -5,7 +5,7 @@ from rest_framework import serializers
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation, User
 from shouye.core.api import fields
-from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
+from shouye.core.api.fields import ScopedPrimaryKeyRelatedField, SlugRelatedField
 from shouye.core.bounds import MAX_PHOTOS
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
@@ -28,7 +28,7 @@ ITEMS_PER_REQUEST = 200
 
 
 class InspectorSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="__str__", read_only=True)
+    name = serializers.StringRelatedField(source="*")
 
     class Meta:
         model = User
@@ -69,7 +69,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
 
 class InspectionDocumentSerializer(serializers.ModelSerializer):
     download = serializers.SerializerMethodField()
-    issued_by = serializers.CharField(source="issued_by.__str__", read_only=True)
+    issued_by = serializers.StringRelatedField()
 
     class Meta:
         model = Document
@@ -132,17 +132,17 @@ class InspectionCreateSerializer(serializers.Serializer):
 
     enterprise = ScopedPrimaryKeyRelatedField(Enterprise, help_text=_("Enterprise id"))
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
-    checklist = serializers.SlugRelatedField(slug_field="code", queryset=Checklist.objects.all(), required=False,
+    checklist = SlugRelatedField(slug_field="code", queryset=Checklist.objects.all(), required=False,
                                              allow_null=True, help_text=_("Checklist code"))
     reinspection_of = ScopedPrimaryKeyRelatedField(Inspection, required=False, allow_null=True)
     inspected_at = serializers.DateTimeField()
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-    inspectors = fields.SlugRelatedField(slug_field="username", many=True, required=False, label=_("Inspectors"),
-                                         queryset=User.objects.filter(is_active=True))
-    experts = fields.SlugRelatedField(slug_field="username", many=True, required=False, label=_("Experts"),
-                                      queryset=User.objects.filter(is_active=True))
+    inspectors = SlugRelatedField(slug_field="username", many=True, required=False, label=_("Inspectors"),
+                                  queryset=User.objects.filter(is_active=True))
+    experts = SlugRelatedField(slug_field="username", many=True, required=False, label=_("Experts"),
+                               queryset=User.objects.filter(is_active=True))
 
 
 class ItemResultInputSerializer(serializers.Serializer):
@@ -203,7 +203,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
     squad = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=OrganisationKind.SQUAD),
                                                required=False, allow_null=True)
     squad_name = serializers.CharField(source="squad.name", read_only=True, default="")
-    officer = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+    officer = SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
                                            required=False, allow_null=True)
     done = serializers.IntegerField(read_only=True)
     expected = serializers.IntegerField(read_only=True)
