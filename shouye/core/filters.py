@@ -6,13 +6,16 @@ the API answers 400 with the field messages (django-filter's DRF backend).
 Every filter set of the project derives from :class:`FilterSet`, which refuses, when the class is made, a
 filter whose value the database could not compare with: a number filter on an integer column that takes a
 number beyond the database's integer range (``?enterprise=99999999999999999999`` was a 500 on SQLite), or a
-filter of several values without a maximum (issue 9, items 3 and 5). Use :class:`IntegerFilter` and
-:class:`ModelMultipleChoiceFilter`; the filters generated from ``Meta.fields`` already are."""
+filter of several values without a maximum, or a date filter without a range (issue 9, items 3 and 5).
+Use :class:`IntegerFilter`, :class:`DateFilter` and :class:`ModelMultipleChoiceFilter`; the filters generated from ``Meta.fields`` already are."""
+
+from datetime import date
 
 import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS, remote_queryset
 from django_filters.utils import get_model_field
@@ -37,6 +40,27 @@ class IntegerFilter(django_filters.NumberFilter):
         return None
 
 
+#: The dates a filter takes: any day a record of the platform can carry, with room on both sides. Beyond it
+#: the start or end of a day in the bureau's time zone is not a datetime the database stores
+#: (``?found_to=9999-12-31`` was a 500).
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class _DateField(forms.DateField):
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise ValidationError(_("Give a date between %(first)s and %(last)s.")
+                                  % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
+                                  code="out_of_range")
+
+
+class DateFilter(django_filters.DateFilter):
+    """A day between :data:`FIRST_DATE` and :data:`LAST_DATE`; another is a field error."""
+
+    field_class = _DateField
+
+
 class _ModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField, core_forms.ModelMultipleChoiceField):
     """django-filter's field (its null choice) over the bounded one."""
 
@@ -55,8 +79,10 @@ _MANY = {"filter_class": ModelMultipleChoiceFilter, "extra": lambda f: {"queryse
 
 def _refusal(filterset, filter_) -> str:
     """Why ``filter_`` may not be in a filter set of the project ('' when it may)."""
-    if isinstance(filter_, ModelMultipleChoiceFilter | IntegerFilter):
+    if isinstance(filter_, ModelMultipleChoiceFilter | IntegerFilter | DateFilter):
         return ""
+    if isinstance(filter_, django_filters.DateFilter):
+        return "takes any date; use shouye.core.filters.DateFilter (a day the database can store)"
     if isinstance(filter_, django_filters.MultipleChoiceFilter | django_filters.filters.BaseCSVFilter |
                   django_filters.RangeFilter | django_filters.NumericRangeFilter):
         return ("takes several values without a maximum; use shouye.core.filters.ModelMultipleChoiceFilter or "
@@ -75,6 +101,7 @@ class FilterSet(django_filters.FilterSet):
     FILTER_DEFAULTS = {
         **FILTER_FOR_DBFIELD_DEFAULTS,
         **{column: {"filter_class": IntegerFilter} for column in _INTEGER_COLUMNS},
+        models.DateField: {"filter_class": DateFilter},
         models.ManyToManyField: _MANY,
         models.ManyToOneRel: _MANY,
         models.ManyToManyRel: _MANY,

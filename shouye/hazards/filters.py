@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouye.core.filters import FilterSet, IntegerFilter
+from shouye.core.filters import DateFilter, FilterSet, IntegerFilter
 from shouye.enterprises.models import Industry
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -42,8 +42,8 @@ class HazardFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=HazardState.choices, label=_("State"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
-    found_from = django_filters.DateFilter(method="filter_found_from", label=_("Found from"))
-    found_to = django_filters.DateFilter(method="filter_found_to", label=_("Found until"))
+    found_from = DateFilter(method="filter_found_from", label=_("Found from"))
+    found_to = DateFilter(method="filter_found_to", label=_("Found until"))
 
     class Meta:
         model = Hazard

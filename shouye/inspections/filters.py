@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation
-from shouye.core.filters import FilterSet, IntegerFilter
+from shouye.core.filters import DateFilter, FilterSet, IntegerFilter
 from shouye.enterprises.models import Industry
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -28,8 +28,8 @@ class InspectionFilter(FilterSet):
     enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
     state = django_filters.ChoiceFilter(choices=InspectionState.choices, label=_("State"))
-    date_from = django_filters.DateFilter(field_name="inspected_at", lookup_expr="date__gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="inspected_at", lookup_expr="date__lte", label=_("To"))
+    date_from = DateFilter(field_name="inspected_at", lookup_expr="date__gte", label=_("From"))
+    date_to = DateFilter(field_name="inspected_at", lookup_expr="date__lte", label=_("To"))
 
     class Meta:
         model = Inspection
