@@ -26,8 +26,16 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from shouye.core.demo import Agenda, is_workday, moment, office_moment, photo, workdays_after
-from shouye.enterprises import demo as registry
+from shouye.core.demo import (
+    Agenda,
+    is_workday,
+    moment,
+    office_moment,
+    photo,
+    workday_on_or_after,
+    workdays_after,
+)
+from shouye.enterprises import demo as district
 from shouye.enterprises.choices import OperatingStatus
 
 from . import services
@@ -45,9 +53,10 @@ AWAITING_WITHIN = timedelta(days=20)
 #: Enterprises' own reports and tip-offs per enterprise and year.
 SELF_REPORT_SHARE = 0.2
 TIP_OFF_SHARE = 0.08
-#: Major hazards the demo shows at least, found this many days before today: the oldest closed out, one
-#: waiting for the expert, one being rectified, one whose governance plan is being written.
-MAJOR_DAYS_AGO = (290, 150, 70, 40, 6)
+#: Major hazards the expert reports, found this many days before today (besides those inspections find), so
+#: that even a small demo has major hazards closed out, some being rectified, and the latest still reported
+#: while its governance plan is written.
+MAJOR_DAYS_AGO = (290, 150, 70, 40, 2)
 
 SELF_REPORTS = {
     HazardCategory.THINGS: ["二号车间砂轮机防护罩缺失", "配电箱门损坏，线路裸露", "仓库灭火器压力不足",
@@ -104,7 +113,7 @@ class HazardYear:
 
     def __init__(self, context):
         self.context = context
-        self.people = registry.people(context)
+        self.people = district.people(context)
         self.rng = context.rng("hazards")
         self.agenda = Agenda(context)
         self.counts = Counter()
@@ -113,6 +122,8 @@ class HazardYear:
         self.workdays = [day for day in context.past_days() if is_workday(day)]
         qiye = next(pk for pk, user in self.people.enterprise_users.items() if user.username == "qiye")
         self.qiye_enterprise = next(e for e in context.enterprises if e.pk == qiye)
+        #: The bureau's deputy director answerable for listed major hazards.
+        self.leader_name = district.person_name(context.rng("hazards:leader"))
 
     # --- helpers ----------------------------------------------------------------------------------------
 
@@ -123,13 +134,15 @@ class HazardYear:
             self.fates = deck
         return self.fates.pop()
 
+    def at_office(self, day: date) -> datetime | None:
+        """A moment in office hours of the first working day on or after ``day``, or None when that is the
+        demo's today or later (it has not happened yet)."""
+        day = workday_on_or_after(day)
+        return office_moment(self.rng, day) if day < self.context.today else None
+
     def later(self, when: datetime, workdays: int) -> datetime | None:
-        """A moment in office hours ``workdays`` working days after ``when``, or None when that falls on or
-        after the demo's today (it has not happened yet)."""
-        day = workdays_after(when.date(), workdays)
-        if day >= self.context.today:
-            return None
-        return office_moment(self.rng, day)
+        """A moment in office hours ``workdays`` working days after ``when`` (None: not yet happened)."""
+        return self.at_office(workdays_after(when.date(), workdays))
 
     def on(self, when: datetime | None, act) -> bool:
         if when is None:
@@ -145,11 +158,11 @@ class HazardYear:
 
     # --- the rectification loop -------------------------------------------------------------------------
 
-    def order(self, story: Story, actor_for) -> None:
-        """The order to rectify (reported → rectifying), by ``actor_for(story)``, then the hazard's fate."""
+    def order(self, story: Story) -> None:
+        """The township officer's order to rectify (reported → rectifying), then the hazard's fate."""
         rng = self.rng
         deadline = timezone.localdate() + timedelta(days=rng.choice([10, 15, 20, 30]))
-        services.assign_rectification(actor=actor_for(story), hazard=story.hazard, deadline=deadline,
+        services.assign_rectification(actor=self.officer(story), hazard=story.hazard, deadline=deadline,
                                       responsible_person=self.enterprise_user(story).display_name,
                                       measures="按整改要求落实整改措施，明确专人负责，整改完成后报请复查。")
         self.counts["rectifications ordered"] += 1
@@ -164,15 +177,12 @@ class HazardYear:
         if fate == "never":
             fate = "late"
         if fate == "awaiting":
-            last = self.context.past_days()[-1]
-            while not is_workday(last):
-                last -= timedelta(days=1)
+            last = self.workdays[-1]
             self.on(office_moment(rng, last) if last > ordered.date() else None, lambda: self.submit(story))
             return
         earliest = ordered
         if fate in ("extension", "refused_extension"):
-            ask_day = max(ordered.date(), deadline - timedelta(days=rng.randint(2, 4)))
-            asked = self.later(moment(ask_day - timedelta(days=1), time(0)), 1)
+            asked = self.at_office(max(ordered.date(), deadline - timedelta(days=rng.randint(2, 4))))
             if asked is not None and asked <= ordered:
                 asked = self.later(ordered, 1)
             if asked is None:
@@ -193,7 +203,7 @@ class HazardYear:
             day = deadline + timedelta(days=rng.randint(2, 30))
         else:
             day = ordered.date() + timedelta(days=max(1, int(span * rng.uniform(0.3, 0.95))))
-        submitted = self.later(moment(max(day, earliest.date()), time(7, 0)), 1)
+        submitted = self.at_office(max(day, earliest.date() + timedelta(days=1)))
         self.on(submitted, lambda: self.submit(story, rejected=fate == "rejected"))
 
     def request_extension(self, story: Story, requested: date) -> None:
@@ -253,10 +263,11 @@ class HazardYear:
             elif hazard.level == HazardLevel.MAJOR:
                 self.govern(story, hazard.found_at)
             else:
-                self.on(self.later(hazard.found_at, 1), lambda s=story: self.order(s, self.officer))
+                self.on(self.later(hazard.found_at, 1), lambda s=story: self.order(s))
 
     def self_reports(self) -> None:
-        """Enterprises' own reports through the year, and two in the last days that wait for their order."""
+        """Enterprises' own reports through the year, two in the last days (the latest still waits for its
+        order), and two of the enterprise account's, never rectified: one overdue, one due soon."""
         rng = self.context.rng("hazards:self-reports")
         count = round(len(self.operating) * SELF_REPORT_SHARE)
         days = sorted(rng.choice(self.workdays) for _ in range(count))
@@ -266,7 +277,7 @@ class HazardYear:
             self.agenda.add(office_moment(rng, day), lambda e=enterprise: self.self_report(e))
         enterprise = self.qiye_enterprise
         for days_ago in (40, 12):
-            day = self.context.today - timedelta(days=days_ago)
+            day = workday_on_or_after(self.context.today - timedelta(days=days_ago))
             self.agenda.add(office_moment(rng, day), lambda e=enterprise: self.self_report(e, fate="never"))
 
     def self_report(self, enterprise, fate: str | None = None) -> None:
@@ -278,7 +289,7 @@ class HazardYear:
             source=HazardSource.SELF_INSPECTION, category=category, location=rng.choice(LOCATIONS),
             photos=[photo(rng, "before")] if rng.random() < 0.5 else ())
         self.counts["self-inspection reports"] += 1
-        self.on(self.later(timezone.now(), rng.randint(1, 3)), lambda: self.order(story, self.officer))
+        self.on(self.later(timezone.now(), rng.randint(1, 3)), lambda: self.order(story))
 
     def tip_offs(self) -> None:
         """Tip-offs through the year at any hour, and two in the last days still waiting for triage."""
@@ -300,7 +311,7 @@ class HazardYear:
         else:
             place, street = rng.choice(UNREGISTERED_PLACES)
             name, township, address = place, enterprise.township, f"济南市长清区{enterprise.township.name}{street}"
-        reporter = registry.person_name(rng) if rng.random() < 0.5 else ""
+        reporter = district.person_name(rng) if rng.random() < 0.5 else ""
         tip_off = services.submit_tip_off(
             data={"enterprise_name": name, "township": township, "address": address,
                   "description": rng.choice(TIP_OFFS), "reporter_name": reporter,
@@ -323,7 +334,7 @@ class HazardYear:
             description=f"群众举报经现场核实属实：{rng.choice(SELF_REPORTS[HazardCategory.THINGS])}")
         self.counts["tip-offs accepted"] += 1
         story = Story(enterprise_id=enterprise.pk, hazard=tip_off.hazard)
-        self.on(self.later(timezone.now(), rng.randint(1, 2)), lambda: self.order(story, self.officer))
+        self.on(self.later(timezone.now(), rng.randint(1, 2)), lambda: self.order(story))
 
     # --- major hazards ------------------------------------------------------------------------------------
 
@@ -385,11 +396,6 @@ class HazardYear:
         story.fate = story.fate or "in_time"
         self.follow(story, timezone.now(), deadline)
 
-    @property
-    def leader_name(self) -> str:
-        if not hasattr(self, "_leader_name"):
-            self._leader_name = registry.person_name(self.context.rng("hazards:leader"))
-        return self._leader_name
 
     # --- the nightly job ----------------------------------------------------------------------------------
 

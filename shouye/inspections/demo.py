@@ -31,7 +31,7 @@ from shouye.core.demo import (
     workday_on_or_after,
     workdays_after,
 )
-from shouye.enterprises import demo as registry
+from shouye.enterprises import demo as district
 from shouye.enterprises.choices import OperatingStatus
 from shouye.enterprises.models import Industry
 from shouye.hazards import services as hazard_services
@@ -132,6 +132,13 @@ MEASURES = {
     HazardCategory.MANAGEMENT: "完善相关制度和台账，明确责任人，组织全员培训并落实到岗位。",
     HazardCategory.ENVIRONMENT: "清理作业现场，改善通风照明等作业环境，设置警示标志。",
 }
+#: Documents are PDFs, which take about a second each to render: the demo issues those of its last weeks'
+#: inspections (the rectification order when hazards were ordered rectified, the record of an enforcement
+#: inspection), up to a handful, and the order the enterprise account receives.
+DOCUMENT_DAYS = timedelta(days=30)
+MAX_DOCUMENTS = 6
+KIND_SUBJECTS = {InspectionKind.ROUTINE: "计划检查", InspectionKind.ENFORCEMENT: "执法检查",
+                 InspectionKind.CAMPAIGN: "建筑施工安全专项检查", InspectionKind.EXPERT: "专家“体检式”检查"}
 ON_THE_SPOT_NOTES = ["现场立即清理整改完毕，已拍照留存", "已当场更换并恢复正常", "当场纠正，人员已接受教育"]
 
 
@@ -171,7 +178,7 @@ class InspectionYear:
 
     def __init__(self, context):
         self.context = context
-        self.people = registry.people(context)
+        self.people = district.people(context)
         self.rng = context.rng("inspections")
         self.agenda = Agenda(context)
         self.checklists = _ensure_checklists()
@@ -193,7 +200,7 @@ class InspectionYear:
     def assign_plan(self, plan: InspectionPlan) -> None:
         enterprise = self.enterprises[plan.enterprise_id]
         by_squad = (enterprise.supervision_grade.code in ("C", "D")
-                    or enterprise.industry.code in registry.MAJOR_HAZARD_INDUSTRIES) and self.people.squads
+                    or enterprise.industry.code in district.MAJOR_HAZARD_INDUSTRIES) and self.people.squads
         squad = self.people.squads[self.people.squad_of_township[enterprise.township_id]] if by_squad else None
         officer = None if squad else self.people.township_officers[enterprise.township_id]
         unit = self.people.squad_units[self.people.squads.index(squad)] if squad else None
@@ -321,14 +328,6 @@ class InspectionYear:
                                 lambda e=enterprise: self.inspect(e, InspectionKind.EXPERT, [],
                                                                   experts=(self.people.expert,)))
 
-
-#: Documents are PDFs, which take about a second each to render: the demo issues those of its last weeks'
-#: inspections (the rectification order when hazards were ordered rectified, the record of an enforcement
-#: inspection), up to a handful, and the order the enterprise account receives.
-DOCUMENT_DAYS = timedelta(days=30)
-MAX_DOCUMENTS = 6
-KIND_SUBJECTS = {InspectionKind.ROUTINE: "计划检查", InspectionKind.ENFORCEMENT: "执法检查",
-                 InspectionKind.CAMPAIGN: "建筑施工安全专项检查", InspectionKind.EXPERT: "专家“体检式”检查"}
 
 
 def load_inspections(context) -> dict[str, int]:
