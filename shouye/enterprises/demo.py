@@ -107,20 +107,20 @@ PROFILES: dict[str, tuple[Profile, ...]] = {
         Profile("建设工程有限公司", optional_tags=("confined_space",), licences=(K.CONSTRUCTION,),
                 grades=(2, 5, 3, 0)),
     ),
-    "transport": (Profile("运输有限公司", grades=(5, 4, 1, 0)), Profile("物流有限公司", grades=(5, 4, 1, 0))),
+    "transport": (Profile("运输有限公司", grades=(6, 3, 1, 0)), Profile("物流有限公司", grades=(6, 3, 1, 0))),
     "special_equipment": (Profile("起重设备有限公司", grades=(4, 5, 1, 0)),
-                          Profile("电梯工程有限公司", grades=(5, 4, 1, 0))),
-    "schools": (Profile("小学", grades=(7, 3, 0, 0)), Profile("中学", grades=(6, 4, 0, 0)),
-                Profile("幼儿园", grades=(6, 4, 0, 0))),
-    "care_homes": (Profile("养老院", grades=(5, 4, 1, 0)), Profile("颐养中心", grades=(5, 4, 1, 0))),
-    "hospitals": (Profile("医院", grades=(5, 4, 1, 0)), Profile("卫生院", grades=(6, 4, 0, 0))),
+                          Profile("电梯工程有限公司", grades=(6, 3, 1, 0))),
+    "schools": (Profile("小学", grades=(8, 2, 0, 0)), Profile("中学", grades=(7, 3, 0, 0)),
+                Profile("幼儿园", grades=(7, 3, 0, 0))),
+    "care_homes": (Profile("养老院", grades=(6, 3, 1, 0)), Profile("颐养中心", grades=(6, 3, 1, 0))),
+    "hospitals": (Profile("医院", grades=(6, 3, 1, 0)), Profile("卫生院", grades=(7, 3, 0, 0))),
     "urban_gas": (
         Profile("燃气有限公司", optional_tags=("mhi", "confined_space"), licences=(K.GAS_OPERATION,),
                 grades=(0, 4, 5, 1)),
         Profile("液化气供应站", licences=(K.GAS_OPERATION,), grades=(1, 5, 4, 0)),
     ),
-    "crowded_places": (Profile("商贸广场", grades=(5, 4, 1, 0)), Profile("大酒店", grades=(5, 4, 1, 0)),
-                       Profile("购物中心", grades=(5, 4, 1, 0))),
+    "crowded_places": (Profile("商贸广场", grades=(6, 3, 1, 0)), Profile("大酒店", grades=(6, 3, 1, 0)),
+                       Profile("购物中心", grades=(6, 3, 1, 0))),
 }
 #: A kind of business for an industry an administrator added.
 GENERIC = Profile("有限公司")

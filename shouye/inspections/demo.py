@@ -82,7 +82,7 @@ FAILURE_RATE = {"A": 0.02, "B": 0.03, "C": 0.05, "D": 0.07}
 CRITERIA_FAILURE_RATE = {"squad": 0.002, "expert": 0.01}
 NOT_APPLICABLE_RATE = 0.03
 #: Share of planned inspections carried out; the rest are missed, so coverage is not perfect.
-DONE_RATE = 0.85
+DONE_RATE = 0.8
 #: Share of non-compliant items photographed (the hazard's before-photo).
 BEFORE_PHOTO_RATE = 0.5
 #: Share of ordinary hazards the inspectors see rectified on the spot (立即整改).
