@@ -114,8 +114,8 @@ def _generate(target: int, log) -> int:
     from django.db import transaction
 
     from shouye.enterprises.choices import Source
-    from shouye.enterprises.demo import build_enterprises
-    from shouye.enterprises.models import Enterprise, EnterprisePerson, Licence, Tag
+    from shouye.enterprises.demo import build_enterprises, save_enterprises
+    from shouye.enterprises.models import Enterprise
 
     if Enterprise.objects.exclude(source=Source.DEMO).exists():
         raise NotABenchDatabase("This database holds enterprises that the generator did not write; "
@@ -126,24 +126,12 @@ def _generate(target: int, log) -> int:
         return 0
     missing = target - existing
     log(f"  generating {missing:,} enterprises (from #{existing + 1:,}) …")
-    tag_ids = dict(Tag.objects.values_list("code", "id"))
-    link = Enterprise.tags.through
     rows = build_enterprises(missing, seed=SEED + existing, start_seq=existing + 1)
     started = time.perf_counter()
     done = 0
     while chunk := list(islice(rows, BATCH)):
         with transaction.atomic():
-            enterprises = Enterprise.objects.bulk_create([row[0] for row in chunk])
-            people, licences, links = [], [], []
-            for enterprise, (_, persons, licence_rows, tag_codes) in zip(enterprises, chunk, strict=True):
-                for child in (*persons, *licence_rows):
-                    child.enterprise = enterprise
-                people += persons
-                licences += licence_rows
-                links += [link(enterprise_id=enterprise.pk, tag_id=tag_ids[code]) for code in tag_codes]
-            EnterprisePerson.objects.bulk_create(people)
-            Licence.objects.bulk_create(licences)
-            link.objects.bulk_create(links)
+            save_enterprises(chunk)
         done += len(chunk)
         if done % (BATCH * 10) == 0 or done == missing:
             rate = done / (time.perf_counter() - started)

@@ -306,6 +306,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs eight progress lines per PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
         # The audit anchors (shouye.audit.anchors) go to syslog only, when configured; never to the console.
         "shouye.audit.anchor": {"handlers": [], "level": "INFO", "propagate": False},
     },

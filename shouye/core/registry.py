@@ -185,3 +185,34 @@ class StampedRegistry:
 #: Read by the enterprise move (``shouye.enterprises.stamps.restamp``), which re-stamps every model here in
 #: one transaction; the apps register their stamped models in AppConfig.ready().
 stamped_models = StampedRegistry()
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One app's part of the demo district (``shouye demo``, issue 10): ``run(context)`` builds it through the
+    app's own services and answers what it created, ``{"inspections": 812, …}``, which the command prints
+    under ``label``. ``context`` is a :class:`shouye.core.demo.DemoContext`: the seeded random generators, the
+    demo's "today", and the accounts and enterprises the earlier steps created."""
+
+    key: str
+    label: Any
+    order: int
+    run: Callable[[Any], Mapping[str, int]]
+
+
+@dataclass
+class DemoSteps:
+    """The demo's steps; each app registers its own in AppConfig.ready(), so a new app shows its activity in
+    the demo district without editing the loader. They run by ``order``: a step sees what lower ones made."""
+
+    steps: dict[str, DemoStep] = field(default_factory=dict)
+
+    def register(self, step: DemoStep) -> DemoStep:
+        self.steps[step.key] = step
+        return step
+
+    def ordered(self) -> list[DemoStep]:
+        return sorted(self.steps.values(), key=lambda step: (step.order, step.key))
+
+
+demo_steps = DemoSteps()

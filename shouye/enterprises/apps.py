@@ -12,14 +12,17 @@ class EnterprisesConfig(AppConfig):
 
         from shouye.audit import verbs
         from shouye.core.registry import (
+            DemoStep,
             NavEntry,
             RetainedFiles,
+            demo_steps,
             navigation,
             permission_bundles,
             retained_files,
         )
 
         from . import (
+            demo,
             panels,  # noqa: F401  registers the home-page panels
             permissions,
         )
@@ -36,6 +39,7 @@ class EnterprisesConfig(AppConfig):
         verbs.register("enterprise.import-files-removed", _("deleted the import's files after their retention"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=10, run=demo.load_registry))
         navigation.register(NavEntry(key="enterprises", label=_("Enterprises"), url_name="enterprises:list", order=20,
                                      permission="enterprises.view_enterprise"))
         navigation.register(NavEntry(key="enterprise-import", label=_("Import"), url_name="enterprises:import",

@@ -12,9 +12,11 @@ class HazardsConfig(AppConfig):
 
         from shouye.audit import verbs
         from shouye.core.registry import (
+            DemoStep,
             MediaOwner,
             NavEntry,
             RetainedFiles,
+            demo_steps,
             media_owners,
             navigation,
             permission_bundles,
@@ -24,6 +26,7 @@ class HazardsConfig(AppConfig):
 
         from . import (
             actions,  # noqa: F401  registers the hazard and tip-off action sets
+            demo,
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
             permissions,
@@ -59,5 +62,6 @@ class HazardsConfig(AppConfig):
         verbs.register("tipoff.dismiss", _("dismissed the tip-off"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=30, run=demo.load_hazards))
         navigation.register(NavEntry(key="hazards", label=_("Hazards"), url_name="hazards:list", order=50,
                                      permission="hazards.view_hazard"))

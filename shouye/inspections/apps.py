@@ -10,8 +10,10 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         from shouye.audit import verbs
         from shouye.core.registry import (
+            DemoStep,
             MediaOwner,
             NavEntry,
+            demo_steps,
             media_owners,
             navigation,
             permission_bundles,
@@ -20,6 +22,7 @@ class InspectionsConfig(AppConfig):
 
         from . import (
             actions,  # noqa: F401  registers the inspection action set
+            demo,
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
         )
@@ -40,5 +43,6 @@ class InspectionsConfig(AppConfig):
         verbs.register("inspection_plan.update", _("changed the inspection plan"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=20, run=demo.load_inspections))
         navigation.register(NavEntry(key="inspections", label=_("Inspections"), url_name="inspections:list", order=30,
                                      permission="inspections.view_inspection"))

@@ -6,3 +6,11 @@ class NotificationsConfig(AppConfig):
     name = "shouye.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from shouye.core.registry import DemoStep, demo_steps
+
+        from . import demo
+
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=90,
+                                     run=demo.read_old_notifications))

@@ -1,0 +1,216 @@
+"""`shouye demo` (issue 10, "A living demo"): the registered steps build a year of activity through the services,
+so that every role finds work and every chart figures; the district stays plausible; the totals and the audit
+trail hold; a load is idempotent, deterministic with its seed, and refuses to continue a load that stopped.
+
+The demo's acts commit one by one (their notifications and audit seals follow the commit), so these tests really
+commit; they roll back by serialisation, leaving the tables empty rather than refilled by post_migrate (as the
+audit's sealing tests do), so that a later test restoring the migrations' rows meets no content types."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from shouye.accounts.models import User
+from shouye.audit.services import verify_chain
+from shouye.core.registry import DemoStep, demo_steps
+from shouye.enterprises import demo
+from shouye.enterprises.choices import LicenceKind
+from shouye.enterprises.models import Enterprise, Licence
+from shouye.hazards import totals
+from shouye.hazards.models import Hazard, TipOff
+from shouye.inspections.models import Inspection, InspectionPlan
+from shouye.notifications.models import Notification
+
+from ..conftest import api_as
+
+#: Enough enterprises for every industry the demo's stories need (chemical plants for the major hazards), few
+#: enough to load in seconds.
+COUNT = 30
+
+#: Tags and licences that only some industries may carry; everything else is free (issue 10: "no care home
+#: holding hazardous-chemicals licences or tagged as a major hazard installation").
+TAG_INDUSTRIES = {
+    "mhi": {"hazardous_chemicals", "urban_gas"},
+    "hazardous_process": {"hazardous_chemicals"},
+    "gas_station": {"hazardous_chemicals"},
+    "fireworks": {"hazardous_chemicals"},
+    "special_gases": {"hazardous_chemicals", "industry_trade"},
+    "combustible_dust": {"industry_trade"},
+    "ammonia_refrigeration": {"industry_trade"},
+    "metallurgy": {"industry_trade"},
+    "confined_space": {"hazardous_chemicals", "industry_trade", "construction", "urban_gas"},
+}
+LICENCE_INDUSTRIES = {
+    LicenceKind.HAZCHEM_OPERATION: {"hazardous_chemicals"},
+    LicenceKind.HAZCHEM_USE: {"hazardous_chemicals"},
+    LicenceKind.HAZCHEM_REGISTRATION: {"hazardous_chemicals"},
+    LicenceKind.FIREWORKS: {"hazardous_chemicals"},
+    LicenceKind.SAFETY_PRODUCTION: {"hazardous_chemicals", "non_coal_mines"},
+    LicenceKind.MINING: {"non_coal_mines"},
+    LicenceKind.GAS_OPERATION: {"urban_gas"},
+    LicenceKind.CONSTRUCTION: {"construction"},
+}
+
+
+def load(*flags: str, **options) -> str:
+    out = io.StringIO()
+    call_command("demo", *flags, *[f"--{key}={value}" for key, value in options.items()], stdout=out)
+    return out.getvalue()
+
+
+def implausible(enterprises) -> list[str]:
+    """Every tag or licence an enterprise carries outside the industries that may carry it."""
+    found = []
+    for enterprise in enterprises:
+        industry = enterprise.industry.code
+        found += [f"{enterprise.name}: tag {tag.code}" for tag in enterprise.tags.all()
+                  if industry not in TAG_INDUSTRIES.get(tag.code, {industry})]
+        found += [f"{enterprise.name}: licence {licence.kind}" for licence in enterprise.licences.all()
+                  if industry not in LICENCE_INDUSTRIES.get(licence.kind, {industry})]
+    return found
+
+
+real_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def count(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.content[:300])
+    return response.json()["count"]
+
+
+@real_commits
+def test_the_demo_is_a_living_district():
+    output = load(count=COUNT)
+    for step in ("Enterprises", "Inspections", "Hazards", "Notifications"):
+        assert f"  {step}: " in output
+    assert f"Demo loaded: {COUNT} enterprises." in output
+    staff, mashan, qiye, expert = (User.objects.get(username=name) for name in ("staff", "mashan", "qiye", "expert"))
+    bureau = api_as(staff)
+
+    # Hazards in every state, some overdue, some extended, major ones governed, listed, verified and closed.
+    for state in ("reported", "rectifying", "submitted", "closed"):
+        assert count(bureau, f"/api/v1/hazards/?state={state}") >= 1, state
+    assert count(bureau, "/api/v1/hazards/?overdue=true") >= 1
+    assert Hazard.objects.filter(extension_count__gt=0).exists()
+    closed_major = Hazard.objects.filter(level="major", state="closed").first()
+    assert closed_major is not None
+    detail = bureau.get(f"/api/v1/hazards/{closed_major.pk}/").json()
+    assert detail["governance_plan"]["missing_parts"] == []
+    assert detail["listed_supervision"]["lifted_at"] is not None
+    assert any(verification["passed"] for verification in detail["expert_verifications"])
+    assert detail["reinspected_at"] and detail["reinspection_result"]
+    assert Hazard.objects.filter(level="major").exclude(state="closed").exists()
+    sources = set(Hazard.objects.values_list("source", flat=True))
+    assert {"inspection", "self_inspection", "tip_off", "expert_inspection"} <= sources
+
+    # Plans assigned to squads and township officers, followed by inspections; documents issued.
+    plans = InspectionPlan.objects.all()
+    assert plans.filter(squad__isnull=False).exists() and plans.filter(officer__isnull=False).exists()
+    assert not plans.filter(squad__isnull=True, officer__isnull=True).exists()
+    finished = Inspection.objects.filter(state="finished")
+    assert finished.count() >= COUNT and not Inspection.objects.exclude(state="finished").exists()
+    assert {"routine", "enforcement"} <= set(finished.values_list("kind", flat=True))
+    planned = set(plans.values_list("enterprise_id", "year"))
+    assert any((i.enterprise_id, i.inspected_at.year) in planned for i in finished)
+    assert count(bureau, "/api/v1/inspection-documents/") >= 1
+
+    # Tip-offs triaged both ways, and some still waiting.
+    assert count(bureau, "/api/v1/tip-offs/?state=new") >= 1
+    assert TipOff.objects.filter(state="accepted").exists() and TipOff.objects.filter(state="dismissed").exists()
+
+    # Every role finds work in its own scope.
+    assert count(api_as(mashan), "/api/v1/hazards/?state=submitted") >= 1
+    assert count(api_as(qiye), "/api/v1/hazards/?overdue=true") >= 1
+    assert count(api_as(qiye), "/api/v1/hazards/?state=rectifying") >= 2
+    assert count(api_as(qiye), "/api/v1/inspection-documents/") >= 1
+    assert count(api_as(expert), "/api/v1/hazards/?level=major") >= 1
+    assert Notification.objects.filter(recipient=mashan, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=mashan, read_at__isnull=False).exists()
+
+    # Nothing is dated after the demo's yesterday, and the year is a year.
+    today = timezone.localdate()
+    found = [timezone.localdate(moment) for moment in Hazard.objects.values_list("found_at", flat=True)]
+    assert max(found) < today and min(found) <= today.replace(year=today.year - 1) + timezone.timedelta(days=60)
+
+    # The statistics' daily totals match the hazards, and the audit chain verifies.
+    assert totals.differences() == []
+    assert verify_chain().ok
+
+    # A plausible registry.
+    assert implausible(Enterprise.objects.select_related("industry").prefetch_related("tags", "licences")) == []
+
+    # Loading again changes nothing.
+    events = Hazard.objects.count(), Notification.objects.count()
+    assert "Demo already loaded." in load(count=COUNT)
+    assert (Hazard.objects.count(), Notification.objects.count()) == events
+
+
+def fingerprint() -> dict:
+    """What the demo holds, without database ids."""
+    return {
+        "enterprises": sorted(Enterprise.objects.values_list("credit_code", "name", "industry__code",
+                                                             "supervision_grade__code", "status")),
+        "licences": sorted(Licence.objects.values_list("enterprise__credit_code", "kind", "number", "valid_to")),
+        "hazards": sorted(Hazard.objects.values_list("enterprise__credit_code", "description", "level", "state",
+                                                     "found_at", "deadline", "closed_at")),
+        "inspections": sorted(Inspection.objects.values_list("enterprise__credit_code", "kind", "inspected_at",
+                                                             "checklist_name")),
+        "tip-offs": sorted(TipOff.objects.values_list("enterprise_name", "state", "created_at")),
+        "notifications": Counter(Notification.objects.values_list("recipient__username", "verb")),
+    }
+
+
+@real_commits
+def test_the_same_seed_and_today_give_the_same_demo():
+    today = timezone.localdate() - timezone.timedelta(days=3)
+    load(count=demo.MIN_COUNT, seed=7, today=today)
+    first = fingerprint()
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    load(count=demo.MIN_COUNT, seed=7, today=today)
+    assert fingerprint() == first
+    assert max(first["hazards"], key=lambda row: row[4])[4].date() < today
+
+
+@real_commits
+def test_a_load_that_stopped_half_way_is_refused_with_what_to_do(monkeypatch):
+    def broken(context):
+        raise RuntimeError("interrupted")
+
+    steps = {"enterprises": demo_steps.steps["enterprises"],
+             "broken": DemoStep(key="broken", label="Broken", order=20, run=broken)}
+    monkeypatch.setattr(demo_steps, "steps", steps)
+    with pytest.raises(RuntimeError):
+        load(count=demo.MIN_COUNT)
+    assert Enterprise.objects.exists()
+    for flags in ((), ("--if-empty",)):
+        with pytest.raises(CommandError, match="stopped before it finished.*delete var/shouye.sqlite3"):
+            load(*flags)
+
+
+def test_a_database_with_other_data_is_refused(cast):
+    with pytest.raises(CommandError, match="non-demo data"):
+        call_command("demo", stdout=io.StringIO())
+    assert "The database holds data; the demo is not loaded." in load("--if-empty")
+
+
+def test_enterprises_are_plausible_for_their_industry(district):
+    """A large sample of the generator (the demo's and the benchmark's) puts no tag or licence in an industry
+    that cannot carry it, and gives every industry its kinds of business."""
+    rows = list(demo.build_enterprises(2_000))
+    for enterprise, _people, licences, tags in rows:
+        enterprise.tag_codes, enterprise.licence_kinds = tags, [licence.kind for licence in licences]
+    wrong = [f"{e.name}: {tag}" for e, *_ in rows for tag in e.tag_codes
+             if e.industry.code not in TAG_INDUSTRIES.get(tag, {e.industry.code})]
+    wrong += [f"{e.name}: {kind}" for e, *_ in rows for kind in e.licence_kinds
+              if e.industry.code not in LICENCE_INDUSTRIES.get(kind, {e.industry.code})]
+    assert wrong == []
+    by_industry = Counter(enterprise.industry.code for enterprise, *_ in rows)
+    assert by_industry["industry_trade"] > by_industry["hazardous_chemicals"] > by_industry["care_homes"] > 0
+    mhi = [e for e, *_ in rows if "mhi" in e.tag_codes]
+    assert mhi and all(e.industry.code in {"hazardous_chemicals", "urban_gas"} for e in mhi)
+    assert all(licence for e, *_ in rows if e.industry.code in {"non_coal_mines", "construction", "urban_gas"}
+               for licence in [e.licence_kinds])
