@@ -3,6 +3,8 @@ has a form; PUT, PATCH and DELETE answer 405 before anything else happens — ne
 never a lookup first. The API's routes get the same from DRF, which answers 405 for a method a viewset does
 not route. Every route of the project is walked, so a new page that forgets to say its methods fails here."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -15,10 +17,8 @@ NOT_SERVED = ("put", "patch", "delete")
 
 
 def _url(path: str, kwargs: tuple[str, ...]) -> str:
-    url = "/" + path
-    for name, value in missing_kwargs(type("Spec", (), {"kwargs": kwargs})).items():
-        url = url.replace(f"<int:{name}>", value).replace(f"<{name}>", value).replace(f"<str:{name}>", value)
-    return url
+    values = missing_kwargs(type("Spec", (), {"kwargs": kwargs}))
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: values[match.group(1)], path)
 
 
 def _html_routes():
