@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class ShouyeUserAdmin(UserAdmin):
     inlines = [MembershipInline]
-    fieldsets = UserAdmin.fieldsets + (("Shouye", {"fields": ("display_name", "phone")}),)
+    fieldsets = UserAdmin.fieldsets + (("Shouye", {"fields": ("display_name", "phone", "enforcement_certificate_no")}),)
 
 
 @admin.register(Organisation)

@@ -29,6 +29,9 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    #: 执法证号: printed beside the inspector's name on every enforcement document (《安全生产执法程序规定》
+    #: requires inspectors to show their enforcement certificates), offered when inspectors are picked.
+    enforcement_certificate_no = models.CharField(_("enforcement certificate number"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("user")

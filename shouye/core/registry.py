@@ -216,3 +216,62 @@ class DemoSteps:
 
 
 demo_steps = DemoSteps()
+
+
+# To-dos (我的待办, issue 10): what is waiting for the signed-in user. Each app registers providers; the workbench
+# and the navigation bar's badge read them, so a later app (risks, permits, alarms …) adds its to-dos here.
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One line of a to-do list: what it is, where it leads, and, when it has one, its deadline (a date) and
+    whether that deadline has passed."""
+
+    title: Any
+    url: str
+    detail: Any = ""
+    due: Any = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class TodoProvider:
+    """One kind of to-do an app offers (re-inspections waiting, rectifications to submit …).
+
+    ``count(user)`` answers how many are waiting and ``items(user, limit)`` the first ``limit`` of them as
+    :class:`TodoItem`, both read through scoped selectors, each in a bounded number of queries whatever the data
+    size; ``url_name`` (with ``query``) is the full list the "all" link leads to. Shown to a user who holds
+    ``permission`` (everyone signed in when empty) and for whom ``condition(user)`` holds when given."""
+
+    key: str
+    label: Any
+    order: int
+    count: Callable[[Any], int]
+    items: Callable[[Any, int], list[TodoItem]]
+    url_name: str = ""
+    query: str = ""
+    permission: str = ""
+    condition: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if self.permission and not user.has_perm(self.permission):
+            return False
+        return self.condition is None or self.condition(user)
+
+
+@dataclass
+class TodoRegistry:
+    providers: dict[str, TodoProvider] = field(default_factory=dict)
+
+    def register(self, provider: TodoProvider) -> TodoProvider:
+        self.providers[provider.key] = provider
+        return provider
+
+    def for_user(self, user) -> list[TodoProvider]:
+        ordered = sorted(self.providers.values(), key=lambda provider: (provider.order, provider.key))
+        return [provider for provider in ordered if provider.shown_to(user)]
+
+
+todo_providers = TodoRegistry()
