@@ -133,6 +133,10 @@ INDUSTRY_WEIGHTS = {
 }
 #: Industries whose enterprises may have a major hazard (重大事故隐患): the demo's expert is assigned to them.
 MAJOR_HAZARD_INDUSTRIES = ("hazardous_chemicals", "non_coal_mines", "urban_gas")
+#: Employees by scale, the industrial bands of 统计上大中小微型企业划分办法（2017）(large 1,000 or more, medium
+#: 300 to 999, small 20 to 299, micro fewer than 20), and how many of every 100 enterprises are of each scale.
+SCALE_EMPLOYEES = {Scale.LARGE: (1000, 3000), Scale.MEDIUM: (300, 999), Scale.SMALL: (20, 299), Scale.MICRO: (5, 19)}
+SCALE_WEIGHTS = {Scale.LARGE: 4, Scale.MEDIUM: 16, Scale.SMALL: 50, Scale.MICRO: 30}
 #: The probability that an enterprise carries each of its profile's optional tags.
 OPTIONAL_TAG_SHARE = 0.35
 
@@ -273,6 +277,7 @@ def build_enterprises(count: int, *, seed: int = DEFAULT_SEED, start_seq: int = 
         else:
             grade = rng.choice(list(grades.values()))
         lon, lat = TOWNSHIP_CENTRES.get(township.code, (116.75, 36.5))
+        scale = rng.choices(list(SCALE_WEIGHTS), weights=list(SCALE_WEIGHTS.values()))[0]
         word = _WORDS[seq % len(_WORDS)] + _WORDS[(seq // len(_WORDS)) % len(_WORDS)]
         enterprise = Enterprise(
             name=f"{township.name[:2]}{word}{profile.suffix}（演示{seq}）",
@@ -280,8 +285,8 @@ def build_enterprises(count: int, *, seed: int = DEFAULT_SEED, start_seq: int = 
             address=f"济南市长清区{township.name}演示路{rng.randint(1, 300)}号",
             longitude=Decimal(f"{lon + rng.uniform(-0.02, 0.02):.6f}"),
             latitude=Decimal(f"{lat + rng.uniform(-0.015, 0.015):.6f}"),
-            township=township, industry=industry, scale=rng.choice(Scale.values),
-            employees=rng.randint(5, 800), supervision_grade=grade,
+            township=township, industry=industry, scale=scale, employees=rng.randint(*SCALE_EMPLOYEES[scale]),
+            supervision_grade=grade,
             status=rng.choices(OperatingStatus.values, weights=[90, 7, 3])[0], source=Source.DEMO,
         )
         people = [

@@ -271,14 +271,17 @@ class HazardYear:
                 self.on(self.later(hazard.found_at, 1), lambda s=story: self.order(s))
 
     def self_reports(self) -> None:
-        """Enterprises' own reports through the year, two in the last days (the latest still waits for its
-        order), and two of the enterprise account's, never rectified: one overdue, one due soon."""
+        """Enterprises' own reports through the year, two in the last days (the latest, from the township of
+        the second township account, still waits for its order), and two of the enterprise account's, never
+        rectified: one overdue, one due soon."""
         rng = self.context.rng("hazards:self-reports")
         count = round(len(self.operating) * SELF_REPORT_SHARE)
         days = sorted(rng.choice(self.workdays) for _ in range(count))
         days += self.workdays[-2:]
-        for day in days:
-            enterprise = rng.choice(self.operating)
+        second = next(region for username, _, _, region in district.ACCOUNTS if username == "xiaoli")
+        latest = [e for e in self.operating if e.township.code == second] or self.operating
+        for n, day in enumerate(days, start=1):
+            enterprise = rng.choice(latest if n == len(days) else self.operating)
             self.agenda.add(office_moment(rng, day), lambda e=enterprise: self.self_report(e))
         enterprise = self.qiye_enterprise
         for days_ago in (40, 12):

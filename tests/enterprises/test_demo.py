@@ -125,11 +125,12 @@ def test_the_demo_is_a_living_district():
     assert TipOff.objects.filter(state="accepted").exists() and TipOff.objects.filter(state="dismissed").exists()
 
     # Every role lands on a workbench with work waiting, in its own scope (the records its to-dos count):
-    # the township officer re-inspections and overdue hazards; the enterprise its open hazards with deadlines
-    # and the rectification order it received; the expert a major hazard's verification; the bureau's staff
-    # tip-offs to triage (above).
+    # the township officers re-inspections, overdue hazards and a report to order rectified; the enterprise
+    # its open hazards with deadlines and the rectification order it received; the expert a major hazard's
+    # verification; the bureau's staff tip-offs to triage (above).
     assert count(api_as(mashan), "/api/v1/hazards/?state=submitted") >= 1
     assert count(api_as(mashan), "/api/v1/hazards/?overdue=true") >= 1
+    assert count(api_as(User.objects.get(username="xiaoli")), "/api/v1/hazards/?state=reported") >= 1
     assert count(api_as(qiye), "/api/v1/hazards/?overdue=true") >= 1
     assert count(api_as(qiye), "/api/v1/hazards/?state=rectifying") >= 2
     orders = api_as(qiye).get("/api/v1/inspection-documents/").json()["results"]
@@ -237,3 +238,8 @@ def test_enterprises_are_plausible_for_their_industry(district):
     assert mhi and all(e.industry.code in {"hazardous_chemicals", "urban_gas"} for e in mhi)
     assert all(licence for e, *_ in rows if e.industry.code in {"non_coal_mines", "construction", "urban_gas"}
                for licence in [e.licence_kinds])
+    # Headcounts within the bands of their scale (统计上大中小微型企业划分办法), every scale present.
+    bands = {"large": (1000, None), "medium": (300, 999), "small": (20, 299), "micro": (1, 19)}
+    assert [e.name for e, *_ in rows if not bands[e.scale][0] <= e.employees <= (bands[e.scale][1] or e.employees)
+            ] == []
+    assert set(Counter(e.scale for e, *_ in rows)) == set(bands)
