@@ -16,6 +16,7 @@ business. The benchmark generator (``bench/dataset.py``) writes its 100,000 ente
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,6 +133,10 @@ INDUSTRY_WEIGHTS = {
 }
 #: Industries whose enterprises may have a major hazard (重大事故隐患): the demo's expert is assigned to them.
 MAJOR_HAZARD_INDUSTRIES = ("hazardous_chemicals", "non_coal_mines", "urban_gas")
+#: Employees by scale, the industrial bands of 统计上大中小微型企业划分办法（2017）(large 1,000 or more, medium
+#: 300 to 999, small 20 to 299, micro fewer than 20), and how many of every 100 enterprises are of each scale.
+SCALE_EMPLOYEES = {Scale.LARGE: (1000, 3000), Scale.MEDIUM: (300, 999), Scale.SMALL: (20, 299), Scale.MICRO: (5, 19)}
+SCALE_WEIGHTS = {Scale.LARGE: 4, Scale.MEDIUM: 16, Scale.SMALL: 50, Scale.MICRO: 30}
 #: The probability that an enterprise carries each of its profile's optional tags.
 OPTIONAL_TAG_SHARE = 0.35
 
@@ -165,6 +170,9 @@ QIYE_TOWNSHIP = "370113107"
 MIN_COUNT = len(DEMO_TOWNSHIPS)
 #: Enforcement officers per squad: an enforcement inspection needs two (行政处罚法 Art. 42).
 SQUAD_SIZE = 2
+#: The roles whose demo people hold an enforcement certificate (执法证): the bureau's, the townships' and the
+#: departments' officers, who inspect and sign documents. Experts and enterprises' people hold none.
+CERTIFIED_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.LEADER, Role.TOWNSHIP_OFFICER, Role.DEPARTMENT_OFFICER)
 
 
 class NotADemoDatabase(Exception):
@@ -199,6 +207,12 @@ def load_regions() -> Region:
     return district
 
 
+def enforcement_certificate_no(serial: int) -> str:
+    """A FAKE enforcement certificate number (执法证号) of a plausible shape — the district's code (370113), the
+    two digits of the year of issue, a four-digit serial, like 370113200007 — that no real officer holds."""
+    return f"370113{19 + serial % 6:02d}{serial:04d}"
+
+
 def person_name(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
 
@@ -223,9 +237,17 @@ def _industry_cycle(codes: list[str]) -> list[str]:
     return cycle
 
 
-def _licence(rng: random.Random, kind: str, seq: int, today: date) -> Licence:
+#: When the demo's licences end, in days from today, dealt in this order (one licence in ten expiring within 30
+#: days, two more within 90, one expired; the ledger flags a licence within SHOUYE_LICENCE_WARNING_DAYS = 90), so
+#: that any demo with three licences has one expiring within 30 days and one within 90.
+LICENCE_EXPIRY = ((1, 30), (91, 1095), (31, 90), (91, 1095), (-60, -1), (91, 1095), (31, 90), (91, 1095),
+                  (91, 1095), (91, 1095))
+
+
+def _licence(rng: random.Random, kind: str, seq: int, today: date, n: int) -> Licence:
+    """The ``n``-th licence the generator deals (see LICENCE_EXPIRY)."""
     issuer, word = LICENCE_ISSUERS[kind]
-    valid_to = today + timedelta(days=rng.choice([-20, 30, 75, 200, 400, 800, 1000]))
+    valid_to = today + timedelta(days=rng.randint(*LICENCE_EXPIRY[n % len(LICENCE_EXPIRY)]))
     valid_from = valid_to - timedelta(days=3 * 365)
     return Licence(kind=kind, number=f"（鲁）演示{word}〔{valid_from.year}〕{seq:06d}号", issuer=issuer,
                    valid_from=valid_from, valid_to=valid_to)
@@ -243,6 +265,7 @@ def build_enterprises(count: int, *, seed: int = DEFAULT_SEED, start_seq: int = 
     grades = {grade.code: grade for grade in SupervisionGrade.objects.all()}
     graded = [grades.get(code) for code in "ABCD"]
     tag_codes = set(Tag.objects.values_list("code", flat=True))
+    dealt = 0
     for i in range(count):
         seq = start_seq + i
         township = townships[i % len(townships)]
@@ -254,6 +277,7 @@ def build_enterprises(count: int, *, seed: int = DEFAULT_SEED, start_seq: int = 
         else:
             grade = rng.choice(list(grades.values()))
         lon, lat = TOWNSHIP_CENTRES.get(township.code, (116.75, 36.5))
+        scale = rng.choices(list(SCALE_WEIGHTS), weights=list(SCALE_WEIGHTS.values()))[0]
         word = _WORDS[seq % len(_WORDS)] + _WORDS[(seq // len(_WORDS)) % len(_WORDS)]
         enterprise = Enterprise(
             name=f"{township.name[:2]}{word}{profile.suffix}（演示{seq}）",
@@ -261,8 +285,8 @@ def build_enterprises(count: int, *, seed: int = DEFAULT_SEED, start_seq: int = 
             address=f"济南市长清区{township.name}演示路{rng.randint(1, 300)}号",
             longitude=Decimal(f"{lon + rng.uniform(-0.02, 0.02):.6f}"),
             latitude=Decimal(f"{lat + rng.uniform(-0.015, 0.015):.6f}"),
-            township=township, industry=industry, scale=rng.choice(Scale.values),
-            employees=rng.randint(5, 800), supervision_grade=grade,
+            township=township, industry=industry, scale=scale, employees=rng.randint(*SCALE_EMPLOYEES[scale]),
+            supervision_grade=grade,
             status=rng.choices(OperatingStatus.values, weights=[90, 7, 3])[0], source=Source.DEMO,
         )
         people = [
@@ -274,7 +298,8 @@ def build_enterprises(count: int, *, seed: int = DEFAULT_SEED, start_seq: int = 
                              certificate_number=f"AQ{seq:07d}",
                              certificate_expiry=today + timedelta(days=rng.randint(-60, 900))),
         ]
-        licences = [_licence(rng, kind, seq, today) for kind in profile.licences]
+        licences = [_licence(rng, kind, seq, today, dealt + n) for n, kind in enumerate(profile.licences)]
+        dealt += len(licences)
         tags = [*profile.tags, *(tag for tag in profile.optional_tags if rng.random() < OPTIONAL_TAG_SHARE)]
         yield enterprise, people, licences, [tag for tag in tags if tag in tag_codes]
 
@@ -346,10 +371,13 @@ def _load_accounts(context: DemoContext, enterprises: list[Enterprise]) -> DemoP
                                             if e.industry.code in MAJOR_HAZARD_INDUSTRIES)]
     password = make_password(DEMO_PASSWORD)
     accounts, memberships = {}, []
+    certificates = itertools.count(1)
     for username, display, role, target in ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username, defaults={"display_name": display})
         user.password = password
         user.is_staff = role == Role.BUREAU_ADMIN
+        if role in CERTIFIED_ROLES:
+            user.enforcement_certificate_no = enforcement_certificate_no(next(certificates))
         user.save()
         accounts[username] = user
         if role == Role.ENTERPRISE_USER:
@@ -392,8 +420,10 @@ def _load_accounts(context: DemoContext, enterprises: list[Enterprise]) -> DemoP
                     display_name=officers_of.get(enterprise.pk) or person_name(rng))
         enterprise_users[enterprise.pk] = user
         new.append((user, Role.ENTERPRISE_USER, enterprise))
-    for user, _, _ in new:
+    for user, role, _ in new:
         user.set_unusable_password()
+        if role in CERTIFIED_ROLES:
+            user.enforcement_certificate_no = enforcement_certificate_no(next(certificates))
     User.objects.bulk_create([user for user, _, _ in new])
     for user, role, target in new:
         accounts[user.username] = user

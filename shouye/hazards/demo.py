@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from shouye.core.demo import (
@@ -57,6 +58,10 @@ TIP_OFF_SHARE = 0.08
 #: that even a small demo has major hazards closed out, some being rectified, and the latest still reported
 #: while its governance plan is written.
 MAJOR_DAYS_AGO = (290, 150, 70, 40, 2)
+#: The major hazard found this many days ago is rectified and submitted on the last working day, so the expert's
+#: workbench has a verification (复核) waiting: a major hazard is closed out only after an expert's passed
+#: verification given after its latest submission (``services.governance.ensure_expert_passed``).
+MAJOR_AWAITING_EXPERT = 40
 
 SELF_REPORTS = {
     HazardCategory.THINGS: ["二号车间砂轮机防护罩缺失", "配电箱门损坏，线路裸露", "仓库灭火器压力不足",
@@ -266,14 +271,17 @@ class HazardYear:
                 self.on(self.later(hazard.found_at, 1), lambda s=story: self.order(s))
 
     def self_reports(self) -> None:
-        """Enterprises' own reports through the year, two in the last days (the latest still waits for its
-        order), and two of the enterprise account's, never rectified: one overdue, one due soon."""
+        """Enterprises' own reports through the year, two in the last days (the latest, from the township of
+        the second township account, still waits for its order), and two of the enterprise account's, never
+        rectified: one overdue, one due soon."""
         rng = self.context.rng("hazards:self-reports")
         count = round(len(self.operating) * SELF_REPORT_SHARE)
         days = sorted(rng.choice(self.workdays) for _ in range(count))
         days += self.workdays[-2:]
-        for day in days:
-            enterprise = rng.choice(self.operating)
+        second = next(region for username, _, _, region in district.ACCOUNTS if username == "xiaoli")
+        latest = [e for e in self.operating if e.township.code == second] or self.operating
+        for n, day in enumerate(days, start=1):
+            enterprise = rng.choice(latest if n == len(days) else self.operating)
             self.agenda.add(office_moment(rng, day), lambda e=enterprise: self.self_report(e))
         enterprise = self.qiye_enterprise
         for days_ago in (40, 12):
@@ -350,10 +358,11 @@ class HazardYear:
             while not is_workday(day):
                 day -= timedelta(days=1)
             enterprise = rng.choice(expert_scope)
-            self.agenda.add(office_moment(rng, day), lambda e=enterprise: self.major_found(e))
+            fate = "awaiting" if days_ago == MAJOR_AWAITING_EXPERT else None
+            self.agenda.add(office_moment(rng, day), lambda e=enterprise, f=fate: self.major_found(e, f))
 
-    def major_found(self, enterprise) -> None:
-        story = Story(enterprise_id=enterprise.pk)
+    def major_found(self, enterprise, fate: str | None = None) -> None:
+        story = Story(enterprise_id=enterprise.pk, fate=fate)
         story.hazard = services.report_hazard(
             actor=self.people.expert, enterprise=enterprise, source=HazardSource.EXPERT_INSPECTION,
             level=HazardLevel.MAJOR, description=self.rng.choice(MAJOR_FINDINGS[enterprise.industry.code]),
@@ -406,12 +415,11 @@ class HazardYear:
     def night(self, day: date) -> None:
         """The daily job, on the nights it has something new to do (it is idempotent: a night it would leave
         everything as it was is skipped, sparing the demo its checks of every notification already sent)."""
-        open_hazards = Hazard.objects.filter(state__in=(HazardState.REPORTED, HazardState.RECTIFYING))
         escalate = day - timedelta(days=settings.SHOUYE_HAZARD_ESCALATE_AFTER_DAYS)
         remind = day + timedelta(days=settings.SHOUYE_HAZARD_REMINDER_DAYS)
-        if not (open_hazards.filter(deadline__lt=day, overdue_since__isnull=True).exists()
-                or open_hazards.filter(deadline__lte=escalate, escalated_at__isnull=True).exists()
-                or open_hazards.filter(state=HazardState.RECTIFYING, deadline__in=(day, remind)).exists()):
+        due = (Q(deadline__lt=day, overdue_since__isnull=True) | Q(deadline__lte=escalate, escalated_at__isnull=True)
+               | Q(state=HazardState.RECTIFYING, deadline__in=(day, remind)))
+        if not Hazard.objects.filter(due, state__in=(HazardState.REPORTED, HazardState.RECTIFYING)).exists():
             return
         result = services.mark_overdue_and_notify(today=day)
         self.counts["marked overdue"] += result["overdue"]

@@ -279,7 +279,9 @@ class InspectionYear:
             services.record_results(actor=actor, inspection=inspection, results=results, photos=photos)
             services.finish_inspection(actor=actor, inspection=inspection)
         self.counts["inspections"] += 1
-        hazards = [item.hazard for item in inspection.items.filter(hazard__isnull=False).select_related("hazard")]
+        found = any(result["result"] == ItemResult.NON_COMPLIANT for result in results)
+        hazards = [item.hazard for item in inspection.items.filter(hazard__isnull=False).select_related("hazard")
+                   ] if found else []
         self.counts["hazards found"] += len(hazards)
         if not inspectors:
             return

@@ -19,6 +19,7 @@ from shouye.core.registry import DemoStep, demo_steps
 from shouye.enterprises import demo
 from shouye.enterprises.choices import LicenceKind
 from shouye.enterprises.models import Enterprise, Licence
+from shouye.enterprises.selectors import licence_warnings
 from shouye.hazards import totals
 from shouye.hazards.models import Hazard, TipOff
 from shouye.inspections.models import Inspection, InspectionPlan
@@ -89,6 +90,7 @@ def test_the_demo_is_a_living_district():
         assert f"  {step}: " in output
     assert f"Demo loaded: {COUNT} enterprises." in output
     staff, mashan, qiye, expert = (User.objects.get(username=name) for name in ("staff", "mashan", "qiye", "expert"))
+    today = timezone.localdate()
     bureau = api_as(staff)
 
     # Hazards in every state, some overdue, some extended, major ones governed, listed, verified and closed.
@@ -122,17 +124,39 @@ def test_the_demo_is_a_living_district():
     assert count(bureau, "/api/v1/tip-offs/?state=new") >= 1
     assert TipOff.objects.filter(state="accepted").exists() and TipOff.objects.filter(state="dismissed").exists()
 
-    # Every role finds work in its own scope.
+    # Every role lands on a workbench with work waiting, in its own scope (the records its to-dos count):
+    # the township officers re-inspections, overdue hazards and a report to order rectified; the enterprise
+    # its open hazards with deadlines and the rectification order it received; the expert a major hazard's
+    # verification; the bureau's staff tip-offs to triage (above).
     assert count(api_as(mashan), "/api/v1/hazards/?state=submitted") >= 1
+    assert count(api_as(mashan), "/api/v1/hazards/?overdue=true") >= 1
+    assert count(api_as(User.objects.get(username="xiaoli")), "/api/v1/hazards/?state=reported") >= 1
     assert count(api_as(qiye), "/api/v1/hazards/?overdue=true") >= 1
     assert count(api_as(qiye), "/api/v1/hazards/?state=rectifying") >= 2
-    assert count(api_as(qiye), "/api/v1/inspection-documents/") >= 1
-    assert count(api_as(expert), "/api/v1/hazards/?level=major") >= 1
+    orders = api_as(qiye).get("/api/v1/inspection-documents/").json()["results"]
+    assert "rectification_order" in {document["kind"] for document in orders}
+    assert count(api_as(expert), "/api/v1/hazards/?level=major&state=submitted") >= 1
+    awaiting = [hazard for hazard in Hazard.objects.visible_to(expert).filter(level="major", state="submitted")
+                if not hazard.expert_verifications.filter(verified_at__gte=hazard.submitted_at).exists()]
+    assert awaiting
     assert Notification.objects.filter(recipient=mashan, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=mashan, read_at__isnull=False).exists()
 
+    # Licences expiring soon, and one expired, flagged as the home page and the ledger page flag them.
+    warnings = licence_warnings(staff, today=today)
+    assert warnings["expiring"] >= 2 and warnings["expired"] >= 1
+    assert Licence.objects.filter(valid_to__gte=today, valid_to__lte=today + timezone.timedelta(days=30)).exists()
+
+    # Every officer who inspected holds an enforcement certificate number, as documents print it.
+    inspectors = User.objects.filter(inspections_as_inspector__isnull=False).distinct()
+    assert inspectors.count() >= 3
+    assert not inspectors.filter(enforcement_certificate_no="").exists()
+    numbers = list(User.objects.exclude(enforcement_certificate_no="").values_list("enforcement_certificate_no",
+                                                                                   flat=True))
+    assert len(numbers) == len(set(numbers)) and all(len(n) == 12 and n.isdigit() for n in numbers)
+    assert not User.objects.filter(username__in=("qiye", "expert")).exclude(enforcement_certificate_no="").exists()
+
     # Nothing is dated after the demo's yesterday, and the year is a year.
-    today = timezone.localdate()
     found = [timezone.localdate(moment) for moment in Hazard.objects.values_list("found_at", flat=True)]
     assert max(found) < today and min(found) <= today.replace(year=today.year - 1) + timezone.timedelta(days=60)
 
@@ -214,3 +238,8 @@ def test_enterprises_are_plausible_for_their_industry(district):
     assert mhi and all(e.industry.code in {"hazardous_chemicals", "urban_gas"} for e in mhi)
     assert all(licence for e, *_ in rows if e.industry.code in {"non_coal_mines", "construction", "urban_gas"}
                for licence in [e.licence_kinds])
+    # Headcounts within the bands of their scale (统计上大中小微型企业划分办法), every scale present.
+    bands = {"large": (1000, None), "medium": (300, 999), "small": (20, 299), "micro": (1, 19)}
+    assert [e.name for e, *_ in rows if not bands[e.scale][0] <= e.employees <= (bands[e.scale][1] or e.employees)
+            ] == []
+    assert set(Counter(e.scale for e, *_ in rows)) == set(bands)
