@@ -142,3 +142,11 @@ def test_an_expired_form_is_explained_in_the_sites_layout(db):
     assert response.status_code == 403
     assert_site_page(html, 403)
     assert "表单已过期" in html and "CSRF verification failed" not in html
+
+
+def test_an_error_page_does_not_echo_the_address(cast):
+    """The address asked for may name an object outside the scope (a photo's file name): the 404 and 403
+    pages do not repeat it, not even in the language switch's return address."""
+    client = signed_in(cast["users"]["township_officer"])
+    assert "secret-file-name" not in client.get("/media/hazards/secret-file-name.jpg").content.decode()
+    assert "calendar" not in client.get("/calendar/").content.decode()
