@@ -303,8 +303,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_refusals": {"()": "shouye.core.log.QuietRefusals"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # A 403 or 404 a view raised is logged as one warning line, without its traceback (shouye.core.log).
+        "django.request": {"filters": ["quiet_refusals"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs eight progress lines per PDF at INFO.
         "weasyprint.progress": {"level": "WARNING"},

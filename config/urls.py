@@ -23,4 +23,6 @@ urlpatterns = [
     path("media/<path:name>", media.serve, name="media"),
 ]
 
+handler403 = "shouye.core.api.errors.permission_denied"
 handler404 = "shouye.core.api.errors.not_found"
+handler500 = "shouye.core.api.errors.server_error"

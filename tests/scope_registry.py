@@ -358,6 +358,7 @@ ROUTES: dict[str, RouteSpec] = {
     "notifications:list": RouteSpec(PAGE),
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),
+    "core:favicon": RouteSpec(PAGE, public=True),
     "accounts:login": RouteSpec(PAGE, public=True),
     # Signing out is recorded in the audit log (and its chain head), whatever the body.
     "accounts:logout": RouteSpec(PAGE, methods=("post",), may_add=("audit.AuditEvent", "audit.AuditHead")),

@@ -73,16 +73,45 @@ def reference_codes() -> dict[str, list[tuple[int, str, str]]]:
             for kind, values in rows.items()}
 
 
+def offered_limits(actor) -> dict[str, frozenset[int]]:
+    """The townships and industries a filter bar offers ``actor``, by kind (a kind not named: all of them).
+    A kind is limited when the whole scope lies within it (ARCHITECTURE.md §5): a township officer's records
+    are all of its township (属地), so it is offered that township and every industry; a department officer's
+    are all of its industries (管行业必须管安全), so it is offered those industries in every township. A scope
+    that reaches across (several kinds of membership, an enterprise's or an expert's) is offered all."""
+    scope = scope_for(actor)
+    if scope.everything or scope.enterprise_ids:
+        return {}
+    if scope.region_ids and not scope.industry_ids:
+        return {"township": scope.region_ids}
+    if scope.industry_ids and not scope.region_ids:
+        return {"industry": scope.industry_ids}
+    return {}
+
+
 def filter_choices(actor, reference=None) -> dict[str, list[tuple[str, str]]]:
-    """The filter bar's choices as (code, label): townships and industries within the actor's scope,
+    """The filter bar's choices as (code, label): townships and industries as :func:`offered_limits` says,
     all grades and tags. ``reference`` is ``reference_codes()`` when the caller has it already."""
     reference = reference if reference is not None else reference_codes()
-    scope = scope_for(actor)
-    limits = {}
-    if not scope.everything and not scope.enterprise_ids:
-        limits = {"township": scope.region_ids, "industry": scope.industry_ids}
-    return {kind: [(code, label) for pk, code, label in rows if not limits.get(kind) or pk in limits[kind]]
+    limits = offered_limits(actor)
+    return {kind: [(code, label) for pk, code, label in rows if kind not in limits or pk in limits[kind]]
             for kind, rows in reference.items()}
+
+
+def offered_townships(request):
+    """The townships of a ModelChoiceFilter (django-filter calls it with the request; None outside one, as an
+    export's check of its filters): those :func:`offered_limits` leaves to the user, so a value outside them
+    is refused like an unknown one."""
+    townships = Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code")
+    limit = offered_limits(getattr(request, "user", None)).get("township")
+    return townships if limit is None else townships.filter(pk__in=sorted(limit))
+
+
+def offered_industries(request):
+    """The industries of a ModelChoiceFilter, as :func:`offered_townships` does townships."""
+    industries = Industry.objects.all()
+    limit = offered_limits(getattr(request, "user", None)).get("industry")
+    return industries if limit is None else industries.filter(pk__in=sorted(limit))
 
 
 def _sort_key(item):

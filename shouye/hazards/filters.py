@@ -11,9 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouye.core.filters import DateFilter, FilterSet, IntegerFilter
-from shouye.enterprises.models import Industry
-from shouye.regions.choices import RegionLevel
-from shouye.regions.models import Region
+from shouye.enterprises.selectors import offered_industries, offered_townships
 
 from .choices import HazardLevel, HazardSource, HazardState, TipOffState
 from .models import OPEN_STATES, Hazard, TipOff
@@ -31,12 +29,10 @@ def overdue_q(today: date) -> Q:
 
 
 class HazardFilter(FilterSet):
-    township = django_filters.ModelChoiceFilter(
-        field_name="township", to_field_name="code", label=_("Township"),
-        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"),
-    )
+    township = django_filters.ModelChoiceFilter(field_name="township", to_field_name="code", label=_("Township"),
+                                                queryset=offered_townships)
     industry = django_filters.ModelChoiceFilter(field_name="industry", to_field_name="code", label=_("Industry"),
-                                                queryset=Industry.objects.all())
+                                                queryset=offered_industries)
     enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Level"))
     state = django_filters.ChoiceFilter(choices=HazardState.choices, label=_("State"))

@@ -7,24 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation
 from shouye.core.filters import DateFilter, FilterSet, IntegerFilter
-from shouye.enterprises.models import Industry
-from shouye.regions.choices import RegionLevel
-from shouye.regions.models import Region
+from shouye.enterprises.selectors import offered_industries, offered_townships
 
 from .choices import InspectionKind, InspectionState
 from .models import Inspection, InspectionPlan
 
 
-def _townships():
-    return Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code")
-
-
 class InspectionFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Enterprise or subject"))
     township = django_filters.ModelChoiceFilter(field_name="township", to_field_name="code", label=_("Township"),
-                                                queryset=_townships())
+                                                queryset=offered_townships)
     industry = django_filters.ModelChoiceFilter(field_name="industry", to_field_name="code", label=_("Industry"),
-                                                queryset=Industry.objects.all())
+                                                queryset=offered_industries)
     enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
     state = django_filters.ChoiceFilter(choices=InspectionState.choices, label=_("State"))
@@ -45,7 +39,7 @@ class InspectionFilter(FilterSet):
 class InspectionPlanFilter(FilterSet):
     q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label=_("Enterprise"))
     township = django_filters.ModelChoiceFilter(field_name="township", to_field_name="code", label=_("Township"),
-                                                queryset=_townships())
+                                                queryset=offered_townships)
     squad = django_filters.ModelChoiceFilter(field_name="squad", label=_("Enforcement squad"),
                                              queryset=Organisation.objects.filter(kind=OrganisationKind.SQUAD))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))

@@ -177,3 +177,13 @@ def test_a_second_township_enterprise_appears_in_the_counts(cast):
     EnterpriseFactory(name="马山第二企业", township=cast["inside"].township)
     html = client_for(cast["users"]["township_officer"]).get("/").content.decode()
     assert json_script(html, "by-township") == [{"key": "370113107", "label": "马山镇", "count": 2}]
+
+
+def test_licence_counts_at_zero_are_not_alarm_coloured(cast, licences):
+    """Issue 10: a red badge saying "0" alarms for nothing; zero is shown in grey."""
+    html = client_for(cast["users"]["township_officer"]).get("/").content.decode()
+    header = html[html.index('data-testid="licence-warnings"'):html.index("</div>", html.index('data-testid="licence-warnings"'))]
+    expired = header[header.rindex("<span", 0, header.index('data-testid="licences-expired"')):]
+    assert "已过期 0 个" in expired and "text-bg-danger" not in expired.split("</span>")[0]
+    leader = client_for(cast["users"]["leader"]).get("/").content.decode()
+    assert 'text-bg-danger ms-2" data-testid="licences-expired"' in leader

@@ -10,14 +10,18 @@ operation by ``shouye.core.api.schema``):
 Services raise Django's ValidationError and PermissionDenied (``shouye.core.exceptions``); they answer here
 as DRF's do."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
+from django.views.defaults import permission_denied as django_permission_denied
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -80,3 +84,35 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
     return page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    """The 403 of a page view that raised PermissionDenied (``handler403``): under ``/api/`` in the error shape,
+    elsewhere ``403.html`` in the site's layout, saying why when the refusal says it."""
+    if request.path.startswith("/api/"):
+        detail = str(exception) or str(exceptions.PermissionDenied.default_detail)
+        return JsonResponse({"detail": detail}, status=status.HTTP_403_FORBIDDEN)
+    return django_permission_denied(request, exception)
+
+
+#: The last resort when even ``500.html`` cannot be drawn (a static file missing from the manifest, a broken
+#: template): still Chinese first, still a way home, no traceback.
+BARE_SERVER_ERROR = ('<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
+                     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>500</title></head>'
+                     '<body><h1>服务器出错了 · Server error</h1><p><a href="/">返回首页 · Home</a></p></body></html>')
+
+
+def server_error(request):
+    """The 500 of an uncaught exception (``handler500``). Drawn without the request's context processors, so
+    it makes no database query (the database may be what failed): under ``/api/`` the error shape, elsewhere
+    ``500.html`` in the site's layout with only the bureau's name, or :data:`BARE_SERVER_ERROR` when that page
+    fails too."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("A server error occurred. It has been logged; try again later.")},
+                            status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    try:
+        body = loader.get_template("500.html").render({"BUREAU_NAME": settings.SHOUYE_BUREAU_NAME})
+    except Exception:
+        logging.getLogger(__name__).exception("The 500 page could not be drawn")
+        body = BARE_SERVER_ERROR
+    return HttpResponseServerError(body)
