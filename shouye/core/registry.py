@@ -1,5 +1,5 @@
 """Small registries through which higher apps plug into pages that lower apps render
-(ARCHITECTURE.md §1): panels on the enterprise ledger page and on the home page.
+(ARCHITECTURE.md §1): panels on the enterprise ledger page, the hazard page and the home page.
 
 An app registers its panels in its AppConfig.ready(); the page renders whatever is registered, so the
 enterprises app never imports the apps above it."""
@@ -13,8 +13,8 @@ from typing import Any
 class Panel:
     """One block on a page: a title, a template, and a function that builds its context.
 
-    ``context`` receives ``(request, obj)`` for enterprise panels and ``(request,)`` for home panels and
-    must read only through scoped selectors."""
+    ``context`` receives ``(request, obj)`` for enterprise and hazard panels and ``(request,)`` for home
+    panels and must read only through scoped selectors."""
 
     key: str
     title: Any
@@ -37,6 +37,8 @@ class PanelRegistry:
 
 enterprise_panels = PanelRegistry()
 home_panels = PanelRegistry()
+#: Blocks on a hazard's page from the apps above hazards (the inspections app's enforcement documents).
+hazard_panels = PanelRegistry()
 
 
 @dataclass(frozen=True)
