@@ -148,6 +148,12 @@ class Navigation:
 
 navigation = Navigation()
 
+#: Each is called as ``recorder(actor=, hazard=, passed=, note=)`` inside the transaction in which a hazard's
+#: re-inspection (复查) is decided from the hazard (its page or API); the inspections app registers the one that
+#: records the decision as an inspection of kind "re-inspection", so the two are one act seen from two places
+#: (issue 10) while the hazards app never imports inspections.
+reinspection_recorders: list[Callable[..., None]] = []
+
 #: Each is called as ``provider(verb)`` and returns the readable label of an audit verb, or None when it does not
 #: know the verb; the audit app registers its label table, so core's timeline shows labels without importing
 #: audit.

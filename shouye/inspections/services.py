@@ -29,7 +29,7 @@ from shouye.hazards import services as hazard_services
 from shouye.hazards.choices import HazardLevel, HazardSource
 from shouye.regions.scoping import ensure_in_scope, is_in_scope
 
-from . import documents, numbering
+from . import documents, numbering, reinspection
 from . import signatures as signature_images
 from .choices import DeliveryMethod, DocumentKind, InspectionKind, InspectionState, ItemResult, SignerRole
 from .models import (
@@ -349,7 +349,8 @@ def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = No
     :func:`shouye.hazards.services.report_hazard` (stamped with the enterprise and its township, its legal
     basis, the item's photos as before-photos sharing their stored files, found at the inspection's time),
     with the description, level and location confirmed on the confirmation page (``drafts``: ``{item id:
-    {description, level, location}}``). All of it, or nothing, in one transaction."""
+    {description, level, location}}``). Finishing a re-inspection decides its hazards awaiting re-inspection
+    (:func:`shouye.inspections.reinspection.decide_hazards`). All of it, or nothing, in one transaction."""
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
@@ -375,12 +376,14 @@ def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = No
             item.location = draft["location"]
             item.save(update_fields=["hazard", "location"])
             hazard_ids.append(hazard.pk)
+        decided = (reinspection.decide_hazards(actor=actor, inspection=inspection)
+                   if inspection.kind == InspectionKind.REINSPECTION else {})
         inspection.state = new_state
         inspection.finished_at = timezone.now()
         inspection.finished_by = actor
         inspection.save(update_fields=["state", "finished_at", "finished_by", "updated_at"])
         audit.record(actor=actor, verb="inspection.finish", target=inspection, changes={
-            "state": [InspectionState.IN_PROGRESS, new_state], "hazards": hazard_ids})
+            "state": [InspectionState.IN_PROGRESS, new_state], "hazards": hazard_ids, **decided})
     return inspection
 
 
