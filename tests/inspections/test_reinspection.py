@@ -148,3 +148,22 @@ def test_a_hazard_not_yet_submitted_is_left_to_its_loop(cast):
     mark(staff, again)
     services.finish_inspection(actor=staff, inspection=again)
     assert Hazard.objects.get(pk=hazard.pk).state == "reported"
+
+
+def test_a_hazard_no_inspection_found_is_re_inspected_into_a_record_of_its_own(signed_in, cast):
+    """A self-reported hazard (no inspection found it) re-inspected on its page: the record has no earlier
+    inspection, and its page, documents page and opinion work all the same."""
+    staff, company = cast["users"]["bureau_staff"], cast["users"]["enterprise_user"]
+    hazard = hazard_services.report_hazard(actor=company, enterprise=cast["inside"], description="消防通道堆放杂物",
+                                           source="self_inspection", location="二号仓库")
+    hazard_services.assign_rectification(actor=staff, hazard=hazard, deadline=timezone.localdate() + timedelta(days=5),
+                                         responsible_person="赵站长", measures="清理杂物")
+    hazard_services.submit_rectification(actor=company, hazard=hazard, note="已清理", photos=[jpeg()])
+    client = signed_in("bureau_staff")
+    assert client.post(f"/hazards/{hazard.pk}/verify/", {"verify-note": "通道畅通"}).status_code == 302
+    again = reinspections().get()
+    assert again.reinspection_of is None and again.items.get().text == "消防通道堆放杂物"
+    assert client.get(f"/inspections/{again.pk}/").status_code == 200
+    assert client.get(f"/inspections/{again.pk}/documents/").status_code == 200
+    opinion = services.issue_document(actor=staff, inspection=again, kind="reinspection_opinion", opinion="予以销号。")
+    assert contains(pdf_text(opinion.file.read()), "消防通道堆放杂物")
