@@ -337,6 +337,8 @@ ROUTES: dict[str, RouteSpec] = {
     "inspections:record": RouteSpec(ACTION, model=Inspection, methods=("post",)),
     "inspections:finish": RouteSpec(UPDATE, model=Inspection, methods=("get", "post"), get_needs="change"),
     "inspections:documents": RouteSpec(UPDATE, model=Inspection, methods=("get", "post")),
+    # The preview answers a PDF (or the documents page with the form's errors) and writes nothing.
+    "inspections:document-preview": RouteSpec(ACTION, model=Inspection, methods=("post",)),
     # The PDF carries the number only inside compressed streams: an ACTION, so the label is not searched in it.
     "inspections:document-download": RouteSpec(ACTION, model=Document),
     "inspections:plans": RouteSpec(LIST, model=InspectionPlan),
@@ -742,8 +744,9 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "tip-off:form", "tipoff-list",
     # A year; the plans are made for the caller's scope.
     "inspections:plan-generate", "inspection-plan-generate",
-    # Items, hazards drafts and documents of the inspection in the URL, looked up among its own.
-    "inspections:record", "inspections:finish", "inspections:documents",
+    # Items, hazards drafts and documents of the inspection in the URL, looked up among its own (the document a
+    # delivery receipt serves too).
+    "inspections:record", "inspections:finish", "inspections:documents", "inspections:document-preview",
     "inspection-record", "inspection-photos", "inspection-finish", "inspection-documents",
     # Transitions of the hazard in the URL; an extension is chosen among that hazard's own.
     *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),

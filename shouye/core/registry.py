@@ -1,5 +1,5 @@
 """Small registries through which higher apps plug into pages that lower apps render
-(ARCHITECTURE.md §1): panels on the enterprise ledger page and on the home page.
+(ARCHITECTURE.md §1): panels on the enterprise ledger page, the hazard page and the home page.
 
 An app registers its panels in its AppConfig.ready(); the page renders whatever is registered, so the
 enterprises app never imports the apps above it."""
@@ -13,8 +13,8 @@ from typing import Any
 class Panel:
     """One block on a page: a title, a template, and a function that builds its context.
 
-    ``context`` receives ``(request, obj)`` for enterprise panels and ``(request,)`` for home panels and
-    must read only through scoped selectors."""
+    ``context`` receives ``(request, obj)`` for enterprise and hazard panels and ``(request,)`` for home
+    panels and must read only through scoped selectors."""
 
     key: str
     title: Any
@@ -37,6 +37,8 @@ class PanelRegistry:
 
 enterprise_panels = PanelRegistry()
 home_panels = PanelRegistry()
+#: Blocks on a hazard's page from the apps above hazards (the inspections app's enforcement documents).
+hazard_panels = PanelRegistry()
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,12 @@ class Navigation:
 
 
 navigation = Navigation()
+
+#: Each is called as ``recorder(actor=, hazard=, passed=, note=)`` inside the transaction in which a hazard's
+#: re-inspection (复查) is decided from the hazard (its page or API); the inspections app registers the one that
+#: records the decision as an inspection of kind "re-inspection", so the two are one act seen from two places
+#: (issue 10) while the hazards app never imports inspections.
+reinspection_recorders: list[Callable[..., None]] = []
 
 #: Each is called as ``provider(verb)`` and returns the readable label of an audit verb, or None when it does not
 #: know the verb; the audit app registers its label table, so core's timeline shows labels without importing

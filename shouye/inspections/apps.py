@@ -17,6 +17,7 @@ class InspectionsConfig(AppConfig):
             media_owners,
             navigation,
             permission_bundles,
+            reinspection_recorders,
             stamped_models,
         )
 
@@ -25,9 +26,12 @@ class InspectionsConfig(AppConfig):
             demo,
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
+            reinspection,
         )
         from .models import Inspection, InspectionPhoto, InspectionPlan
 
+        if reinspection.record_hazard_reinspection not in reinspection_recorders:
+            reinspection_recorders.append(reinspection.record_hazard_reinspection)
         stamped_models.register(Inspection)
         stamped_models.register(InspectionPlan)
 
@@ -39,6 +43,7 @@ class InspectionsConfig(AppConfig):
         verbs.register("inspection.photos", _("added inspection photos"))
         verbs.register("inspection.finish", _("finished the inspection"))
         verbs.register("inspection.document", _("issued a document"))
+        verbs.register("inspection.reinspect", _("re-inspected a hazard"))
         verbs.register("inspection_plan.generate", _("generated the inspection plans"))
         verbs.register("inspection_plan.update", _("changed the inspection plan"))
 

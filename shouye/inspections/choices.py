@@ -29,3 +29,23 @@ class DocumentKind(models.TextChoices):
     INSPECTION_RECORD = "inspection_record", _("Inspection record")
     RECTIFICATION_ORDER = "rectification_order", _("Rectification order")
     REINSPECTION_OPINION = "reinspection_opinion", _("Re-inspection opinion")
+    DELIVERY_RECEIPT = "delivery_receipt", _("Delivery receipt")
+
+
+class DeliveryMethod(models.TextChoices):
+    """How a document is served (送达方式), as the delivery receipt (送达回证) records it: 民事诉讼法 Art. 87–95,
+    applied to administrative documents by 行政处罚法 (2021) Art. 61."""
+
+    IN_PERSON = "in_person", _("Handed over in person")
+    LEFT_AT_PREMISES = "left", _("Left at the premises")
+    BY_POST = "post", _("By post")
+    ENTRUSTED = "entrusted", _("Through another authority")
+    ELECTRONIC = "electronic", _("Electronically")
+
+
+class SignerRole(models.TextChoices):
+    """Who signed a document on screen: one of its inspectors (the officer who serves it, for a delivery
+    receipt), or the enterprise's person who receives it."""
+
+    INSPECTOR = "inspector", _("Inspector")
+    RECIPIENT = "recipient", _("Recipient")

@@ -1,5 +1,11 @@
 """The inspection's enforcement documents (安全生产行政执法文书) as A4 PDFs rendered by WeasyPrint with the
-Noto CJK fonts embedded: 现场检查记录, 责令限期整改指令书 and 整改复查意见书.
+Noto CJK fonts embedded: 现场检查记录, 责令限期整改指令书, 整改复查意见书 and 送达回证.
+
+Every document prints its inspectors' names with their enforcement certificate numbers (执法证号; 行政处罚法
+(2021) Art. 42 and 55: officers show their credentials), and the signatures drawn on screen where the form
+has its signature lines; a line nobody signed on screen stays blank, for a pen. A preview is the same
+rendering without a number and marked 预览/草稿 across every page, so the officer sees exactly what will be
+printed before the number is taken.
 
 The documents are legal instruments served on an enterprise, so their fixed wording is the Chinese of the
 official forms whatever language the officer's screen uses; it lives in the document templates
@@ -20,18 +26,27 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .choices import DocumentKind, ItemResult
+from . import signatures as signature_images
+from .choices import DeliveryMethod, DocumentKind, ItemResult, SignerRole
 
 TITLES = {
     DocumentKind.INSPECTION_RECORD: "现场检查记录",
     DocumentKind.RECTIFICATION_ORDER: "责令限期整改指令书",
     DocumentKind.REINSPECTION_OPINION: "整改复查意见书",
+    DocumentKind.DELIVERY_RECEIPT: "送达回证",
 }
 TEMPLATES = {
     DocumentKind.INSPECTION_RECORD: "inspections/documents/inspection_record.html",
     DocumentKind.RECTIFICATION_ORDER: "inspections/documents/rectification_order.html",
     DocumentKind.REINSPECTION_OPINION: "inspections/documents/reinspection_opinion.html",
+    DocumentKind.DELIVERY_RECEIPT: "inspections/documents/delivery_receipt.html",
 }
+DELIVERY_METHOD_NAMES = {
+    DeliveryMethod.IN_PERSON: "直接送达", DeliveryMethod.LEFT_AT_PREMISES: "留置送达", DeliveryMethod.BY_POST: "邮寄送达",
+    DeliveryMethod.ENTRUSTED: "委托送达", DeliveryMethod.ELECTRONIC: "电子送达",
+}
+#: Printed in place of the number on a preview: the number is taken only when the document is issued.
+PREVIEW_NUMBER = "（编号于确认出具时生成）"
 LEVEL_NAMES = {"ordinary": "一般事故隐患", "major": "重大事故隐患"}
 RESULT_NAMES = {
     ItemResult.PENDING: "未检查",
@@ -85,9 +100,30 @@ def _hazard_rows(items) -> list[dict]:
             for n, item in enumerate(items, start=1)]
 
 
-def document_context(document, inspection) -> dict:
-    """Everything the three forms print; ``inspection`` comes with its items, hazards, inspectors and
-    experts loaded."""
+def _signers(inspection, signatures) -> tuple[list[dict], dict]:
+    """The inspectors (then the experts) with their certificate numbers and on-screen signatures, and the
+    enterprise's recipient with theirs."""
+    by_user = {s.signer_id: s for s in signatures if s.role == SignerRole.INSPECTOR}
+    recipient = next((s for s in signatures if s.role == SignerRole.RECIPIENT), None)
+    rows = [{"name": str(user), "certificate": getattr(user, "enforcement_certificate_no", "") if not expert else "",
+             "expert": expert,
+             "signature": signature_images.data_url(by_user[user.pk].image) if user.pk in by_user else ""}
+            for expert, users in ((False, inspection.inspectors.all()), (True, inspection.experts.all()))
+            for user in users]
+    return rows, {"signature": signature_images.data_url(recipient.image) if recipient else ""}
+
+
+def _credentials(rows: list[dict]) -> str:
+    """张三（执法证号 37010012345）、李四（专家）: the names as the document's header lists them."""
+    return "、".join(f"{row['name']}（{'专家' if row['expert'] else '执法证号 ' + (row['certificate'] or '________')}）"
+                    for row in rows)
+
+
+def document_context(document, inspection, signatures=(), *, preview: bool = False) -> dict:
+    """Everything the four forms print; ``inspection`` comes with its items, hazards, inspectors and
+    experts loaded; ``signatures`` are the document's :class:`DocumentSignature` rows (saved or not)."""
+    signers, recipient = _signers(inspection, signatures)
+    served = document.served_document
     items = list(inspection.items.all())
     hazard_items = [item for item in items if item.hazard_id is not None]
     earlier_order = None
@@ -99,7 +135,8 @@ def document_context(document, inspection) -> dict:
         "title": TITLES[document.kind],
         "issuer": issuer_name(),
         "seal_image": seal_image_uri(),
-        "number": document.number,
+        "preview": preview,
+        "number": PREVIEW_NUMBER if preview else document.number,
         "issued_on": chinese_date(document.issued_at),
         "enterprise": inspection.enterprise,
         "principal": principal.name if principal else inspection.enterprise.legal_representative,
@@ -110,6 +147,14 @@ def document_context(document, inspection) -> dict:
         "started": chinese_time(inspection.inspected_at),
         "finished": chinese_time(inspection.finished_at),
         "inspectors": _people(inspection.inspectors.all()),
+        "signers": signers,
+        "credentials": _credentials(signers),
+        "recipient_name": document.recipient_name,
+        "recipient_signature": recipient["signature"],
+        "served_title": TITLES.get(served.kind, "") if served else "",
+        "served_number": served.number if served else "",
+        "delivery_method": DELIVERY_METHOD_NAMES.get(document.delivery_method, ""),
+        "delivery_place": document.delivery_place or inspection.enterprise.address,
         "experts": _people(inspection.experts.all()),
         "checklist_name": inspection.checklist_name,
         "checklist_version": inspection.checklist_version,
@@ -131,10 +176,11 @@ def document_context(document, inspection) -> dict:
     }
 
 
-def render_pdf(document, inspection) -> bytes:
-    """The document as PDF bytes (A4, fonts embedded)."""
+def render_pdf(document, inspection, signatures=(), *, preview: bool = False) -> bytes:
+    """The document as PDF bytes (A4, fonts embedded); a preview has no number and is marked 预览/草稿."""
     from weasyprint import HTML
 
     with translation.override("zh-hans"):
-        html = render_to_string(TEMPLATES[document.kind], document_context(document, inspection))
+        html = render_to_string(TEMPLATES[document.kind],
+                                document_context(document, inspection, signatures, preview=preview))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -16,8 +16,8 @@ from shouye.core.forms import ModelMultipleChoiceField, ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
-from .choices import DocumentKind, InspectionKind, InspectionState, ItemResult
-from .models import Checklist, Inspection
+from .choices import DeliveryMethod, DocumentKind, InspectionKind, InspectionState, ItemResult
+from .models import Checklist, Document, Inspection
 from .services import draft_hazards
 from .workflow import OFFICER_ROLES, is_officer
 
@@ -141,6 +141,11 @@ class FinishForm(actions.ActionForm):
 
 
 class DocumentForm(actions.ActionForm):
+    """Issue (or preview) a document: its kind and contents, and the signatures drawn on screen: one pad
+    per inspector of the inspection (``signature-<user id>``) and one for the enterprise's person; each pad
+    fills a hidden field with a PNG data URL (static/shouye/signature.js). A pad left empty keeps the blank
+    line in the PDF for a pen."""
+
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     deadline = forms.DateField(label=_("Rectification deadline"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -148,12 +153,43 @@ class DocumentForm(actions.ActionForm):
     opinion = forms.CharField(label=pgettext_lazy("form field, not the document", "Re-inspection opinion"),
                               required=False,
                               widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Required for a re-inspection opinion."))
+                              help_text=_("Required for a re-inspection opinion; the remarks of a delivery "
+                                          "receipt."))
+    served_document = forms.ModelChoiceField(label=_("Document served"), required=False,
+                                             queryset=Document.objects.none(),
+                                             help_text=_("For a delivery receipt."))
+    delivery_method = forms.ChoiceField(label=_("Delivery method"), required=False,
+                                        choices=[("", "—"), *DeliveryMethod.choices],
+                                        help_text=_("For a delivery receipt."))
+    delivery_place = forms.CharField(label=_("Place of delivery"), max_length=200, required=False,
+                                     help_text=_("For a delivery receipt; the enterprise's address when empty."))
+    recipient_name = forms.CharField(label=_("Received by"), max_length=60, required=False,
+                                     help_text=_("The enterprise's person who signs for the document."))
+    recipient_signature = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("deadline", timezone.localdate() + timedelta(days=DEFAULT_DEADLINE_DAYS))
+        self.fields["served_document"].queryset = (
+            Document.objects.filter(inspection=self.obj).exclude(kind=DocumentKind.DELIVERY_RECEIPT)
+            .order_by("-issued_at"))
+        self.signers = [*self.obj.inspectors.all(), *self.obj.experts.all()]
+        for user in self.signers:
+            self.fields[f"signature-{user.pk}"] = forms.CharField(required=False, widget=forms.HiddenInput)
         style(self)
+
+    def signature_pads(self) -> list[dict]:
+        """The pads the page draws: each inspector's, then the recipient's."""
+        pads = [{"field": self[f"signature-{user.pk}"], "label": _("Signature of %(name)s") % {"name": user},
+                 "certificate": user.enforcement_certificate_no} for user in self.signers]
+        return [*pads, {"field": self["recipient_signature"], "label": _("Signature of the recipient"),
+                        "certificate": ""}]
+
+    def clean(self):
+        data = super().clean()
+        signatures = {user.pk: data.pop(f"signature-{user.pk}", "") for user in self.signers}
+        data["inspector_signatures"] = {pk: value for pk, value in signatures.items() if value}
+        return data
 
 
 class GeneratePlansForm(forms.Form):

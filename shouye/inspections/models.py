@@ -9,7 +9,7 @@ from shouye.enterprises.stamps import StampedModel, enterprise_field
 from shouye.hazards.choices import HazardCategory, HazardLevel
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
-from .choices import DocumentKind, InspectionKind, InspectionState, ItemResult
+from .choices import DeliveryMethod, DocumentKind, InspectionKind, InspectionState, ItemResult, SignerRole
 
 #: Number templates used when a document kind has no sequence yet; ``{year}`` and ``{number}`` are filled in.
 #: Editable per kind and year in the admin (DocumentSequence.prefix_template); a new year starts from the
@@ -18,6 +18,7 @@ DEFAULT_NUMBER_TEMPLATES = {
     DocumentKind.INSPECTION_RECORD: "长应急检记〔{year}〕{number}号",
     DocumentKind.RECTIFICATION_ORDER: "长应急责改〔{year}〕{number}号",
     DocumentKind.REINSPECTION_OPINION: "长应急复查〔{year}〕{number}号",
+    DocumentKind.DELIVERY_RECEIPT: "长应急送达〔{year}〕{number}号",
 }
 
 
@@ -273,6 +274,13 @@ class Document(models.Model):
     file = models.FileField(_("PDF"), upload_to="inspections/documents/%Y/")
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
+    recipient_name = models.CharField(_("received by"), max_length=60, blank=True,
+                                      help_text=_("The enterprise's person who signs for the document."))
+    served_document = models.ForeignKey("self", verbose_name=_("document served"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="delivery_receipts")
+    delivery_method = models.CharField(_("delivery method"), max_length=12, choices=DeliveryMethod.choices,
+                                       blank=True)
+    delivery_place = models.CharField(_("place of delivery"), max_length=200, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
                                   on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("issued at"))
@@ -290,3 +298,31 @@ class Document(models.Model):
 
     def filename(self) -> str:
         return f"{self.get_kind_display()}-{self.number}.pdf"
+
+
+class DocumentSignature(models.Model):
+    """A signature drawn on screen for one document: by one of its inspectors, or by the enterprise's person
+    who receives it. The PNG is kept in the row (a few kilobytes, validated by
+    :mod:`shouye.inspections.signatures`), so a refused issue leaves no file behind and the signature cannot
+    be read apart from the document it belongs to."""
+
+    SCOPE_PATHS = ScopePaths(region="document__inspection__township", industry="document__inspection__industry",
+                             enterprise="document__inspection__enterprise")
+
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE,
+                                 related_name="signatures")
+    role = models.CharField(_("signed as"), max_length=10, choices=SignerRole.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signer"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    image = models.BinaryField(_("signature (PNG)"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "role", "id"]
+        verbose_name = _("document signature")
+        verbose_name_plural = _("document signatures")
+
+    def __str__(self):
+        return f"{self.document} · {self.name}"

@@ -1,8 +1,10 @@
-"""The inspections panel on the enterprise ledger page (一企一账): the enterprise's latest inspections."""
+"""The inspections app's blocks on pages of lower apps: the enterprise's latest inspections on its ledger page
+(一企一账), and the enforcement documents about a hazard on the hazard's page, where the enterprise user
+finds the orders it was served."""
 
 from django.utils.translation import gettext_lazy as _
 
-from shouye.core.registry import Panel, enterprise_panels
+from shouye.core.registry import Panel, enterprise_panels, hazard_panels
 
 from . import selectors
 from .services import START
@@ -19,3 +21,15 @@ def _enterprise_context(request, enterprise) -> dict:
 enterprise_panels.register(Panel(key="inspections", title=_("Inspections"),
                                  template="inspections/panels/enterprise.html", context=_enterprise_context,
                                  order=30))
+
+
+def _hazard_context(request, hazard) -> dict:
+    user = request.user
+    if not user.has_perm("inspections.view_document"):
+        return {"visible": False}
+    return {"visible": True, "documents": selectors.hazard_documents(user, hazard)}
+
+
+hazard_panels.register(Panel(key="documents", title=_("Enforcement documents"),
+                             template="inspections/panels/hazard_documents.html", context=_hazard_context,
+                             order=10))

@@ -40,6 +40,13 @@ def document_list(actor):
     return Document.objects.visible_to(actor).select_related("inspection__enterprise", "issued_by")
 
 
+def hazard_documents(actor, hazard) -> list[Document]:
+    """The documents of the inspections that found or re-inspected ``hazard`` (the order that set its
+    deadline, the record, the re-inspection opinion, their receipts), newest first, in one query."""
+    inspections = InspectionItem.objects.filter(hazard=hazard).values("inspection_id")
+    return list(document_list(actor).filter(inspection_id__in=inspections).order_by("-issued_at", "-id"))
+
+
 def enterprise_inspections(actor, enterprise, limit: int = 10) -> dict:
     """The ledger-page panel: the enterprise's latest inspections the actor may see."""
     qs = inspection_list(actor).filter(enterprise=enterprise).order_by("-inspected_at", "-id")

@@ -29,9 +29,18 @@ from shouye.hazards import services as hazard_services
 from shouye.hazards.choices import HazardLevel, HazardSource
 from shouye.regions.scoping import ensure_in_scope, is_in_scope
 
-from . import documents, numbering
-from .choices import DocumentKind, InspectionKind, InspectionState, ItemResult
-from .models import Checklist, Document, Inspection, InspectionItem, InspectionPhoto, InspectionPlan
+from . import documents, numbering, reinspection
+from . import signatures as signature_images
+from .choices import DeliveryMethod, DocumentKind, InspectionKind, InspectionState, ItemResult, SignerRole
+from .models import (
+    Checklist,
+    Document,
+    DocumentSignature,
+    Inspection,
+    InspectionItem,
+    InspectionPhoto,
+    InspectionPlan,
+)
 from .workflow import (
     ENFORCE,
     PLAN_CHANGE,
@@ -340,7 +349,8 @@ def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = No
     :func:`shouye.hazards.services.report_hazard` (stamped with the enterprise and its township, its legal
     basis, the item's photos as before-photos sharing their stored files, found at the inspection's time),
     with the description, level and location confirmed on the confirmation page (``drafts``: ``{item id:
-    {description, level, location}}``). All of it, or nothing, in one transaction."""
+    {description, level, location}}``). Finishing a re-inspection decides its hazards awaiting re-inspection
+    (:func:`shouye.inspections.reinspection.decide_hazards`). All of it, or nothing, in one transaction."""
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
@@ -366,65 +376,162 @@ def finish_inspection(*, actor, inspection: Inspection, drafts: dict | None = No
             item.location = draft["location"]
             item.save(update_fields=["hazard", "location"])
             hazard_ids.append(hazard.pk)
+        decided = (reinspection.decide_hazards(actor=actor, inspection=inspection)
+                   if inspection.kind == InspectionKind.REINSPECTION else {})
         inspection.state = new_state
         inspection.finished_at = timezone.now()
         inspection.finished_by = actor
         inspection.save(update_fields=["state", "finished_at", "finished_by", "updated_at"])
         audit.record(actor=actor, verb="inspection.finish", target=inspection, changes={
-            "state": [InspectionState.IN_PROGRESS, new_state], "hazards": hazard_ids})
+            "state": [InspectionState.IN_PROGRESS, new_state], "hazards": hazard_ids, **decided})
     return inspection
 
 
 # --- documents ----------------------------------------------------------------------------------------
 
 
-def issue_document(*, actor, inspection: Inspection, kind: str, deadline: date | None = None,
-                   opinion: str = "") -> Document:
-    """Issue a numbered document of a finished inspection as PDF. The number is taken under a row lock in
-    this transaction (numbering.py), so it is unique and without gaps per kind and year.
+def _document_draft(actor, inspection: Inspection, *, kind: str, deadline: date | None, opinion: str,
+                    recipient_name: str, inspector_signatures: dict | None, recipient_signature,
+                    served_document: Document | None, delivery_method: str, delivery_place: str,
+                    issued_at: datetime) -> tuple[Document, list[DocumentSignature]]:
+    """The document as it will be issued, unsaved and without a number, with its signatures; raises
+    ValidationError with every problem of the input. Shared by the preview and the issue, so the preview
+    shows exactly what the number is then given to."""
+    today = timezone.localdate(issued_at)
+    opinion = (opinion or "").strip()
+    recipient_name = (recipient_name or "").strip()
+    delivery_place = (delivery_place or "").strip()
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    if kind == DocumentKind.RECTIFICATION_ORDER:
+        if not inspection.items.filter(result=ItemResult.NON_COMPLIANT, hazard__isnull=False).exists():
+            add("kind", _("This inspection found no hazards to order rectified."))
+        if deadline is None:
+            add("deadline", _("Give the rectification deadline."))
+        elif deadline < today:
+            add("deadline", _("The deadline cannot be in the past."))
+        elif deadline > today + timedelta(days=MAX_DEADLINE_DAYS):
+            add("deadline", _("The deadline is more than a year away."))
+    else:
+        deadline = None
+    if kind == DocumentKind.REINSPECTION_OPINION:
+        if inspection.kind != InspectionKind.REINSPECTION:
+            add("kind", _("A re-inspection opinion is issued from a re-inspection."))
+        if not opinion:
+            add("opinion", _("Write the re-inspection opinion."))
+    if kind == DocumentKind.DELIVERY_RECEIPT:
+        if served_document is None:
+            add("served_document", _("Choose the document that is served."))
+        elif served_document.inspection_id != inspection.pk or served_document.kind == DocumentKind.DELIVERY_RECEIPT:
+            add("served_document", _("Choose a document of this inspection."))
+        if delivery_method not in DeliveryMethod.values:
+            add("delivery_method", _("Choose how the document is served."))
+        if len(delivery_place) > 200:
+            add("delivery_place", _("The place is longer than 200 characters."))
+    else:
+        served_document, delivery_method, delivery_place = None, "", ""
+    if len(recipient_name) > 60:
+        add("recipient_name", _("The name is longer than 60 characters."))
+    signers = {user.pk: user for user in (*inspection.inspectors.all(), *inspection.experts.all())}
+    signature_rows = []
+    for key, value in (inspector_signatures or {}).items():
+        user = signers.get(_as_int(key))
+        if user is None:
+            add("inspector_signatures", _("Only the inspection's own inspectors sign its documents."))
+            continue
+        try:
+            png = signature_images.decode(value, field="inspector_signatures")
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+            continue
+        if png is not None:
+            signature_rows.append(DocumentSignature(role=SignerRole.INSPECTOR, signer=user, name=str(user)[:60],
+                                                    image=png))
+    try:
+        png = signature_images.decode(recipient_signature, field="recipient_signature")
+    except ValidationError as exc:
+        errors.setdefault("recipient_signature", []).extend(exc.messages)
+    else:
+        if png is not None:
+            if not recipient_name:
+                add("recipient_name", _("Give the name of the person who signs for the enterprise."))
+            signature_rows.append(DocumentSignature(role=SignerRole.RECIPIENT, name=recipient_name, image=png))
+    if errors:
+        raise ValidationError(errors)
+    document = Document(inspection=inspection, kind=kind, year=today.year, deadline=deadline, opinion=opinion,
+                        recipient_name=recipient_name, served_document=served_document,
+                        delivery_method=delivery_method, delivery_place=delivery_place, issued_by=actor,
+                        issued_at=issued_at)
+    return document, signature_rows
+
+
+def _loaded(inspection: Inspection) -> Inspection:
+    return (Inspection.objects.select_related("enterprise", "reinspection_of")
+            .prefetch_related("inspectors", "experts", "items__hazard").get(pk=inspection.pk))
+
+
+def preview_document(*, actor, inspection: Inspection, kind: str, deadline: date | None = None, opinion: str = "",
+                     recipient_name: str = "", inspector_signatures: dict | None = None, recipient_signature=None,
+                     served_document: Document | None = None, delivery_method: str = "",
+                     delivery_place: str = "") -> bytes:
+    """The PDF :func:`issue_document` would issue with the same input, without a number and marked
+    预览/草稿 on every page. Takes no number and writes nothing (refused the same way as the issue)."""
+    inspection = Inspection.objects.get(pk=inspection.pk)
+    ensure_in_scope(actor, inspection)
+    WORKFLOW.ensure_may(actor, inspection, "issue-document")
+    document, signatures = _document_draft(
+        actor, inspection, kind=kind, deadline=deadline, opinion=opinion, recipient_name=recipient_name,
+        inspector_signatures=inspector_signatures, recipient_signature=recipient_signature,
+        served_document=served_document, delivery_method=delivery_method, delivery_place=delivery_place,
+        issued_at=timezone.now())
+    return documents.render_pdf(document, _loaded(inspection), signatures, preview=True)
+
+
+def issue_document(*, actor, inspection: Inspection, kind: str, deadline: date | None = None, opinion: str = "",
+                   recipient_name: str = "", inspector_signatures: dict | None = None, recipient_signature=None,
+                   served_document: Document | None = None, delivery_method: str = "",
+                   delivery_place: str = "") -> Document:
+    """Issue a numbered document of a finished inspection as PDF (after its preview, the same rendering).
+    The number is taken under a row lock in this transaction (numbering.py), so it is unique and without
+    gaps per kind and year.
 
     - 现场检查记录: the record as it was finished;
     - 责令限期整改指令书: the hazards found, their legal basis, and the deadline (today or later);
-    - 整改复查意见书: of a re-inspection, which hazards were rectified, and the opinion."""
+    - 整改复查意见书: of a re-inspection, which hazards were rectified, and the opinion;
+    - 送达回证: which of the inspection's documents was served, to whom, where and how.
+
+    ``inspector_signatures`` (``{user id: PNG data URL}``, the inspection's own inspectors and experts) and
+    ``recipient_signature`` (with ``recipient_name``) are drawn on screen; a missing one leaves its blank
+    line for a pen."""
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
         WORKFLOW.ensure_may(actor, inspection, "issue-document")
-        issued_at = timezone.now()
-        today = timezone.localdate(issued_at)
-        opinion = (opinion or "").strip()
-        errors: dict[str, str] = {}
-        if kind not in DocumentKind.values:
-            raise ValidationError({"kind": _("Choose the kind of document.")})
-        if kind == DocumentKind.RECTIFICATION_ORDER:
-            if not inspection.items.filter(result=ItemResult.NON_COMPLIANT, hazard__isnull=False).exists():
-                errors["kind"] = _("This inspection found no hazards to order rectified.")
-            if deadline is None:
-                errors["deadline"] = _("Give the rectification deadline.")
-            elif deadline < today:
-                errors["deadline"] = _("The deadline cannot be in the past.")
-            elif deadline > today + timedelta(days=MAX_DEADLINE_DAYS):
-                errors["deadline"] = _("The deadline is more than a year away.")
-        else:
-            deadline = None
-        if kind == DocumentKind.REINSPECTION_OPINION:
-            if inspection.kind != InspectionKind.REINSPECTION:
-                errors["kind"] = _("A re-inspection opinion is issued from a re-inspection.")
-            if not opinion:
-                errors["opinion"] = _("Write the re-inspection opinion.")
-        if errors:
-            raise ValidationError(errors)
-        serial, number = numbering.take_number(kind, today.year)
-        document = Document(inspection=inspection, kind=kind, year=today.year, serial=serial, number=number,
-                            deadline=deadline, opinion=opinion, issued_by=actor, issued_at=issued_at)
-        loaded = (Inspection.objects.select_related("enterprise", "reinspection_of")
-                  .prefetch_related("inspectors", "experts", "items__hazard").get(pk=inspection.pk))
-        pdf = documents.render_pdf(document, loaded)
-        document.file.save(f"{kind}-{today.year}-{serial}.pdf", ContentFile(pdf), save=False)
+        if served_document is not None:
+            ensure_in_scope(actor, served_document)
+        document, signatures = _document_draft(
+            actor, inspection, kind=kind, deadline=deadline, opinion=opinion, recipient_name=recipient_name,
+            inspector_signatures=inspector_signatures, recipient_signature=recipient_signature,
+            served_document=served_document, delivery_method=delivery_method, delivery_place=delivery_place,
+            issued_at=timezone.now())
+        document.serial, document.number = numbering.take_number(kind, document.year)
+        pdf = documents.render_pdf(document, _loaded(inspection), signatures)
+        document.file.save(f"{kind}-{document.year}-{document.serial}.pdf", ContentFile(pdf), save=False)
         document.save()
-        audit.record(actor=actor, verb="inspection.document", target=inspection, note=number,
-                     changes={"document": document.pk, "kind": kind, "number": number,
-                              "deadline": str(deadline) if deadline else None})
+        for signature in signatures:
+            signature.document = document
+        DocumentSignature.objects.bulk_create(signatures)
+        audit.record(actor=actor, verb="inspection.document", target=inspection, note=document.number,
+                     changes={"document": document.pk, "kind": kind, "number": document.number,
+                              "deadline": str(document.deadline) if document.deadline else None,
+                              "signatures": [f"{s.role}:{s.name}" for s in signatures],
+                              "served_document": served_document.pk if served_document else None})
     return document
 
 

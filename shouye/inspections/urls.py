@@ -10,6 +10,7 @@ urlpatterns = [
     path("<id:pk>/record/", views.inspection_record, name="record"),
     path("<id:pk>/finish/", views.inspection_finish, name="finish"),
     path("<id:pk>/documents/", views.inspection_documents, name="documents"),
+    path("<id:pk>/documents/preview/", views.document_preview, name="document-preview"),
     path("documents/<id:pk>/", views.document_download, name="document-download"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/generate/", views.plan_generate, name="plan-generate"),

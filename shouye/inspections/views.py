@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.exceptions import InvalidTransition
 from shouye.core.filters import filtered, status_for
 from shouye.core.views import ScopedDetailView, ScopedListView
 
@@ -171,6 +172,30 @@ def inspection_documents(request, pk):
     inspection = get_object_or_404(selectors.inspection_detail(request.user), pk=pk)
     _require(request.user, VIEW)
     return render(request, *documents_page(request, inspection))
+
+
+@login_required
+@require_POST
+def document_preview(request, pk):
+    """The document the issue form would issue, as an inline PDF without a number and marked 预览/草稿: the
+    same input, checks and rendering as the issue, but no number is taken and nothing is written. A refused
+    input shows the documents page with its errors, as the issue does."""
+    act = actions.INSPECTION.actions["issue-document"]
+    inspection = get_object_or_404(selectors.inspection_detail(request.user), pk=pk)
+    form = core_actions.bind(act, request, inspection)
+    try:
+        workflow.WORKFLOW.ensure_may(request.user, inspection, act.step_name)
+        if form.is_valid():
+            pdf = services.preview_document(actor=request.user, inspection=inspection, **form.cleaned_data)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+            return response
+    except InvalidTransition as exc:
+        state = PageState(action=act.name, refusal=actions.INSPECTION.refusal_message(exc))
+        return render(request, *documents_page(request, inspection, state), status=409)
+    except ValidationError as exc:
+        core_actions.apply_errors(form, exc)
+    return render(request, *documents_page(request, inspection, PageState(action=act.name, form=form)), status=400)
 
 
 @login_required

@@ -3,6 +3,7 @@ and issues the rectification order; the enterprise rectifies with an after-photo
 re-inspects and closes the hazard out, which the ledger page and its Excel show."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from pypdf import PdfReader
 from shouye.accounts.models import Membership
 from shouye.hazards.models import Hazard
 from shouye.inspections import checklist_library
-from shouye.inspections.models import Checklist, Inspection
+from shouye.inspections.models import Checklist, Document, Inspection
 
 from .conftest import ARTEFACTS, PHONE
 
@@ -138,8 +139,19 @@ def test_inspection_to_closed_hazard_on_a_phone(visit, checklists):
     issue = page.get_by_test_id("issue-form")
     issue.locator("#id_kind").select_option("rectification_order")
     issue.locator("#id_deadline").fill(deadline.isoformat())
+    # The officer signs on the screen (static/shouye/signature.js); the enterprise's pad is left for a pen.
+    pad = issue.locator("[data-signature-pad] canvas").first
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 15, steps=8)
+    page.mouse.move(box["x"] + box["width"] - 20, box["y"] + box["height"] * 0.6, steps=8)
+    page.mouse.up()
+    expect(issue.locator("[data-signature-pad] input[type=hidden]").first).to_have_value(
+        re.compile("^data:image/png;base64,"))
     officer.shot("06-issue-order")
-    issue.locator("button[type=submit]").click()
+    issue.get_by_test_id("issue").click()
     documents = page.get_by_test_id("documents")
     expect(documents).to_contain_text(ORDER_TITLE)
     officer.shot("07-order-issued")
@@ -153,6 +165,9 @@ def test_inspection_to_closed_hazard_on_a_phone(visit, checklists):
     text = "".join(pdf_page.extract_text() for pdf_page in PdfReader(io.BytesIO(body)).pages)
     assert ORDER_TITLE in text
     assert enterprise.name in text
+    order = Document.objects.get(inspection=inspection)
+    assert list(order.signatures.values_list("role", flat=True)) == ["inspector"]
+    assert len({image.name for pdf_page in PdfReader(io.BytesIO(body)).pages for image in pdf_page.images}) == 1
     assert officer.errors == []
 
     # 6. The enterprise submits the rectification with an after-photo.

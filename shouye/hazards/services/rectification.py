@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
 from shouye.core.attachments import save_photos
+from shouye.core.registry import reinspection_recorders
 
 from .. import totals, workflow
 from ..choices import ExtensionState, HazardLevel, PhotoKind
@@ -91,12 +92,23 @@ def submit_rectification(*, actor, hazard: Hazard, note: str, photos: Iterable) 
     return hazard
 
 
-def verify_rectification(*, actor, hazard: Hazard, passed: bool, note: str = "") -> Hazard:
+def _record_reinspection(*, actor, hazard: Hazard, passed: bool, note: str, recorded: bool) -> None:
+    """The re-inspection decided here is also the inspection record of it: the registered recorders (the
+    inspections app's) write it in this transaction, unless the caller is that record (``recorded``: an
+    inspection of kind "re-inspection" being finished)."""
+    if recorded:
+        return
+    for recorder in reinspection_recorders:
+        recorder(actor=actor, hazard=hazard, passed=passed, note=note)
+
+
+def verify_rectification(*, actor, hazard: Hazard, passed: bool, note: str = "", recorded: bool = False) -> Hazard:
     """Re-inspection (复查) of a submitted rectification. Passing closes the hazard (销号; a major one also
     needs the expert's passed verification, and its listed supervision is lifted); failing is a rejection
-    and sends it back to rectifying with the reason."""
+    and sends it back to rectifying with the reason. Decided from the hazard, it is recorded as a
+    re-inspection inspection in the same transaction (``recorded``: see :func:`_record_reinspection`)."""
     if not passed:
-        return reject_rectification(actor=actor, hazard=hazard, reason=note)
+        return reject_rectification(actor=actor, hazard=hazard, reason=note, recorded=recorded)
     with transaction.atomic():
         hazard = lock_for_act(actor, hazard, "verify")
         if hazard.level == HazardLevel.MAJOR:
@@ -112,14 +124,17 @@ def verify_rectification(*, actor, hazard: Hazard, passed: bool, note: str = "")
         ListedSupervision.objects.filter(hazard=hazard, lifted_at__isnull=True).update(lifted_at=now)
         audit.record(actor=actor, verb="hazard.verify", target=hazard, note=hazard.reinspection_result,
                      changes={"state": [before, hazard.state]})
+        _record_reinspection(actor=actor, hazard=hazard, passed=True, note=hazard.reinspection_result,
+                             recorded=recorded)
         notify_on_commit(enterprise_users(hazard.enterprise_id), verb="hazard.closed",
                          title=_("Hazard closed out: %(summary)s") % {"summary": summary_of(hazard)},
                          hazard_id=hazard.pk)
     return hazard
 
 
-def reject_rectification(*, actor, hazard: Hazard, reason: str) -> Hazard:
-    """A failed re-inspection: submitted → rectifying, with the reason the enterprise is told."""
+def reject_rectification(*, actor, hazard: Hazard, reason: str, recorded: bool = False) -> Hazard:
+    """A failed re-inspection: submitted → rectifying, with the reason the enterprise is told; recorded as
+    a re-inspection inspection like :func:`verify_rectification`."""
     with transaction.atomic():
         hazard = lock_for_act(actor, hazard, "reject")
         reason = require_text(reason, "reason", _("Give the reason for the rejection."))
@@ -131,6 +146,7 @@ def reject_rectification(*, actor, hazard: Hazard, reason: str) -> Hazard:
         hazard.save()
         audit.record(actor=actor, verb="hazard.reject", target=hazard, note=reason,
                      changes={"state": [before, hazard.state]})
+        _record_reinspection(actor=actor, hazard=hazard, passed=False, note=reason, recorded=recorded)
         notify_on_commit(enterprise_users(hazard.enterprise_id), verb="hazard.rejected",
                          title=_("Rectification rejected: %(summary)s") % {"summary": summary_of(hazard)},
                          body=reason[:500], hazard_id=hazard.pk)

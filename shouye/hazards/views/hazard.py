@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.registry import hazard_panels
 from shouye.core.views import ScopedDetailView
 
 from .. import actions, forms, selectors, services, workflow
@@ -53,6 +54,7 @@ def hazard_page(request, hazard: Hazard, state: PageState = FIRST_VIEW) -> tuple
         "action_forms": action_forms,
         "refusal": state.refusal,
         "timeline": timeline(hazard),
+        "panels": [(panel, panel.context(request, hazard)) for panel in hazard_panels.ordered()],
     }
 
 

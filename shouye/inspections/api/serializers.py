@@ -11,7 +11,7 @@ from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
 
 from .. import workflow
-from ..choices import DocumentKind, InspectionKind, ItemResult
+from ..choices import DeliveryMethod, DocumentKind, InspectionKind, ItemResult
 from ..models import (
     Checklist,
     ChecklistItem,
@@ -21,6 +21,7 @@ from ..models import (
     InspectionPhoto,
     InspectionPlan,
 )
+from ..signatures import MAX_BYTES
 
 #: Items one request may mark or turn into hazards: several times the longest checklist of the library (20
 #: items); a longer checklist is recorded in several requests.
@@ -65,6 +66,11 @@ class InspectionItemSerializer(serializers.ModelSerializer):
         model = InspectionItem
         fields = ["id", "order", "text", "legal_basis", "default_level", "category", "result", "finding",
                   "location", "hazard", "photos"]
+
+#: A signature's data URL at most (shouye.inspections.signatures.MAX_BYTES in base64, with its prefix).
+SIGNATURE_CHARS = MAX_BYTES * 4 // 3 + 64
+#: More inspectors and experts than any inspection has.
+MAX_SIGNERS = 20
 
 
 class InspectionDocumentSerializer(serializers.ModelSerializer):
@@ -192,6 +198,29 @@ class IssueDocumentSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     deadline = serializers.DateField(required=False, allow_null=True)
     opinion = serializers.CharField(required=False, allow_blank=True)
+    served_document = ScopedPrimaryKeyRelatedField(
+        Document, required=False, allow_null=True,
+        help_text="送达回证：送达的本次检查文书 For a delivery receipt: the document of this inspection served")
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False, allow_blank=True)
+    delivery_place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    inspector_signatures = serializers.DictField(
+        child=serializers.CharField(max_length=SIGNATURE_CHARS), required=False,
+        help_text="检查人员签名：{用户 id: PNG data URL} Inspectors' signatures drawn on screen, by user id")
+    recipient_signature = serializers.CharField(required=False, allow_blank=True, max_length=SIGNATURE_CHARS,
+                                                help_text="被检查单位签收人签名（PNG data URL）")
+
+    def validate_inspector_signatures(self, value):
+        """Bounded like every list (ARCHITECTURE.md §10): no inspection has more signers than this."""
+        if len(value) > MAX_SIGNERS:
+            raise serializers.ValidationError(f"最多 {MAX_SIGNERS} 个签名。At most {MAX_SIGNERS} signatures.")
+        return value
+
+    def validate_served_document(self, document):
+        """Only a document of this inspection is served (any other: not found, as outside the scope)."""
+        if document is not None and document.inspection_id != self.context["obj"].pk:
+            raise serializers.ValidationError("请选择本次检查的文书。Choose a document of this inspection.")
+        return document
 
 
 class InspectionPlanSerializer(serializers.ModelSerializer):
