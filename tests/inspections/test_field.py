@@ -160,7 +160,7 @@ def test_the_record_page_shows_progress_and_finding_fields_only_for_non_complian
     client.post(URL.format(inspection.pk), {"item": items[1].pk, "result": "non_compliant", "finding": "未检测"},
                 format="json")
     page = signed_in("bureau_staff").get(f"/inspections/{inspection.pk}/").content.decode()
-    assert 'data-progress-checked>2</span>/<span data-progress-total>%d</span>' % len(items) in page
+    assert f"data-progress-checked>2</span>/<span data-progress-total>{len(items)}</span>" in page
     assert 'js-non-compliant-fields d-none" data-testid="non-compliant-fields-1"' in page
     assert 'js-non-compliant-fields" data-testid="non-compliant-fields-2"' in page
     assert 'capture="environment"' in page and "shouye/inspection.js" in page

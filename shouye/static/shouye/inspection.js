@@ -76,7 +76,7 @@
     var dirty = {};       // item id -> true while the server does not have what is on the screen
     var inflight = {};    // item id -> the save under way
     var timers = {};
-    var uploads = 0;
+    var uploads = [];     // the photo uploads under way
     var submitting = false;
     var formState = form.querySelector(".js-form-state");
     cards.forEach(function (card) { byId[card.dataset.item] = card; });
@@ -181,11 +181,12 @@
       return inflight[id];
     }
 
-    /** Save everything not saved yet; resolves true when nothing is left unsaved. */
+    /** Save everything not saved yet and wait for the photos under way; resolves true when nothing is left
+     * unsaved. */
     function flush() {
       var pending = cards.filter(function (card) { return dirty[card.dataset.item]; });
-      return Promise.all(pending.map(save)).then(function (results) {
-        return results.every(Boolean) && uploads === 0;
+      return Promise.all(pending.map(save).concat(uploads)).then(function (results) {
+        return results.slice(0, pending.length).every(Boolean) && uploads.length === 0;
       });
     }
 
@@ -219,9 +220,8 @@
     function upload(card, input) {
       var files = Array.prototype.slice.call(input.files || []);
       if (!files.length) { return; }
-      uploads += 1;
       showState(card, "saving", texts.textUploading);
-      Promise.all(files.map(compress)).then(function (smaller) {
+      var done = Promise.all(files.map(compress)).then(function (smaller) {
         var body = new FormData();
         body.append("item", card.dataset.item);
         smaller.forEach(function (file) { body.append("photos", file, file.name); });
@@ -248,7 +248,8 @@
         });
       }, function () {
         showState(card, "failed", texts.textOffline);
-      }).then(function () { uploads -= 1; });
+      }).then(function () { uploads = uploads.filter(function (other) { return other !== done; }); });
+      uploads.push(done);
     }
 
     // What was typed but not saved before the page was left (a reload, a lost connection): back on screen,
@@ -272,14 +273,24 @@
 
     window.addEventListener("online", flush);
     window.addEventListener("beforeunload", function (event) {
-      var unsaved = uploads > 0 || cards.some(function (card) { return dirty[card.dataset.item]; });
+      var unsaved = uploads.length > 0 || cards.some(function (card) { return dirty[card.dataset.item]; });
       if (unsaved && !submitting) {
         event.preventDefault();
         event.returnValue = texts.textLeave;
         return texts.textLeave;
       }
     });
-    form.addEventListener("submit", function () { submitting = true; });
+    // "Save" and "Save and finish" post the whole form (it works without script too); the items and photos
+    // under way are saved first, so nothing is sent twice or cut off by the page leaving.
+    form.addEventListener("submit", function (event) {
+      if (submitting) { return; }
+      event.preventDefault();
+      var submitter = event.submitter;
+      flush().then(function () {
+        submitting = true;
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      });
+    });
 
     // The finish button at the top: everything typed is saved first; it leaves only when nothing is unsaved.
     document.querySelectorAll(".js-finish-link").forEach(function (link) {
@@ -428,6 +439,22 @@
     form.addEventListener("change", warn);
     warn();
   }
+
+  // <form data-guard-unsaved="message">: leaving the page after typing in it, without sending it, warns.
+  document.querySelectorAll("form[data-guard-unsaved]").forEach(function (form) {
+    var touched = false;
+    var sent = false;
+    form.addEventListener("input", function () { touched = true; });
+    form.addEventListener("change", function () { touched = true; });
+    form.addEventListener("submit", function () { sent = true; });
+    window.addEventListener("beforeunload", function (event) {
+      if (touched && !sent) {
+        event.preventDefault();
+        event.returnValue = form.dataset.guardUnsaved;
+        return form.dataset.guardUnsaved;
+      }
+    });
+  });
 
   var record = document.querySelector(".js-record-form");
   if (record) { recordPage(record); }
