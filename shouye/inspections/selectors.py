@@ -64,11 +64,17 @@ def suggested_checklists(industry_ids) -> dict[int, Checklist]:
 def enterprise_search(actor, text: str) -> list[dict]:
     """The enterprises in ``actor``'s scope whose name or address contains ``text`` or whose credit code
     starts with it (at most :data:`ENTERPRISE_SEARCH_LIMIT`, by name), each with the checklist suggested
-    for its industry. Three queries whatever the registry's size (scope, enterprises, checklists)."""
+    for its industry. Two queries whatever the registry's size (enterprises, checklists).
+
+    Case-sensitive ``LIKE``, not ``icontains``: Chinese names have no case, a credit code is upper case (GB
+    32100-2015), and on PostgreSQL ``UPPER(name) LIKE`` misleads the planner into walking the name index
+    over every row (0.9 s for a rare name among 100,000 enterprises, against 0.1 s for a plain scan;
+    bench/enterprise_search.py)."""
     text = " ".join(text.split())[:ENTERPRISE_SEARCH_MAX_LENGTH]
     rows = Enterprise.objects.visible_to(actor).select_related("township", "industry")
     if text:
-        rows = rows.filter(Q(name__icontains=text) | Q(credit_code__istartswith=text) | Q(address__icontains=text))
+        rows = rows.filter(Q(name__contains=text) | Q(credit_code__startswith=text.upper())
+                           | Q(address__contains=text))
     rows = list(rows.order_by("name", "id")[:ENTERPRISE_SEARCH_LIMIT])
     suggested = suggested_checklists(row.industry_id for row in rows)
     return [{"id": row.pk, "name": row.name, "credit_code": row.credit_code, "address": row.address,
