@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 FINDING = "消防通道堆放杂物（现场浏览器测试）"
 LATE_FINDING = "应急照明灯不亮（点完成前刚输入）"
+NOTES = "企业负责人陪同检查"
 
 
 @pytest.fixture
@@ -72,6 +73,8 @@ def test_nothing_typed_is_lost_on_a_phone(visit, checklists):
     card(1).locator(f"#finding-{items[1].pk}").fill(FINDING)
     saved(1)
     expect(page.get_by_test_id("progress")).to_contain_text(f"2/{len(items)}")
+    page.locator("#notes").fill(NOTES)
+    expect(page.get_by_test_id("save-state-notes")).to_have_attribute("data-state", "saved")
     officer.shot("01-saved-as-entered")
 
     # 2. A reload in the middle: both marks and the finding are there.
@@ -80,6 +83,7 @@ def test_nothing_typed_is_lost_on_a_phone(visit, checklists):
     expect(card(1).locator(f"#r-{items[1].pk}-non_compliant")).to_be_checked()
     expect(card(1).locator(f"#finding-{items[1].pk}")).to_have_value(FINDING)
     expect(page.get_by_test_id("progress")).to_contain_text(f"2/{len(items)}")
+    expect(page.locator("#notes")).to_have_value(NOTES)
 
     # 3. Leaving with a non-compliant mark whose finding is not written yet: the browser warns, and the mark
     # is kept on the phone and back after the reload.
@@ -114,6 +118,8 @@ def test_nothing_typed_is_lost_on_a_phone(visit, checklists):
     assert results(inspection)[:4] == [("compliant", ""), ("non_compliant", FINDING),
                                        ("non_compliant", FINDING), ("non_compliant", LATE_FINDING)]
     assert dialogs == ["beforeunload"]
+    inspection.refresh_from_db()
+    assert inspection.notes == NOTES
     officer.shot("03-finish-after-saving")
     assert not officer.errors
 

@@ -123,6 +123,18 @@ def test_the_township_officer_saves_items_of_its_own_township(cast):
     assert response.status_code == 200 and response.json()["item"]["result"] == "not_applicable"
 
 
+def test_the_notes_are_saved_alone_through_the_record_endpoint(cast):
+    """What the record page's notes field autosaves with: the items endpoint with no item."""
+    staff = cast["users"]["bureau_staff"]
+    inspection = start(staff, cast["inside"])
+    response = api_as(staff).post(f"/api/v1/inspections/{inspection.pk}/items/",
+                                  {"results": [], "notes": "企业负责人陪同"}, format="json")
+    assert response.status_code == 200, response.json()
+    inspection.refresh_from_db()
+    assert inspection.notes == "企业负责人陪同"
+    assert {i.result for i in items_of(inspection)} == {"pending"}
+
+
 # --- all remaining compliant -------------------------------------------------------------------------------
 
 

@@ -185,8 +185,9 @@
      * unsaved. */
     function flush() {
       var pending = cards.filter(function (card) { return dirty[card.dataset.item]; });
-      return Promise.all(pending.map(save).concat(uploads)).then(function (results) {
-        return results.slice(0, pending.length).every(Boolean) && uploads.length === 0;
+      var saves = pending.map(save).concat([saveNotes()]);
+      return Promise.all(saves.concat(uploads)).then(function (results) {
+        return results.slice(0, saves.length).every(Boolean) && uploads.length === 0;
       });
     }
 
@@ -217,13 +218,60 @@
       });
     });
 
+    // The notes and the photos of the inspection as a whole: saved the same way.
+    var notesCard = form.querySelector(".js-notes-card");
+    var notes = notesCard.querySelector("#notes");
+    var notesDirty = false;
+    var notesSaving = null;
+    function notesChanged() {
+      notesDirty = true;
+      keep("notes", {notes: notes.value});
+      showState(notesCard, "unsaved", texts.textUnsaved);
+      clearTimeout(timers.notes);
+      timers.notes = setTimeout(saveNotes, TYPING_PAUSE);
+    }
+    function saveNotes() {
+      clearTimeout(timers.notes);
+      if (notesSaving) { return notesSaving.then(function () { return notesDirty ? saveNotes() : true; }); }
+      if (!notesDirty) { return Promise.resolve(true); }
+      var sent = notes.value;
+      showState(notesCard, "saving", texts.textSaving);
+      notesSaving = post(form.dataset.recordUrl, form, {results: [], notes: sent}).then(function (response) {
+        if (!response.ok) {
+          return response.json().catch(function () { return {}; }).then(function (data) {
+            showState(notesCard, "failed", texts.textFailed + (errorText(data) ? "：" + errorText(data) : ""));
+            return false;
+          });
+        }
+        if (notes.value === sent) {
+          notesDirty = false;
+          keep("notes", null);
+          showState(notesCard, "saved", texts.textSaved);
+        }
+        return true;
+      }, function () {
+        showState(notesCard, "failed", texts.textOffline);
+        return false;
+      }).then(function (ok) {
+        notesSaving = null;
+        return ok && !notesDirty;
+      });
+      return notesSaving;
+    }
+    notes.addEventListener("input", notesChanged);
+    notes.addEventListener("focusout", function () { if (notesDirty) { saveNotes(); } });
+    notesCard.addEventListener("click", function (event) { if (event.target.closest(".js-retry")) { saveNotes(); } });
+    notesCard.querySelector(".js-photos").addEventListener("change", function (event) {
+      upload(notesCard, event.target);
+    });
+
     function upload(card, input) {
       var files = Array.prototype.slice.call(input.files || []);
       if (!files.length) { return; }
       showState(card, "saving", texts.textUploading);
       var done = Promise.all(files.map(compress)).then(function (smaller) {
         var body = new FormData();
-        body.append("item", card.dataset.item);
+        if (card.dataset.item) { body.append("item", card.dataset.item); }
         smaller.forEach(function (file) { body.append("photos", file, file.name); });
         return post(form.dataset.photosUrl, form, body);
       }).then(function (response) {
@@ -234,9 +282,10 @@
           }
           input.value = "";
           var item = (data.items || []).filter(function (row) { return String(row.id) === card.dataset.item; })[0];
+          var photos = card.dataset.item ? (item && item.photos) : data.photos;
           var thumbs = card.querySelector(".js-thumbs");
           thumbs.textContent = "";
-          ((item && item.photos) || []).forEach(function (photo) {
+          (photos || []).forEach(function (photo) {
             var link = document.createElement("a");
             link.href = photo.image; link.target = "_blank"; link.rel = "noopener";
             var img = document.createElement("img");
@@ -255,7 +304,12 @@
     // What was typed but not saved before the page was left (a reload, a lost connection): back on screen,
     // then saved.
     var kept = drafts();
+    if (kept.notes) {
+      if (kept.notes.notes !== notes.value) { notes.value = kept.notes.notes; notesChanged(); }
+      else { keep("notes", null); }
+    }
     Object.keys(kept).forEach(function (id) {
+      if (id === "notes") { return; }
       var card = byId[id];
       if (!card) { keep(id, null); return; }
       var draft = kept[id];
@@ -273,7 +327,7 @@
 
     window.addEventListener("online", flush);
     window.addEventListener("beforeunload", function (event) {
-      var unsaved = uploads.length > 0 || cards.some(function (card) { return dirty[card.dataset.item]; });
+      var unsaved = uploads.length > 0 || notesDirty || cards.some(function (card) { return dirty[card.dataset.item]; });
       if (unsaved && !submitting) {
         event.preventDefault();
         event.returnValue = texts.textLeave;
