@@ -126,7 +126,6 @@ class InspectionForm(forms.Form):
             self.initial.setdefault("experts", [user] if not is_officer(user) else [])
         style(self)
 
-
     def chosen_enterprise(self) -> Enterprise | None:
         """The enterprise given (bound or initial) if the user may see it: its name shows in the picker."""
         value = self["enterprise"].value()

@@ -289,9 +289,9 @@ def record_item(*, actor, inspection: Inspection, item_id, result: str | None = 
                 location: str | None = None) -> InspectionItem:
     """Save one item as it is entered on the phone (autosave, one request per item): its result, finding and
     location (None: unchanged). Stricter than :func:`record_results`: a non-compliant item needs its
-    finding, since the finding is what the hazard, the inspection record (现场检查记录) and the
-    rectification order quote (安全生产执法程序规定: the record states the facts found). One transaction; a
-    refused save changes nothing."""
+    finding, since the finding is what the hazard's description, the inspection record (现场检查记录) and
+    the rectification order quote; the phone says so at once, while the officer is still at the place.
+    One transaction; a refused save changes nothing."""
     with transaction.atomic():
         inspection = _lock(inspection)
         ensure_in_scope(actor, inspection)
