@@ -334,6 +334,7 @@ ROUTES: dict[str, RouteSpec] = {
     "hazard-export": RouteSpec(LIST, model=Hazard, perm="hazards.export_hazard"),
     "hazard-stats": RouteSpec(PAGE),
     "inspections:create": RouteSpec(PAGE, methods=("get", "post")),
+    "inspections:enterprise-search": RouteSpec(LIST, model=Enterprise, perm="inspections.add_inspection"),
     "inspections:record": RouteSpec(ACTION, model=Inspection, methods=("post",)),
     "inspections:finish": RouteSpec(UPDATE, model=Inspection, methods=("get", "post"), get_needs="change"),
     "inspections:documents": RouteSpec(UPDATE, model=Inspection, methods=("get", "post")),
@@ -748,6 +749,7 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     # delivery receipt serves too).
     "inspections:record", "inspections:finish", "inspections:documents", "inspections:document-preview",
     "inspection-record", "inspection-photos", "inspection-finish", "inspection-documents",
+    "inspection-record-item", "inspection-remaining-compliant",
     # Transitions of the hazard in the URL; an extension is chosen among that hazard's own.
     *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),
 })

@@ -4,6 +4,7 @@ business rules (two enforcement officers, the checklist snapshot …) are the se
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,6 +19,7 @@ from shouye.hazards.choices import HazardLevel
 
 from .choices import DeliveryMethod, DocumentKind, InspectionKind, InspectionState, ItemResult
 from .models import Checklist, Document, Inspection
+from .selectors import suggested_checklists
 from .services import draft_hazards
 from .workflow import OFFICER_ROLES, is_officer
 
@@ -39,9 +41,43 @@ def style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
+def inspector_choices(user):
+    """The officers ``user`` is offered as inspectors: a township officer its own township's officers, a
+    department officer its own department's, the bureau (its sections and squads) the bureau's people; the
+    user itself always. Whether each may inspect the chosen enterprise is the service's check."""
+    people = Q(pk=user.pk)
+    for membership in user.active_memberships():
+        if membership.role == Role.TOWNSHIP_OFFICER and membership.region_id:
+            people |= Q(memberships__active=True, memberships__role=Role.TOWNSHIP_OFFICER,
+                        memberships__region=membership.region_id)
+        elif membership.role == Role.DEPARTMENT_OFFICER and membership.organisation_id:
+            people |= Q(memberships__active=True, memberships__role=Role.DEPARTMENT_OFFICER,
+                        memberships__organisation=membership.organisation_id)
+        elif membership.role in (Role.BUREAU_ADMIN, Role.BUREAU_STAFF):
+            people |= Q(memberships__active=True, memberships__role__in=(Role.BUREAU_ADMIN, Role.BUREAU_STAFF))
+    return (people_with_roles(*OFFICER_ROLES).filter(people)
+            .distinct().order_by("display_name", "username"))
+
+
 class PersonChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
+
+
+class InspectorChoice(PersonChoice):
+    """An inspector by name with the enforcement certificate number (执法证号) the documents print."""
+
+    def label_from_instance(self, obj):
+        if obj.enforcement_certificate_no:
+            return _("%(name)s (certificate %(number)s)") % {"name": obj, "number": obj.enforcement_certificate_no}
+        return _("%(name)s (no enforcement certificate number)") % {"name": obj}
+
+
+class EnterpriseSearchInput(forms.TextInput):
+    """The enterprise's id, chosen by searching its name, credit code or address (inspection.js): a
+    district's 100,000 enterprises cannot be a drop-down list."""
+
+    input_type = "hidden"
 
 
 class InspectionForm(forms.Form):
@@ -61,8 +97,8 @@ class InspectionForm(forms.Form):
     place = forms.CharField(label=_("Place inspected"), max_length=200, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False,
                               help_text=_("For example the special campaign it belongs to."))
-    inspectors = PersonChoice(label=_("Inspectors"), required=False, queryset=User.objects.none(),
-                              widget=forms.CheckboxSelectMultiple)
+    inspectors = InspectorChoice(label=_("Inspectors"), required=False, queryset=User.objects.none(),
+                                 widget=forms.CheckboxSelectMultiple)
     experts = PersonChoice(label=_("Experts"), required=False, queryset=User.objects.none(),
                            widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -70,21 +106,32 @@ class InspectionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"] = ScopedModelChoiceField(
-            Enterprise.objects.select_related("township").order_by("township__code", "name"), user=user,
-            label=_("Enterprise"))
+            Enterprise.objects.select_related("township", "industry"), user=user, label=_("Enterprise"),
+            widget=EnterpriseSearchInput)
         self.fields["reinspection_of"] = ScopedModelChoiceField(
             Inspection.objects.filter(state=InspectionState.FINISHED, items__hazard__isnull=False)
             .select_related("enterprise").distinct().order_by("-inspected_at"), user=user,
             label=_("Re-inspection of"), required=False)
-        self.fields["inspectors"].queryset = people_with_roles(*OFFICER_ROLES)
+        self.fields["inspectors"].queryset = inspector_choices(user)
         self.fields["experts"].queryset = people_with_roles(Role.EXPERT)
         if not is_officer(user):
             self.fields["kind"].choices = [(InspectionKind.EXPERT, InspectionKind.EXPERT.label)]
         if not self.is_bound:
+            chosen = self.chosen_enterprise()
+            if chosen is not None and "checklist" not in self.initial:
+                suggested = suggested_checklists([chosen.industry_id]).get(chosen.industry_id)
+                self.initial["checklist"] = suggested.pk if suggested else None
             self.initial.setdefault("inspected_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("inspectors", [user] if is_officer(user) else [])
             self.initial.setdefault("experts", [user] if not is_officer(user) else [])
         style(self)
+
+    def chosen_enterprise(self) -> Enterprise | None:
+        """The enterprise given (bound or initial) if the user may see it: its name shows in the picker."""
+        value = self["enterprise"].value()
+        if not str(value or "").isdigit():
+            return None
+        return self.fields["enterprise"].queryset.filter(pk=int(value)).first()
 
 
 def parse_results(data, files, items) -> tuple[list[dict], dict]:

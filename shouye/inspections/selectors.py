@@ -5,12 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from shouye.enterprises.models import Enterprise
+
 from .choices import ItemResult
-from .models import Document, Inspection, InspectionItem, InspectionPhoto, InspectionPlan
+from .models import Checklist, Document, Inspection, InspectionItem, InspectionPhoto, InspectionPlan
 
 
 def inspection_list(actor):
@@ -34,6 +48,57 @@ def inspection_detail(actor):
                          to_attr="general_photos"),
                 Prefetch("documents", queryset=Document.objects.select_related("issued_by").order_by("-issued_at")),
             ))
+
+
+def progress(inspection) -> dict:
+    """已检 n/N: the items marked (anything but "not checked yet") and all items, in one query."""
+    counts = inspection.items.aggregate(total=Count("id"), checked=Count("id", filter=~Q(result=ItemResult.PENDING)))
+    return {"checked": counts["checked"], "total": counts["total"]}
+
+
+#: Matches the enterprise search returns: enough to pick from on a phone; narrow the words for more.
+ENTERPRISE_SEARCH_LIMIT = 20
+#: Longest search text taken (a credit code is 18 characters; a name or address part is shorter than this).
+ENTERPRISE_SEARCH_MAX_LENGTH = 60
+
+
+def suggested_checklists(industry_ids) -> dict[int, Checklist]:
+    """The checklist an inspection of an enterprise of each industry starts with: the industry's active
+    checklist that comes first in the library (checklist_library.py: the general one before the special ones,
+    e.g. the 20 criteria of 安监总管三〔2017〕121号 before the gas-station list), in one query."""
+    suggested: dict[int, Checklist] = {}
+    for checklist in (Checklist.objects.filter(is_active=True, industry_id__in=set(industry_ids))
+                      .order_by("id")):
+        suggested.setdefault(checklist.industry_id, checklist)
+    return suggested
+
+
+def enterprise_search(actor, text: str) -> list[dict]:
+    """The enterprises in ``actor``'s scope whose name or address contains ``text`` or whose credit code
+    starts with it (at most :data:`ENTERPRISE_SEARCH_LIMIT`: names starting with the text first, then by
+    name; without a text the latest registered), each with the checklist suggested for its industry. Two
+    queries whatever the registry's size (enterprises, checklists).
+
+    Measured at 100,000 enterprises on PostgreSQL (bench/enterprise_search.py): case-sensitive ``LIKE``,
+    not ``icontains`` (Chinese names have no case, a credit code is upper case, GB 32100-2015), and an
+    order the name index cannot give, because either ``UPPER(name) LIKE`` or ``ORDER BY name LIMIT 20``
+    makes the planner walk the name index over every row (0.3–0.9 s, against a scan and a top-20 sort)."""
+    text = " ".join(text.split())[:ENTERPRISE_SEARCH_MAX_LENGTH]
+    rows = Enterprise.objects.visible_to(actor).select_related("township", "industry")
+    if text:
+        rows = (rows.filter(Q(name__contains=text) | Q(credit_code__startswith=text.upper())
+                            | Q(address__contains=text))
+                .annotate(rank=Case(When(name__startswith=text, then=Value(0)), default=Value(1)))
+                .order_by("rank", "name", "id"))
+    else:
+        rows = rows.order_by("-id")
+    rows = list(rows[:ENTERPRISE_SEARCH_LIMIT])
+    suggested = suggested_checklists(row.industry_id for row in rows)
+    return [{"id": row.pk, "name": row.name, "credit_code": row.credit_code, "address": row.address,
+             "township": row.township.name, "industry": row.industry.name,
+             "checklist": getattr(suggested.get(row.industry_id), "pk", None),
+             "checklist_name": getattr(suggested.get(row.industry_id), "name", "")}
+            for row in rows]
 
 
 def document_list(actor):

@@ -294,6 +294,47 @@ def record_results(*, actor, inspection: Inspection, results: Iterable[dict], ph
     return inspection
 
 
+def record_item(*, actor, inspection: Inspection, item_id, result: str | None = None, finding: str | None = None,
+                location: str | None = None) -> InspectionItem:
+    """Save one item as it is entered on the phone (autosave, one request per item): its result, finding and
+    location (None: unchanged). Stricter than :func:`record_results`: a non-compliant item needs its
+    finding, since the finding is what the hazard's description, the inspection record (现场检查记录) and
+    the rectification order quote; the phone says so at once, while the officer is still at the place.
+    One transaction; a refused save changes nothing."""
+    with transaction.atomic():
+        inspection = _lock(inspection)
+        ensure_in_scope(actor, inspection)
+        WORKFLOW.ensure_may(actor, inspection, "record")
+        item = inspection.items.filter(pk=_as_int(item_id)).first()
+        if item is None:
+            raise ValidationError({"item": _("Item %(id)s is not part of this inspection.") % {"id": item_id}})
+        final_result = item.result if result is None else result
+        final_finding = item.finding if finding is None else (finding or "").strip()
+        if final_result == ItemResult.NON_COMPLIANT and not final_finding:
+            raise ValidationError({"finding": _("Item %(n)d is non-compliant: describe what was found.")
+                                   % {"n": item.order}})
+        row = {"item": item.pk, **{key: value for key, value in
+                                   (("result", result), ("finding", finding), ("location", location))
+                                   if value is not None}}
+        record_results(actor=actor, inspection=inspection, results=[row])
+    return InspectionItem.objects.get(pk=item.pk)
+
+
+def mark_remaining_compliant(*, actor, inspection: Inspection) -> list[int]:
+    """"其余全部符合": every item not checked yet becomes compliant, in one transaction (the items already
+    marked keep their results). Returns the ids of the items marked."""
+    with transaction.atomic():
+        inspection = _lock(inspection)
+        ensure_in_scope(actor, inspection)
+        WORKFLOW.ensure_may(actor, inspection, "record")
+        pending = list(inspection.items.filter(result=ItemResult.PENDING).order_by("order", "id")
+                       .values_list("pk", flat=True))
+        if pending:
+            record_results(actor=actor, inspection=inspection,
+                           results=[{"item": pk, "result": ItemResult.COMPLIANT} for pk in pending])
+    return pending
+
+
 def add_photos(*, actor, inspection: Inspection, photos: Iterable, item: InspectionItem | None = None) -> int:
     """Photos of the inspection, or of one of its items (the hazard's evidence when it is non-compliant)."""
     with transaction.atomic():

@@ -6,6 +6,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.InspectionListView.as_view(), name="list"),
     path("new/", views.inspection_create, name="create"),
+    path("new/enterprises/", views.enterprise_search, name="enterprise-search"),
     path("<id:pk>/", views.InspectionDetailView.as_view(), name="detail"),
     path("<id:pk>/record/", views.inspection_record, name="record"),
     path("<id:pk>/finish/", views.inspection_finish, name="finish"),

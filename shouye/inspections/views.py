@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from shouye.core.filters import filtered, status_for
 from shouye.core.views import ScopedDetailView, ScopedListView
 
 from . import actions, selectors, services, workflow
-from .choices import InspectionKind
+from .choices import InspectionKind, ItemResult
 from .filters import InspectionFilter, InspectionPlanFilter
 from .forms import (
     LEVEL_CHOICES,
@@ -85,6 +85,16 @@ def inspection_create(request):
                   status=status)
 
 
+@login_required
+@require_GET
+def enterprise_search(request):
+    """The new-inspection form's enterprise picker: at most 20 enterprises of the user's scope matching the
+    name, credit code or address typed, each with the checklist suggested for its industry (JSON)."""
+    _require(request.user, START)
+    results = selectors.enterprise_search(request.user, request.GET.get("q", ""))
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
+
+
 class InspectionDetailView(ScopedDetailView):
     """The record page: the checklist to mark (large touch targets, photos from the camera), the documents
     and the timeline."""
@@ -110,8 +120,10 @@ def _errors(state: PageState) -> list[str]:
 
 def _detail_context(request, inspection, state: PageState = FIRST_VIEW) -> dict:
     user = request.user
+    items = inspection.items.all()
     return {
         "inspection": inspection,
+        "progress": {"checked": sum(item.result != ItemResult.PENDING for item in items), "total": len(items)},
         "can_record": services.may_record(user, inspection),
         "can_issue": "issue-document" in actions.INSPECTION.available(user, inspection),
         "result_choices": RESULT_CHOICES,

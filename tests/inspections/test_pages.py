@@ -34,12 +34,20 @@ def written():
     return Inspection.objects.count(), InspectionItem.objects.count(), AuditEvent.objects.count()
 
 
-def test_the_form_offers_only_enterprises_in_scope(cast, signed_in):
-    page = signed_in("township_officer").get("/inspections/new/").content.decode()
-    assert cast["inside"].name in page
+def test_the_form_finds_only_enterprises_in_scope(cast, signed_in):
+    """The picker searches (issue 10: no drop-down of the district's enterprises); the search and the
+    prefilled enterprise keep to the user's scope."""
+    officer = signed_in("township_officer")
+    page = officer.get("/inspections/new/").content.decode()
     assert cast["outside"].name not in page and cast["building"].name not in page
+    names = [row["name"] for row in officer.get("/inspections/new/enterprises/?q=有限公司").json()["results"]]
+    assert cast["inside"].name in names
+    assert cast["outside"].name not in names and cast["building"].name not in names
     prefilled = signed_in("bureau_staff").get(f"/inspections/new/?enterprise={cast['building'].pk}").content.decode()
-    assert re.search(rf'<option value="{cast["building"].pk}" selected>', prefilled)
+    assert re.search(rf'name="enterprise" value="{cast["building"].pk}"', prefilled)
+    assert f'value="{cast["building"].name}"' in prefilled
+    foreign = officer.get(f"/inspections/new/?enterprise={cast['building'].pk}").content.decode()
+    assert cast["building"].name not in foreign
 
 
 def test_an_enforcement_inspection_with_one_officer_is_refused_on_the_page(cast, signed_in):

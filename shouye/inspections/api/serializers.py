@@ -166,6 +166,30 @@ class ItemResultsInputSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
+class ItemSaveSerializer(ItemResultInputSerializer):
+    """保存一项（自动保存）Save one item as it is entered: result, finding, location (omitted: unchanged). A
+    non-compliant item needs its finding."""
+
+
+class ProgressSerializer(serializers.Serializer):
+    checked = serializers.IntegerField(help_text="已检项数 items marked")
+    total = serializers.IntegerField(help_text="全部项数 items of the inspection")
+
+
+class ItemSavedSerializer(serializers.Serializer):
+    """保存结果与进度 The item as saved and the inspection's progress."""
+
+    item = InspectionItemSerializer()
+    progress = ProgressSerializer()
+
+
+class RemainingCompliantSerializer(serializers.Serializer):
+    """其余全部符合 The items marked compliant and the inspection's progress."""
+
+    marked = serializers.ListField(child=serializers.IntegerField())
+    progress = ProgressSerializer()
+
+
 class InspectionPhotoUploadSerializer(serializers.Serializer):
     """上传照片 Photos (multipart, field ``photos``, repeatable), optionally of one item."""
 

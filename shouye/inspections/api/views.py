@@ -18,11 +18,15 @@ from .serializers import (
     GeneratePlansSerializer,
     InspectionCreateSerializer,
     InspectionDocumentSerializer,
+    InspectionItemSerializer,
     InspectionListSerializer,
     InspectionPhotoUploadSerializer,
     InspectionPlanSerializer,
     InspectionSerializer,
     IssueDocumentSerializer,
+    ItemSavedSerializer,
+    ItemSaveSerializer,
+    RemainingCompliantSerializer,
 )
 
 TAGS = ["inspections"]
@@ -58,6 +62,8 @@ class InspectionViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModel
     filterset_class = InspectionFilter
 
     def get_queryset(self):
+        if self.action in ("record_item", "remaining_compliant"):
+            return Inspection.objects.visible_to(self.request.user)
         if self.action == "list":
             return selectors.inspection_list(self.request.user).order_by("-inspected_at", "-id")
         return selectors.inspection_detail(self.request.user)
@@ -94,6 +100,31 @@ class InspectionViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModel
         inspection, _count = self.run_action(request, "add-photos", data=lambda body: {
             "item": body.get("item") or None, "photos": request.FILES.getlist("photos")})
         return self.detail_response(inspection, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="保存一项（自动保存）Save one item as it is entered", request=ItemSaveSerializer,
+                   responses={200: ItemSavedSerializer}, tags=TAGS,
+                   description="不符合项须填写问题描述；被拒绝的保存不改变任何数据。"
+                               "A non-compliant item needs its finding; a refused save changes nothing.")
+    @action(detail=True, methods=["post"], url_path="item", filterset_class=None, pagination_class=None)
+    def record_item(self, request, pk=None):
+        inspection = self.get_object()
+        serializer = ItemSaveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = services.record_item(actor=request.user, inspection=inspection, item_id=data["item"],
+                                    result=data.get("result"), finding=data.get("finding"),
+                                    location=data.get("location"))
+        return Response({"item": InspectionItemSerializer(item, context=self.get_serializer_context()).data,
+                         "progress": selectors.progress(inspection)})
+
+    @extend_schema(summary="其余全部符合 Mark every item not checked yet compliant", request=None,
+                   responses={200: RemainingCompliantSerializer}, tags=TAGS)
+    @action(detail=True, methods=["post"], url_path="remaining-compliant", filterset_class=None,
+            pagination_class=None)
+    def remaining_compliant(self, request, pk=None):
+        inspection = self.get_object()
+        marked = services.mark_remaining_compliant(actor=request.user, inspection=inspection)
+        return Response({"marked": marked, "progress": selectors.progress(inspection)})
 
     @extend_schema(methods=["GET"], summary="检查文书列表 The inspection's documents",
                    responses={200: InspectionDocumentSerializer(many=True)}, tags=TAGS)
