@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import views
+from . import cockpit, views
 
 app_name = "core"
 
@@ -15,4 +15,6 @@ def health(request):
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health, name="health"),
+    path("cockpit/", cockpit.cockpit, name="cockpit"),
+    path("cockpit/data/", cockpit.cockpit_json, name="cockpit-data"),
 ]

@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from .choices import ItemResult
@@ -132,3 +143,19 @@ def _count(target: CoverageRow, row: dict) -> None:
 
 def overdue_plans(actor, year: int, today: date):
     return plan_rows(actor, year, today).filter(done__lt=F("expected"))
+
+
+def coverage_by_township(actor, year: int, today: date) -> list[dict]:
+    """The year's plan coverage by township, aggregated in the database (one grouped query, for the cockpit,
+    whatever the number of plans): enterprises due at least one inspection (``planned``), those inspected at
+    least once (``covered``), inspections due and done (done capped at each plan's due, as in
+    :func:`coverage`), and plans behind their pro-rata share (``overdue``, see :func:`plan_rows`)."""
+    due = Q(inspections_due__gt=0)
+    return list(
+        plan_rows(actor, year, today).select_related(None).order_by()
+        .values("township__code", "township__name")
+        .annotate(planned=Count("id", filter=due), covered=Count("id", filter=due & Q(done__gte=1)),
+                  due=Coalesce(Sum("inspections_due", output_field=IntegerField()), Value(0)),
+                  done_total=Coalesce(Sum(Least("done", "inspections_due", output_field=IntegerField())), Value(0)),
+                  overdue=Count("id", filter=Q(done__lt=F("expected"))))
+        .order_by("township__code"))
