@@ -29,8 +29,6 @@ def series(name, data: Sequence, *, color: str = "", kind: str = "bar", stack: s
         item["stack"] = stack
     if percent:
         item["yAxisIndex"] = 1
-    if kind == "line":
-        item["smooth"] = True
     return item
 
 

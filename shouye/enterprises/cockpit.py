@@ -38,7 +38,7 @@ def _by_grade(user) -> dict:
     rows = selectors.counts_by(user, "supervision_grade__code", "supervision_grade__name")
     graded = [row for row in rows if row["key"]]
     ungraded = sum(row["count"] for row in rows if not row["key"])
-    items = [(f"{row['key']} · {row['label']}", row["count"]) for row in graded]
+    items = [(row["label"] or row["key"], row["count"]) for row in graded]
     if ungraded:
         items.append((_("Not graded"), ungraded))
     return {"option": charts.ring(items)}
