@@ -1,4 +1,4 @@
-"""The hazards' cockpit panels (驾驶舱, issue 10): hazards found, closed out and overdue by month over the last twelve
+"""The hazards' cockpit panels (驾驶舱, issue 10): hazards found and closed out by month over the last twelve
 months, and rectification and on-time rates by township this year, with the header's figures (open, overdue,
 major hazards open, rectification rate). Read through the statistics' selectors, which count from the daily
 totals (``shouye.hazards.totals``) in a fixed number of grouped queries."""
@@ -26,11 +26,10 @@ def _as_percent(rate):
 def _trend(user) -> dict:
     today = timezone.localdate()
     first = date(today.year - (1 if today.month < TREND_MONTHS else 0), (today.month - TREND_MONTHS) % 12 + 1, 1)
-    rows = selectors.monthly_counts(user, date_from=first, date_to=today, today=today)
+    rows = selectors.monthly_counts(user, date_from=first, date_to=today)
     return {"option": charts.bars([row["month"] for row in rows], [
         charts.series(_("Found"), [row["found"] for row in rows], color=charts.BLUE),
         charts.series(_("Of which closed out"), [row["closed"] for row in rows], color=charts.GREEN),
-        charts.series(_("Overdue now"), [row["overdue_now"] for row in rows], color=charts.RED),
         charts.series(_("Rectification rate"), [_as_percent(row["rectification_rate"]) for row in rows],
                       color=charts.CYAN, kind="line", percent=True),
     ])}

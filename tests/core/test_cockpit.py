@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shouye.core.registry import CockpitPanel, CockpitPanels, cockpit_panels
-from shouye.hazards.choices import HazardLevel, HazardState
+from shouye.hazards.choices import HazardLevel, HazardSource, HazardState
+from shouye.hazards.services import report_hazard
 from shouye.inspections.models import InspectionPlan
 from tests.factories import EnterpriseFactory, LicenceFactory
 from tests.hazards.conftest import make_hazard
@@ -58,7 +59,7 @@ def series(body: dict, key: str, name: str) -> list:
 def district_activity(cast):
     """In 马山镇 (``inside``): an overdue major hazard, an open one and a closed one, a plan of two inspections
     with one inspection finished, and a licence ending in ten days; in 孝里街道 (``building``): an overdue
-    hazard and an expired licence."""
+    hazard, one reported through the service, a finished inspection and an expired licence."""
     inside, building = cast["inside"], cast["building"]
     today = timezone.localdate()
     make_hazard(inside, state=HazardState.RECTIFYING, level=HazardLevel.MAJOR, deadline=today - timedelta(days=3),
@@ -70,6 +71,9 @@ def district_activity(cast):
     InspectionPlan.objects.create(year=today.year, enterprise=inside, township_id=inside.township_id,
                                   industry_id=inside.industry_id, inspections_due=2)
     finished(cast["users"]["bureau_staff"], inside, non_compliant=())
+    finished(cast["users"]["bureau_staff"], building, non_compliant=())
+    report_hazard(actor=cast["users"]["bureau_staff"], enterprise=building, description="孝里临边防护缺失",
+                  source=HazardSource.INSPECTION)
     LicenceFactory(enterprise=inside, valid_from=today - timedelta(days=300), valid_to=today + timedelta(days=10))
     LicenceFactory(enterprise=building, valid_from=today - timedelta(days=400), valid_to=today - timedelta(days=5))
     return cast
@@ -93,20 +97,21 @@ def test_the_bureau_sees_the_whole_district(district_activity):
     assert {item["key"] for item in body["panels"]} == PANELS
     figures = kpis(body)
     assert figures["enterprises"] == 3
-    assert (figures["hazards-open"], figures["hazards-overdue"], figures["hazards-major"]) == (3, 2, 1)
+    assert (figures["hazards-open"], figures["hazards-overdue"], figures["hazards-major"]) == (4, 2, 1)
     assert (figures["licences-expiring"], figures["licences-expired"]) == (1, 1)
     assert figures["plan-coverage"] == 100.0
     assert categories(body, "hazards-by-township") == ["孝里街道", "马山镇"]
     assert series(body, "hazards-by-township", "当前逾期") == [1, 1]
+    assert series(body, "hazards-by-township", "发现") == [2, 3]
     assert series(body, "licences-expiring", "许可证")[0]["value"] == 1
     this_month = f"{timezone.localdate():%Y-%m}"
     trend = categories(body, "hazards-trend")
     assert len(trend) == 12 and trend[-1] == this_month
-    assert series(body, "hazards-trend", "发现")[-1] == 4
+    assert series(body, "hazards-trend", "发现")[-1] == 5
     assert series(body, "hazards-trend", "其中已销号")[-1] == 1
-    events = panel(body, "recent-events")["rows"]
-    assert any("孝里脚手架未验收" in row["text"] for row in events)
-    assert any(row["kind"] == "检查完成" for row in events)
+    events = [(row["kind"], row["text"]) for row in panel(body, "recent-events")["rows"]]
+    assert events[0] == ("隐患上报", "孝里住建工程有限公司 · 孝里临边防护缺失")
+    assert ("检查完成", "孝里住建工程有限公司") in events and ("检查完成", "马山内测化工有限公司") in events
 
 
 def test_a_township_officer_sees_only_its_township(district_activity):
@@ -118,14 +123,16 @@ def test_a_township_officer_sees_only_its_township(district_activity):
     assert categories(body, "enterprises-by-township") == ["马山镇"]
     assert categories(body, "hazards-by-township") == ["马山镇"]
     assert series(body, "hazards-trend", "发现")[-1] == 3
+    assert [(row["kind"], row["text"]) for row in panel(body, "recent-events")["rows"]] == [
+        ("检查完成", "马山内测化工有限公司")]
     text = json.dumps(body, ensure_ascii=False)
-    assert "孝里" not in text and "马山储罐区紧急切断缺失" in text
+    assert "孝里" not in text
 
 
 def test_a_department_officer_sees_its_industries(district_activity):
     figures = kpis(data(district_activity["users"]["department_officer"]))
     assert figures["enterprises"] == 1  # 孝里住建工程: construction, 住建's industry
-    assert (figures["hazards-open"], figures["hazards-overdue"], figures["licences-expired"]) == (1, 1, 1)
+    assert (figures["hazards-open"], figures["hazards-overdue"], figures["licences-expired"]) == (2, 1, 1)
 
 
 @pytest.mark.parametrize("role", ["enterprise_user", "expert", "nobody"])
