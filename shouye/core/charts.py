@@ -33,11 +33,12 @@ def series(name, data: Sequence, *, color: str = "", kind: str = "bar", stack: s
 
 
 def bars(categories: Sequence, all_series: Iterable[dict], *, horizontal: bool = False,
-         rotate: int = 0) -> dict:
-    """A bar (and line) chart over ``categories``; a right-hand percentage axis when any series needs it."""
+         rotate: int = 0, every_label: bool = True) -> dict:
+    """A bar (and line) chart over ``categories``; a right-hand percentage axis when any series needs it.
+    ``every_label=False`` lets the chart skip category labels that do not fit (months on a phone)."""
     all_series = list(all_series)
     category_axis = {"type": "category", "data": [str(name) for name in categories],
-                     "axisLabel": {"interval": 0, "rotate": rotate, "fontSize": 11}}
+                     "axisLabel": {"interval": 0 if every_label else "auto", "rotate": rotate, "fontSize": 11}}
     value_axes: list[dict] = [{"type": "value", "minInterval": 1}]
     if any("yAxisIndex" in item for item in all_series):
         value_axes.append({"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"},

@@ -32,7 +32,7 @@ def _trend(user) -> dict:
         charts.series(_("Of which closed out"), [row["closed"] for row in rows], color=charts.GREEN),
         charts.series(_("Rectification rate"), [_as_percent(row["rectification_rate"]) for row in rows],
                       color=charts.CYAN, kind="line", percent=True),
-    ])}
+    ], every_label=False)}
 
 
 def _by_township(user) -> dict:
