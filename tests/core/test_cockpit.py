@@ -14,6 +14,7 @@ from django.utils import timezone
 from shouye.core.registry import CockpitPanel, CockpitPanels, cockpit_panels
 from shouye.hazards.choices import HazardLevel, HazardSource, HazardState
 from shouye.hazards.services import report_hazard
+from shouye.inspections import selectors as inspection_selectors
 from shouye.inspections.models import InspectionPlan
 from tests.factories import EnterpriseFactory, LicenceFactory
 from tests.hazards.conftest import make_hazard
@@ -204,3 +205,19 @@ def test_a_panel_an_app_registers_appears_on_the_cockpit(cast, monkeypatch):
     assert body["panels"][0]["key"] == "alarms-today" and body["kpis"][0]["value"] == 7
     with pytest.raises(ValueError, match="size"):
         registry.register(CockpitPanel(key="huge", title="x", order=1, size="xl", data=dict))
+
+
+def test_the_coverage_panel_agrees_with_the_plans_page(district_activity):
+    """The cockpit's grouped coverage counts what the plans page counts plan by plan."""
+    cast = district_activity
+    today = timezone.localdate()
+    for number, enterprise in enumerate([cast["building"], cast["outside"], EnterpriseFactory()]):
+        InspectionPlan.objects.create(year=today.year, enterprise=enterprise, township_id=enterprise.township_id,
+                                      industry_id=enterprise.industry_id, inspections_due=number)
+    for role in ("bureau_staff", "township_officer"):
+        user = cast["users"][role]
+        page = inspection_selectors.coverage(user, today.year, today)["by_township"]
+        cockpit = inspection_selectors.coverage_by_township(user, today.year, today)
+        assert [(row["township__code"], row["planned"], row["covered"], row["due"], row["done_total"],
+                 row["overdue"]) for row in cockpit] == [
+            (row.key, row.planned, row.covered, row.due, row.done, row.overdue) for row in page]
