@@ -184,6 +184,8 @@ SHOUYE_DOCUMENT_SEAL_IMAGE = os.environ.get("SHOUYE_DOCUMENT_SEAL_IMAGE", "")
 SHOUYE_LEDGER_SYNC_MAX_ROWS = env_int("SHOUYE_LEDGER_SYNC_MAX_ROWS", 5000)
 # Public tip-off form: submissions allowed per client address per hour.
 SHOUYE_TIPOFF_RATE_PER_HOUR = env_int("SHOUYE_TIPOFF_RATE_PER_HOUR", 5)
+# The cockpit (/cockpit/) redraws its charts from fresh data this often, without reloading the page.
+SHOUYE_COCKPIT_REFRESH_SECONDS = env_int("SHOUYE_COCKPIT_REFRESH_SECONDS", 60)
 # Optional map tiles on the intranet (empty: the map shows the pin on a plain background). Its host is the
 # one image source besides the site in the Content-Security-Policy (shouye.core.csp).
 SHOUYE_MAP_TILE_URL = os.environ.get("SHOUYE_MAP_TILE_URL", "")

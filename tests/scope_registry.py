@@ -329,6 +329,8 @@ ROUTES: dict[str, RouteSpec] = {
        for name in ("major-hazard", "lec", "risk-matrix", "hot-work", "accident")},
     **{f"calculator-{name}": RouteSpec(PAGE, methods=("post",)) for name in CALCULATOR_RULES},
     "core:home": RouteSpec(PAGE),
+    "core:cockpit": RouteSpec(PAGE),
+    "core:cockpit-data": RouteSpec(PAGE),
     # Every uploaded file; the scope case is a hazard photo (tests/core/test_media.py covers the others).
     "media": RouteSpec(ACTION, model=HazardPhoto, url_kwargs=lambda photo: {"name": photo.image.name}),
     "hazard-export": RouteSpec(LIST, model=Hazard, perm="hazards.export_hazard"),

@@ -11,11 +11,14 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from . import checks  # noqa: F401  registers the deployment checks
+        from .cockpit import COCKPIT_PERMISSION
         from .converters import IdConverter
         from .registry import NavEntry, navigation
 
         # Before any URL pattern is read: the apps' ``<id:pk>`` needs it.
         register_converter(IdConverter, "id")
         navigation.register(NavEntry(key="home", label=_("Home"), url_name="core:home", order=10))
+        navigation.register(NavEntry(key="cockpit", label=_("Cockpit"), url_name="core:cockpit", order=15,
+                                     permission=COCKPIT_PERMISSION))
         navigation.register(NavEntry(key="api", label=_("API"), url_name="api-docs", order=100))
 

@@ -283,3 +283,47 @@ class TodoRegistry:
 
 
 todo_providers = TodoRegistry()
+
+
+# Cockpit panels (驾驶舱, issue 10): the duty room's big screen. Each app registers its panels; the cockpit page and
+# its JSON read them, so a later app (alarms, permits today, teams on duty …) adds a panel by registering.
+
+
+@dataclass(frozen=True)
+class CockpitPanel:
+    """One panel of the cockpit.
+
+    ``data(user)`` answers what the panel shows, read through scoped selectors with aggregation in the database
+    (a fixed number of queries whatever the data size), as a JSON-ready dict: ``{"option": {…}}``, an ECharts
+    option the page draws as it is (dark theme), or ``{"rows": [{"time", "text", "url"}, …]}``, a list of
+    lines; either may add ``"kpis": [{"key", "label", "value", "unit", "tone"}]``, figures the page shows in
+    its header. ``size`` is the panel's width on the 1920×1080 grid: ``"s"`` (a quarter), ``"m"`` (a third)
+    or ``"l"`` (half); on a phone every panel takes the full width. Shown to a user who holds ``permission``."""
+
+    key: str
+    title: Any
+    order: int
+    data: Callable[[Any], dict]
+    size: str = "m"
+    permission: str = ""
+
+    def shown_to(self, user) -> bool:
+        return not self.permission or user.has_perm(self.permission)
+
+
+@dataclass
+class CockpitPanels:
+    panels: dict[str, CockpitPanel] = field(default_factory=dict)
+
+    def register(self, panel: CockpitPanel) -> CockpitPanel:
+        if panel.size not in ("s", "m", "l"):
+            raise ValueError(f"Cockpit panel {panel.key}: size must be s, m or l, not {panel.size!r}")
+        self.panels[panel.key] = panel
+        return panel
+
+    def for_user(self, user) -> list[CockpitPanel]:
+        ordered = sorted(self.panels.values(), key=lambda panel: (panel.order, panel.key))
+        return [panel for panel in ordered if panel.shown_to(user)]
+
+
+cockpit_panels = CockpitPanels()

@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import views
+from . import cockpit, views
 
 app_name = "core"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
+    path("cockpit/", cockpit.cockpit, name="cockpit"),
+    path("cockpit/data/", cockpit.cockpit_json, name="cockpit-data"),
 ]

@@ -22,6 +22,7 @@ class EnterprisesConfig(AppConfig):
         )
 
         from . import (
+            cockpit,  # noqa: F401  registers the cockpit panels
             demo,
             panels,  # noqa: F401  registers the home-page panels
             permissions,

@@ -26,6 +26,7 @@ class HazardsConfig(AppConfig):
 
         from . import (
             actions,  # noqa: F401  registers the hazard and tip-off action sets
+            cockpit,  # noqa: F401  registers the cockpit panels
             demo,
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, DateField, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from shouye.enterprises.models import Industry
@@ -16,7 +17,7 @@ from shouye.regions.scoping import scope_for
 from . import totals
 from .choices import HazardLevel, HazardState
 from .filters import HazardFilter, day_start, overdue_q
-from .models import ExpertVerification, Extension, Hazard, HazardDailyTotal, TipOff
+from .models import OPEN_STATES, ExpertVerification, Extension, Hazard, HazardDailyTotal, TipOff
 
 STAT_GROUPS = ("township", "industry", "level")
 
@@ -170,3 +171,48 @@ def hazard_stats(actor, *, date_from: date, date_to: date, today: date | None = 
         cell = cells.setdefault(tuple(row[name] for name in CELL), dict.fromkeys(COUNTS, 0))
         cell["overdue_now"] = row["overdue_now"]
     return {"date_from": date_from, "date_to": date_to, **_roll_up(cells, set(group_by))}
+
+
+def _month_key(value) -> str:
+    return f"{value:%Y-%m}"
+
+
+def monthly_counts(actor, *, date_from: date, date_to: date) -> list[dict]:
+    """Hazards by the month they were found, from the month of ``date_from`` to that of ``date_to``: found, of
+    those closed out (销号) by now and closed on time (the definitions of ``_counted_live``), with the rates;
+    one row per month, empty months included, for the cockpit's trend.
+
+    One grouped query whatever the number of hazards: summed by month from the daily totals, or counted from
+    the hazards for a scope of single enterprises, which the totals do not keep."""
+    scope = scope_for(actor)
+    if _totals_can_answer(scope, set()):
+        counted = (HazardDailyTotal.objects.in_scope(scope).filter(day__gte=date_from, day__lte=date_to)
+                   .annotate(month=TruncMonth("day")).values("month")
+                   .annotate(found=Sum("found"), closed=Sum("closed"), on_time=Sum("on_time")))
+    else:
+        found_in = Q(found_at__gte=day_start(date_from), found_at__lt=day_start(date_to + timedelta(days=1)))
+        counted = (Hazard.objects.visible_to(actor).order_by().filter(found_in)
+                   .annotate(month=TruncMonth("found_at", output_field=DateField()),
+                             finished_day=totals.FINISHED_DAY)
+                   .values("month").annotate(found=Count("id"),
+                                             closed=Count("id", filter=Q(state=HazardState.CLOSED)),
+                                             on_time=Count("id", filter=totals.closed_on_time())))
+    months: dict[str, dict] = {}
+    month = date(date_from.year, date_from.month, 1)
+    while month <= date_to:
+        months[_month_key(month)] = {"month": _month_key(month), "found": 0, "closed": 0, "on_time": 0}
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    for row in counted:
+        months[_month_key(row["month"])].update(found=row["found"], closed=row["closed"], on_time=row["on_time"])
+    return [_with_rates(row) for row in months.values()]
+
+
+def open_hazard_counts(actor, today: date | None = None) -> dict:
+    """The hazards not yet closed out in the actor's scope, in one query: all of them, those past their
+    deadline (overdue, ``overdue_q``) and the major ones (重大事故隐患, 16号令 Art. 3). Counted on ``state``
+    (never empty), not the id, so the database answers from the index on state, deadline, township, industry
+    and level alone."""
+    today = today or timezone.localdate()
+    return (Hazard.objects.visible_to(actor).order_by().filter(state__in=OPEN_STATES)
+            .aggregate(open=Count("state"), overdue=Count("state", filter=overdue_q(today)),
+                       major=Count("state", filter=Q(level=HazardLevel.MAJOR))))

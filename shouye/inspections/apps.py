@@ -23,6 +23,7 @@ class InspectionsConfig(AppConfig):
 
         from . import (
             actions,  # noqa: F401  registers the inspection action set
+            cockpit,  # noqa: F401  registers the cockpit panels
             demo,
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,

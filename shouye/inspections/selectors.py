@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from shouye.enterprises.models import Enterprise
+from shouye.regions.models import Region
 
 from .choices import ItemResult
 from .models import Checklist, Document, Inspection, InspectionItem, InspectionPhoto, InspectionPlan
@@ -204,3 +206,37 @@ def _count(target: CoverageRow, row: dict) -> None:
 
 def overdue_plans(actor, year: int, today: date):
     return plan_rows(actor, year, today).filter(done__lt=F("expected"))
+
+
+def coverage_by_township(actor, year: int, today: date) -> list[dict]:
+    """The year's plan coverage by township for the cockpit, aggregated in the database whatever the number of
+    plans: enterprises due at least one inspection (``planned``), those inspected at least once (``covered``),
+    inspections due and done (done capped at each plan's due), and plans behind their pro-rata share
+    (``overdue``) — the definitions of :func:`coverage` and :func:`plan_rows`.
+
+    One statement: the scoped plans joined to the year's inspections counted per enterprise (grouped once),
+    instead of :func:`plan_rows`' count per plan, which took seconds at 100,000 plans (bench/cockpit.py).
+    Both parts are the ORM's own scoped querysets; only the join and the grouping are written here."""
+    plans = (InspectionPlan.objects.visible_to(actor).filter(year=year).order_by()
+             .values("enterprise_id", "township_id", "inspections_due"))
+    done = (Inspection.objects.visible_to(actor).counting_towards_plan(year).order_by()
+            .values("enterprise_id").annotate(n=Count("id")))
+    plans_sql, plans_params = plans.query.sql_with_params()
+    done_sql, done_params = done.query.sql_with_params()
+    region = Region._meta.db_table
+    sql = f"""
+        SELECT r.code, r.name,
+               SUM(CASE WHEN p.inspections_due > 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.inspections_due > 0 AND COALESCE(d.n, 0) >= 1 THEN 1 ELSE 0 END),
+               SUM(p.inspections_due),
+               SUM(CASE WHEN COALESCE(d.n, 0) < p.inspections_due THEN COALESCE(d.n, 0) ELSE p.inspections_due END),
+               SUM(CASE WHEN COALESCE(d.n, 0) < (p.inspections_due * %s) / %s THEN 1 ELSE 0 END)
+        FROM ({plans_sql}) p
+        LEFT JOIN ({done_sql}) d ON d.enterprise_id = p.enterprise_id
+        JOIN {region} r ON r.id = p.township_id
+        GROUP BY r.code, r.name
+        ORDER BY r.code"""
+    names = ("township__code", "township__name", "planned", "covered", "due", "done_total", "overdue")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [elapsed_days(year, today), days_in_year(year), *plans_params, *done_params])
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

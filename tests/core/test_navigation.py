@@ -22,22 +22,41 @@ EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterpris
                  "calculators:index", "api-docs"]
 READERS = ["core:home", "enterprises:list", "inspections:list", "hazards:list", "calculators:index", "api-docs"]
 
+
+
+def with_cockpit(names: list[str]) -> list[str]:
+    """The cockpit (issue 10) after home, for those who hold the supervision plans."""
+    return names[:1] + ["core:cockpit"] + names[1:]
+
+
 #: Which entries each role sees, in order; "nobody" is signed in without a membership.
 ENTRIES = {
-    "bureau_admin": EVERY_OFFICER[:-1] + ["workcalendar:list", "api-docs"],
-    "bureau_staff": EVERY_OFFICER,
-    "leader": READERS,
-    "township_officer": EVERY_OFFICER,
-    "department_officer": EVERY_OFFICER,
+    "bureau_admin": with_cockpit(EVERY_OFFICER[:-1] + ["workcalendar:list", "api-docs"]),
+    "bureau_staff": with_cockpit(EVERY_OFFICER),
+    "leader": with_cockpit(READERS),
+    "township_officer": with_cockpit(EVERY_OFFICER),
+    "department_officer": with_cockpit(EVERY_OFFICER),
     "enterprise_user": READERS,
     "expert": READERS,
     "nobody": ["core:home", "api-docs"],
 }
 
 
+#: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
+ADDED_SINCE = ("/cockpit/",)
+
+
 def navbar(html: str) -> str:
     nav = re.search(r"<nav .*?</nav>", html, re.S).group(0)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="CSRF"', nav)
+
+
+def navbar_before(html: str) -> str:
+    """The bar without the entries added since the registry."""
+    nav = navbar(html)
+    for url in ADDED_SINCE:
+        nav = re.sub(rf'<li class="nav-item"><a class="nav-link" href="{re.escape(url)}">[^<]*</a></li>', "", nav)
+    return nav
 
 
 def menu_links(html: str) -> list[str]:
@@ -57,12 +76,12 @@ def test_each_role_sees_its_entries_in_order(cast, role):
 
 @pytest.mark.parametrize("role", list(ENTRIES))
 def test_the_bar_is_what_it_was_before_the_registry(cast, role):
-    assert parse_html(navbar(home_page(cast["users"][role]))) == parse_html(BEFORE_REGISTRY[role])
+    assert parse_html(navbar_before(home_page(cast["users"][role]))) == parse_html(BEFORE_REGISTRY[role])
 
 
 def test_the_bar_in_english_is_what_it_was(cast):
     html = home_page(cast["users"]["bureau_admin"], language="en")
-    assert parse_html(navbar(html)) == parse_html(BEFORE_REGISTRY["bureau_admin_en"])
+    assert parse_html(navbar_before(html)) == parse_html(BEFORE_REGISTRY["bureau_admin_en"])
 
 
 def test_signed_out_visitors_get_no_menu(db):
