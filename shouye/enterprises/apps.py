@@ -23,6 +23,7 @@ class EnterprisesConfig(AppConfig):
 
         from . import (
             demo,
+            layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the home-page panels
             permissions,
         )

@@ -23,6 +23,7 @@ class InspectionsConfig(AppConfig):
         from . import (
             actions,  # noqa: F401  registers the inspection action set
             demo,
+            layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
         )

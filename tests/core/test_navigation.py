@@ -19,14 +19,17 @@ pytestmark = pytest.mark.django_db
 BEFORE_REGISTRY = json.loads((Path(__file__).parent / "navbar.json").read_text())
 
 EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterprises:import", "hazards:list",
-                 "calculators:index", "api-docs"]
+                 "map:index", "calculators:index", "api-docs"]
 READERS = ["core:home", "enterprises:list", "inspections:list", "hazards:list", "calculators:index", "api-docs"]
+#: The links of entries registered after the bar moved into the registry, which the snapshot test leaves out
+#: (issue 10: the one map, for those who supervise an area or industries).
+ADDED_SINCE = ("/map/",)
 
 #: Which entries each role sees, in order; "nobody" is signed in without a membership.
 ENTRIES = {
     "bureau_admin": EVERY_OFFICER[:-1] + ["workcalendar:list", "api-docs"],
     "bureau_staff": EVERY_OFFICER,
-    "leader": READERS,
+    "leader": READERS[:4] + ["map:index"] + READERS[4:],
     "township_officer": EVERY_OFFICER,
     "department_officer": EVERY_OFFICER,
     "enterprise_user": READERS,
@@ -38,6 +41,13 @@ ENTRIES = {
 def navbar(html: str) -> str:
     nav = re.search(r"<nav .*?</nav>", html, re.S).group(0)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="CSRF"', nav)
+
+
+def without_added(nav: str) -> str:
+    """The bar without the entries of :data:`ADDED_SINCE`."""
+    for href in ADDED_SINCE:
+        nav = re.sub(rf'\s*<li class="nav-item"><a class="nav-link" href="{re.escape(href)}">[^<]*</a></li>', "", nav)
+    return nav
 
 
 def menu_links(html: str) -> list[str]:
@@ -57,12 +67,12 @@ def test_each_role_sees_its_entries_in_order(cast, role):
 
 @pytest.mark.parametrize("role", list(ENTRIES))
 def test_the_bar_is_what_it_was_before_the_registry(cast, role):
-    assert parse_html(navbar(home_page(cast["users"][role]))) == parse_html(BEFORE_REGISTRY[role])
+    assert parse_html(without_added(navbar(home_page(cast["users"][role])))) == parse_html(BEFORE_REGISTRY[role])
 
 
 def test_the_bar_in_english_is_what_it_was(cast):
     html = home_page(cast["users"]["bureau_admin"], language="en")
-    assert parse_html(navbar(html)) == parse_html(BEFORE_REGISTRY["bureau_admin_en"])
+    assert parse_html(without_added(navbar(html))) == parse_html(BEFORE_REGISTRY["bureau_admin_en"])
 
 
 def test_signed_out_visitors_get_no_menu(db):
