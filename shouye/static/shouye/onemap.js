@@ -6,7 +6,7 @@
   var el = document.getElementById("onemap");
   if (!el) { return; }
   var tiles = el.dataset.tiles;
-  var map = L.map(el, { attributionControl: false, zoomControl: false, preferCanvas: false });
+  var map = L.map(el, { attributionControl: false, zoomControl: false, maxZoom: 18 });  // clustering needs a maxZoom, tiles or not
   // Leaflet's own titles are English ("Zoom in"); the page gives them in its language.
   L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
@@ -34,7 +34,11 @@
 
   function ready() {
     pending -= 1;
-    if (pending <= 0) { el.dataset.ready = "1"; }
+    if (pending <= 0 && !el.dataset.ready) {
+      el.dataset.ready = "1";
+      // the first meaningful paint: the outlines and every layer that is on are drawn (bench/map_paint.py)
+      if (window.performance && performance.mark) { performance.mark("shouye-map-ready"); }
+    }
   }
 
   function text(tag, value, className) {
@@ -123,7 +127,7 @@
         showNotice();
         if (markers.length) { frame(group.getBounds()); }
       })
-      .catch(function () { messages[key] = el.dataset.errorLabel; showNotice(); })
+      .catch(function (error) { messages[key] = el.dataset.errorLabel; showNotice(); window.console.error(error); })
       .then(ready);
   }
 
@@ -147,7 +151,7 @@
         el.dataset.outlines = String(data.features.length);
         frame(layer.getBounds());
       })
-      .catch(function () { messages.townships = el.dataset.errorLabel; showNotice(); })
+      .catch(function (error) { messages.townships = el.dataset.errorLabel; showNotice(); window.console.error(error); })
       .then(ready);
   }
 
@@ -157,6 +161,7 @@
     input.addEventListener("change", function () { if (input.checked) { load(input); } else { hide(input.dataset.layer); } });
   });
   filters.addEventListener("change", function () {
+    framed = false;  // a township or an industry chosen: the view moves to its points
     switches.forEach(function (input) { if (input.checked) { load(input); } });
   });
   filters.addEventListener("submit", function (event) { event.preventDefault(); });
