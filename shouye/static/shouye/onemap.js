@@ -6,7 +6,8 @@
   var el = document.getElementById("onemap");
   if (!el) { return; }
   var tiles = el.dataset.tiles;
-  var map = L.map(el, { attributionControl: false, zoomControl: false, maxZoom: 18 });  // clustering needs a maxZoom, tiles or not
+  // Clustering needs a maxZoom, tiles or not; quarter zoom steps let the district fill a phone's width.
+  var map = L.map(el, { attributionControl: false, zoomControl: false, maxZoom: 18, zoomSnap: 0.25 });
   // Leaflet's own titles are English ("Zoom in"); the page gives them in its language.
   L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
@@ -149,7 +150,8 @@
         }).addTo(map);
         layer.bringToBack();
         el.dataset.outlines = String(data.features.length);
-        frame(layer.getBounds());
+        // the whole district is the first view, even when a layer's points arrived first
+        if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); framed = true; }
       })
       .catch(function (error) { messages.townships = el.dataset.errorLabel; showNotice(); window.console.error(error); })
       .then(ready);
