@@ -27,8 +27,8 @@ class HazardsConfig(AppConfig):
         from . import (
             actions,  # noqa: F401  registers the hazard and tip-off action sets
             demo,
-            layers,  # noqa: F401  registers the one map's layer
             exports,  # noqa: F401  registers the background ledger export task
+            layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
             permissions,
             totals,
