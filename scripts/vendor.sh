@@ -13,12 +13,14 @@ BOOTSTRAP=5.3.9
 HTMX=2.0.11
 ECHARTS=5.6.0
 LEAFLET=1.9.4
+MARKERCLUSTER=1.5.3
 
 VENDOR=shouye/static/vendor
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-(cd "$work" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "echarts@$ECHARTS" "leaflet@$LEAFLET" >/dev/null)
+(cd "$work" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "echarts@$ECHARTS" "leaflet@$LEAFLET" \
+    "leaflet.markercluster@$MARKERCLUSTER" >/dev/null)
 for archive in "$work"/*.tgz; do
     name=$(basename "$archive" .tgz)
     mkdir -p "$work/$name"
@@ -43,6 +45,11 @@ copy "leaflet-$LEAFLET" LICENSE leaflet/LICENSE
 for image in "$work/leaflet-$LEAFLET"/dist/images/*.png; do
     copy "leaflet-$LEAFLET" "dist/images/$(basename "$image")" "leaflet/images/$(basename "$image")"
 done
+# Clustering for the one map (一张图), which shows thousands of enterprises at once.
+copy "leaflet.markercluster-$MARKERCLUSTER" dist/leaflet.markercluster.js leaflet.markercluster/leaflet.markercluster.js
+copy "leaflet.markercluster-$MARKERCLUSTER" dist/MarkerCluster.css leaflet.markercluster/MarkerCluster.css
+copy "leaflet.markercluster-$MARKERCLUSTER" dist/MarkerCluster.Default.css leaflet.markercluster/MarkerCluster.Default.css
+copy "leaflet.markercluster-$MARKERCLUSTER" MIT-LICENCE.txt leaflet.markercluster/LICENSE
 
 # Remove the whole-line source-map comments (`//# sourceMappingURL=…` in JavaScript, `/*# … */` in CSS).
 find "$VENDOR" -type f \( -name '*.js' -o -name '*.css' \) -exec sed -i -E \
@@ -65,5 +72,6 @@ reference to a file that is not there.
 | htmx | $HTMX | 0BSD |
 | Apache ECharts | $ECHARTS | Apache-2.0 |
 | Leaflet | $LEAFLET | BSD-2-Clause |
+| Leaflet.markercluster | $MARKERCLUSTER | MIT |
 EOF
-echo "Vendored Bootstrap $BOOTSTRAP, htmx $HTMX, ECharts $ECHARTS, Leaflet $LEAFLET into $VENDOR/."
+echo "Vendored Bootstrap $BOOTSTRAP, htmx $HTMX, ECharts $ECHARTS, Leaflet $LEAFLET, Leaflet.markercluster $MARKERCLUSTER into $VENDOR/."

@@ -36,6 +36,7 @@ from django.views.generic import DetailView, ListView, UpdateView
 
 from shouye.accounts.models import User
 from shouye.core.identifiers import credit_code
+from shouye.core.registry import map_layers
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
@@ -379,6 +380,12 @@ ROUTES: dict[str, RouteSpec] = {
     "api-token": RouteSpec(PAGE, methods=("post",)),
     "api-me": RouteSpec(PAGE),
     "enterprise-export": RouteSpec(LIST, model=Enterprise, perm="enterprises.export_enterprise"),
+    # The one map: a page, the townships' outlines (not secret), and one GeoJSON route per registered layer. A
+    # layer answers the points of several models and only to those who supervise an area or industries, so
+    # the walk checks it for leaks; tests/dashboards/test_map.py checks that the inside points are there.
+    "map:index": RouteSpec(PAGE),
+    "map:townships": RouteSpec(PAGE),
+    **{f"map:layer-{layer.key}": RouteSpec(PAGE) for layer in map_layers.ordered()},
 }
 
 HOW_TO_REGISTER = (

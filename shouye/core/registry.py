@@ -327,3 +327,79 @@ class CockpitPanels:
 
 
 cockpit_panels = CockpitPanels()
+
+# Map layers (一张图, issue 10): the scoped point sources the one map draws. Each app registers its layers; the map
+# page and its JSON endpoints read them, so a later app (risks by colour, permits today, alarms …) adds a layer
+# here without editing the map.
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    """The map's filters, as ids already checked against the reference data (None: not filtered)."""
+
+    township_id: int | None = None
+    industry_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One point of a layer: the row's id, where it is, the name its popup shows, the legend class it is drawn
+    with (one of the layer's ``legend`` keys) and an optional second line."""
+
+    id: int
+    lng: float
+    lat: float
+    name: str
+    css_class: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A class of a layer's points: its key (the ``css_class`` of the points), label and colour; ``emphasis``
+    draws the points larger (a major hazard)."""
+
+    key: str
+    label: Any
+    colour: str
+    emphasis: bool = False
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """One toggleable layer of the one map.
+
+    ``points(user, filters, limit)`` answers at most ``limit`` :class:`MapPoint` within the user's scope and the
+    filters, read in a bounded number of queries whatever the data size (a ``values_list``, no model instances);
+    ``url_name`` names the page of a point, reversed with its id as ``pk`` (its popup leads there). Shown to a
+    user who holds ``permission``; drawn when the page opens if ``default_on``."""
+
+    key: str
+    label: Any
+    order: int
+    points: Callable[[Any, MapFilters, int], list[MapPoint]]
+    url_name: str
+    legend: tuple[LegendEntry, ...]
+    permission: str = ""
+    default_on: bool = True
+
+    def shown_to(self, user) -> bool:
+        return user.is_authenticated and (not self.permission or user.has_perm(self.permission))
+
+
+@dataclass
+class MapLayers:
+    layers: dict[str, MapLayer] = field(default_factory=dict)
+
+    def register(self, layer: MapLayer) -> MapLayer:
+        self.layers[layer.key] = layer
+        return layer
+
+    def ordered(self) -> list[MapLayer]:
+        return sorted(self.layers.values(), key=lambda layer: (layer.order, layer.key))
+
+    def for_user(self, user) -> list[MapLayer]:
+        return [layer for layer in self.ordered() if layer.shown_to(user)]
+
+
+map_layers = MapLayers()

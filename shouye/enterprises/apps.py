@@ -24,6 +24,7 @@ class EnterprisesConfig(AppConfig):
         from . import (
             cockpit,  # noqa: F401  registers the cockpit panels
             demo,
+            layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the home-page panels
             permissions,
         )

@@ -29,6 +29,7 @@ class HazardsConfig(AppConfig):
             cockpit,  # noqa: F401  registers the cockpit panels
             demo,
             exports,  # noqa: F401  registers the background ledger export task
+            layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
             permissions,
             totals,

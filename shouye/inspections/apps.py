@@ -25,6 +25,7 @@ class InspectionsConfig(AppConfig):
             actions,  # noqa: F401  registers the inspection action set
             cockpit,  # noqa: F401  registers the cockpit panels
             demo,
+            layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
             reinspection,

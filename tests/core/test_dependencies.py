@@ -22,6 +22,7 @@ LAYERS = (
     ("workcalendar", "notifications"),
     ("enterprises",),
     ("inspections", "hazards", "calculators"),
+    ("dashboards",),
 )
 #: Imports between apps of one layer that the architecture allows: inspections record hazards through the hazards
 #: services (ARCHITECTURE.md §1, "inspections → hazards").

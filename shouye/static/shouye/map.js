@@ -5,7 +5,9 @@
   if (!el) { return; }
   L.Icon.Default.imagePath = el.dataset.iconPath || "/static/vendor/leaflet/images/";
   var point = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
-  var map = L.map(el, { attributionControl: false }).setView(point, 14);
+  var map = L.map(el, { attributionControl: false, zoomControl: false }).setView(point, 14);
+  // Leaflet's own titles are English ("Zoom in"); the page gives them in its language.
+  L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map); }
   L.control.scale({ imperial: false }).addTo(map);
   // The name as text: Leaflet puts a string popup in as HTML, and a name is what an enterprise typed.
