@@ -84,10 +84,10 @@ class EnterpriseField(ScopedModelChoiceField):
     def __init__(self, user, township=None, **kwargs):
         """``township``: only that township's enterprises (the triage and the check of a tip-off about a
         place in it)."""
-        queryset = Enterprise.objects.select_related("township").order_by("name")
+        super().__init__(Enterprise.objects.select_related("township").order_by("name"), user=user,
+                         label=_("Enterprise"), **kwargs)
         if township is not None:
-            queryset = queryset.filter(township=township)
-        super().__init__(queryset, user=user, label=_("Enterprise"), **kwargs)
+            self.queryset = self.queryset.filter(township=township)
         self.typed = self.queryset.count() > ENTERPRISE_SELECT_MAX
         if self.typed:
             self.widget = forms.TextInput(attrs={"autocomplete": "off"})

@@ -328,3 +328,29 @@ def test_the_check_list_and_the_to_do_read_in_constant_queries(cast, staff, offi
     with django_assert_max_num_queries(QUERIES_PER_LIST):
         page = client.get(reverse("hazards:tip-off-checks")).content.decode()
     assert page.count('href="/hazards/tip-offs/checks/') == 8
+
+
+# --- the tip-offs already received -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_tip_offs_already_received_get_each_their_own_code():
+    """Migration 0012 gives every tip-off received before the code existed a random code of its own (a default
+    on the new column would have given them all the same one, and 0013's uniqueness would fail)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, latest = ("hazards", "0011_tipoff_receipt_code_and_township_check"), \
+        ("hazards", "0013_tipoff_receipt_code_unique")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps.get_model("hazards", "TipOff")
+        pks = [old.objects.create(enterprise_name=f"旧举报{n}", description="旧举报").pk for n in range(3)]
+        assert set(old.objects.values_list("receipt_code", flat=True)) == {None}
+        executor = MigrationExecutor(connection)
+        executor.migrate([latest])
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    codes = list(TipOff.objects.filter(pk__in=pks).values_list("receipt_code", flat=True))
+    assert len(set(codes)) == 3 and all(CODE.match(f"{c[:4]}-{c[4:8]}-{c[8:]}") for c in codes)
