@@ -38,7 +38,7 @@ from shouye.accounts.models import User
 from shouye.core.identifiers import credit_code
 from shouye.core.registry import map_layers
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
-from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff
+from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
@@ -195,6 +195,15 @@ def _tip_off_objects(cast: dict, role: str) -> Objects:
     return _per_enterprise(cast, role, "_tip_offs", make)
 
 
+def _tip_off_check_objects(cast: dict, role: str) -> Objects:
+    """Tip-offs the bureau sent to each cast enterprise's township to check (issue 10)."""
+    def make(enterprise, label):
+        return TipOffCheck.objects.create(enterprise_name=label, enterprise=enterprise, township=enterprise.township,
+                                          description=label, state="checking", sent_at=timezone.now(),
+                                          check_request=label)
+    return _per_enterprise(cast, role, "_tip_off_checks", make)
+
+
 def _inspection_objects(cast: dict, role: str) -> Objects:
     def make(enterprise, label):
         return Inspection.objects.create(kind="routine", enterprise=enterprise, township_id=enterprise.township_id,
@@ -305,6 +314,8 @@ MODELS: dict[type, ScopeCase | str] = {
                             view_perm="hazards.export_hazard", change_perm="hazards.export_hazard"),
     TipOff: ScopeCase(objects=_tip_off_objects, label=lambda t: t.enterprise_name,
                       view_perm="hazards.view_tipoff", change_perm="hazards.triage_tipoff"),
+    TipOffCheck: ScopeCase(objects=_tip_off_check_objects, label=lambda t: t.enterprise_name,
+                           view_perm="hazards.check_tipoff", change_perm="hazards.check_tipoff"),
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
@@ -358,9 +369,13 @@ ROUTES: dict[str, RouteSpec] = {
     "hazards:export-job-file": RouteSpec(DETAIL, model=LedgerExport),
     "hazards:tip-offs": RouteSpec(LIST, model=TipOff),
     "hazards:tip-off": RouteSpec(UPDATE, model=TipOff, methods=("get", "post")),
+    "hazards:tip-off-send": RouteSpec(ACTION, model=TipOff, methods=("post",), perm="hazards.triage_tipoff"),
+    "hazards:tip-off-checks": RouteSpec(LIST, model=TipOffCheck),
+    "hazards:tip-off-check": RouteSpec(UPDATE, model=TipOffCheck, methods=("get", "post")),
     **{f"hazards:{action}": RouteSpec(ACTION, model=Hazard, methods=("post",)) for action in HAZARD_ACTIONS},
     "tip-off:form": RouteSpec(PAGE, methods=("get", "post"), public=True),
     "tip-off:thanks": RouteSpec(PAGE, public=True),
+    "tip-off:status": RouteSpec(PAGE, methods=("get", "post"), public=True),
     "notifications:list": RouteSpec(PAGE),
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),
@@ -638,6 +653,30 @@ def _triage_body(cast: dict, role: str, values: dict, target, *, api: bool) -> d
             "description": "scope-write-triaged-hazard"}
 
 
+def _send_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """Sending to the township of the enterprise named (the page's fields are prefixed with the action)."""
+    enterprise = Enterprise.objects.filter(pk=values["enterprise"]).first()
+    body = {"township": enterprise.township.code if enterprise else "370113107", "enterprise": values["enterprise"],
+            "address": "scope-write-address", "check_request": "scope-write-check-request"}
+    return body if api else {f"send-{key}": value for key, value in body.items()}
+
+
+def _fresh_tip_off_to_check(cast: dict, role: str):
+    """A new tip-off sent to the township of the role's first inside enterprise (it is checked once)."""
+    inside = _enterprise_objects(cast, role).inside
+    if not inside:
+        return None
+    return TipOff.objects.create(enterprise_name="scope-write-tip-off-check", township=inside[0].township,
+                                 description="scope-write-tip-off-check", state="checking", sent_at=timezone.now(),
+                                 check_request="scope-write-tip-off-check")
+
+
+def _check_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A hazard found on site, of the enterprise named, in the officer's words."""
+    return {"found": "1", "enterprise": values["enterprise"], "level": "ordinary",
+            "description": "scope-write-checked-hazard"}
+
+
 def _first_inside_plan(cast: dict, role: str):
     inside = _plan_objects(cast, role).inside
     return inside[0] if inside else None
@@ -731,6 +770,10 @@ WRITES: dict[str, WriteCase] = {
     **_page_and_api("hazards:report", "hazard-list", _hazard_body, "hazards.report_hazard", _ENTERPRISE),
     **_page_and_api("hazards:tip-off", "tipoff-triage", _triage_body, "hazards.triage_tipoff", _ENTERPRISE,
                     target=_fresh_tip_off),
+    **_page_and_api("hazards:tip-off-send", "tipoff-send", _send_body, "hazards.triage_tipoff", _ENTERPRISE,
+                    target=_fresh_tip_off),
+    "hazards:tip-off-check": WriteCase(_ENTERPRISE, partial(_check_body, api=False), "hazards.check_tipoff",
+                                       target=_fresh_tip_off_to_check),
     **_page_and_api("inspections:plan-update", "inspection-plan-detail", _plan_body,
                     "inspections.change_inspectionplan", {"officer": ForeignKey(User, _plan_officers)},
                     {"officer": ForeignKey(User, _plan_officers, attrgetter("username"))},
@@ -752,6 +795,8 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "enterprises:import",
     # The public tip-off names a township by code: public reference data, and no one's scope.
     "tip-off:form", "tipoff-list",
+    # A receipt code, looked up among all tip-offs and rate-limited per address; the answer names no row.
+    "tip-off:status",
     # A year; the plans are made for the caller's scope.
     "inspections:plan-generate", "inspection-plan-generate",
     # Items, hazards drafts and documents of the inspection in the URL, looked up among its own (the document a
@@ -829,7 +874,7 @@ def triaged_tip_offs(cast: dict) -> dict[type, list]:
             "address": enterprise.address, "photo": _sender_photo(), **SENDER,
         }, format="multipart", REMOTE_ADDR=SENDER_ADDRESS)
         assert sent.status_code == 201, sent.content
-        tip_off = TipOff.objects.get(pk=sent.json()["id"])
+        tip_off = TipOff.objects.get(receipt_code=sent.json()["receipt_code"].replace("-", ""))
         triaged = staff.post(f"/api/v1/tip-offs/{tip_off.pk}/triage/", {
             "accept": True, "enterprise": enterprise.pk, "description": OFFICER_WORDS}, format="json")
         assert triaged.status_code == 200, triaged.content

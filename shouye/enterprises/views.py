@@ -72,6 +72,8 @@ def _save(request, enterprise=None):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = EnterpriseForm(data, instance=enterprise, user=request.user)
+    if enterprise is None and data is None:
+        _prefill(form, request.GET)
     initial_people = [{f: getattr(p, f) for f in services.PERSON_FIELDS} for p in enterprise.people.all()] \
         if enterprise else []
     initial_licences = [{f: getattr(lic, f) for f in services.LICENCE_FIELDS} for lic in enterprise.licences.all()] \
@@ -107,6 +109,17 @@ def _save(request, enterprise=None):
         "form": form, "people": people, "licences": licences, "enterprise": enterprise,
         "other_errors": other_errors,
     }, status=400 if data is not None else 200)
+
+
+def _prefill(form, query) -> None:
+    """A new enterprise's name, address and township (by code, among those the form offers the user) from
+    the link that opens the form: the township officer registering the place a tip-off was about (the
+    hazards app's check page)."""
+    form.initial.update({key: query[key][:200] for key in ("name", "address") if query.get(key)})
+    if query.get("township"):
+        township = form.fields["township"].queryset.filter(code=query["township"][:20]).first()
+        if township is not None:
+            form.initial["township"] = township.pk
 
 
 ROW_ERROR = re.compile(r"^(people|licences)\[(\d+)\]\.(\w+)$")

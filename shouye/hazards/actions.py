@@ -90,4 +90,33 @@ TIPOFF = register(ActionSet(
            success=lambda tip_off: (_("The tip-off is now a hazard in the ledger.") if tip_off.hazard_id
                                     else _("The tip-off is dismissed.")),
            perform=_triage, next_url=_after_triage),
+    Action("send", title=_("Send to the township to check"), button=_("Send to the township"),
+           form=forms.SendToTownshipForm, serializer=s.SendToTownshipSerializer,
+           summary="转属地核查 Send the tip-off to the township's officers to check on site",
+           success=_("The tip-off is sent to the township's officers to check."),
+           perform=lambda actor, tip_off, data: services.send_tip_off_to_township(
+               actor=actor, tip_off=tip_off, **data),
+           next_url=lambda request, tip_off, result: reverse("hazards:tip-offs")),
+))
+
+
+def _after_check(request, tip_off, result) -> str:
+    """A hazard found continues on the hazard's page; otherwise back at the township's list."""
+    if result.hazard_id:
+        return reverse("hazards:detail", kwargs={"pk": result.hazard_id})
+    return reverse("hazards:tip-off-checks")
+
+
+#: The township officer's check of a tip-off the bureau sent (found among the tip-offs sent to its township).
+TIPOFF_CHECK = register(ActionSet(
+    key="hazards.tipoff-check", workflow=TIPOFF_WORKFLOW, lookup=selectors.tip_offs_to_check,
+    noun=_("tip-off"), detail_url=lambda tip_off: reverse("hazards:tip-off-check", kwargs={"pk": tip_off.pk}),
+).add(
+    Action("check", step="check-found", title=_("Result of the check"), form=forms.TipOffCheckForm,
+           prefixed=False, summary="属地核查结果 The township's result of the check on site",
+           success=lambda tip_off: (_("The tip-off is now a hazard in the ledger.") if tip_off.hazard_id
+                                    else _("The check is recorded and the tip-off closed.")),
+           perform=lambda actor, tip_off, data: services.record_tip_off_check(actor=actor, tip_off=tip_off,
+                                                                              **data),
+           next_url=_after_check),
 ))

@@ -32,6 +32,7 @@ class HazardsConfig(AppConfig):
             layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
             permissions,
+            tipoff_todos,  # noqa: F401  registers the township's to-do "tip-offs to check"
             totals,
         )
         from .models import Hazard, HazardPhoto, LedgerExport, TipOff
@@ -62,6 +63,8 @@ class HazardsConfig(AppConfig):
         verbs.register("hazard.export-files-removed", _("deleted the exported ledger after its retention"))
         verbs.register("tipoff.submit", _("sent a tip-off"))
         verbs.register("tipoff.dismiss", _("dismissed the tip-off"))
+        verbs.register("tipoff.send", _("sent the tip-off to the township to check"))
+        verbs.register("tipoff.check", _("recorded the township's check of the tip-off"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=30, run=demo.load_hazards))

@@ -47,5 +47,6 @@ class ExtensionState(models.TextChoices):
 
 class TipOffState(models.TextChoices):
     NEW = "new", _("New")
+    CHECKING = "checking", _("Sent to the township to check")
     ACCEPTED = "accepted", _("Turned into a hazard")
     DISMISSED = "dismissed", _("Dismissed")

@@ -81,9 +81,13 @@ class EnterpriseField(ScopedModelChoiceField):
     """An enterprise among those the user may see (an invisible one reads as nonexistent). A list for a
     small scope; for a large one, a text box taking the 18-character credit code or the exact name."""
 
-    def __init__(self, user, **kwargs):
+    def __init__(self, user, township=None, **kwargs):
+        """``township``: only that township's enterprises (the triage and the check of a tip-off about a
+        place in it)."""
         super().__init__(Enterprise.objects.select_related("township").order_by("name"), user=user,
                          label=_("Enterprise"), **kwargs)
+        if township is not None:
+            self.queryset = self.queryset.filter(township=township)
         self.typed = self.queryset.count() > ENTERPRISE_SELECT_MAX
         if self.typed:
             self.widget = forms.TextInput(attrs={"autocomplete": "off"})
@@ -271,20 +275,126 @@ class TriageForm(actions.ActionForm):
     """Turn a tip-off (``obj``) into a hazard of an enterprise in scope, or dismiss it with a reason; the
     button pressed says which. The enterprise reads the hazard, so its description is the officer's own
     (required when accepting, checked by the service) and does not start from the tip-off's text; the
-    location starts from the address the public gave, a place the officer confirms or corrects."""
+    location starts from the address the public gave, a place the officer confirms or corrects. The
+    enterprises offered are those of the tip-off's township when it names one.
+
+    The page shows each way in its own form (hazard, dismissal), so the fields each needs are marked and
+    required there (``REQUIRED``) though optional for the other."""
+
+    REQUIRED = {"accept": ("enterprise", "level", "description"), "dismiss": ("dismiss_reason",)}
 
     accept = forms.TypedChoiceField(choices=[("1", _("Turn into a hazard")), ("0", _("Dismiss"))],
                                     coerce=lambda value: value == "1")
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False)
-    level = forms.ChoiceField(label=_("Level"), choices=HazardLevel.choices, initial=HazardLevel.ORDINARY)
+    level = forms.ChoiceField(label=_("Level"), choices=HazardLevel.choices, initial=HazardLevel.ORDINARY,
+                              required=False)
     description = forms.CharField(label=_("Hazard description"), widget=TEXTAREA, required=False,
                                   help_text=_("In your own words: the enterprise and the township read it; "
                                               "they never see the text of the tip-off or who sent it."))
     location = forms.CharField(label=_("Location in the enterprise"), max_length=200, required=False)
     dismiss_reason = forms.CharField(label=_("Reason for dismissal"), widget=TEXTAREA, required=False)
+    public_reason = forms.CharField(label=_("Reply to the sender (optional)"), max_length=300, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("Shown on the public status page to whoever holds the receipt "
+                                                "code: name no staff and no enterprise's internal details."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"] = EnterpriseField(self.user, required=False)
+        self.fields["enterprise"] = EnterpriseField(self.user, township=self.obj.township, required=False)
+        if self.obj.township is not None:
+            self.fields["enterprise"].help_text = _("Enterprises of %(township)s.") % {
+                "township": self.obj.township.name}
         self.initial.setdefault("location", self.obj.address)
         style(self)
+        mark_required(self, [name for names in self.REQUIRED.values() for name in names])
+
+    def clean(self):
+        return level_when(super().clean(), "accept", self)
+
+
+def level_when(cleaned: dict, way: str, form: forms.Form) -> dict:
+    """The level is sent only with the hazard's part of the page, and needed only there."""
+    if cleaned.get(way) and not cleaned.get("level"):
+        form.add_error("level", forms.Field.default_error_messages["required"])
+    if not cleaned.get("level"):
+        cleaned["level"] = HazardLevel.ORDINARY
+    return cleaned
+
+
+def mark_required(form: forms.Form, names) -> None:
+    """Fields required in the part of the page they are shown in, though optional in the form as a whole
+    (the other part does not send them): marked with the asterisk (``_field.html``) and the browser's own
+    ``required``."""
+    for name in names:
+        form.fields[name].widget.attrs["required"] = True
+        form.fields[name].marked_required = True
+
+
+class SendToTownshipForm(actions.ActionForm):
+    """Send a tip-off to the officers of its township to check on site: the township (the tip-off's by
+    default), the address (required when no registered enterprise is named), the enterprise if it is a
+    registered one, and what to check in the staff's own words."""
+
+    township = forms.ModelChoiceField(label=_("Township"), to_field_name="code",
+                                      queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
+    address = forms.CharField(label=_("Address of the place"), max_length=200, required=False,
+                              help_text=_("Required when the place is not a registered enterprise."))
+    check_request = forms.CharField(label=_("What to check"), widget=TEXTAREA,
+                                    help_text=_("In your own words: the township's officers read it; they never "
+                                                "see the text of the tip-off or who sent it."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"] = EnterpriseField(self.user, township=self.obj.township, required=False)
+        self.fields["enterprise"].label = _("Registered enterprise (if it is one)")
+        self.fields["enterprise"].empty_label = _("No registered enterprise")
+        self.order_fields(["township", "enterprise", "address", "check_request"])
+        if self.obj.township is not None:
+            self.initial.setdefault("township", self.obj.township.code)
+        self.initial.setdefault("address", self.obj.address)
+        self.initial.setdefault("enterprise", self.obj.enterprise_id)
+        style(self)
+
+
+class TipOffCheckForm(actions.ActionForm):
+    """The township officer's result of the check on site: a hazard found (of a registered enterprise of the
+    township, described in the officer's words) or nothing to take up (the result is the reason)."""
+
+    REQUIRED = {"found": ("enterprise", "level", "description"), "nothing": ("check_result",)}
+
+    found = forms.TypedChoiceField(choices=[("1", _("Hazard found")), ("0", _("Nothing to take up"))],
+                                   coerce=lambda value: value == "1")
+    level = forms.ChoiceField(label=_("Level"), choices=HazardLevel.choices, initial=HazardLevel.ORDINARY,
+                              required=False)
+    description = forms.CharField(label=_("Hazard description"), widget=TEXTAREA, required=False,
+                                  help_text=_("In your own words: the enterprise reads it."))
+    location = forms.CharField(label=_("Location in the enterprise"), max_length=200, required=False)
+    check_result = forms.CharField(label=_("Result of the check"), widget=TEXTAREA, required=False,
+                                   help_text=_("What you found on site; the reason when there is nothing to "
+                                               "take up (not a hazard, not a matter for emergency management)."))
+    public_reason = forms.CharField(label=_("Reply to the sender (optional)"), max_length=300, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("Shown on the public status page to whoever holds the receipt "
+                                                "code: name no staff and no enterprise's internal details."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"] = EnterpriseField(self.user, township=self.obj.township, required=False)
+        self.order_fields(["found", "enterprise", "level", "description", "location", "check_result",
+                           "public_reason"])
+        if self.obj.enterprise_id:
+            self.initial.setdefault("enterprise", self.obj.enterprise_id)
+        self.initial.setdefault("location", self.obj.address)
+        style(self)
+        mark_required(self, [name for names in self.REQUIRED.values() for name in names])
+
+    def clean(self):
+        return level_when(super().clean(), "found", self)
+
+
+class TipOffStatusForm(StyledForm):
+    """The receipt code, as the sender typed it (case, spaces and dashes do not matter)."""
+
+    code = forms.CharField(label=_("Receipt code"), max_length=30,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "spellcheck": "false", "placeholder": "XXXX-XXXX-XXXX"}))

@@ -1,3 +1,4 @@
+import secrets
 from datetime import date, datetime
 from pathlib import PurePath
 from uuid import uuid4
@@ -82,6 +83,7 @@ class Hazard(StampedModel):
             ("expert_verify_hazard", _("Can give the expert verification of a major hazard")),
             ("export_hazard", _("Can export the hazard ledger")),
             ("triage_tipoff", _("Can triage tip-offs")),
+            ("check_tipoff", _("Can check tip-offs sent to one's township")),
         ]
         indexes = [
             # The ledger: a township's or an industry's hazards, optionally in one state, newest first; its
@@ -261,8 +263,27 @@ def tip_off_photo_path(instance: "TipOff", filename: str) -> str:
     return f"tipoffs/{datetime.now():%Y/%m}/{uuid4().hex}{suffix}"
 
 
+#: The receipt code's alphabet: digits and capitals without 0/O, 1/I/L, so a code read aloud on the phone or
+#: copied from a screenshot is typed right.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#: 12 characters of 31: about 59 bits, so codes cannot be guessed (the status page also limits wrong tries).
+RECEIPT_LENGTH = 12
+
+
+def new_receipt_code() -> str:
+    """A random receipt code (``secrets``, not the sequential id, which told everyone how many tip-offs the
+    bureau receives and let anyone read another's status)."""
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def normalise_receipt_code(text: str) -> str:
+    """The code as stored, from what a person typed: capitals, without the spaces and dashes of its display."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
 class TipOff(models.Model):
-    """A report from the public (举报), triaged by bureau staff into a hazard or dismissed with a reason."""
+    """A report from the public (举报), triaged by bureau staff into a hazard or dismissed with a reason, or
+    sent to the township's officers to check on site first (the place may be an unregistered business)."""
 
     SCOPE_PATHS = ScopePaths(region="township", industry="enterprise__industry", enterprise="enterprise")
 
@@ -284,6 +305,17 @@ class TipOff(models.Model):
     triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     triaged_at = models.DateTimeField(null=True, blank=True)
+    receipt_code = models.CharField(_("receipt code"), max_length=RECEIPT_LENGTH, unique=True,
+                                    default=new_receipt_code, editable=False)
+    public_reason = models.CharField(_("reply to the sender"), max_length=300, blank=True)
+    check_request = models.TextField(_("what to check"), blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    sent_at = models.DateTimeField(_("sent to the township at"), null=True, blank=True)
+    check_result = models.TextField(_("result of the check"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -291,9 +323,27 @@ class TipOff(models.Model):
         ordering = ["-id"]
         verbose_name = _("tip-off")
         verbose_name_plural = _("tip-offs")
+        indexes = [models.Index(fields=["township", "state"], name="hazards_tipoff_township_state")]
 
     def __str__(self):
         return f"{self.enterprise_name} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def receipt_display(self) -> str:
+        """The code in groups of four, as the thanks page shows it (ABCD-EFGH-JKMN)."""
+        code = self.receipt_code
+        return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+class TipOffCheck(TipOff):
+    """A tip-off as the township officer who checks it on site sees it: only those sent to its township, and
+    nothing of who sent it or what they wrote (the bureau writes what to check). A proxy, so the check pages
+    have their own scope case and their own permission, apart from the bureau's triage."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("tip-off to check")
+        verbose_name_plural = _("tip-offs to check")
 
 
 class LedgerExport(BackgroundJob):

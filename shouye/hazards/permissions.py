@@ -13,7 +13,8 @@ BUNDLE: dict[str, frozenset[str]] = {
     Role.BUREAU_ADMIN: frozenset(_OFFICER | _TIPOFF),
     Role.BUREAU_STAFF: frozenset(_OFFICER | _TIPOFF),
     Role.LEADER: frozenset(_READ | {"hazards.view_tipoff"}),
-    Role.TOWNSHIP_OFFICER: frozenset(_OFFICER),
+    #: The township checks on site the tip-offs the bureau sends it (属地管理), without reading who sent them.
+    Role.TOWNSHIP_OFFICER: frozenset(_OFFICER | {"hazards.check_tipoff"}),
     Role.DEPARTMENT_OFFICER: frozenset(_OFFICER),
     Role.ENTERPRISE_USER: frozenset({"hazards.view_hazard", "hazards.report_hazard", "hazards.rectify_hazard"}),
     Role.EXPERT: frozenset({"hazards.view_hazard", "hazards.report_hazard", "hazards.expert_verify_hazard"}),

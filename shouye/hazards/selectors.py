@@ -15,9 +15,9 @@ from shouye.regions.models import Region
 from shouye.regions.scoping import scope_for
 
 from . import totals
-from .choices import HazardLevel, HazardState
+from .choices import HazardLevel, HazardState, TipOffState
 from .filters import HazardFilter, day_start, overdue_q
-from .models import OPEN_STATES, ExpertVerification, Extension, Hazard, HazardDailyTotal, TipOff
+from .models import OPEN_STATES, ExpertVerification, Extension, Hazard, HazardDailyTotal, TipOff, TipOffCheck
 
 STAT_GROUPS = ("township", "industry", "level")
 
@@ -65,6 +65,18 @@ def overdue_hazards(actor, today: date):
 
 def tip_offs(actor):
     return TipOff.objects.visible_to(actor).select_related("enterprise", "township", "hazard")
+
+
+def tip_offs_to_check(actor):
+    """The tip-offs the bureau sent to the actor's township to check on site (waiting or checked), in its
+    scope: a township officer sees its own township's, no other."""
+    return (TipOffCheck.objects.visible_to(actor).filter(sent_at__isnull=False)
+            .select_related("enterprise", "township", "hazard"))
+
+
+def tip_offs_waiting_for_check(actor):
+    """The township's to-do (举报待核查): sent to it and not yet checked, the longest waiting first."""
+    return tip_offs_to_check(actor).filter(state=TipOffState.CHECKING).order_by("sent_at", "id")
 
 
 def _rate(numerator: int, denominator: int) -> float | None:

@@ -15,6 +15,9 @@ urlpatterns = [
     path("exports/<id:pk>/file/", views.export_job_file, name="export-job-file"),
     path("tip-offs/", views.tip_off_list, name="tip-offs"),
     path("tip-offs/<id:pk>/", views.tip_off_detail, name="tip-off"),
+    path("tip-offs/<id:pk>/send/", views.tip_off_send, name="tip-off-send"),
+    path("tip-offs/checks/", views.tip_off_checks, name="tip-off-checks"),
+    path("tip-offs/checks/<id:pk>/", views.tip_off_check, name="tip-off-check"),
     path("<id:pk>/", views.HazardDetailView.as_view(), name="detail"),
     *action_urls(actions.HAZARD, actions.HAZARD.actions, page=views.hazard_page),
 ]
@@ -23,4 +26,5 @@ urlpatterns = [
 public_urlpatterns = [
     path("", views.tip_off, name="form"),
     path("thanks/", views.tip_off_thanks, name="thanks"),
+    path("status/", views.tip_off_status, name="status"),
 ]

@@ -3,7 +3,8 @@ take each action, and which actions a page offers now. Guards that need more tha
 major hazard's governance plan complete, the expert's verification passed) live in the services, which name
 what is missing; here only what decides whether an action is possible at all.
 
-The tip-off's workflow is below: a tip-off is triaged once, into a hazard or dismissed."""
+The tip-off's workflow is below: a tip-off is triaged once, into a hazard or dismissed, possibly after the
+township's officers have checked the place on site."""
 
 from django.conf import settings
 
@@ -21,6 +22,7 @@ TRIAGE = "hazards.triage_tipoff"
 VIEW = "hazards.view_hazard"
 EXPORT = "hazards.export_hazard"
 VIEW_TIPOFF = "hazards.view_tipoff"
+CHECK_TIPOFF = "hazards.check_tipoff"
 
 #: A major hazard's governance plan and listing can be written until rectification is submitted.
 PLAN_STATES = (S.REPORTED, S.RECTIFYING)
@@ -70,8 +72,16 @@ ACTIONS = WORKFLOW.actions
 allowed_actions = WORKFLOW.allowed_actions
 ensure_allowed = WORKFLOW.ensure_allowed
 
-#: A tip-off is triaged once by the bureau: accepted as a hazard of the enterprise it is about, or dismissed.
+#: A tip-off is triaged once by the bureau: accepted as a hazard of the enterprise it is about, or dismissed;
+#: or first sent to the township's officers (属地) to check on site, who record the result (a hazard found, or
+#: nothing to take up). The bureau may still decide a tip-off the township is checking.
 TIPOFF_WORKFLOW = Workflow(states=TipOffState, steps=[
-    Step("accept", sources=(TipOffState.NEW,), target=TipOffState.ACCEPTED, permissions=(TRIAGE,)),
-    Step("dismiss", sources=(TipOffState.NEW,), target=TipOffState.DISMISSED, permissions=(TRIAGE,)),
+    Step("accept", sources=(TipOffState.NEW, TipOffState.CHECKING), target=TipOffState.ACCEPTED,
+         permissions=(TRIAGE,)),
+    Step("dismiss", sources=(TipOffState.NEW, TipOffState.CHECKING), target=TipOffState.DISMISSED,
+         permissions=(TRIAGE,)),
+    Step("send", sources=(TipOffState.NEW,), target=TipOffState.CHECKING, permissions=(TRIAGE,)),
+    Step("check-found", sources=(TipOffState.CHECKING,), target=TipOffState.ACCEPTED, permissions=(CHECK_TIPOFF,)),
+    Step("check-dismiss", sources=(TipOffState.CHECKING,), target=TipOffState.DISMISSED,
+         permissions=(CHECK_TIPOFF,)),
 ])

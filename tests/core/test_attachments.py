@@ -40,7 +40,7 @@ def tip_off_with_photo() -> TipOff:
         "enterprise_name": "某某加油站", "township": "370113107", "description": "夜间在站内违规卸油，无人监护",
         "photo": photo("现场.png", "PNG")}, format="multipart", REMOTE_ADDR="198.51.100.8")
     assert response.status_code == 201, response.content
-    return TipOff.objects.get(pk=response.json()["id"])
+    return TipOff.objects.get(receipt_code=response.json()["receipt_code"].replace("-", ""))
 
 
 def refusal(uploads_, **options) -> list[str]:

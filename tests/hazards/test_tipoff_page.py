@@ -46,7 +46,8 @@ def test_an_anonymous_tip_off_is_received_and_thanked(client):
     thanks = client.get(response["Location"])
     assert thanks.status_code == 200
     page = thanks.content.decode()
-    assert 'data-testid="tip-off-thanks"' in page and str(tip_off.pk) in page
+    assert 'data-testid="tip-off-thanks"' in page and tip_off.receipt_display in page
+    assert f'data-testid="receipt-code">{tip_off.receipt_display}<' in page, "the code, not the sequential id"
 
 
 def test_the_photo_is_optional(client):

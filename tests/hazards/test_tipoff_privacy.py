@@ -46,7 +46,7 @@ def send_tip_off(**extra) -> TipOff:
     response = APIClient().post("/api/v1/tip-offs/", {**TIP, **extra}, format="multipart",
                                 REMOTE_ADDR="203.0.113.99")
     assert response.status_code == 201, response.content
-    return TipOff.objects.get(pk=response.json()["id"])
+    return TipOff.objects.get(receipt_code=response.json()["receipt_code"].replace("-", ""))
 
 
 def triage(user, tip_off, **data):

@@ -307,7 +307,9 @@ class TipOffCreateSerializer(serializers.Serializer):
 
 
 class TipOffReceiptSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    """The receipt: a random code (not the sequential id) with which the sender reads the status page."""
+
+    receipt_code = serializers.CharField(help_text=_("Receipt code for the public status page /tip-off/status/"))
     received_at = serializers.DateTimeField()
     detail = serializers.CharField()
 
@@ -319,9 +321,10 @@ class TipOffSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TipOff
-        fields = ["id", "enterprise_name", "enterprise", "township", "township_name", "address", "description",
-                  "reporter_name", "reporter_phone", "photo_url", "created_at", "state", "hazard",
-                  "dismiss_reason", "triaged_at"]
+        fields = ["id", "receipt_code", "enterprise_name", "enterprise", "township", "township_name", "address",
+                  "description", "reporter_name", "reporter_phone", "photo_url", "created_at", "state", "hazard",
+                  "dismiss_reason", "public_reason", "triaged_at", "check_request", "sent_at", "check_result",
+                  "checked_at"]
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_photo_url(self, tip_off):
@@ -345,3 +348,19 @@ class TriageSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
                                      help_text=_("Location in the enterprise (when accepting)"))
     dismiss_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    public_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text=_("When dismissing: the reply the sender reads on the public status page (optional)"))
+
+
+class SendToTownshipSerializer(serializers.Serializer):
+    """转属地核查 Send the tip-off to the township's officers to check on site."""
+
+    township = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+                                help_text=_("Township code"))
+    enterprise = ScopedPrimaryKeyRelatedField(Enterprise, required=False, allow_null=True, default=None,
+                                              help_text=_("Enterprise id, when the place is a registered one"))
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                    help_text=_("Address of the place (required without an enterprise)"))
+    check_request = serializers.CharField(help_text=_("What to check, in the staff's own words: the township "
+                                                      "reads it, never the text of the tip-off"))

@@ -147,7 +147,7 @@ class TipOffViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
     """群众举报：公众提交，应急局分拣。Tip-offs: the public sends them, bureau staff triage them."""
 
     action_set = actions.TIPOFF
-    api_actions = ("triage",)
+    api_actions = ("triage", "send")
     action_response_serializer = s.TipOffSerializer
     schema_tags = ["tip-offs"]
 
@@ -173,7 +173,7 @@ class TipOffViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
             tip_off = services.submit_tip_off(data=data, photo=photo, ip_address=client_ip(request))
         except services.TooManyTipOffs as exc:
             raise Throttled(wait=exc.retry_after, detail=str(exc)) from exc
-        receipt = {"id": tip_off.pk, "received_at": tip_off.created_at,
+        receipt = {"receipt_code": tip_off.receipt_display, "received_at": tip_off.created_at,
                    "detail": _("Thank you. The bureau will look into your report.")}
         return Response(s.TipOffReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
 

@@ -21,12 +21,23 @@ from .rectification import (
     verify_rectification,
 )
 from .reporting import report_hazard
-from .tipoffs import TooManyTipOffs, ensure_may_triage, submit_tip_off, triage_tip_off
+from .tipoffs import (
+    TipOffStatus,
+    TooManyStatusLookups,
+    TooManyTipOffs,
+    ensure_may_triage,
+    record_tip_off_check,
+    send_tip_off_to_township,
+    submit_tip_off,
+    tip_off_status,
+    triage_tip_off,
+)
 
 __all__ = [
-    "CLOCK_SKEW", "OWN_SOURCES", "TooManyTipOffs", "approve_extension", "assign_rectification",
+    "CLOCK_SKEW", "OWN_SOURCES", "TipOffStatus", "TooManyStatusLookups", "TooManyTipOffs", "approve_extension", "assign_rectification",
     "available_actions", "close_on_spot", "ensure_may_act", "ensure_may_triage", "expert_verify",
-    "list_for_supervision", "mark_overdue_and_notify", "reject_rectification", "report_hazard",
-    "request_extension", "save_governance_plan", "submit_rectification", "submit_tip_off", "triage_tip_off",
+    "list_for_supervision", "mark_overdue_and_notify", "record_tip_off_check", "reject_rectification", "report_hazard",
+    "request_extension", "save_governance_plan", "send_tip_off_to_township", "submit_rectification", "submit_tip_off",
+    "tip_off_status", "triage_tip_off",
     "verify_rectification",
 ]

@@ -16,10 +16,22 @@ from .ledger import (
     ledger_export,
     ledger_page_rows,
 )
-from .tipoffs import tip_off, tip_off_detail, tip_off_list, tip_off_page, tip_off_thanks
+from .tipoffs import (
+    tip_off,
+    tip_off_check,
+    tip_off_check_page,
+    tip_off_checks,
+    tip_off_detail,
+    tip_off_list,
+    tip_off_page,
+    tip_off_send,
+    tip_off_status,
+    tip_off_thanks,
+)
 
 __all__ = [
     "HazardDetailView", "HazardLedgerView", "export_job", "export_job_file", "export_job_progress",
     "export_job_progress_json", "hazard_page", "hazard_report", "ledger_export", "ledger_page_rows", "tip_off",
-    "tip_off_detail", "tip_off_list", "tip_off_page", "tip_off_thanks",
+    "tip_off_check", "tip_off_check_page", "tip_off_checks", "tip_off_detail", "tip_off_list", "tip_off_page",
+    "tip_off_send", "tip_off_status", "tip_off_thanks",
 ]
