@@ -39,6 +39,7 @@ from shouye.core.identifiers import credit_code
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
+from shouye.notifications.models import Notification
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workcalendar.models import WorkCalendarYear
@@ -269,6 +270,19 @@ def _import_job_objects(cast: dict, role: str) -> Objects:
     return Objects(inside=[store[role]], outside=[store[other]])
 
 
+def _notification_objects(cast: dict, role: str) -> Objects:
+    """A notification is its recipient's alone, whatever the role: another user's is outside every role, the
+    bureau's included (opening it is a 404)."""
+    users = cast["users"]
+    store = cast.setdefault("_notifications", {})
+    other = "bureau_staff" if role == "bureau_admin" else "bureau_admin"
+    for owner in (role, other):
+        if owner not in store:
+            store[owner] = Notification.objects.create(recipient=users[owner], verb="scope.test",
+                                                       title=f"scope-notification-of-{owner}")
+    return Objects(inside=[store[role]], outside=[store[other]])
+
+
 def _calendar_year_objects(cast: dict, role: str) -> Objects:
     """The work calendar is one for the whole district and not scoped: only the bureau administrator
     (``workcalendar.add_workcalendaryear``) reads and extends it. For every other role a year is beyond
@@ -289,6 +303,9 @@ MODELS: dict[type, ScopeCase | str] = {
                          view_perm="enterprises.import_enterprise", change_perm="enterprises.import_enterprise"),
     Region: UNSCOPED,
     Checklist: UNSCOPED,
+    Notification: ScopeCase(objects=_notification_objects, label=lambda n: n.title,
+                            view_perm="notifications.view_notification",
+                            change_perm="notifications.change_notification"),
     Inspection: ScopeCase(objects=_inspection_objects, label=lambda i: i.subject,
                           view_perm="inspections.view_inspection", change_perm="inspections.change_inspection"),
     Document: ScopeCase(objects=_document_objects, label=lambda d: d.number, view_perm="inspections.view_document",
@@ -356,6 +373,9 @@ ROUTES: dict[str, RouteSpec] = {
     "tip-off:form": RouteSpec(PAGE, methods=("get", "post"), public=True),
     "tip-off:thanks": RouteSpec(PAGE, public=True),
     "notifications:list": RouteSpec(PAGE),
+    # Opening marks it read and follows its link: a GET, so the label is checked like an action's.
+    "notifications:open": RouteSpec(ACTION, model=Notification),
+    "core:todo-total": RouteSpec(PAGE),
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),
     "accounts:login": RouteSpec(PAGE, public=True),

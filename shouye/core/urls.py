@@ -14,5 +14,6 @@ def health(request):
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todos/total/", views.todo_total, name="todo-total"),
     path("healthz", health, name="health"),
 ]

@@ -25,6 +25,7 @@ class EnterprisesConfig(AppConfig):
             demo,
             panels,  # noqa: F401  registers the home-page panels
             permissions,
+            todos,  # noqa: F401  registers the licences' to-do
         )
         from .models import ImportJob
 

@@ -30,6 +30,7 @@ class HazardsConfig(AppConfig):
             exports,  # noqa: F401  registers the background ledger export task
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
             permissions,
+            todos,  # noqa: F401  registers the hazards' and tip-offs' to-dos
             totals,
         )
         from .models import Hazard, HazardPhoto, LedgerExport, TipOff

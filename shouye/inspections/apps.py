@@ -25,6 +25,7 @@ class InspectionsConfig(AppConfig):
             demo,
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
+            todos,  # noqa: F401  registers the inspections' to-dos
         )
         from .models import Inspection, InspectionPhoto, InspectionPlan
 
