@@ -91,9 +91,9 @@ class TodoCard:
 
 def todo_cards(user) -> list[TodoCard]:
     """The user's to-do cards (我的待办, issue 10): each registered provider shown to the user, with its count,
-    its first TODO_ITEMS items and the link to the full list. Each provider runs a fixed number of queries
-    (the registry's contract), so the workbench does too whatever the data size; the items are not read for an
-    empty card."""
+    its first TODO_ITEMS items and the link to the full list, the empty cards last. Each provider runs a fixed
+    number of queries (the registry's contract), so the workbench does too whatever the data size; the items
+    are not read for an empty card."""
     cards = []
     for provider in todo_providers.for_user(user):
         count = provider.count(user)
@@ -102,7 +102,8 @@ def todo_cards(user) -> list[TodoCard]:
             url = f"{url}?{provider.query}"
         cards.append(TodoCard(provider=provider, count=count,
                               items=provider.items(user, TODO_ITEMS) if count else [], url=url))
-    return cards
+    # What is waiting first, the cards with nothing after them (a phone shows one card at a time).
+    return sorted(cards, key=lambda card: card.count == 0)
 
 
 @require_GET

@@ -79,7 +79,8 @@ def test_an_enterprise_user_sees_its_deadlines_overdue_first_and_no_bureau_chart
     assert "我的待办" in html
     assert 'id="by-township"' not in html and "data-chart" not in html and "概览" not in html
     assert "echarts" not in html
-    assert cards(html) == ["hazards-to-rectify", "documents-received", "hazards-governance", "licences-expiring",
+    # Registration order, the empty cards (no document, no major hazard, no notification) last.
+    assert cards(html) == ["hazards-to-rectify", "licences-expiring", "documents-received", "hazards-governance",
                            "notifications-unread"]
     rectify = card(html, "hazards-to-rectify")
     assert count_of(html, "hazards-to-rectify") == 2
