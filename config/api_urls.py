@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("shouye.calculators.api.urls")),
     path("", include("shouye.hazards.api.urls")),
     path("", include("shouye.inspections.api.urls")),
+    path("", include("shouye.notifications.api.urls")),
 ]
