@@ -376,6 +376,7 @@ ROUTES: dict[str, RouteSpec] = {
     # Opening marks it read and follows its link: a GET, so the label is checked like an action's.
     "notifications:open": RouteSpec(ACTION, model=Notification),
     "core:todo-total": RouteSpec(PAGE),
+    "api-todos": RouteSpec(PAGE),
     "notification-read-all": RouteSpec(PAGE, methods=("post",)),
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),

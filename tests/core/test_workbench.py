@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from shouye.core.registry import TodoItem, TodoProvider, todo_providers
 from shouye.hazards.choices import ExtensionState, HazardLevel, TipOffState
@@ -18,6 +19,7 @@ from shouye.hazards.models import ExpertVerification, Extension, TipOff
 from shouye.inspections import services as inspection_services
 from shouye.notifications.services import notify
 from shouye.regions.scoping import scope_for
+from tests.conftest import api_as
 from tests.factories import LicenceFactory
 from tests.hazards.conftest import make_hazard
 from tests.inspections.helpers import finished
@@ -297,3 +299,27 @@ def test_each_provider_answers_in_at_most_two_queries(cast, django_assert_max_nu
                 provider.count(user)
             with django_assert_max_num_queries(2 if provider.key == "inspection-plans-behind" else 1):
                 provider.items(user, 5)
+
+
+# --- the API -------------------------------------------------------------------------------------------------
+
+
+def test_the_api_answers_the_same_cards_as_the_page(cast):
+    hazard = make_hazard(cast["inside"], state=S.RECTIFYING, description="接口里的整改", deadline=yesterday())
+    make_hazard(cast["outside"], state=S.RECTIFYING, description="别家的整改", deadline=yesterday())
+
+    response = api_as(cast["users"]["enterprise_user"]).get("/api/v1/todos/")
+
+    assert response.status_code == 200
+    answer = {row["key"]: row for row in response.json()}
+    assert list(answer)[0] == "hazards-to-rectify" and "notifications-unread" in answer
+    rectify = answer["hazards-to-rectify"]
+    assert rectify["label"] == "待提交的整改" and rectify["count"] == 1
+    assert rectify["url"] == "/hazards/?state=rectifying"
+    assert rectify["items"] == [{"title": "接口里的整改", "url": f"/hazards/{hazard.pk}/", "detail": cast["inside"].name,
+                                 "due": yesterday().isoformat(), "overdue": True}]
+    assert "hazards-reinspection" not in answer and "别家的整改" not in response.content.decode()
+
+
+def test_the_api_refuses_signed_out_callers(db):
+    assert APIClient().get("/api/v1/todos/").status_code == 401
