@@ -62,8 +62,9 @@ def coverage_summary(user) -> dict:
     """This year's inspections due and done (at most what each plan calls for) in the user's scope, in one
     query: the figures of the plans page's total line (selectors.coverage)."""
     today = timezone.localdate()
-    totals = selectors.plan_rows(user, today.year, today).aggregate(
-        due=Sum("inspections_due"), done=Sum(Least("done", "inspections_due", output_field=IntegerField())))
+    totals = (selectors.plan_rows(user, today.year, today)
+              .annotate(capped=Least("done", "inspections_due", output_field=IntegerField()))
+              .aggregate(due=Sum("inspections_due"), done=Sum("capped")))
     return {"due": totals["due"] or 0, "done": totals["done"] or 0}
 
 

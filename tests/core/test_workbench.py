@@ -17,6 +17,7 @@ from shouye.hazards.choices import ExtensionState, HazardLevel, TipOffState
 from shouye.hazards.choices import HazardState as S
 from shouye.hazards.models import ExpertVerification, Extension, TipOff
 from shouye.inspections import services as inspection_services
+from shouye.inspections.models import InspectionPlan
 from shouye.notifications.services import notify
 from shouye.regions.scoping import scope_for
 from tests.conftest import api_as
@@ -323,3 +324,21 @@ def test_the_api_answers_the_same_cards_as_the_page(cast):
 
 def test_the_api_refuses_signed_out_callers(db):
     assert APIClient().get("/api/v1/todos/").status_code == 401
+
+
+def test_the_plans_card_gives_the_years_coverage_and_the_plans_behind(cast):
+    """Done counts at most what a plan calls for (selectors.coverage): 3 done of 2 due count as 2."""
+    year = timezone.localdate().year
+    for enterprise, due in ((cast["inside"], 2), (cast["building"], 12)):
+        InspectionPlan.objects.create(enterprise=enterprise, township_id=enterprise.township_id,
+                                      industry_id=enterprise.industry_id, year=year, inspections_due=due)
+    staff = cast["users"]["bureau_staff"]
+    for _ in range(3):
+        finished(staff, cast["inside"], checklist="gas-station")
+
+    plans = card(home(staff), "inspection-plans-behind")
+
+    assert "本年度计划：已完成 2 / 14 次检查（14%）" in plans
+    assert 'href="/inspections/plans/"' in plans
+    if timezone.localdate().timetuple().tm_yday > 31:  # 12 due: one expected by now after January
+        assert cast["building"].name in plans and cast["inside"].name not in plans
