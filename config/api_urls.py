@@ -2,11 +2,15 @@
 
 from django.urls import include, path
 
+from shouye.core.api.todos import TodoView
+
 urlpatterns = [
+    path("todos/", TodoView.as_view(), name="api-todos"),
     path("", include("shouye.accounts.api.urls")),
     path("", include("shouye.regions.api.urls")),
     path("", include("shouye.enterprises.api.urls")),
     path("", include("shouye.calculators.api.urls")),
     path("", include("shouye.hazards.api.urls")),
     path("", include("shouye.inspections.api.urls")),
+    path("", include("shouye.notifications.api.urls")),
 ]

@@ -40,6 +40,7 @@ from shouye.core.registry import map_layers
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
+from shouye.notifications.models import Notification
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workcalendar.models import WorkCalendarYear
@@ -279,6 +280,20 @@ def _import_job_objects(cast: dict, role: str) -> Objects:
     return Objects(inside=[store[role]], outside=[store[other]])
 
 
+def _notification_objects(cast: dict, role: str) -> Objects:
+    """A notification is its recipient's alone, whatever the role: another user's is outside every role, the
+    bureau's included (opening it is a 404). The user without a role is sent none here: the case's
+    permission is one every role holds, since reading one's own notifications needs no verb."""
+    users = cast["users"]
+    store = cast.setdefault("_notifications", {})
+    other = "bureau_staff" if role == "bureau_admin" else "bureau_admin"
+    for owner in (role, other):
+        if owner not in store and owner != "nobody":
+            store[owner] = Notification.objects.create(recipient=users[owner], verb="scope.test",
+                                                       title=f"scope-notification-of-{owner}")
+    return Objects(inside=[store[role]] if role in store else [], outside=[store[other]])
+
+
 def _calendar_year_objects(cast: dict, role: str) -> Objects:
     """The work calendar is one for the whole district and not scoped: only the bureau administrator
     (``workcalendar.add_workcalendaryear``) reads and extends it. For every other role a year is beyond
@@ -299,6 +314,8 @@ MODELS: dict[type, ScopeCase | str] = {
                          view_perm="enterprises.import_enterprise", change_perm="enterprises.import_enterprise"),
     Region: UNSCOPED,
     Checklist: UNSCOPED,
+    Notification: ScopeCase(objects=_notification_objects, label=lambda n: n.title,
+                            view_perm="regions.view_region", change_perm="regions.view_region"),
     Inspection: ScopeCase(objects=_inspection_objects, label=lambda i: i.subject,
                           view_perm="inspections.view_inspection", change_perm="inspections.change_inspection"),
     Document: ScopeCase(objects=_document_objects, label=lambda d: d.number, view_perm="inspections.view_document",
@@ -377,6 +394,11 @@ ROUTES: dict[str, RouteSpec] = {
     "tip-off:thanks": RouteSpec(PAGE, public=True),
     "tip-off:status": RouteSpec(PAGE, methods=("get", "post"), public=True),
     "notifications:list": RouteSpec(PAGE),
+    # Opening marks it read and follows its link: a GET, so the label is checked like an action's.
+    "notifications:open": RouteSpec(ACTION, model=Notification),
+    "core:todo-total": RouteSpec(PAGE),
+    "api-todos": RouteSpec(PAGE),
+    "notification-read-all": RouteSpec(PAGE, methods=("post",)),
     "notifications:mark-all-read": RouteSpec(PAGE, methods=("post",)),
     "core:health": RouteSpec(PAGE, public=True),
     "core:favicon": RouteSpec(PAGE, public=True),
@@ -787,7 +809,7 @@ WRITES: dict[str, WriteCase] = {
 
 #: Routes that take a write whose body names no row of a scoped model: registering one here is a statement.
 WITHOUT_FOREIGN_KEYS = frozenset({
-    "accounts:logout", "api-token", "notifications:mark-all-read",
+    "accounts:logout", "api-token", "notifications:mark-all-read", "notification-read", "notification-read-all",
     "workcalendar:add", "workcalendar:import",
     *(f"calculators:{name}" for name in ("major-hazard", "lec", "risk-matrix", "hot-work", "accident")),
     *(f"calculator-{name}" for name in CALCULATOR_RULES),

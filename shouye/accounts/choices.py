@@ -12,6 +12,12 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("Expert")
 
 
+#: The government roles that supervise enterprises: the home page shows them the statistics of their scope
+#: beside their to-dos; an enterprise user and an expert see only their own to-dos (issue 10).
+SUPERVISING_ROLES = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.LEADER, Role.TOWNSHIP_OFFICER,
+                               Role.DEPARTMENT_OFFICER})
+
+
 class OrganisationKind(models.TextChoices):
     BUREAU = "bureau", _("Bureau")
     SECTION = "section", _("Section")

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OrganisationKind, Role
+from .choices import SUPERVISING_ROLES, OrganisationKind, Role
 
 
 class Organisation(models.Model):
@@ -53,6 +53,10 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.active_roles() & set(roles))
+
+    def supervises(self) -> bool:
+        """Whether the user supervises enterprises (a bureau, township or department role, or a superuser)."""
+        return self.is_superuser or self.has_role(*SUPERVISING_ROLES)
 
 
 class Membership(models.Model):

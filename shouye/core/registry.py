@@ -14,13 +14,18 @@ class Panel:
     """One block on a page: a title, a template, and a function that builds its context.
 
     ``context`` receives ``(request, obj)`` for enterprise and hazard panels and ``(request,)`` for home
-    panels and must read only through scoped selectors."""
+    panels and must read only through scoped selectors. Shown to a user for whom ``condition(user)`` holds,
+    when given (the home page's statistics are the supervisors', not an enterprise's: issue 10)."""
 
     key: str
     title: Any
     template: str
     context: Callable[..., dict]
     order: int = 100
+    condition: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        return self.condition is None or self.condition(user)
 
 
 @dataclass
@@ -33,6 +38,9 @@ class PanelRegistry:
 
     def ordered(self) -> list[Panel]:
         return sorted(self.panels.values(), key=lambda p: (p.order, p.key))
+
+    def for_user(self, user) -> list[Panel]:
+        return [panel for panel in self.ordered() if panel.shown_to(user)]
 
 
 enterprise_panels = PanelRegistry()
@@ -260,6 +268,8 @@ class TodoProvider:
     query: str = ""
     permission: str = ""
     condition: Callable[[Any], bool] | None = None
+    #: Whether the navigation bar's to-do total counts it (unread notifications have their own badge).
+    in_total: bool = True
 
     def shown_to(self, user) -> bool:
         if not user.is_authenticated:

@@ -23,6 +23,7 @@ def favicon(request):
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todos/total/", views.todo_total, name="todo-total"),
     path("healthz", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
     path("cockpit/", cockpit.cockpit, name="cockpit"),

@@ -1,12 +1,16 @@
 """Base HTML views. Their queryset is the scoped one; lists share the API's FilterSet."""
 
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from shouye.core.filters import filtered, status_for
-from shouye.core.registry import home_panels
+from shouye.core.registry import TodoProvider, home_panels, todo_providers
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -73,14 +77,56 @@ class ScopedDetailView(ScopedMixin, DetailView):
     pass
 
 
+#: Items a to-do card shows; its "all" link leads to the full list.
+TODO_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class TodoCard:
+    provider: TodoProvider
+    count: int
+    items: list
+    url: str
+
+
+def todo_cards(user) -> list[TodoCard]:
+    """The user's to-do cards (我的待办, issue 10): each registered provider shown to the user, with its count,
+    its first TODO_ITEMS items and the link to the full list, the empty cards last. Each provider runs a fixed
+    number of queries (the registry's contract), so the workbench does too whatever the data size; the items
+    are not read for an empty card."""
+    cards = []
+    for provider in todo_providers.for_user(user):
+        count = provider.count(user)
+        url = reverse(provider.url_name) if provider.url_name else ""
+        if url and provider.query:
+            url = f"{url}?{provider.query}"
+        cards.append(TodoCard(provider=provider, count=count,
+                              items=provider.items(user, TODO_ITEMS) if count else [], url=url))
+    # What is waiting first, the cards with nothing after them (a phone shows one card at a time).
+    return sorted(cards, key=lambda card: card.count == 0)
+
+
 @require_GET
 def home(request):
+    """The workbench: the user's to-dos, and below them the panels its role is shown (the supervisors'
+    statistics; an enterprise user and an expert see only their to-dos)."""
     from django.contrib.auth.views import redirect_to_login
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    panels = [(panel, panel.context(request)) for panel in home_panels.ordered()]
-    return render(request, "core/home.html", {"panels": panels})
+    panels = [(panel, panel.context(request)) for panel in home_panels.for_user(request.user)]
+    return render(request, "core/home.html", {"cards": todo_cards(request.user), "panels": panels})
 
 
-__all__ = ["ScopedListView", "ScopedDetailView", "ScopedMixin", "home"]
+@login_required
+@require_GET
+def todo_total(request):
+    """The navigation bar's to-do badge, loaded after the page (htmx) so that no page pays for the count of
+    every provider: the sum of the counts the total includes (not the unread notifications, which the bell
+    counts)."""
+    total = sum(provider.count(request.user) for provider in todo_providers.for_user(request.user)
+                if provider.in_total)
+    return render(request, "core/_todo_total.html", {"total": total})
+
+
+__all__ = ["ScopedListView", "ScopedDetailView", "ScopedMixin", "home", "todo_total"]

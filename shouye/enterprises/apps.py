@@ -27,6 +27,7 @@ class EnterprisesConfig(AppConfig):
             layers,  # noqa: F401  registers the one map's layer
             panels,  # noqa: F401  registers the home-page panels
             permissions,
+            todos,  # noqa: F401  registers the licences' to-do
         )
         from .models import ImportJob
 

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from shouye.accounts.models import User
 from shouye.core.registry import Panel, home_panels
 
 from . import selectors
@@ -21,6 +22,8 @@ def _licence_context(request):
 
 
 home_panels.register(Panel(key="enterprise-counts", title=_("Enterprises"),
-                           template="enterprises/panels/home_counts.html", context=_counts_context, order=10))
+                           template="enterprises/panels/home_counts.html", context=_counts_context, order=10,
+                           condition=User.supervises))
 home_panels.register(Panel(key="licence-warnings", title=_("Licence expiry warnings"),
-                           template="enterprises/panels/home_licences.html", context=_licence_context, order=20))
+                           template="enterprises/panels/home_licences.html", context=_licence_context, order=20,
+                           condition=User.supervises))

@@ -33,6 +33,7 @@ class HazardsConfig(AppConfig):
             panels,  # noqa: F401  registers the home and enterprise-ledger panels
             permissions,
             tipoff_todos,  # noqa: F401  registers the township's to-do "tip-offs to check"
+            todos,  # noqa: F401  registers the hazards' and tip-offs' to-dos
             totals,
         )
         from .models import Hazard, HazardPhoto, LedgerExport, TipOff

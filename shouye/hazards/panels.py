@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shouye.accounts.models import User
 from shouye.core.registry import Panel, enterprise_panels, home_panels
 
 from . import exports, selectors
@@ -110,6 +111,7 @@ def _enterprise_context(request, enterprise) -> dict:
 
 
 home_panels.register(Panel(key="hazard-stats", title=gettext_lazy("Hidden hazards"),
-                           template="hazards/panels/home_stats.html", context=_home_context, order=15))
+                           template="hazards/panels/home_stats.html", context=_home_context, order=15,
+                           condition=User.supervises))
 enterprise_panels.register(Panel(key="hazards", title=gettext_lazy("Hidden hazards"),
                                  template="hazards/panels/enterprise.html", context=_enterprise_context, order=40))

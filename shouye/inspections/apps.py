@@ -29,6 +29,7 @@ class InspectionsConfig(AppConfig):
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
             reinspection,
+            todos,  # noqa: F401  registers the inspections' to-dos
         )
         from .models import Inspection, InspectionPhoto, InspectionPlan
 

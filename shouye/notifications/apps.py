@@ -10,7 +10,10 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from shouye.core.registry import DemoStep, demo_steps
 
-        from . import demo
+        from . import (
+            demo,
+            todos,  # noqa: F401  registers the unread notifications' to-do
+        )
 
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=90,
                                      run=demo.read_old_notifications))

@@ -1,7 +1,8 @@
 """The navigation bar (issue 8): each app registers its menu entries with the permission that shows them and
 the base template renders what the user may see, so a new app does not edit the base template. Moving the
 entries out of the template must change nothing a user sees: ``navbar.json`` holds the bar as every role saw
-it before the registry (CSRF tokens masked)."""
+it before the registry (CSRF tokens masked), with the one change of issue 10: the to-do badge and the
+notification bell stand outside the collapsed menu, so a phone shows them."""
 
 import json
 import re

@@ -102,8 +102,11 @@ def test_the_warning_horizon_is_ninety_days_and_configurable(cast, settings):
 
 
 def test_a_user_without_memberships_sees_an_empty_home(cast, licences):
+    """No role, no statistics and no to-do but the unread notifications (issue 10: the panels are the
+    supervisors')."""
     html = client_for(cast["users"]["nobody"]).get("/").content.decode()
-    assert json_script(html, "by-township") == []
+    assert 'id="by-township"' not in html and "概览" not in html
+    assert re.findall(r'data-todo="([\w-]+)"', html) == ["notifications-unread"]
     for key in ("inside", "outside", "building"):
         assert cast[key].name not in html
 
