@@ -8,8 +8,9 @@ the past, an inspection in the future); that is what keeps real records honest, 
 their caller. The demo therefore travels in time instead (``time_machine``, a runtime dependency for this
 reason only): each act runs at its own moment of the past year, and what it writes carries that moment.
 
-Each act commits on its own, as it would in production: its notifications are sent and its audit events
-sealed when it commits, at its moment. A demo interrupted half-way is therefore detected and refused by the
+Each act commits on its own, as it would in production: its notifications are sent when it commits, at its
+moment; its audit events are sealed into the chain once, at the end of the load (the loader defers sealing:
+one seal per act was a quarter of the demo's statements), in the same id order. A demo interrupted half-way is therefore detected and refused by the
 loader (``shouye.enterprises.demo``) rather than resumed."""
 
 from __future__ import annotations

@@ -496,11 +496,12 @@ def load_demo(*, count: int = 300, seed: int = DEFAULT_SEED, today: date | None 
         if report is not None:
             report(step, counts)
 
-    run_steps(context, demo_steps.ordered(), done)
-    with transaction.atomic():
-        audit.record(actor=None, actor_name="demo", verb=LOADED_VERB,
-                     note=f"{len(context.enterprises)} enterprises",
-                     changes={"seed": seed, "today": today.isoformat(), "steps": steps})
+    with audit.sealing_deferred():
+        run_steps(context, demo_steps.ordered(), done)
+        with transaction.atomic():
+            audit.record(actor=None, actor_name="demo", verb=LOADED_VERB,
+                         note=f"{len(context.enterprises)} enterprises",
+                         changes={"seed": seed, "today": today.isoformat(), "steps": steps})
     return {"created": len(context.enterprises), "steps": steps}
 
 

@@ -307,3 +307,24 @@ def test_acts_committing_at_the_same_moment_are_all_sealed_into_one_chain(cast):
     assert not AuditEvent.objects.filter(seq__isnull=True).exists()
     assert sorted(positions()) == list(range(1, 301))
     assert verify_chain().ok
+
+
+def test_a_loader_that_defers_sealing_leaves_its_events_unsealed_until_it_ends_then_one_chain(cast, history,
+                                                                                            committed):
+    """The demo plays thousands of acts and seals once at the end (issue 10): inside the block the acts'
+    events wait unsealed; when it ends they are in the chain, in id order, after the events before it."""
+    with audit.sealing_deferred():
+        for number in range(3):
+            with committed():
+                audit.record(actor=cast["users"]["bureau_staff"], verb="test.note", note=f"延后{number}")
+        assert positions()[-3:] == [None, None, None]
+    assert positions() == list(range(history[0].seq, history[0].seq + 8))
+    assert verify_chain().ok
+
+
+def test_an_act_after_the_deferring_block_seals_on_its_commit_again(cast, committed):
+    with audit.sealing_deferred():
+        pass
+    with committed():
+        audit.record(actor=cast["users"]["bureau_staff"], verb="test.note", note="之后")
+    assert None not in positions()
