@@ -218,7 +218,8 @@ def _document_objects(cast: dict, role: str) -> Objects:
 
     def make(enterprise, label):
         inspection = next(i for i in inspections if i.enterprise_id == enterprise.pk)
-        document = Document(inspection=inspection, kind="inspection_record", year=2026, serial=enterprise.pk,
+        # An earlier year's number: a document the run issues takes this year's numbers from 1 (numbering.py).
+        document = Document(inspection=inspection, kind="inspection_record", year=2020, serial=enterprise.pk,
                             number=label, issued_by=cast["users"]["bureau_staff"], issued_at=timezone.now())
         document.file.save(f"{label}.pdf", ContentFile(b"%PDF-1.4 scope"), save=False)
         document.save()

@@ -38,9 +38,10 @@ BOUNDED_SERIALIZER_FIELDS = {
     serializers.ManyRelatedField: core_fields.BoundedManyRelatedField,
     serializers.ListSerializer: core_fields.ListSerializer,
     serializers.ListField: core_fields.ListField,
+    serializers.DictField: core_fields.DictField,
 }
 #: Many-valued serializer fields with no bounded kind in core yet: add one there before using them.
-UNBOUNDED_SERIALIZER_FIELDS = (serializers.MultipleChoiceField, serializers.DictField, serializers.JSONField,
+UNBOUNDED_SERIALIZER_FIELDS = (serializers.MultipleChoiceField, serializers.JSONField,
                                serializers.HStoreField)
 
 

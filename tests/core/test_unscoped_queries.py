@@ -46,6 +46,10 @@ ALLOWED = {
                                                         "through the scoped selector",
     ("shouye/inspections/forms.py", "User"): _PEOPLE,
     ("shouye/inspections/api/serializers.py", "User"): _PEOPLE,
+    ("shouye/notifications/api/views.py", "Notification"): "names the model for the schema; get_queryset reads "
+                                                           "the signed-in user's own notifications only",
+    ("shouye/inspections/forms.py", "Document"): "the documents of the inspection the form acts on, which came "
+                                                 "through the scoped selector (the one a delivery receipt serves)",
 }
 
 #: Base classes whose ``queryset`` attribute only names the model: their get_queryset applies visible_to.

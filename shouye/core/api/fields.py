@@ -169,6 +169,20 @@ class ListField(serializers.ListField):
         return super().to_internal_value(data)
 
 
+class DictField(serializers.DictField):
+    """A mapping of keys to values (signatures by user id …): refused when it holds more than ``max_length``
+    entries, before any value is checked."""
+
+    def __init__(self, *, max_length: int = MAX_ITEMS, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            _refuse_too_many(self, data)
+        return super().to_internal_value(data)
+
+
 class ListSerializer(serializers.ListSerializer):
     """A list of nested objects (``ListSerializer(child=PersonSerializer())``): refused when longer than
     ``max_length``, before any object is validated, with a message under the field's own name."""

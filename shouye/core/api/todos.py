@@ -23,7 +23,7 @@ class TodoCardSerializer(serializers.Serializer):
     label = serializers.CharField(source="provider.label", help_text="名称 Label")
     count = serializers.IntegerField(help_text="数量 How many are waiting")
     url = serializers.CharField(help_text="全部事项的页面 The full list, or empty")
-    items = TodoItemSerializer(many=True, help_text="前几项 The first items")
+    items = TodoItemSerializer(many=True, read_only=True, help_text="前几项 The first items")
 
 
 class TodoView(APIView):

@@ -186,7 +186,7 @@ class ItemSavedSerializer(serializers.Serializer):
 class RemainingCompliantSerializer(serializers.Serializer):
     """其余全部符合 The items marked compliant and the inspection's progress."""
 
-    marked = serializers.ListField(child=serializers.IntegerField())
+    marked = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     progress = ProgressSerializer()
 
 
@@ -228,17 +228,11 @@ class IssueDocumentSerializer(serializers.Serializer):
     delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False, allow_blank=True)
     delivery_place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    inspector_signatures = serializers.DictField(
-        child=serializers.CharField(max_length=SIGNATURE_CHARS), required=False,
+    inspector_signatures = fields.DictField(
+        child=serializers.CharField(max_length=SIGNATURE_CHARS), required=False, max_length=MAX_SIGNERS,
         help_text="检查人员签名：{用户 id: PNG data URL} Inspectors' signatures drawn on screen, by user id")
     recipient_signature = serializers.CharField(required=False, allow_blank=True, max_length=SIGNATURE_CHARS,
                                                 help_text="被检查单位签收人签名（PNG data URL）")
-
-    def validate_inspector_signatures(self, value):
-        """Bounded like every list (ARCHITECTURE.md §10): no inspection has more signers than this."""
-        if len(value) > MAX_SIGNERS:
-            raise serializers.ValidationError(f"最多 {MAX_SIGNERS} 个签名。At most {MAX_SIGNERS} signatures.")
-        return value
 
     def validate_served_document(self, document):
         """Only a document of this inspection is served (any other: not found, as outside the scope)."""

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
@@ -106,6 +107,7 @@ class InspectionViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModel
                    description="不符合项须填写问题描述；被拒绝的保存不改变任何数据。"
                                "A non-compliant item needs its finding; a refused save changes nothing.")
     @action(detail=True, methods=["post"], url_path="item", filterset_class=None, pagination_class=None)
+    @error_responses(409)
     def record_item(self, request, pk=None):
         inspection = self.get_object()
         serializer = ItemSaveSerializer(data=request.data)
@@ -121,6 +123,7 @@ class InspectionViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModel
                    responses={200: RemainingCompliantSerializer}, tags=TAGS)
     @action(detail=True, methods=["post"], url_path="remaining-compliant", filterset_class=None,
             pagination_class=None)
+    @error_responses(409)
     def remaining_compliant(self, request, pk=None):
         inspection = self.get_object()
         marked = services.mark_remaining_compliant(actor=request.user, inspection=inspection)

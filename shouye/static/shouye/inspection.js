@@ -342,7 +342,11 @@
       var submitter = event.submitter;
       flush().then(function () {
         submitting = true;
-        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+        // After this submit event has ended: when nothing was pending the promise settles while the form is
+        // still firing it, and a browser ignores a submission asked for then (the button did nothing).
+        window.setTimeout(function () {
+          if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+        }, 0);
       });
     });
 
