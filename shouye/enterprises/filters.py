@@ -12,7 +12,7 @@ from shouye.core.filters import FilterSet
 
 from .choices import OperatingStatus
 from .models import Enterprise
-from .selectors import reference_codes
+from .selectors import offered_limits, reference_codes
 
 
 class CodeField(forms.CharField):
@@ -69,7 +69,12 @@ class EnterpriseFilter(FilterSet):
         return reference_codes()
 
     def ids(self, kind: str) -> dict[str, int]:
-        return {code: pk for pk, code, _label in self.reference[kind]}
+        """The codes a filter accepts: the reference data's, within what the filter bar offers the user
+        (:func:`offered_limits`), so a township outside a township officer's scope is refused like an unknown
+        code, as the hazard and inspection filters refuse it, instead of answering an empty list."""
+        user = getattr(self.request, "user", None)
+        limit = offered_limits(user).get(kind) if user is not None else None
+        return {code: pk for pk, code, _label in self.reference[kind] if limit is None or pk in limit}
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -69,3 +69,14 @@ def test_a_township_outside_the_scope_is_refused_like_an_unknown_one(cast, xiaol
     client.force_login(officer)
     refused = client.get(f"/inspections/?township={xiaoli.code}")
     assert refused.status_code == 400 and 'data-testid="filter-errors"' in refused.content.decode()
+
+
+def test_the_enterprise_list_refuses_a_township_outside_the_scope_too(cast, mashan, xiaoli):
+    officer = cast["users"]["township_officer"]
+    refused = api_as(officer).get(f"/api/v1/enterprises/?township={xiaoli.code}")
+    assert refused.status_code == 400 and "township" in refused.json()
+    assert api_as(officer).get(f"/api/v1/enterprises/?township={mashan.code}").status_code == 200
+    client = Client()
+    client.force_login(officer)
+    page_refused = client.get(f"/enterprises/?township={xiaoli.code}")
+    assert page_refused.status_code == 400 and 'data-testid="filter-errors"' in page_refused.content.decode()
