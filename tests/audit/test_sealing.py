@@ -328,3 +328,18 @@ def test_an_act_after_the_deferring_block_seals_on_its_commit_again(cast, commit
     with committed():
         audit.record(actor=cast["users"]["bureau_staff"], verb="test.note", note="之后")
     assert None not in positions()
+
+
+def test_the_nightly_job_verifies_the_trail_and_logs_an_edited_event_as_an_error(history, caplog):
+    """Nobody has to remember ``audit verify``: Celery beat runs it every night and the log says what broke."""
+    task = PeriodicTask.objects.get(name="audit-verify")
+    assert (task.task, task.crontab.hour, task.crontab.minute) == ("shouye.audit.tasks.verify_nightly", "2", "30")
+    with caplog.at_level("INFO", logger="shouye.audit"):
+        assert tasks.verify_nightly() is True
+    assert "Audit trail intact: 5 events verified" in caplog.text
+    edited = history[2]
+    raw("UPDATE {table} SET note = %s WHERE id = %s", ["改过", edited.id])
+    caplog.clear()
+    assert tasks.verify_nightly() is False
+    errors = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert len(errors) == 1 and f"broken at event {edited.id} " in errors[0].getMessage()
