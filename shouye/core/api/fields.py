@@ -75,6 +75,9 @@ class OneQueryRelatedField(serializers.RelatedField):
         return BoundedManyRelatedField(child_relation=cls(*args, **kwargs), max_length=max_length, **list_kwargs)
 
     def key_of(self, data):
+        """The hook each kind defines: the key one input value is looked up by, checked without a query
+        (:class:`PrimaryKeyRelatedField` an integer id, :class:`SlugRelatedField` its slug); a value that cannot
+        be one is a field error."""
         raise NotImplementedError
 
     def rows_for(self, data: list, *, label) -> list:
