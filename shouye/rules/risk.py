@@ -1,7 +1,9 @@
-"""Risk grading: LEC (作业条件危险性评价法) and the risk matrix (风险矩阵, LS), with the four colours.
+"""Risk grading: LEC (作业条件危险性评价法), the risk matrix (风险矩阵, LS) and MES, with the four colours, and
+the grade of a risk point from its assessments.
 
-REGULATIONS.md §3. Neither method has a national table: scales, band edges and colours are common practice,
-kept in :mod:`shouye.rules.data.risk` and replaceable by the caller (an enterprise's own table).
+REGULATIONS.md §3 and REGULATIONS-2 §A.3a, §A.4. No method has a national table: scales, band edges and
+colours are common practice, kept in :mod:`shouye.rules.data.risk` and replaceable by the caller (the
+district's or an enterprise's own table).
 """
 
 from __future__ import annotations
@@ -10,7 +12,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shouye.rules._values import to_decimal
-from shouye.rules.data.risk import COLOUR_LABELS, LEC_TABLE, MATRIX_TABLE, Band, LecTable, MatrixTable
+from shouye.rules.data.risk import (
+    COLOUR_GRADES,
+    COLOUR_LABELS,
+    CONTROL_LEVELS,
+    CONTROL_LEVELS_BASIS,
+    GRADE_COLOURS,
+    GRADE_ORDER,
+    LEC_TABLE,
+    MATRIX_TABLE,
+    MES_TABLE,
+    Band,
+    LecTable,
+    MatrixTable,
+    MesTable,
+)
 from shouye.rules.errors import RuleInputError
 
 
@@ -34,6 +50,29 @@ class MatrixResult:
     colour: str
     risk_level: str
     meaning: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class MesResult:
+    """R = M×E×S, its band (1 most dangerous … 5), the colour and the level's Chinese name."""
+
+    r: Decimal
+    band: int
+    colour: str
+    risk_level: str
+    meaning: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class RiskPointGrade:
+    """A risk point's grade (``major``/``high``/``moderate``/``low``), colour and control level."""
+
+    grade: str
+    colour: str
+    control_level: str
+    forced_major: bool
     basis: str
 
 
@@ -95,4 +134,46 @@ def assess_risk_matrix(l: object, s: object, table: MatrixTable = MATRIX_TABLE) 
     band = _band_for(Decimal(r), table.bands)
     return MatrixResult(
         r=r, colour=band.colour, risk_level=COLOUR_LABELS[band.colour], meaning=band.label, basis=table.basis
+    )
+
+
+def assess_mes(m: object, e: object, s: object, table: MesTable = MES_TABLE) -> MesResult:
+    """MES: R = M×E×S (REGULATIONS-2 §A.3a), graded by ``table``; an edge value takes the worse band.
+
+    M, E and S accept only the values of their scales; anything else raises ``RuleInputError`` naming
+    ``m``, ``e`` or ``s``."""
+    mv = _scale_value(m, "m", "M（控制措施的状态）", table.m_values)
+    ev = _scale_value(e, "e", "E（暴露频繁程度）", table.e_values)
+    sv = _scale_value(s, "s", "S（事故后果）", table.s_values)
+    r = mv * ev * sv
+    band = _band_for(r, table.bands)
+    return MesResult(r=r, band=band.level, colour=band.colour, risk_level=COLOUR_LABELS[band.colour],
+                     meaning=band.label, basis=table.basis)
+
+
+def grade_risk_point(colours: list[str] | tuple[str, ...], *, forced_major: bool = False,
+                     control_levels: dict[str, str] = CONTROL_LEVELS) -> RiskPointGrade:
+    """The grade of a risk point: the most dangerous colour among its assessments (DB37/T 2882 风险点级别确定,
+    REGULATIONS-2 §A.3 [P]); ``forced_major`` (one of the listed conditions applies) makes it major whatever
+    the scores. The control level follows the grade by ``control_levels`` (§A.4, editable).
+
+    ``colours`` are the colours the assessments gave (``assess_lec(...).colour`` …); at least one is needed
+    unless the point is forced major."""
+    for colour in colours:
+        if colour not in COLOUR_GRADES:
+            raise RuleInputError(f"无法识别的风险颜色：{colour!r}", "assessments")
+    if forced_major:
+        grade = "major"
+    elif colours:
+        grade = min((COLOUR_GRADES[c] for c in colours), key=GRADE_ORDER.index)
+    else:
+        raise RuleInputError("风险点至少需要一条风险评价（或符合直接判定为重大风险的情形）", "assessments")
+    missing = [g for g in GRADE_ORDER if g not in control_levels]
+    if missing:
+        raise RuleInputError(f"管控层级表缺少等级：{'、'.join(missing)}", "control_levels")
+    return RiskPointGrade(
+        grade=grade, colour=GRADE_COLOURS[grade], control_level=control_levels[grade],
+        forced_major=forced_major,
+        basis="风险点等级取其各危险源评价结果中的最高级；符合直接判定情形的为重大风险（DB37/T 2882 风险点级别确定，"
+              f"重大风险确定原则 [P]）。{CONTROL_LEVELS_BASIS}",
     )

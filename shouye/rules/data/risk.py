@@ -103,3 +103,66 @@ MATRIX_TABLE = MatrixTable(
         "（无国家统一表，各企业可自定，默认值，待核实 [P]）"
     ),
 )
+
+
+@dataclass(frozen=True)
+class MesTable:
+    """MES scales (R = M×E×S, REGULATIONS-2 §A.3a) and R bands, most dangerous first.
+
+    ``e_values`` holds the E1 scale (people's exposure); an enterprise assessing property or environmental
+    loss uses the same numbers for E2 (how often the hazardous state occurs)."""
+
+    m_values: dict[Decimal, str]
+    e_values: dict[Decimal, str]
+    s_values: dict[Decimal, str]
+    bands: tuple[Band, ...]
+    basis: str
+
+
+MES_TABLE = MesTable(
+    m_values={
+        Decimal("5"): "无控制措施",
+        Decimal("3"): "有减轻后果的应急措施（如警报系统、个体防护用品）",
+        Decimal("1"): "有预防性措施（如机器防护装置），且有效",
+    },
+    e_values={
+        Decimal("10"): "连续暴露（常态）",
+        Decimal("6"): "每天工作时间内暴露（每天工作时间出现）",
+        Decimal("3"): "每周一次或偶然暴露（每周一次或偶然出现）",
+        Decimal("2"): "每月一次暴露",
+        Decimal("1"): "每年几次暴露",
+        Decimal("0.5"): "更少的暴露",
+    },
+    s_values={
+        Decimal("10"): "有多人死亡",
+        Decimal("8"): "有一人死亡或多人永久失能",
+        Decimal("4"): "永久失能（一人）",
+        Decimal("2"): "需医院治疗，缺工",
+        Decimal("1"): "轻微，仅需急救",
+    },
+    bands=(
+        Band(Decimal("180"), 1, "red", "一级，极其危险"),
+        Band(Decimal("90"), 2, "orange", "二级，高度危险"),
+        Band(Decimal("50"), 3, "yellow", "三级，显著危险"),
+        Band(Decimal("20"), 4, "blue", "四级，轻度危险"),
+        Band(Decimal("0"), 5, "blue", "五级，稍有危险"),
+    ),
+    basis=(
+        "MES法（作业条件风险程度评价），R=M×E×S；M（5/3/1）与E的前三档（10/6/3）见 REGULATIONS-2 §A.3a；"
+        "E的后三档、S表及分级边界（R≥180一级红，90≤R<180二级橙，50≤R<90三级黄，R<50蓝）为通行做法，"
+        "默认值，待核实 [P][U]"
+    ),
+)
+
+#: Risk grades (the glossary's ``RiskLevel``), most dangerous first, with their colours (REGULATIONS.md §3.3).
+GRADE_COLOURS = {"major": "red", "high": "orange", "moderate": "yellow", "low": "blue"}
+COLOUR_GRADES = {colour: grade for grade, colour in GRADE_COLOURS.items()}
+GRADE_ORDER = ("major", "high", "moderate", "low")
+
+#: Control level per grade (REGULATIONS-2 §A.4; REGULATIONS.md §3.3 "make this configurable per enterprise").
+#: 重大 → 主要负责人 and 较大 → 分管负责人 are 331号令's [P]; the workshop and post levels are common practice [U].
+CONTROL_LEVELS = {"major": "principal", "high": "deputy", "moderate": "workshop", "low": "post"}
+CONTROL_LEVELS_BASIS = (
+    "管控层级：重大风险由主要负责人、较大风险由分管负责人管控（山东省安全生产风险管控办法，省政府令第331号 [P]）；"
+    "一般风险车间（部门）级、低风险班组（岗位）级为通行做法，默认值，可按企业调整 [U]"
+)
