@@ -39,7 +39,9 @@ def test_review_on_the_issue_day_is_accepted():
     [(0, True, 3), (9, True, 3), (10, True, 6), (11, True, 6), (10, False, 3), (30, False, 3)],
 )
 def test_six_year_interval_needs_ten_continuous_years_and_compliance(continuous_years, compliant, interval):
-    result = review("special_operation", date(2021, 4, 1), continuous_years=continuous_years, compliant=compliant)
+    result = review(
+        "special_operation", date(2021, 4, 1), continuous_years=continuous_years, compliant=compliant
+    )
     assert result.next_review_due == date(2021 + interval, 4, 1)
     assert result.expires_on == date(2027, 4, 1)
     assert ("每6年1次" in result.basis) is (interval == 6)
@@ -47,7 +49,9 @@ def test_six_year_interval_needs_ten_continuous_years_and_compliance(continuous_
 
 def test_review_due_after_expiry_is_capped_at_expiry():
     # Reviewed in year 2 with the 6-year interval: 2022 + 6 = 2028, but the certificate lapses in 2026.
-    result = review("special_operation", date(2020, 9, 1), last_review_on=date(2022, 9, 1), continuous_years=15)
+    result = review(
+        "special_operation", date(2020, 9, 1), last_review_on=date(2022, 9, 1), continuous_years=15
+    )
     assert result.expires_on == date(2026, 9, 1)
     assert result.next_review_due == date(2026, 9, 1)
     assert result.apply_by == date(2026, 9, 1)
@@ -108,22 +112,43 @@ def test_result_is_frozen():
             "早于发证日期",
         ),
         (
-            {"kind": "special_operation", "issued_on": date(2020, 1, 10), "last_review_on": date(2026, 1, 11)},
+            {
+                "kind": "special_operation",
+                "issued_on": date(2020, 1, 10),
+                "last_review_on": date(2026, 1, 11),
+            },
             "last_review_on",
             "晚于证书有效期满日",
         ),
         (
-            {"kind": "safety_qualification", "issued_on": date(2024, 1, 10), "last_review_on": date(2025, 1, 1)},
+            {
+                "kind": "safety_qualification",
+                "issued_on": date(2024, 1, 10),
+                "last_review_on": date(2025, 1, 1),
+            },
             "last_review_on",
             "不实行复审",
         ),
-        ({"kind": "special_operation", "issued_on": date(2024, 1, 1), "continuous_years": -1}, "continuous_years",
-         "不能小于0"),
-        ({"kind": "special_operation", "issued_on": date(2024, 1, 1), "continuous_years": 2.5}, "continuous_years",
-         "整数"),
-        ({"kind": "special_operation", "issued_on": date(2024, 1, 1), "continuous_years": 81}, "continuous_years",
-         "不能超过80年"),
-        ({"kind": "special_operation", "issued_on": date(2024, 1, 1), "compliant": "yes"}, "compliant", "true"),
+        (
+            {"kind": "special_operation", "issued_on": date(2024, 1, 1), "continuous_years": -1},
+            "continuous_years",
+            "不能小于0",
+        ),
+        (
+            {"kind": "special_operation", "issued_on": date(2024, 1, 1), "continuous_years": 2.5},
+            "continuous_years",
+            "整数",
+        ),
+        (
+            {"kind": "special_operation", "issued_on": date(2024, 1, 1), "continuous_years": 81},
+            "continuous_years",
+            "不能超过80年",
+        ),
+        (
+            {"kind": "special_operation", "issued_on": date(2024, 1, 1), "compliant": "yes"},
+            "compliant",
+            "true",
+        ),
     ],
 )
 def test_bad_input_names_the_field(kwargs, field, words):
