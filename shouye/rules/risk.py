@@ -169,6 +169,8 @@ def grade_risk_point(
 
     ``colours`` are the colours the assessments gave (``assess_lec(...).colour`` …); at least one is needed
     unless the point is forced major."""
+    if not isinstance(colours, list | tuple):
+        raise RuleInputError(f"风险评价的颜色应为列表，收到 {colours!r}", "assessments")
     for colour in colours:
         if colour not in COLOUR_GRADES:
             raise RuleInputError(f"无法识别的风险颜色：{colour!r}", "assessments")

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shouye.rules.certificates import CertificateReview, add_years, review
 from shouye.rules.errors import RuleInputError
@@ -156,3 +158,23 @@ def test_bad_input_names_the_field(kwargs, field, words):
         review(**kwargs)
     assert raised.value.field == field
     assert words in raised.value.message
+
+
+@given(
+    issued=st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+    reviewed_after=st.one_of(st.none(), st.integers(min_value=0, max_value=6 * 366)),
+    continuous_years=st.integers(min_value=0, max_value=40),
+    compliant=st.booleans(),
+)
+def test_special_operation_invariants(issued, reviewed_after, continuous_years, compliant):
+    expires = add_years(issued, 6)
+    last = None if reviewed_after is None else issued + timedelta(days=reviewed_after)
+    if last is not None and last > expires:
+        return
+    result = review("special_operation", issued, last, continuous_years, compliant)
+    start = last or issued
+    assert result.expires_on == expires
+    assert start < result.next_review_due <= result.expires_on or start == result.next_review_due == expires
+    assert result.next_review_due <= add_years(start, 6 if continuous_years >= 10 and compliant else 3)
+    assert result.apply_by == result.next_review_due
+    assert result.apply_by - result.apply_from == timedelta(days=60)

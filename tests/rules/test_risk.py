@@ -294,6 +294,13 @@ def test_forced_major_makes_a_point_major_whatever_its_scores():
     assert grade_risk_point([], forced_major=True).control_level == "principal"
 
 
+@pytest.mark.parametrize("colours", ["red", None, ["green"]])
+def test_grade_risk_point_refuses_what_is_not_a_list_of_colours(colours):
+    with pytest.raises(RuleInputError) as exc:
+        grade_risk_point(colours)
+    assert exc.value.field == "assessments"
+
+
 def test_control_levels_table_is_editable_and_checked():
     levels = {**CONTROL_LEVELS, "moderate": "deputy"}
     assert grade_risk_point(["yellow"], control_levels=levels).control_level == "deputy"
