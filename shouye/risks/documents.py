@@ -83,7 +83,7 @@ def map_context(actor, plan) -> dict:
         "zones": zones,
         "legend": selectors.legend(zones),
         "grey": {"hex": selectors.COLOUR_HEX[selectors.GREY], "count": selectors.colour_counts(zones)["grey"]},
-        "label_size": max(plan.width, plan.height) / 70,
+        "label_size": max(plan.width, plan.height) / 45,
         "stroke": max(plan.width, plan.height) / 500,
         "date": chinese_date(timezone.localdate()),
         "version": register_version(actor, plan.enterprise),

@@ -119,10 +119,6 @@ def _plan_context(request, plan: FloorPlan) -> dict:
     if can_edit:
         points = list(selectors.enterprise_points(user, plan.enterprise_id))
         context["points"] = points
-        context["zone_forms"] = [
-            (zone, ZonePointsForm(zone=zone.zone, user=user, prefix=f"zone-{zone.zone.pk}",
-                                  initial={"risk_points": [p.pk for p in zone.points]}))
-            for zone in zones]
         context["unplaced"] = [p for p in points if p.zone_id is None or p.zone.plan_id != plan.pk]
     return context
 
@@ -156,10 +152,9 @@ def zone_points(request, pk):
         else:
             messages.success(request, _("The risk points of %(zone)s are saved.") % {"zone": zone.name})
             return redirect(reverse("risks:plan", kwargs={"pk": zone.plan_id}) + f"#zone-{zone.pk}")
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect(reverse("risks:plan", kwargs={"pk": zone.plan_id}) + f"#zone-{zone.pk}")
+    plan = get_object_or_404(selectors.floor_plans(request.user), pk=zone.plan_id)
+    context = _plan_context(request, plan) | {"form": form, "form_zone": zone.pk}
+    return render(request, "risks/plans/detail.html", context, status=400)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
