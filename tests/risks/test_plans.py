@@ -390,7 +390,7 @@ def test_the_ledger_panel_shows_the_current_plan(cast, officer):
     zone = PlanZone.objects.create(plan=plan, name="罐区", polygon=TRIANGLE)
     make_point(cast["inside"], "P1", "moderate", zone=zone)
     html = client.get(url).content.decode()
-    assert 'data-testid="risk-map"' in html and '"plan": %d' % plan.pk in html and '"colour": "yellow"' in html
+    assert 'data-testid="risk-map"' in html and f'"plan": {plan.pk}' in html and '"colour": "yellow"' in html
     assert reverse("risks:plan-pdf", kwargs={"pk": plan.pk}) in html and "floorplan.js" in html
 
 

@@ -5,7 +5,8 @@ each zone's colour. Thin: every write is one service call (``risks.services.plan
 import math
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -45,6 +46,7 @@ class PlanZoneFilter(FilterSet):
         fields = ["plan"]
 
 
+@extend_schema_field(OpenApiTypes.NUMBER)
 class Number(serializers.Field):
     """A coordinate: a finite JSON number (not a string, not true/false)."""
 
@@ -68,7 +70,8 @@ class ZoneRiskPointSerializer(serializers.Serializer):
 
 class PlanZoneSerializer(serializers.Serializer):
     """A zone: its outline in the plan's pixels ([[x, y], …], origin top left, 3–200 points inside the
-    image), its colour from the highest grade of its risk points in use, and those points."""
+    image), its colour from the highest grade of its risk points in use, and those points (``risk_points``
+    their ids, which a write replaces; ``placed_risk_points`` their numbers, names and grades)."""
 
     id = serializers.IntegerField(read_only=True)
     plan = ScopedPrimaryKeyRelatedField(FloorPlan, label=_("floor plan"))
@@ -76,6 +79,7 @@ class PlanZoneSerializer(serializers.Serializer):
     polygon = ListField(child=ListField(child=Number(), min_length=2, max_length=2), min_length=services.MIN_POINTS,
                         max_length=services.MAX_POINTS, label=_("outline"))
     risk_points = ScopedPrimaryKeyRelatedField(RiskPoint, many=True, required=False, label=_("risk points"))
+    placed_risk_points = ZoneRiskPointSerializer(source="risk_points", many=True, read_only=True)
     colour = serializers.SerializerMethodField()
     grade = serializers.SerializerMethodField()
 
@@ -85,14 +89,9 @@ class PlanZoneSerializer(serializers.Serializer):
     def get_grade(self, zone) -> str:
         return selectors.highest_grade(point.grade for point in zone.risk_points.all())
 
-    def to_representation(self, zone):
-        data = super().to_representation(zone)
-        data["risk_points"] = ZoneRiskPointSerializer(zone.risk_points.all(), many=True).data
-        return data
-
 
 class PlanZoneUpdateSerializer(PlanZoneSerializer):
-    plan = serializers.PrimaryKeyRelatedField(read_only=True)
+    plan = serializers.IntegerField(source="plan_id", read_only=True)
 
 
 class FloorPlanSerializer(serializers.Serializer):
