@@ -95,7 +95,9 @@ def test_an_image_uploaded_through_the_api_becomes_the_current_plan(cast, office
     assert second.status_code == 201, second.content
     plans = {plan.title: plan for plan in FloorPlan.objects.filter(enterprise=cast["inside"])}
     assert plans["新平面图"].is_current and not plans["旧平面图"].is_current
-    assert plans["新平面图"].image.name.startswith("risks/plans/") and plans["新平面图"].image.name.endswith(".png")
+    # A photo or scan stays JPEG, a drawing PNG.
+    assert plans["新平面图"].image.name.startswith("risks/plans/") and plans["新平面图"].image.name.endswith(".jpg")
+    assert plans["旧平面图"].image.name.endswith(".png")
     assert AuditEvent.objects.filter(verb="risks.floor_plan.upload").count() == 2
     # The image is served to whoever sees the plan.
     assert Client().get(plans["新平面图"].image.url).status_code in (302, 403)
@@ -104,8 +106,7 @@ def test_an_image_uploaded_through_the_api_becomes_the_current_plan(cast, office
     assert signed_in.get(plans["新平面图"].image.url).status_code == 200
 
 
-def test_a_large_image_is_scaled_to_the_cap(cast, officer, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+def test_a_large_image_is_scaled_to_the_cap(cast, officer):
     plan = services.upload_floor_plan(actor=officer, enterprise=cast["inside"], title="大图",
                                       upload=png(9000, 600))
     assert (plan.width, plan.height) == (services.MAX_SIDE, 533)
@@ -423,3 +424,22 @@ def test_pages_and_api_read_in_a_fixed_number_of_queries(cast, officer, plan, dj
     _fill(plan, cast["inside"], 3, 3)
     with django_assert_max_num_queries(len(ledger.captured_queries)):
         assert client.get(panel_url).status_code == 200
+
+
+def test_the_plan_lists_read_in_a_fixed_number_of_queries(cast, officer, django_assert_max_num_queries):
+    staff = cast["users"]["bureau_staff"]
+    client = Client()
+    client.force_login(staff)
+    make_plan(cast["inside"], officer)
+    with django_assert_max_num_queries(30) as few:
+        page = client.get(reverse("risks:plans"))
+    assert page.status_code == 200 and cast["inside"].name in page.content.decode()
+    for enterprise in (cast["building"], cast["outside"], cast["inside"]):
+        make_plan(enterprise, staff, title=f"{enterprise.name}平面图")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("risks:plans")).status_code == 200
+    with django_assert_max_num_queries(8) as listed:
+        assert api_as(staff).get("/api/v1/floor-plans/").json()["count"] == 4
+    make_plan(cast["building"], staff, title="再一张")
+    with django_assert_max_num_queries(len(listed.captured_queries)):
+        assert api_as(staff).get("/api/v1/floor-plans/").json()["count"] == 5

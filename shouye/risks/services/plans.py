@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from shouye.audit import services as audit
+from shouye.enterprises.models import Enterprise
 from shouye.regions.scoping import ensure_in_scope
 
 from ..models import FloorPlan, PlanZone, RiskPoint
@@ -35,6 +36,8 @@ PDF_DPI = 200
 #: Points of a zone's outline: a triangle at least; 200 outline any building on a plan.
 MIN_POINTS, MAX_POINTS = 3, 200
 ALLOWED_IMAGES = {"PNG": "png", "JPEG": "jpg"}
+#: Rows of each kind a refused deletion names; the rest are counted.
+NAMED = 20
 
 
 def _name(upload) -> str:
@@ -49,9 +52,14 @@ def _scaled(image: Image.Image) -> Image.Image:
     return image
 
 
-def _png(image: Image.Image) -> bytes:
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    """The stored file: a photo or scan stays JPEG, a drawing (PNG or a PDF page) PNG. Not "optimised": that
+    doubles the time of a large plan for a quarter of its size."""
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    if fmt == "JPEG":
+        image.convert("RGB").save(buffer, "JPEG", quality=90)
+    else:
+        image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -85,7 +93,7 @@ def _from_pdf(data: bytes, name: str, page: int) -> Image.Image:
         document.close()
 
 
-def _from_image(data: bytes, name: str) -> Image.Image:
+def _from_image(data: bytes, name: str) -> tuple[Image.Image, str]:
     refused = ValidationError({"file": _("%(name)s is not a PNG or JPEG image or a PDF.") % {"name": name}})
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -102,21 +110,22 @@ def _from_image(data: bytes, name: str) -> Image.Image:
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise refused from exc
-    return image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    return image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"), detected
 
 
 def check_plan_file(upload, page: int = 1) -> tuple[ContentFile, int, int]:
-    """The plan as it is stored: a PNG of the uploaded image (recognised by its content, upright, at most
-    :data:`MAX_SIDE` px) or of page ``page`` of an uploaded PDF, with its width and height."""
+    """The plan as it is stored: the uploaded image (recognised by its content, upright, at most
+    :data:`MAX_SIDE` px, JPEG or PNG as it came) or page ``page`` of an uploaded PDF as a PNG, with its width
+    and height."""
     name = _name(upload)
     if upload.size > PLAN_MAX_BYTES:
         raise ValidationError({"file": _("%(name)s is larger than %(limit)d MB.")
                                % {"name": name, "limit": PLAN_MAX_BYTES // 2**20}})
     data = upload.read()
-    image = _from_pdf(data, name, page) if data[:5] == b"%PDF-" else _from_image(data, name)
+    image, fmt = (_from_pdf(data, name, page), "PNG") if data[:5] == b"%PDF-" else _from_image(data, name)
     image = _scaled(image)
     stem = PurePath(name).stem[:60] or "plan"
-    return ContentFile(_png(image), name=f"{stem}.png"), image.width, image.height
+    return ContentFile(_encode(image, fmt), name=f"{stem}.{ALLOWED_IMAGES[fmt]}"), image.width, image.height
 
 
 def _ensure_may_manage(actor) -> None:
@@ -134,7 +143,9 @@ def upload_floor_plan(*, actor, enterprise, title: str, upload, page: int = 1) -
         ensure_in_scope(actor, enterprise)
         _ensure_may_manage(actor)
         content, width, height = check_plan_file(upload, page)
-        FloorPlan.objects.select_for_update().filter(enterprise=enterprise, is_current=True).update(is_current=False)
+        # One current plan: two uploads for the same enterprise take their turns.
+        Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        FloorPlan.objects.filter(enterprise=enterprise, is_current=True).update(is_current=False)
         plan = FloorPlan(title=title, width=width, height=height, is_current=True, uploaded_by=actor)
         plan.stamp_from(enterprise)
         plan.image.save(content.name, content, save=False)
@@ -252,8 +263,11 @@ def placed_in(zone: PlanZone) -> list[str]:
         if not (relation.one_to_many or relation.one_to_one):
             continue
         rows = relation.related_model._default_manager.filter(**{relation.field.name: zone})
-        for row in rows[:20]:
-            names.append(f"{relation.related_model._meta.verbose_name}“{row}”")
+        kind = relation.related_model._meta.verbose_name
+        names += [f"{kind}“{row}”" for row in rows[:NAMED]]
+        extra = rows.count() - NAMED
+        if extra > 0:
+            names.append(_("%(count)d more %(kind)s") % {"count": extra, "kind": kind})
     return names
 
 
