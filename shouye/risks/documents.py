@@ -124,11 +124,11 @@ def card_context(actor, enterprise, post: str) -> dict:
             if source.consequence and source.consequence not in accidents:
                 accidents.append(source.consequence)
             sources.append({"source": source, "colour": RISK_LEVEL_COLOURS.get(source.grade, selectors.GREY),
-                            "grade": RiskLevel(source.grade).label if source.grade else "未评价",
+                            "grade": RiskLevel(source.grade).label if source.grade else "未分级",
                             "measures": [(MeasureCategory(category).label, texts)
                                          for category, texts in sorted(by_category.items())]})
         rows.append({"point": point, "colour": selectors.colour_of(point.grade),
-                     "grade": RiskLevel(point.grade).label if point.grade else "未评价", "sources": sources})
+                     "grade": RiskLevel(point.grade).label if point.grade else "未分级", "sources": sources})
     sees_phones = actor.has_perm("enterprises.view_personal_data")
     contacts = [(person.get_role_display(), person.name, person.phone if sees_phones else mask_phone(person.phone))
                 for person in selectors.emergency_contacts(actor, enterprise)]
@@ -136,7 +136,7 @@ def card_context(actor, enterprise, post: str) -> dict:
     return {
         "enterprise": enterprise, "post": post, "rows": rows, "accidents": accidents, "emergency": emergency,
         "signs": warning_signs(accidents), "numbers": EMERGENCY_NUMBERS, "contacts": contacts,
-        "grade": RiskLevel(grade).label if grade else "未评价", "colour": selectors.colour_of(grade),
+        "grade": RiskLevel(grade).label if grade else "未分级", "colour": selectors.colour_of(grade),
         "hex": selectors.COLOUR_HEX, "date": chinese_date(timezone.localdate()),
         "version": register_version(actor, enterprise),
     }
