@@ -29,6 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -42,6 +43,7 @@ from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, Tip
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.notifications.models import Notification
 from shouye.regions.models import Region
+from shouye.risks.models import FloorPlan, PlanZone, RiskPoint
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workcalendar.models import WorkCalendarYear
 from tests.factories import EnterpriseFactory, UserFactory, member
@@ -308,6 +310,47 @@ def _calendar_year_objects(cast: dict, role: str) -> Objects:
     return Objects(inside=[store[2091]], outside=[store[2092]])
 
 
+def _png() -> bytes:
+    """A small plan image."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (230, 230, 230)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _floor_plan_objects(cast: dict, role: str) -> Objects:
+    """A current plant plan of each cast enterprise; its title is its label."""
+    def make(enterprise, label):
+        plan = FloorPlan(title=label, width=120, height=80, uploaded_by=cast["users"]["bureau_staff"])
+        plan.stamp_from(enterprise)
+        plan.image.save(f"{label}.png", ContentFile(_png()), save=False)
+        plan.save()
+        return plan
+    return _per_enterprise(cast, role, "_floor_plans", make)
+
+
+def _plan_zone_objects(cast: dict, role: str) -> Objects:
+    """A zone on each cast enterprise's plan; its name is its label."""
+    plans = _floor_plan_objects(cast, "bureau_staff").inside
+
+    def make(enterprise, label):
+        plan = next(p for p in plans if p.enterprise_id == enterprise.pk)
+        return PlanZone.objects.create(plan=plan, name=label, polygon=[[0, 0], [60, 0], [60, 40]])
+    return _per_enterprise(cast, role, "_plan_zones", make)
+
+
+def _risk_point_objects(cast: dict, role: str) -> Objects:
+    """A risk point of each cast enterprise; its name is its label."""
+    def make(enterprise, label):
+        point = RiskPoint(code=label[-30:], name=label, kind="facility", department="scope-department",
+                          responsible_person="scope-person")
+        point.stamp_from(enterprise)
+        point.save()
+        return point
+    return _per_enterprise(cast, role, "_risk_points", make)
+
+
 MODELS: dict[type, ScopeCase | str] = {
     Enterprise: ScopeCase(objects=_enterprise_objects, label=lambda e: e.name,
                           view_perm="enterprises.view_enterprise", change_perm="enterprises.change_enterprise"),
@@ -337,6 +380,12 @@ MODELS: dict[type, ScopeCase | str] = {
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
+    FloorPlan: ScopeCase(objects=_floor_plan_objects, label=lambda p: p.title, view_perm="risks.view_riskpoint",
+                         change_perm="risks.manage_risk_list"),
+    PlanZone: ScopeCase(objects=_plan_zone_objects, label=lambda z: z.name, view_perm="risks.view_riskpoint",
+                        change_perm="risks.manage_risk_list"),
+    RiskPoint: ScopeCase(objects=_risk_point_objects, label=lambda p: p.name, view_perm="risks.view_riskpoint",
+                         change_perm="risks.manage_risk_list"),
 }
 
 
@@ -424,6 +473,13 @@ ROUTES: dict[str, RouteSpec] = {
     "map:index": RouteSpec(PAGE),
     "map:townships": RouteSpec(PAGE),
     **{f"map:layer-{layer.key}": RouteSpec(PAGE) for layer in map_layers.ordered()},
+    # The plant plan and the four-colour map (issue 11); the PDFs are ACTIONs, their text is compressed.
+    "risks:plan-upload": RouteSpec(PAGE, methods=("get", "post")),
+    "risks:plan": RouteSpec(DETAIL, model=FloorPlan),
+    "risks:plan-pdf": RouteSpec(ACTION, model=FloorPlan),
+    "risks:zone-points": RouteSpec(ACTION, model=PlanZone, methods=("post",), perm="risks.manage_risk_list"),
+    "risks:notice-cards": RouteSpec(DETAIL, model=Enterprise, perm="risks.view_riskpoint"),
+    "risks:notice-card": RouteSpec(ACTION, model=Enterprise, perm="risks.view_riskpoint"),
 }
 
 HOW_TO_REGISTER = (
@@ -629,6 +685,8 @@ class WriteCase:
     method: str = "post"
     target: Callable[[dict, str], Any] | None = None
     api: bool = False
+    #: how an API body is sent: JSON, or multipart when it carries a file (a plan's image)
+    format: str = "json"
 
 
 def _an_hour_ago():
@@ -781,6 +839,31 @@ def _page_and_api(page: str, api: str, body, perm: str, fields: dict[str, Foreig
                            api=True)}
 
 
+def _plan_upload_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A plan image for the enterprise named (multipart on the page and the API)."""
+    return {"enterprise": values["enterprise"], "title": "scope-write-plan", "page": 1,
+            "file": SimpleUploadedFile("scope-plan.png", _png(), content_type="image/png")}
+
+
+def _zone_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A zone drawn on the plan named, with the risk points named placed in it."""
+    return {"plan": values["plan"], "name": "scope-write-zone", "polygon": [[1, 1], [50, 1], [50, 30]],
+            "risk_points": values["risk_points"]}
+
+
+def _first_inside_zone(cast: dict, role: str):
+    inside = _plan_zone_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _zone_points_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """The risk points placed in the zone (the page's fields are prefixed with the zone)."""
+    return {"risk_points": values["risk_points"]} if api else {f"zone-{target.pk}-risk_points": values["risk_points"]}
+
+
+_RISK_POINTS = {"risk_points": ForeignKey(RiskPoint, value=lambda point: [point.pk])}
+
+
 _ENTERPRISE = {"enterprise": ForeignKey(Enterprise)}
 _PLACE = {"township": ForeignKey(Region, _townships), "industry": ForeignKey(Industry, _industries)}
 _PLACE_BY_CODE = {"township": ForeignKey(Region, _townships, attrgetter("code")),
@@ -803,6 +886,13 @@ WRITES: dict[str, WriteCase] = {
                     target=_first_inside_plan, api_method="patch"),
     **_page_and_api("enterprises:create", "enterprise-list", _enterprise_body, "enterprises.add_enterprise",
                     _PLACE, _PLACE_BY_CODE),
+    "risks:plan-upload": WriteCase(_ENTERPRISE, partial(_plan_upload_body, api=False), "risks.manage_risk_list"),
+    "floor-plan-list": WriteCase(_ENTERPRISE, partial(_plan_upload_body, api=True), "risks.manage_risk_list",
+                                 api=True, format="multipart"),
+    "plan-zone-list": WriteCase({"plan": ForeignKey(FloorPlan), **_RISK_POINTS}, partial(_zone_body, api=True),
+                                "risks.manage_risk_list", api=True),
+    **_page_and_api("risks:zone-points", "plan-zone-detail", _zone_points_body, "risks.manage_risk_list",
+                    _RISK_POINTS, target=_first_inside_zone, api_method="patch"),
     **_page_and_api("enterprises:update", "enterprise-detail", _enterprise_body,
                     "enterprises.classify_enterprise", _PLACE, _PLACE_BY_CODE, target=_first_inside_enterprise,
                     api_method="patch"),

@@ -30,3 +30,13 @@ class RisksConfig(AppConfig):
         media_owners.register(MediaOwner(prefix="risks/plans/", model=FloorPlan, fields=("image",),
                                          permission="risks.view_riskpoint"))
         permission_bundles.register(self.label, permissions.BUNDLE)
+
+        # The plant plan and the four-colour map (issue 11): the enterprise ledger's panel and the audit verbs.
+        from shouye.audit import verbs
+
+        from . import panels  # noqa: F401  registers the enterprise ledger's four-colour map panel
+
+        verbs.register("risks.floor_plan.upload", _("uploaded the plant plan"))
+        verbs.register("risks.plan_zone.create", _("drew a zone on the plan"))
+        verbs.register("risks.plan_zone.update", _("changed the zone"))
+        verbs.register("risks.plan_zone.delete", _("deleted the zone"))

@@ -304,7 +304,7 @@ def _check_refused(client, case: WriteCase, request: str, url: str, body: dict, 
 
 def _write(client, case: WriteCase, url: str, body: dict):
     if case.api:
-        return getattr(client, case.method)(url, body, format="json")
+        return getattr(client, case.method)(url, body, format=case.format)
     return getattr(client, case.method)(url, body)
 
 
