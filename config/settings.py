@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shouye.notifications",
     "shouye.hazards",
     "shouye.inspections",
+    "shouye.risks",
     "shouye.workareas",
     "shouye.dashboards",
 ]
