@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouye.core.forms import ModelMultipleChoiceField, ScopedModelChoiceField, formset_factory
 from shouye.enterprises.models import Enterprise
+from shouye.risks.models import PlanZone
 
 from .models import WorkArea, Worker, WorkerCertificate
 from .services import AREA_FIELDS, CERTIFICATE_FIELDS, WORKER_FIELDS
@@ -49,8 +50,15 @@ class WorkAreaForm(_ShapeOnly):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["zone"] = ScopedModelChoiceField(
+            PlanZone.objects.select_related("plan").order_by("plan__enterprise_id", "name", "id"), user=user,
+            required=False, label=_("Zone on the plan"),
+            help_text=_("The zone drawn on the enterprise's floor plan (a high-risk work area only)."))
         if not self.instance.pk:
             self.fields = {"enterprise": _enterprise_field(user), **self.fields}
+        else:
+            self.fields["zone"].queryset = self.fields["zone"].queryset.filter(
+                plan__enterprise_id=self.instance.enterprise_id)
         _style(self)
 
 

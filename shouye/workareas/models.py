@@ -40,6 +40,8 @@ class WorkArea(StampedModel):
     allowed_posts = models.TextField(_("posts allowed in"), max_length=2000, blank=True,
                                      help_text=_("One post per line."))
     measures = models.TextField(_("measures"), max_length=4000, blank=True)
+    zone = models.ForeignKey("risks.PlanZone", verbose_name=_("zone on the plan"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="work_areas")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -23,9 +23,9 @@ from .models import WorkArea, Worker, WorkerCertificate
 
 #: Fields a form, the API or an import may set.
 AREA_FIELDS = ["name", "location", "hazards_present", "people_present", "assessed_on", "high_risk",
-               "assessment_reason", "max_people", "allowed_posts", "measures"]
+               "assessment_reason", "max_people", "allowed_posts", "measures", "zone"]
 #: What only a high-risk work area keeps (cleared when an area is assessed as not high-risk).
-HIGH_RISK_FIELDS = ["max_people", "allowed_posts", "measures"]
+HIGH_RISK_FIELDS = ["max_people", "allowed_posts", "measures", "zone"]
 WORKER_FIELDS = ["name", "id_number", "post", "phone"]
 CERTIFICATE_FIELDS = ["kind", "operation_category", "number", "issued_on", "last_review_on", "continuous_years",
                       "compliant", "authority"]
@@ -47,7 +47,8 @@ def _locked_enterprise(actor, enterprise: Enterprise) -> Enterprise:
 
 
 def _area_snapshot(area: WorkArea) -> dict:
-    return {f: (str(getattr(area, f)) if getattr(area, f) is not None else None) for f in AREA_FIELDS}
+    values = {f: getattr(area, f"{f}_id" if f == "zone" else f) for f in AREA_FIELDS}
+    return {f: (str(v) if v is not None else None) for f, v in values.items()}
 
 
 def _check_area(area: WorkArea, enterprise: Enterprise) -> None:
@@ -68,6 +69,8 @@ def _check_area(area: WorkArea, enterprise: Enterprise) -> None:
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    if area.zone_id is not None and area.zone.plan.enterprise_id != enterprise.pk:
+        errors["zone"] = [_("Choose a zone on the enterprise's own floor plan.")]
     duplicate = WorkArea.objects.filter(enterprise=enterprise, name=area.name).exclude(pk=area.pk)
     if area.name and duplicate.exists():
         errors.setdefault("name", []).append(_("The enterprise already has a work area of this name."))

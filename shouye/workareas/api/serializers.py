@@ -8,6 +8,7 @@ from rest_framework import serializers
 from shouye.core.api import fields
 from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
 from shouye.enterprises.models import Enterprise
+from shouye.risks.models import PlanZone
 
 from ..choices import CertificateFlag
 from ..masking import worker_contact
@@ -21,6 +22,8 @@ class WorkAreaSerializer(serializers.ModelSerializer):
     enterprise = ScopedPrimaryKeyRelatedField(Enterprise, help_text=_("The enterprise's id (on create only)."))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     people = serializers.IntegerField(read_only=True, help_text=_("People of the ledger who work there."))
+    zone = ScopedPrimaryKeyRelatedField(PlanZone, required=False, allow_null=True,
+                                        help_text=_("The id of its zone on the enterprise's floor plan."))
 
     class Meta:
         model = WorkArea
