@@ -1,0 +1,112 @@
+"""The services' rules and guards: the chemical-only designation, the capacity refusal, scope, permission, the
+audit event, and that a refused act changes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from shouye.audit.models import AuditEvent
+from shouye.core.exceptions import NotInScope
+from shouye.workareas import services
+from shouye.workareas.models import WorkArea, Worker, WorkerCertificate
+
+from tests.factories import UserFactory, member
+
+from .conftest import area_data, certificate_row, worker_data
+
+
+def test_assessing_stamps_and_audits(cast, area):
+    assert (area.enterprise, area.township_id, area.industry_id) == (
+        cast["inside"], cast["inside"].township_id, cast["inside"].industry_id)
+    assert AuditEvent.objects.filter(verb="workarea.assess", target_id=str(area.pk)).count() == 1
+
+
+def test_only_chemical_enterprises_designate_high_risk_areas(cast):
+    staff = cast["users"]["bureau_staff"]
+    user = UserFactory(username="machinery")
+    member(user, "enterprise_user", enterprise=cast["outside"])
+    with pytest.raises(ValidationError) as exc:
+        services.assess_work_area(actor=user, enterprise=cast["outside"], data=area_data())
+    assert "high_risk" in exc.value.message_dict
+    assert not WorkArea.objects.exists()
+    ordinary = services.assess_work_area(actor=user, enterprise=cast["outside"],
+                                         data=area_data(high_risk=False, max_people=5))
+    assert ordinary.max_people is None and ordinary.measures == ""
+    with pytest.raises(PermissionDenied):
+        services.assess_work_area(actor=staff, enterprise=cast["inside"], data=area_data(name="罐区"))
+
+
+def test_a_high_risk_area_needs_its_maximum(cast, owner):
+    with pytest.raises(ValidationError) as exc:
+        services.assess_work_area(actor=owner, enterprise=cast["inside"], data=area_data(max_people=None))
+    assert "max_people" in exc.value.message_dict
+
+
+def test_out_of_scope_enterprise_is_not_found(cast, owner):
+    with pytest.raises(NotInScope):
+        services.assess_work_area(actor=owner, enterprise=cast["outside"], data=area_data())
+
+
+def test_a_person_over_the_maximum_is_refused_and_nothing_changes(cast, owner, area):
+    services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(), work_areas=[area])
+    services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(), work_areas=[area])
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(name="李四"),
+                                 work_areas=[area], certificates=[certificate_row()])
+    message = exc.value.message_dict["work_areas"][0]
+    assert "氯化反应区" in message and "2" in message
+    assert Worker.objects.count() == 2 and not WorkerCertificate.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_updating_keeps_a_persons_own_place(cast, owner, area):
+    worker = services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(), work_areas=[area])
+    services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(), work_areas=[area])
+    updated = services.update_worker(actor=owner, worker=worker, data={"post": "班长"})
+    assert updated.post == "班长" and list(updated.work_areas.all()) == [area]
+
+
+def test_lowering_the_maximum_shows_the_area_over_capacity(cast, owner, area):
+    from shouye.workareas.selectors import over_capacity
+
+    for _ in range(2):
+        services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(), work_areas=[area])
+    services.update_work_area(actor=owner, work_area=area, data={"max_people": 1})
+    assert list(over_capacity(owner)) == [area]
+    with pytest.raises(ValidationError) as exc:
+        services.update_work_area(actor=owner, work_area=area, data={"high_risk": False})
+    assert "high_risk" in exc.value.message_dict
+    assert WorkArea.objects.get(pk=area.pk).high_risk
+
+
+def test_certificate_rows_are_checked_and_dated(cast, owner):
+    future = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(id_number="370113198001010000"),
+                                 certificates=[certificate_row(operation_category=""), certificate_row(issued_on=future)])
+    errors = exc.value.message_dict
+    assert "id_number" in errors
+    assert "certificates[0].operation_category" in errors and "certificates[1].issued_on" in errors
+    assert not Worker.objects.exists()
+
+
+def test_the_audit_keeps_id_numbers_masked(cast, worker):
+    event = AuditEvent.objects.get(verb="worker.register", target_id=str(worker.pk))
+    assert worker.id_number not in str(event.changes)
+
+
+def test_duplicate_id_number_in_the_enterprise_is_refused(cast, owner, worker):
+    with pytest.raises(ValidationError) as exc:
+        services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(id_number=worker.id_number))
+    assert "id_number" in exc.value.message_dict
+
+
+def test_removing_a_person(cast, owner, worker):
+    services.remove_worker(actor=owner, worker=worker)
+    assert not Worker.objects.exists() and not WorkerCertificate.objects.exists()
+    assert AuditEvent.objects.filter(verb="worker.remove").count() == 1
+    with pytest.raises(PermissionDenied):
+        services.remove_worker(actor=cast["users"]["bureau_staff"], worker=worker)
