@@ -328,15 +328,18 @@ def _worker_objects(cast: dict, role: str) -> Objects:
 
 
 def _worker_import_objects(cast: dict, role: str) -> Objects:
-    """An import of the personnel ledger is its uploader's alone, whatever the role."""
+    """An import of the personnel ledger is its uploader's alone, whatever the role; its file name, error message
+    and error file carry the label."""
     users, store = cast["users"], cast.setdefault("_worker_imports", {})
     other = "bureau_staff" if role == "bureau_admin" else "bureau_admin"
     for owner in (role, other):
         if owner not in store:
-            job = WorkerImportJob(created_by=users[owner], original_name=f"scope-worker-import-of-{owner}.xlsx",
-                                  status=WorkerImportJob.Status.FAILED)
-            job.file.save("scope.xlsx", ContentFile(_xlsx("scope")), save=False)
-            job.error_file.save("scope-errors.xlsx", ContentFile(_xlsx("scope")), save=False)
+            label = f"scope-worker-import-of-{owner}"
+            job = WorkerImportJob(created_by=users[owner], original_name=label, total_rows=1, processed_rows=1,
+                                  status=WorkerImportJob.Status.FAILED,
+                                  errors=[{"row": 2, "column": "A", "message": label}])
+            job.file.save(f"{label}.xlsx", ContentFile(_xlsx(label)), save=False)
+            job.error_file.save(f"{label}-errors.xlsx", ContentFile(_xlsx(label)), save=False)
             job.save()
             store[owner] = job
     return Objects(inside=[store[role]], outside=[store[other]])
@@ -839,15 +842,19 @@ _PLACE = {"township": ForeignKey(Region, _townships), "industry": ForeignKey(Ind
 _PLACE_BY_CODE = {"township": ForeignKey(Region, _townships, attrgetter("code")),
                   "industry": ForeignKey(Industry, _industries, attrgetter("code"))}
 
+#: Each write adds a new work area or person: names and ID numbers unique per body.
+_WRITE_SERIAL = iter(range(1, 1_000_000))
+
+
 def _work_area_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
-    return {**values, "name": "scope-write-area", "assessed_on": timezone.localdate().isoformat(), "high_risk": False,
+    return {**values, "name": f"scope-write-area-{next(_WRITE_SERIAL)}", "assessed_on": timezone.localdate().isoformat(), "high_risk": False,
             "assessment_reason": "scope-write-area", "people_present": 1}
 
 
 def _worker_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
     from shouye.core.identifiers import id_number
 
-    body = {**values, "name": "scope-write-worker", "post": "操作工", "id_number": id_number(777)}
+    body = {**values, "name": "scope-write-worker", "post": "操作工", "id_number": id_number(next(_WRITE_SERIAL))}
     if not api:
         body.update({"certificates-TOTAL_FORMS": 0, "certificates-INITIAL_FORMS": 0})
     return body

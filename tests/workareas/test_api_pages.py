@@ -92,7 +92,7 @@ def test_pages_create_and_refuse_with_a_message(cast, owner, area, client):
 def test_lists_and_panel_without_n_plus_one(cast, owner, area, client, django_assert_max_num_queries):
     from shouye.workareas import services
 
-    for n in range(2):
+    for _ in range(2):
         services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(), work_areas=[area],
                                  certificates=[certificate_row(), certificate_row()])
     client.force_login(owner)

@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 

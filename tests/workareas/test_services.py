@@ -11,7 +11,6 @@ from shouye.audit.models import AuditEvent
 from shouye.core.exceptions import NotInScope
 from shouye.workareas import services
 from shouye.workareas.models import WorkArea, Worker, WorkerCertificate
-
 from tests.factories import UserFactory, member
 
 from .conftest import area_data, certificate_row, worker_data

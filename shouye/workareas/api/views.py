@@ -17,6 +17,17 @@ from .serializers import WorkAreaSerializer, WorkerSerializer
 TAGS = ["work-areas"]
 
 
+class ObjectFirstMixin:
+    """On a route with an id, a signed-in user's object is looked up before the role's permission: one that does
+    not exist or is out of scope is a 404 whatever the method (a refusal's order, docs/adding-an-app.md §2: 404, then 403),
+    so a supervisor who may only read gets a 404, not a 403, for an id that names nothing."""
+
+    def check_permissions(self, request):
+        if request.user.is_authenticated and (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
+            self.get_object()
+        super().check_permissions(request)
+
+
 @extend_schema_view(
     list=extend_schema(summary="作业场所列表 List work areas", tags=TAGS),
     retrieve=extend_schema(summary="作业场所详情 Work area", tags=TAGS),
@@ -24,7 +35,7 @@ TAGS = ["work-areas"]
     update=extend_schema(summary="修改评估 Change an assessment", tags=TAGS),
     partial_update=extend_schema(summary="部分修改评估 Partly change an assessment", tags=TAGS),
 )
-class WorkAreaViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class WorkAreaViewSet(ObjectFirstMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """作业场所及高危作业场所（只含本人辖区）。Work areas and high-risk work areas within the caller's scope."""
 
@@ -61,7 +72,7 @@ class WorkAreaViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
     partial_update=extend_schema(summary="部分修改人员 Partly change a person", tags=TAGS),
     destroy=extend_schema(summary="移出台账 Take a person off the ledger", tags=TAGS),
 )
-class WorkerViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class WorkerViewSet(ObjectFirstMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """高危作业场所人员台账及证书（只含本人辖区）。The personnel ledger with certificates, within the caller's scope."""
 
