@@ -7,16 +7,8 @@ enterprise of the hazardous-chemicals industry, or one tagged with a hazardous c
 enterprise here; 山东省安全生产条例 Art. 19 counts both among the 高危生产经营单位 (危险物品生产、经营、储存单位 and units
 using hazardous materials)."""
 
-from django.db.models import Q
-
 CHEMICAL_INDUSTRY_CODES = ("hazardous_chemicals",)
 CHEMICAL_TAG_CODES = ("hazardous_process",)
-
-
-def chemical_enterprises_q(prefix: str = "") -> Q:
-    """The condition on enterprises (through ``prefix``, such as ``enterprise__``) that are chemical."""
-    return (Q(**{f"{prefix}industry__code__in": CHEMICAL_INDUSTRY_CODES})
-            | Q(**{f"{prefix}tags__code__in": CHEMICAL_TAG_CODES}))
 
 
 def is_chemical(enterprise) -> bool:

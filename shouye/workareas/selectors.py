@@ -9,7 +9,6 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from shouye.enterprises.models import Enterprise
 
-from .eligibility import chemical_enterprises_q
 from .models import WorkArea, Worker, WorkerCertificate, needs_attention_q
 
 
@@ -55,11 +54,6 @@ def enterprises_needing_attention(actor, today: date):
     return (certificates_needing_attention(actor, today).order_by()
             .values("worker__enterprise_id", "worker__enterprise__name")
             .annotate(count=Count("pk")).order_by("-count", "worker__enterprise__name"))
-
-
-def chemical_enterprises(actor):
-    """The enterprises in scope that may designate high-risk work areas (see ``eligibility``)."""
-    return Enterprise.objects.visible_to(actor).filter(chemical_enterprises_q()).distinct().order_by("name")
 
 
 def ledger_summary(actor, enterprise: Enterprise, today: date, limit: int) -> dict:

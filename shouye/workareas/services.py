@@ -129,7 +129,7 @@ def worker_snapshot(worker: Worker, areas: Iterable[WorkArea], certificates: Ite
 def clean_certificates(rows: Sequence[dict]) -> list[WorkerCertificate]:
     """Certificate rows through their model's validation and the rule's dates; errors keyed
     ``certificates[0].number``."""
-    objects, errors = [], {}
+    objects, errors, today = [], {}, timezone.localdate()
     for index, row in enumerate(rows):
         certificate = WorkerCertificate(**{f: row[f] for f in CERTIFICATE_FIELDS if f in row and row[f] is not None})
         row_errors = {}
@@ -138,7 +138,6 @@ def clean_certificates(rows: Sequence[dict]) -> list[WorkerCertificate]:
                                                   "certificate.")]
         if certificate.issued_on and certificate.last_review_on and certificate.last_review_on < certificate.issued_on:
             row_errors["last_review_on"] = [_("The last review cannot be before the certificate was issued.")]
-        today = timezone.localdate()
         for field in ("issued_on", "last_review_on"):
             if getattr(certificate, field) is not None and getattr(certificate, field) > today:
                 row_errors[field] = [_("This date is in the future: give the date on the certificate.")]
@@ -177,8 +176,7 @@ def _check_areas(enterprise: Enterprise, areas: Sequence[WorkArea], worker_pk: i
     """The areas, locked: each the enterprise's own high-risk area, none taken over its maximum by this worker."""
     ids = sorted({area.pk for area in areas})
     locked = list(WorkArea.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    wrong = [area.name for area in locked if area.enterprise_id != enterprise.pk or not area.high_risk]
-    if wrong or len(locked) != len(ids):
+    if len(locked) != len(ids) or any(area.enterprise_id != enterprise.pk or not area.high_risk for area in locked):
         raise ValidationError({"work_areas": _("Choose among the enterprise's own high-risk work areas.")})
     current = set() if worker_pk is None else set(
         Worker.work_areas.through.objects.filter(worker_id=worker_pk).values_list("workarea_id", flat=True))
@@ -190,6 +188,9 @@ def _check_areas(enterprise: Enterprise, areas: Sequence[WorkArea], worker_pk: i
 
 
 def _check_worker(worker: Worker, enterprise: Enterprise) -> None:
+    """The model's validation (the ID number by GB 11643, the phone), the ID number written as the registry writes
+    it (upper-case check character), and once per enterprise."""
+    worker.id_number = (worker.id_number or "").strip().upper()
     errors = {}
     try:
         worker.full_clean(exclude=["enterprise", "township", "industry", "work_areas"], validate_constraints=False)

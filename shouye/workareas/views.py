@@ -28,11 +28,21 @@ from .masking import worker_contact
 from .models import WorkArea, Worker, WorkerCertificate
 
 
-class WorkAreaListView(ScopedListView):
+class StableOrder:
+    """Without a sort chosen, the rows in ``stable_ordering`` (a unique order, so that pages never overlap)."""
+
+    stable_ordering: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if self.current_sort else queryset.order_by(*self.stable_ordering)
+
+
+class WorkAreaListView(StableOrder, ScopedListView):
     model = WorkArea
     filterset_class = WorkAreaFilter
     template_name = "workareas/list.html"
-    default_ordering = "enterprise__name"
+    stable_ordering = ("enterprise__name", "name", "id")
     ordering_options = {"name": "name", "enterprise": "enterprise__name", "assessed_on": "assessed_on",
                         "people": "people"}
 
@@ -61,10 +71,6 @@ class WorkAreaDetailView(ScopedDetailView):
         return context
 
 
-def _render_form(request, template, context, status):
-    return render(request, template, context, status=status)
-
-
 def _save_area(request, area=None):
     perm = "workareas.change_workarea" if area else "workareas.add_workarea"
     if not request.user.has_perm(perm):
@@ -84,8 +90,8 @@ def _save_area(request, area=None):
         else:
             messages.success(request, _("Saved."))
             return redirect("workareas:detail", pk=saved.pk)
-    return _render_form(request, "workareas/form.html", {"form": form, "area": area},
-                        400 if data is not None else 200)
+    return render(request, "workareas/form.html", {"form": form, "area": area},
+                  status=400 if data is not None else 200)
 
 
 @login_required
@@ -101,13 +107,13 @@ def work_area_update(request, pk):
     return _save_area(request, area)
 
 
-class WorkerListView(ScopedListView):
+class WorkerListView(StableOrder, ScopedListView):
     """The personnel ledger (一人一档): people, their high-risk work areas and their certificates with flags."""
 
     model = Worker
     filterset_class = WorkerFilter
     template_name = "workareas/workers.html"
-    default_ordering = "name"
+    stable_ordering = ("enterprise__name", "name", "id")
     ordering_options = {"name": "name", "post": "post", "enterprise": "enterprise__name"}
 
     def scoped_queryset(self, qs):
@@ -172,9 +178,9 @@ def _save_worker(request, worker=None):
         else:
             messages.success(request, _("Saved."))
             return redirect("workareas:worker", pk=saved.pk)
-    return _render_form(request, "workareas/worker_form.html", {
+    return render(request, "workareas/worker_form.html", {
         "form": form, "certificates": certificates, "worker": worker, "other_errors": other_errors,
-    }, 400 if data is not None else 200)
+    }, status=400 if data is not None else 200)
 
 
 CERTIFICATE_ERROR = re.compile(r"^certificates\[(\d+)\]\.(\w+)$")

@@ -122,3 +122,32 @@ def test_todos(cast, owner, area):
     assert cards["workareas-certificates"] == 1
     cards = {card.provider.key: card.count for card in todo_cards(cast["users"]["bureau_staff"])}
     assert cards["workareas-enterprise-certificates"] == 1
+
+
+def test_the_panel_shows_only_for_chemical_enterprises(cast, client):
+    client.force_login(cast["users"]["bureau_staff"])
+    page = client.get(reverse("enterprises:detail", kwargs={"pk": cast["outside"].pk})).content.decode()
+    assert 'data-testid="workareas-panel"' not in page
+    page = client.get(reverse("enterprises:detail", kwargs={"pk": cast["inside"].pk})).content.decode()
+    assert 'data-testid="workareas-panel"' in page
+
+
+def test_an_update_replaces_the_certificates_and_keeps_what_is_omitted(cast, owner, worker):
+    client = api_as(owner)
+    answer = client.patch(f"/api/v1/workers/{worker.pk}/", {"post": "班长"}, format="json")
+    assert answer.status_code == 200 and answer.json()["post"] == "班长"
+    assert len(answer.json()["certificates"]) == 1 and len(answer.json()["work_areas"]) == 1
+    safety = {"kind": "safety_qualification", "number": "AQ1", "issued_on": "2025-01-10"}
+    answer = client.patch(f"/api/v1/workers/{worker.pk}/", {"certificates": [safety], "work_areas": []},
+                          format="json")
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["work_areas"] == [] and [c["number"] for c in data["certificates"]] == ["AQ1"]
+    assert data["certificates"][0]["expires_on"] == "2028-01-10" and data["certificates"][0]["apply_by"] == "2027-12-11"
+
+
+def test_a_bad_id_number_is_named(cast, owner):
+    answer = api_as(owner).post("/api/v1/workers/", {**worker_data(id_number="370113198001010001"),
+                                                     "enterprise": cast["inside"].pk}, format="json")
+    assert answer.status_code == 400 and "id_number" in answer.json()
+    assert not Worker.objects.exists()
