@@ -13,7 +13,7 @@ from shouye.enterprises.demo import people, person_name
 from shouye.rules.identifiers import compute_id_number_check
 
 from . import services
-from .certificates import REVIEW_WINDOW_DAYS, add_years
+from .certificates import SPECIAL_OPERATION_APPLY_DAYS, add_years
 from .choices import CertificateKind
 from .eligibility import is_chemical
 
@@ -46,7 +46,7 @@ def _certificate(rng, today, day, *, state: str) -> dict:
         issued = add_years(today, -6) - timedelta(days=rng.randint(10, 200))
         return {"issued_on": issued, "last_review_on": add_years(issued, 3)}
     if state == "due":
-        due = today + timedelta(days=rng.randint(5, REVIEW_WINDOW_DAYS - 5))
+        due = today + timedelta(days=rng.randint(5, SPECIAL_OPERATION_APPLY_DAYS - 5))
         issued = add_years(due, -3)
         return {"issued_on": issued, "last_review_on": None}
     return {"issued_on": day - timedelta(days=rng.randint(30, 600)), "last_review_on": None}

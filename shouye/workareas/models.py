@@ -13,14 +13,13 @@ from shouye.core.importkit.models import ImportJobBase
 from shouye.enterprises.stamps import StampedModel
 from shouye.enterprises.validators import validate_id_number, validate_phone
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
+from shouye.rules.data.certificates import MAX_CONTINUOUS_YEARS
 
 from . import certificates
 from .choices import CertificateFlag, CertificateKind
 
 #: Bounds of what a person types (ARCHITECTURE.md §10): a plant's work area holds people, not crowds.
 MAX_PEOPLE = 10_000
-#: 30号令 Art. 21 ¶2 counts continuous years in the trade; a working life is shorter than this.
-MAX_CONTINUOUS_YEARS = 60
 
 
 class WorkArea(StampedModel):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shouye.audit import services as audit
 from shouye.enterprises.models import Enterprise
 from shouye.regions.scoping import ensure_in_scope
+from shouye.rules.errors import RuleInputError
 from shouye.rules.identifiers import mask_id_number, mask_phone
 
 from .choices import CertificateKind
@@ -27,6 +28,8 @@ AREA_FIELDS = ["name", "location", "hazards_present", "people_present", "assesse
 #: What only a high-risk work area keeps (cleared when an area is assessed as not high-risk).
 HIGH_RISK_FIELDS = ["max_people", "allowed_posts", "measures", "zone"]
 WORKER_FIELDS = ["name", "id_number", "post", "phone"]
+#: A certificate's dates the rule computes (``certificates.review``), never given.
+COMPUTED_FIELDS = ["expires_on", "next_review_due", "apply_from", "apply_by"]
 CERTIFICATE_FIELDS = ["kind", "operation_category", "number", "issued_on", "last_review_on", "continuous_years",
                       "compliant", "authority"]
 
@@ -141,10 +144,13 @@ def clean_certificates(rows: Sequence[dict]) -> list[WorkerCertificate]:
         for field in ("issued_on", "last_review_on"):
             if getattr(certificate, field) is not None and getattr(certificate, field) > today:
                 row_errors[field] = [_("This date is in the future: give the date on the certificate.")]
-        if certificate.kind in CertificateKind.values and certificate.issued_on:
-            certificate.compute_dates()
+        if certificate.kind in CertificateKind.values and certificate.issued_on and not row_errors:
+            try:
+                certificate.compute_dates()
+            except RuleInputError as exc:
+                row_errors[exc.field] = [exc.message]
         try:
-            certificate.full_clean(exclude=["worker"])
+            certificate.full_clean(exclude=["worker", *COMPUTED_FIELDS])
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 row_errors.setdefault(field, []).extend(messages)

@@ -1,7 +1,7 @@
 """The services' rules and guards: the chemical-only designation, the capacity refusal, scope, permission, the
 audit event, and that a refused act changes nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +10,7 @@ from django.utils import timezone
 from shouye.audit.models import AuditEvent
 from shouye.core.exceptions import NotInScope
 from shouye.workareas import services
+from shouye.workareas.choices import CertificateKind
 from shouye.workareas.models import WorkArea, Worker, WorkerCertificate
 from tests.factories import UserFactory, member
 
@@ -109,3 +110,11 @@ def test_removing_a_person(cast, owner, worker):
     assert AuditEvent.objects.filter(verb="worker.remove").count() == 1
     with pytest.raises(PermissionDenied):
         services.remove_worker(actor=cast["users"]["bureau_staff"], worker=worker)
+
+
+def test_the_rule_refuses_a_review_it_cannot_have(cast, owner):
+    with pytest.raises(ValidationError) as exc:
+        services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(), certificates=[
+            certificate_row(kind=CertificateKind.SAFETY_QUALIFICATION, last_review_on=date(2024, 6, 1))])
+    assert "certificates[0].last_review_on" in exc.value.message_dict
+    assert not Worker.objects.exists()
