@@ -73,7 +73,8 @@ def _load_enterprise(context: DemoContext, enterprise, actor, serial) -> tuple[i
         certificates = 0
         for index in range(count):
             state = "expired" if index == 0 else "due" if index <= 2 else "valid"
-            open_areas = [area for area in areas if places[area.pk] > 0]
+            post = rng.choice(POSTS)
+            open_areas = [area for area in areas if places[area.pk] > 0 and post in area.posts()]
             chosen = rng.sample(open_areas, min(len(open_areas), rng.randint(0, 2)))
             for area in chosen:
                 places[area.pk] -= 1
@@ -84,7 +85,7 @@ def _load_enterprise(context: DemoContext, enterprise, actor, serial) -> tuple[i
                 rows.append({"kind": CertificateKind.SAFETY_QUALIFICATION, "number": f"AQ{next(serial):08d}",
                              "issued_on": day - timedelta(days=rng.randint(60, 900)), "authority": AUTHORITY})
             services.register_worker(actor=actor, enterprise=enterprise, data={
-                "name": person_name(rng), "id_number": _id_number(rng, next(serial)), "post": rng.choice(POSTS),
+                "name": person_name(rng), "id_number": _id_number(rng, next(serial)), "post": post,
                 "phone": f"13{rng.randint(100000000, 999999999)}"}, work_areas=chosen, certificates=rows)
             certificates += len(rows)
     return len(areas) + len(ORDINARY_AREAS), count, certificates

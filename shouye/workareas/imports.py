@@ -4,7 +4,7 @@ import behaves): all-or-nothing, every error as (row, column, reason), large fil
 One row is one person of the importer's enterprise, with at most one certificate (further certificates are added
 on the person's page). Each row goes through the checks ``services.register_worker`` makes: the model validation
 (the ID number by GB 11643, the phone), the certificate rows and their dates, the enterprise's own high-risk work
-areas; across rows, an ID number repeated in the file or already in the ledger, and each work area's maximum
+areas admitting the person's post; across rows, an ID number repeated in the file or already in the ledger, and each work area's maximum
 number of people counting the rows before it."""
 
 from __future__ import annotations
@@ -128,6 +128,9 @@ class WorkerRowChecker(RowChecker):
                            % {"name": name})
             elif area not in areas:
                 areas.append(area)
+        if "post" not in refused and text["post"]:
+            for message in services.post_errors(areas, text["post"]).get("work_areas", []):
+                errors.add(number, "work_areas", message)
         certificates = self._certificate(number, values, text, errors, refused)
         if len(errors.items) > before:
             return None

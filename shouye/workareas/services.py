@@ -178,16 +178,28 @@ def capacity_errors(areas: Iterable[WorkArea], *, adding: dict[int, int], exclud
     return {"work_areas": messages} if messages else {}
 
 
-def _check_areas(enterprise: Enterprise, areas: Sequence[WorkArea], worker_pk: int | None) -> list[WorkArea]:
-    """The areas, locked: each the enterprise's own high-risk area, none taken over its maximum by this worker."""
+def post_errors(areas: Iterable[WorkArea], post: str) -> dict:
+    """``{"work_areas": [...]}`` naming each area whose posts allowed in (when it lists them) leave ``post`` out."""
+    messages = [_("“%(area)s” admits only the posts %(posts)s; “%(post)s” is not one of them.")
+                % {"area": area.name, "posts": "、".join(area.posts()), "post": post}
+                for area in areas if area.posts() and post.strip() not in area.posts()]
+    return {"work_areas": messages} if messages else {}
+
+
+def _check_areas(enterprise: Enterprise, areas: Sequence[WorkArea], worker: Worker) -> list[WorkArea]:
+    """The areas, locked: each the enterprise's own high-risk area, admitting the person's post, none taken over its
+    maximum by this person."""
     ids = sorted({area.pk for area in areas})
     locked = list(WorkArea.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(ids) or any(area.enterprise_id != enterprise.pk or not area.high_risk for area in locked):
         raise ValidationError({"work_areas": _("Choose among the enterprise's own high-risk work areas.")})
-    current = set() if worker_pk is None else set(
-        Worker.work_areas.through.objects.filter(worker_id=worker_pk).values_list("workarea_id", flat=True))
+    errors = post_errors(locked, worker.post)
+    if errors:
+        raise ValidationError(errors)
+    current = set() if worker.pk is None else set(
+        Worker.work_areas.through.objects.filter(worker_id=worker.pk).values_list("workarea_id", flat=True))
     new = [area for area in locked if area.pk not in current]
-    errors = capacity_errors(new, adding={area.pk: 1 for area in new}, exclude_worker=worker_pk)
+    errors = capacity_errors(new, adding={area.pk: 1 for area in new}, exclude_worker=worker.pk)
     if errors:
         raise ValidationError(errors)
     return locked
@@ -224,7 +236,7 @@ def _save_worker(actor, worker: Worker, enterprise: Enterprise, areas, certifica
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    locked = _check_areas(enterprise, areas, worker.pk)
+    locked = _check_areas(enterprise, areas, worker)
     worker.save()
     worker.work_areas.set(locked)
     worker.certificates.all().delete()

@@ -37,7 +37,8 @@ def test_the_template_round_trip(cast, owner, area):
 
 
 def test_any_error_imports_nothing(cast, owner, area):
-    job = _upload(owner, [_row(601), _row(601), _row(602, areas="不存在的场所"), _row(603), _row(604, issued_on="昨天")])
+    job = _upload(owner, [_row(601), _row(601), _row(602, areas="不存在的场所"), _row(603), _row(604, issued_on="昨天"),
+                          _row(605, post="焊工")])
     assert job.status == WorkerImportJob.Status.FAILED
     assert not Worker.objects.exists()
     found = {(error["row"], error["column"]) for error in job.errors}
@@ -45,6 +46,7 @@ def test_any_error_imports_nothing(cast, owner, area):
     assert (4, "高危作业场所") in found      # not an area of the enterprise
     assert (5, "高危作业场所") in found      # the third person in an area of two
     assert (6, "发证日期") in found
+    assert (7, "高危作业场所") in found      # a post the area does not admit
 
 
 def test_only_an_enterprise_user_imports(cast, area):

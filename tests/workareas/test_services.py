@@ -118,3 +118,11 @@ def test_the_rule_refuses_a_review_it_cannot_have(cast, owner):
             certificate_row(kind=CertificateKind.SAFETY_QUALIFICATION, last_review_on=date(2024, 6, 1))])
     assert "certificates[0].last_review_on" in exc.value.message_dict
     assert not Worker.objects.exists()
+
+
+def test_a_post_the_area_does_not_admit_is_refused(cast, owner, area):
+    with pytest.raises(ValidationError) as exc:
+        services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data(post="焊工"),
+                                 work_areas=[area])
+    assert "焊工" in exc.value.message_dict["work_areas"][0] and "操作工、班长" in exc.value.message_dict["work_areas"][0]
+    assert not Worker.objects.exists()
