@@ -15,7 +15,7 @@ from shouye.audit import services as audit
 from shouye.core.xlsx import StreamingXlsx
 
 from .choices import CertificateFlag
-from .masking import worker_contact
+from .masking import certificate_number, worker_contact
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMN_WIDTHS = (6, 28, 10, 22, 14, 14, 24, 18, 26, 22, 12, 12, 12, 12, 12, 12, 14, 20)
@@ -35,7 +35,8 @@ def _rows(worker, actor, today):
     certificates = list(worker.certificates.all())
     if not certificates:
         return [person + [""] * 11]
-    return [person + [c.get_kind_display(), c.operation_category, c.number, c.issued_on, c.last_review_on or "",
+    return [person + [c.get_kind_display(), c.operation_category,
+                      certificate_number(c.number, actor), c.issued_on, c.last_review_on or "",
                       c.expires_on, c.next_review_due or "", c.apply_from or "", c.apply_by,
                       CertificateFlag(c.flag(today)).label, c.authority]
             for c in certificates]

@@ -37,7 +37,12 @@ class _ShapeOnly(forms.ModelForm):
 
 
 def _enterprise_field(user) -> ScopedModelChoiceField:
-    return ScopedModelChoiceField(Enterprise.objects.order_by("name"), user=user, label=_("Enterprise"))
+    """The enterprise of a new record, among those the user sees; chosen already for the user of one enterprise."""
+    field = ScopedModelChoiceField(Enterprise.objects.order_by("name"), user=user, label=_("Enterprise"))
+    first = list(field.queryset.values_list("pk", flat=True)[:2])
+    if len(first) == 1:
+        field.initial = first[0]
+    return field
 
 
 class WorkAreaForm(_ShapeOnly):

@@ -71,7 +71,7 @@ class Worker(StampedModel):
     """A person of the enterprise's personnel ledger (一人一档): who works in its high-risk work areas, with the
     certificates of the post."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
     post = models.CharField(_("post"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from shouye.core.registry import Panel, enterprise_panels
+from shouye.enterprises.masking import sees_personal_data
 
 from . import selectors
 from .eligibility import is_chemical
@@ -25,7 +26,7 @@ def _context(request, enterprise) -> dict:
         return {"visible": False}
     today = timezone.localdate()
     summary = selectors.ledger_summary(user, enterprise, today, PANEL_ROWS)
-    return {"visible": True, "enterprise": enterprise, "today": today,
+    return {"visible": True, "enterprise": enterprise, "today": today, "masked": not sees_personal_data(user),
             "can_edit": user.has_perm("workareas.add_worker"), **summary}
 
 

@@ -151,3 +151,21 @@ def test_a_bad_id_number_is_named(cast, owner):
                                                      "enterprise": cast["inside"].pk}, format="json")
     assert answer.status_code == 400 and "id_number" in answer.json()
     assert not Worker.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "clear"), [("enterprise_user", True), ("township_officer", False)])
+def test_an_id_number_inside_a_certificate_number_is_masked_too(cast, owner, client, role, clear):
+    from shouye.workareas import services
+
+    holder = worker_data()
+    number = f"T{holder['id_number']}"
+    worker = services.register_worker(actor=owner, enterprise=cast["inside"], data=holder,
+                                      certificates=[certificate_row(number=number)])
+    user = cast["users"][role]
+    assert (api_as(user).get(f"/api/v1/workers/{worker.pk}/").json()["certificates"][0]["number"] == number) is clear
+    client.force_login(user)
+    for url in (reverse("workareas:worker", kwargs={"pk": worker.pk}), reverse("workareas:workers"),
+                reverse("enterprises:detail", kwargs={"pk": cast["inside"].pk})):
+        assert (number in client.get(url).content.decode()) is clear, url
+    sheet = load_workbook(io.BytesIO(client.get(reverse("workareas:worker-export")).content)).active
+    assert (number in [cell for row in sheet.iter_rows(values_only=True) for cell in row]) is clear

@@ -11,7 +11,7 @@ from shouye.enterprises.models import Enterprise
 from shouye.risks.models import PlanZone
 
 from ..choices import CertificateFlag
-from ..masking import worker_contact
+from ..masking import certificate_number, worker_contact
 from ..models import WorkArea, Worker, WorkerCertificate
 from ..services import AREA_FIELDS, CERTIFICATE_FIELDS, WORKER_FIELDS
 
@@ -51,6 +51,11 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     def get_state(self, certificate) -> str:
         return CertificateFlag(certificate.flag(timezone.localdate())).value
+
+    def to_representation(self, certificate):
+        data = super().to_representation(certificate)
+        data["number"] = certificate_number(certificate.number, self.context["request"].user)
+        return data
 
 
 class WorkerSerializer(serializers.ModelSerializer):
