@@ -101,7 +101,8 @@ def update_work_area(*, actor, work_area: WorkArea, data: dict) -> WorkArea:
     with transaction.atomic():
         ensure_permission(actor, "workareas.change_workarea")
         ensure_in_scope(actor, work_area)
-        area = WorkArea.objects.select_for_update().select_related("enterprise__industry").get(pk=work_area.pk)
+        area = (WorkArea.objects.select_for_update(of=("self",)).select_related("enterprise__industry")
+                .get(pk=work_area.pk))
         before = _area_snapshot(area)
         for field in AREA_FIELDS:
             if field in data:
@@ -267,7 +268,7 @@ def update_worker(*, actor, worker: Worker, data: dict, work_areas: Sequence[Wor
     with transaction.atomic():
         ensure_permission(actor, "workareas.change_worker")
         ensure_in_scope(actor, worker)
-        worker = Worker.objects.select_for_update().select_related("enterprise").get(pk=worker.pk)
+        worker = Worker.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=worker.pk)
         current_areas = list(worker.work_areas.order_by("pk"))
         current_certificates = list(worker.certificates.all())
         before = worker_snapshot(worker, current_areas, current_certificates)

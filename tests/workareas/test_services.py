@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
@@ -12,6 +13,7 @@ from shouye.core.exceptions import NotInScope
 from shouye.workareas import services
 from shouye.workareas.choices import CertificateKind
 from shouye.workareas.models import WorkArea, Worker, WorkerCertificate
+from tests.concurrency import at_the_same_moment
 from tests.factories import UserFactory, member
 
 from .conftest import area_data, certificate_row, worker_data
@@ -126,3 +128,20 @@ def test_a_post_the_area_does_not_admit_is_refused(cast, owner, area):
                                  work_areas=[area])
     assert "焊工" in exc.value.message_dict["work_areas"][0] and "操作工、班长" in exc.value.message_dict["work_areas"][0]
     assert not Worker.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serialises every write transaction, so two registrations cannot overlap there")
+def test_people_put_at_once_into_the_last_places_are_refused_over_the_maximum(cast, owner):
+    """The area's row lock serialises the count: of five people of the ledger put at the same moment into an area
+    with two places (each change locks only its own person), two are in and three are refused with the area's
+    name."""
+    area = services.assess_work_area(actor=owner, enterprise=cast["inside"], data=area_data())
+    people = [services.register_worker(actor=owner, enterprise=cast["inside"], data=worker_data()) for _ in range(5)]
+    calls = [lambda person=person: services.update_worker(actor=owner, worker=person, data={}, work_areas=[area])
+             for person in people]
+    results, errors = at_the_same_moment(*calls)
+    assert len(results) == 2 and len(errors) == 3, errors
+    assert all(isinstance(exc, ValidationError) and "氯化反应区" in exc.message_dict["work_areas"][0] for exc in errors)
+    assert area.workers.count() == 2
