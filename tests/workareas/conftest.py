@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from shouye.core.identifiers import id_number
+from shouye.risks.models import FloorPlan, PlanZone
 from shouye.workareas import services
 from shouye.workareas.choices import CertificateKind
 
@@ -18,6 +19,14 @@ def area_data(**values) -> dict:
 def certificate_row(**values) -> dict:
     return {"kind": CertificateKind.SPECIAL_OPERATION, "operation_category": "危险化学品安全作业 · 氯化工艺作业",
             "number": f"T{next(_seq):06d}", "issued_on": date(2024, 3, 1), "authority": "济南市应急管理局", **values}
+
+
+def zone_of(enterprise, user, name):
+    """A zone drawn on a floor plan of ``enterprise`` (the risks app's models)."""
+    plan = FloorPlan.objects.create(enterprise=enterprise, township_id=enterprise.township_id,
+                                    industry_id=enterprise.industry_id, title="总平面图", image="plans/p.png",
+                                    width=800, height=600, uploaded_by=user)
+    return PlanZone.objects.create(plan=plan, name=name, polygon=[[0, 0], [100, 0], [100, 100]])
 
 
 def worker_data(**values) -> dict:

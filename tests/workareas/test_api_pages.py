@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from shouye.workareas.models import Worker
 from tests.conftest import api_as
 
-from .conftest import area_data, certificate_row, worker_data
+from .conftest import area_data, certificate_row, worker_data, zone_of
 
 
 def test_enterprise_user_creates_through_the_api(cast, owner):
@@ -169,3 +169,9 @@ def test_an_id_number_inside_a_certificate_number_is_masked_too(cast, owner, cli
         assert (number in client.get(url).content.decode()) is clear, url
     sheet = load_workbook(io.BytesIO(client.get(reverse("workareas:worker-export")).content)).active
     assert (number in [cell for row in sheet.iter_rows(values_only=True) for cell in row]) is clear
+
+
+def test_a_zone_outside_the_scope_reads_as_unknown(cast, owner, area):
+    outside = zone_of(cast["outside"], owner, "外部区域")
+    answer = api_as(owner).patch(f"/api/v1/work-areas/{area.pk}/", {"zone": outside.pk}, format="json")
+    assert answer.status_code == 400 and "zone" in answer.json()

@@ -14,9 +14,9 @@ from shouye.workareas import services
 from shouye.workareas.choices import CertificateKind
 from shouye.workareas.models import WorkArea, Worker, WorkerCertificate
 from tests.concurrency import at_the_same_moment
-from tests.factories import UserFactory, member
+from tests.factories import EnterpriseFactory, UserFactory, member
 
-from .conftest import area_data, certificate_row, worker_data
+from .conftest import area_data, certificate_row, worker_data, zone_of
 
 
 def test_assessing_stamps_and_audits(cast, area):
@@ -145,3 +145,14 @@ def test_people_put_at_once_into_the_last_places_are_refused_over_the_maximum(ca
     assert len(results) == 2 and len(errors) == 3, errors
     assert all(isinstance(exc, ValidationError) and "氯化反应区" in exc.message_dict["work_areas"][0] for exc in errors)
     assert area.workers.count() == 2
+
+
+def test_a_high_risk_area_is_placed_in_a_zone_of_its_own_enterprises_plan(cast, owner):
+    own = zone_of(cast["inside"], owner, "氯化车间")
+    other = zone_of(EnterpriseFactory(name="另一家化工"), owner, "别家的区域")
+    area = services.assess_work_area(actor=owner, enterprise=cast["inside"], data=area_data(zone=own))
+    assert area.zone == own
+    with pytest.raises(ValidationError) as exc:
+        services.update_work_area(actor=owner, work_area=area, data={"zone": other})
+    assert "zone" in exc.value.message_dict
+    assert WorkArea.objects.get(pk=area.pk).zone == own
