@@ -68,4 +68,13 @@ def test_a_safety_officer_adds_a_person_on_the_phone(visit):
     expect(phone.page.get_by_test_id("work-areas-error")).to_contain_text(area.name)
     assert not Worker.objects.filter(name="钱七").exists()
     phone.shot("4-full")
+
+    phone.open("workareas:detail", pk=area.pk)
+    expect(phone.page.get_by_test_id("area-workers")).to_contain_text("赵六")
+    assert fits_the_screen(phone.page)
+    phone.shot("5-area")
+    phone.open("enterprises:detail", pk=area.enterprise_id)
+    expect(phone.page.get_by_test_id("workareas-panel")).to_contain_text(area.name)
+    assert fits_the_screen(phone.page)
+    phone.shot("6-ledger-page")
     assert phone.errors == []
