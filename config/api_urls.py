@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("shouye.hazards.api.urls")),
     path("", include("shouye.risks.api.urls")),
     path("", include("shouye.inspections.api.urls")),
+    path("", include("shouye.workareas.api.urls")),
     path("", include("shouye.notifications.api.urls")),
 ]

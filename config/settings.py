@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shouye.hazards",
     "shouye.inspections",
     "shouye.risks",
+    "shouye.workareas",
     "shouye.dashboards",
 ]
 

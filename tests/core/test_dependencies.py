@@ -21,12 +21,13 @@ LAYERS = (
     ("accounts",),
     ("workcalendar", "notifications"),
     ("enterprises",),
-    ("inspections", "hazards", "calculators"),
+    ("inspections", "hazards", "calculators", "risks"),
+    ("workareas",),
     ("dashboards",),
 )
 #: Imports between apps of one layer that the architecture allows: inspections record hazards through the hazards
 #: services (ARCHITECTURE.md §1, "inspections → hazards").
-WITHIN_LAYER = {("inspections", "hazards")}
+WITHIN_LAYER = {("inspections", "hazards"), ("risks", "hazards")}
 
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 

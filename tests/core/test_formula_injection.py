@@ -136,6 +136,55 @@ def _import_error_file(client, staff, django_capture_on_commit_callbacks, settin
     return body(client.get(reverse("enterprises:import-error-file", args=[job.pk])))
 
 
+def _plant_worker(staff):
+    from shouye.accounts.models import User
+    from shouye.core.identifiers import id_number
+    from shouye.enterprises.models import Enterprise
+    from shouye.workareas.models import WorkArea, Worker
+
+    inside = Enterprise.objects.get(memberships__user__username="enterprise_user")
+    stamps = {"enterprise": inside, "township_id": inside.township_id, "industry_id": inside.industry_id}
+    area = WorkArea.objects.create(**stamps, name=AT, assessed_on="2026-01-01", high_risk=True, max_people=3,
+                                   assessment_reason=TAB)
+    worker = Worker.objects.create(**stamps, name=DDE, post=MINUS, id_number=id_number(5))
+    worker.work_areas.add(area)
+    return User.objects.get(username="enterprise_user")
+
+
+def _worker_export_page(client, staff, django_capture_on_commit_callbacks, settings):
+    _plant_worker(staff)
+    return body(client.get(reverse("workareas:worker-export")))
+
+
+def _worker_export_api(client, staff, django_capture_on_commit_callbacks, settings):
+    _plant_worker(staff)
+    return body(api_as(staff).get("/api/v1/workers/export/"))
+
+
+def _worker_import_template(client, staff, django_capture_on_commit_callbacks, settings):
+    client.force_login(_plant_worker(staff))
+    return body(client.get(reverse("workareas:import-template")))
+
+
+def _worker_import_error_file(client, staff, django_capture_on_commit_callbacks, settings):
+    from shouye.workareas.models import WorkerImportJob
+
+    owner = _plant_worker(staff)
+    client.force_login(owner)
+    workbook = load_workbook(io.BytesIO(body(client.get(reverse("workareas:import-template")))))
+    sheet = workbook.worksheets[0]
+    for column, value in enumerate([LINK, "不是身份证号", DDE, MINUS], start=1):
+        sheet.cell(row=2, column=column, value=value).data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "公式.xlsx"
+    client.post(reverse("workareas:import"), {"file": upload})
+    job = WorkerImportJob.objects.get(created_by=owner)
+    assert job.status == WorkerImportJob.Status.FAILED and job.error_file
+    return body(client.get(reverse("workareas:import-error-file", args=[job.pk])))
+
+
 #: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
 SPREADSHEET_ROUTES = {
     "enterprises:export": (_enterprise_export_page, {LINK, DDE, MINUS, AT, TAB, CR}),
@@ -145,6 +194,10 @@ SPREADSHEET_ROUTES = {
     "hazards:export-job-file": (_ledger_export_job_file, {LINK, DDE, CR, MINUS, AT, TAB}),
     "enterprises:import-template": (_import_template, {LINK, TAB}),
     "enterprises:import-error-file": (_import_error_file, {LINK, DDE, MINUS, AT}),
+    "workareas:worker-export": (_worker_export_page, {LINK, DDE, MINUS, AT}),
+    "worker-export": (_worker_export_api, {LINK, DDE, MINUS, AT}),
+    "workareas:import-template": (_worker_import_template, {AT}),
+    "workareas:import-error-file": (_worker_import_error_file, {LINK, DDE, MINUS}),
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}

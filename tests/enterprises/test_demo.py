@@ -156,6 +156,14 @@ def test_the_demo_is_a_living_district():
     assert len(numbers) == len(set(numbers)) and all(len(n) == 12 and n.isdigit() for n in numbers)
     assert not User.objects.filter(username__in=("qiye", "expert")).exclude(enforcement_certificate_no="").exists()
 
+    # Chemical enterprises keep high-risk work areas and a personnel ledger, with certificates in their review
+    # window and expired ones flagged for the enterprise and the bureau.
+    assert "  High-risk work areas: " in output
+    assert count(bureau, "/api/v1/work-areas/?high_risk=true") >= 2
+    for state in ("expired", "due"):
+        assert count(bureau, f"/api/v1/workers/?certificate={state}") >= 1, state
+    assert count(bureau, "/api/v1/work-areas/?over_capacity=true") == 0
+
     # Nothing is dated after the demo's yesterday, and the year is a year.
     found = [timezone.localdate(moment) for moment in Hazard.objects.values_list("found_at", flat=True)]
     assert max(found) < today and min(found) <= today.replace(year=today.year - 1) + timezone.timedelta(days=60)
