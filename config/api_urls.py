@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("shouye.hazards.api.urls")),
     path("", include("shouye.inspections.api.urls")),
     path("", include("shouye.notifications.api.urls")),
+    path("", include("shouye.risks.api.urls")),
 ]

@@ -498,7 +498,9 @@ class TaskDailyTotal(models.Model):
         verbose_name_plural = _("task daily totals")
         constraints = [models.UniqueConstraint(fields=["enterprise", "day"], name="task_daily_total_key")]
         indexes = [models.Index(fields=["township", "day"]), models.Index(fields=["industry", "day"]),
-                   models.Index(fields=["day"])]
+                   models.Index(fields=["day"]),
+                   # The liveness table's "last completed task": one probe an enterprise (bureau part).
+                   models.Index(fields=["enterprise", "last_done_at"])]
 
     def __str__(self):
         return f"{self.day} {self.enterprise_id}: {self.done}/{self.due}"

@@ -1,0 +1,249 @@
+"""Dual-prevention liveness (双重预防机制运行效果) per enterprise, for the bureau, township and department officers:
+is the enterprise's risk list alive or a "僵尸系统" filled in once and never touched again (issue 11)?
+
+For each operating enterprise in the actor's scope, over the **last 30 full days** (Asia/Shanghai) — the 30
+days before today; today is excluded because its task instances are still open and would make every enterprise
+look behind in the morning:
+
+- task instances due, done and missed, summed from ``TaskDailyTotal`` (at most 30 rows an enterprise, never
+  the instances), and the completion rate done / due;
+- the last completed task (the newest ``TaskDailyTotal.last_done_at`` over all days, one index probe an
+  enterprise on ``(enterprise, last_done_at)``) and the days since;
+- hazards reported by the enterprise itself (its self-inspection and failed control measures) against those
+  found by the bureau, township or departments (inspections, experts, tip-offs), found in the same 30 days;
+- its active risk points by grade, whether its risk list was ever published, and the bureau's current
+  100-point colour (应急〔2018〕19号).
+
+An enterprise is **inactive** when it has no risk point, its list was never published, its completion rate
+is below ``SHOUYE_LIVENESS_MIN_COMPLETION_PERCENT`` (default 60 %) or it has completed no task for more than
+``SHOUYE_LIVENESS_MAX_IDLE_DAYS`` days (default 7; never completed one counts as idle). These thresholds are the bureau's own supervision policy,
+not a regulation's figure, so they are deployment settings the bureau sets. An enterprise with no task due in
+the window has no rate (not 0 %): it is judged by the other conditions.
+
+Every figure comes from a fixed number of grouped queries whatever the district's size (seven), and the rows
+are merged, filtered and sorted in Python, so the whole district (10,000 enterprises) is one table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shouye.enterprises.choices import OperatingStatus
+from shouye.enterprises.models import Enterprise
+from shouye.hazards.choices import HazardSource
+from shouye.hazards.models import Hazard
+
+from ..choices import RiskLevel
+from ..models import EnterpriseRiskScore, RiskPoint, RiskRegister, TaskDailyTotal
+
+#: Days the liveness looks back over, today excluded.
+WINDOW_DAYS = 30
+#: Sources of hazards the enterprise found itself: its own inspection and (from the investigation tasks) a
+#: control measure found failed ("measure_failed", the tasks part's source).
+SELF_SOURCES = (HazardSource.SELF_INSPECTION, "measure_failed")
+#: Sources of hazards found by the bureau, a township or a department: inspections, experts, tip-offs checked.
+SUPERVISOR_SOURCES = (HazardSource.INSPECTION, HazardSource.EXPERT_INSPECTION, HazardSource.TIP_OFF)
+
+#: Why an enterprise is inactive, by key.
+REASONS = {
+    "no_points": _("No risk points"),
+    "unpublished": _("Risk list never published"),
+    "low_completion": _("Completion rate below the threshold"),
+    "idle": _("No task completed recently"),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The bureau's thresholds (its own policy, not a regulation's: see the module's docstring)."""
+
+    min_completion_percent: int
+    max_idle_days: int
+
+
+def policy() -> Policy:
+    return Policy(min_completion_percent=settings.SHOUYE_LIVENESS_MIN_COMPLETION_PERCENT,
+                  max_idle_days=settings.SHOUYE_LIVENESS_MAX_IDLE_DAYS)
+
+
+def window(today: date) -> tuple[date, date]:
+    """The first and last day of the window: the 30 days before ``today``."""
+    return today - timedelta(days=WINDOW_DAYS), today - timedelta(days=1)
+
+
+@dataclass
+class LivenessRow:
+    enterprise_id: int
+    name: str
+    credit_code: str
+    township: str
+    industry: str
+    due: int = 0
+    done: int = 0
+    missed: int = 0
+    last_done_at: datetime | None = None
+    days_since_done: int | None = None
+    self_reported: int = 0
+    found_by_supervisors: int = 0
+    points: dict[str, int] = field(default_factory=dict)
+    published: bool = False
+    colour: str = ""
+    score: object = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def completion_percent(self) -> float | None:
+        return round(100 * self.done / self.due, 1) if self.due else None
+
+    @property
+    def points_total(self) -> int:
+        return sum(self.points.values())
+
+    @property
+    def highest_grade(self) -> str:
+        return next((grade for grade in RiskLevel.values if self.points.get(grade)), "")
+
+    @property
+    def inactive(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(REASONS[key]) for key in self.reasons]
+
+
+@dataclass(frozen=True)
+class Filters:
+    township_id: int | None = None
+    industry_id: int | None = None
+    inactive_only: bool = False
+    enterprise_ids: tuple[int, ...] | None = None
+
+
+def _stamped(queryset, filters: Filters, enterprise_field: str = "enterprise_id"):
+    if filters.township_id is not None:
+        queryset = queryset.filter(township_id=filters.township_id)
+    if filters.industry_id is not None:
+        queryset = queryset.filter(industry_id=filters.industry_id)
+    if filters.enterprise_ids is not None:
+        queryset = queryset.filter(**{f"{enterprise_field}__in": filters.enterprise_ids})
+    return queryset
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def liveness_rows(user, filters: Filters = Filters(), *, today: date | None = None) -> list[LivenessRow]:
+    """The liveness of every operating enterprise in ``user``'s scope and the filters, by name; seven queries."""
+    today = today or timezone.localdate()
+    first, last = window(today)
+    last_done = (TaskDailyTotal.objects.filter(enterprise=OuterRef("pk"), last_done_at__isnull=False)
+                 .order_by("-last_done_at").values("last_done_at")[:1])
+    enterprises = (_stamped(Enterprise.objects.visible_to(user).filter(status=OperatingStatus.OPERATING),
+                            filters, "pk")
+                   .annotate(last_done=Subquery(last_done)).order_by("name", "pk")
+                   .values_list("pk", "name", "credit_code", "township__name", "industry__name", "last_done"))
+    rows: dict[int, LivenessRow] = {}
+    for pk, name, code, township, industry, done_at in enterprises:
+        rows[pk] = LivenessRow(enterprise_id=pk, name=name, credit_code=code, township=township,
+                               industry=industry, last_done_at=done_at)
+    if not rows:
+        return []
+    totals = (_stamped(TaskDailyTotal.objects.visible_to(user), filters).filter(day__gte=first, day__lte=last)
+              .values("enterprise_id").order_by().annotate(due=Sum("due"), done=Sum("done"), missed=Sum("missed")))
+    for total in totals:
+        if (row := rows.get(total["enterprise_id"])) is not None:
+            row.due, row.done, row.missed = total["due"], total["done"], total["missed"]
+    hazards = (_stamped(Hazard.objects.visible_to(user), filters)
+               .filter(found_at__gte=_day_start(first), found_at__lt=_day_start(today))
+               .values("enterprise_id").order_by()
+               .annotate(own=Count("id", filter=Q(source__in=SELF_SOURCES)),
+                         supervised=Count("id", filter=Q(source__in=SUPERVISOR_SOURCES))))
+    for counts in hazards:
+        if (row := rows.get(counts["enterprise_id"])) is not None:
+            row.self_reported, row.found_by_supervisors = counts["own"], counts["supervised"]
+    points = (_stamped(RiskPoint.objects.visible_to(user), filters).filter(is_active=True).exclude(grade="")
+              .values_list("enterprise_id", "grade").order_by().annotate(n=Count("id")))
+    for enterprise_id, grade, count in points:
+        if (row := rows.get(enterprise_id)) is not None:
+            row.points[grade] = count
+    for (enterprise_id,) in (_stamped(RiskRegister.objects.visible_to(user), filters)
+                             .filter(published_at__isnull=False).values_list("enterprise_id")):
+        if (row := rows.get(enterprise_id)) is not None:
+            row.published = True
+    scores = (_stamped(EnterpriseRiskScore.objects.visible_to(user), filters).filter(current=True)
+              .values_list("enterprise_id", "colour", "score"))
+    for enterprise_id, colour, score in scores:
+        if (row := rows.get(enterprise_id)) is not None:
+            row.colour, row.score = colour, score
+    thresholds = policy()
+    for row in rows.values():
+        _judge(row, today, thresholds)
+    result = list(rows.values())
+    if filters.inactive_only:
+        result = [row for row in result if row.inactive]
+    return result
+
+
+def _judge(row: LivenessRow, today: date, thresholds: Policy) -> None:
+    if row.last_done_at is not None:
+        row.days_since_done = (today - timezone.localtime(row.last_done_at).date()).days
+    if not row.points_total:
+        row.reasons.append("no_points")
+    if not row.published:
+        row.reasons.append("unpublished")
+    rate = row.completion_percent
+    if rate is not None and rate < thresholds.min_completion_percent:
+        row.reasons.append("low_completion")
+    if row.days_since_done is None or row.days_since_done > thresholds.max_idle_days:
+        row.reasons.append("idle")
+
+
+#: Sort keys of the table (``-key`` descending); None sorts last either way.
+SORTS = {
+    "name": lambda row: row.name,
+    "township": lambda row: row.township,
+    "due": lambda row: row.due,
+    "completion": lambda row: row.completion_percent,
+    "missed": lambda row: row.missed,
+    "days_since": lambda row: row.days_since_done,
+    "self_reported": lambda row: row.self_reported,
+    "found_by_supervisors": lambda row: row.found_by_supervisors,
+    "points": lambda row: row.points_total,
+}
+
+
+def sort_rows(rows: list[LivenessRow], sort: str) -> list[LivenessRow]:
+    """``rows`` by ``sort`` (a key of :data:`SORTS`, ``-`` for descending), by name within ties, rows without a
+    value last; unknown keys leave the rows by name."""
+    key = SORTS.get(sort.lstrip("-"))
+    if key is None:
+        return rows
+    present = [row for row in rows if key(row) is not None]
+    absent = [row for row in rows if key(row) is None]
+    present.sort(key=key, reverse=sort.startswith("-"))
+    return present + absent
+
+
+def inactive_enterprise_ids(user, enterprise_ids: Iterable[int]) -> set[int]:
+    """Which of ``enterprise_ids`` (in ``user``'s scope) are inactive now: for the inspection plans' priority."""
+    ids = tuple(sorted(set(enterprise_ids)))
+    if not ids:
+        return set()
+    return {row.enterprise_id for row in liveness_rows(user, Filters(enterprise_ids=ids)) if row.inactive}
+
+
+def grade_counts(rows: Iterable[LivenessRow]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for grade, count in row.points.items():
+            counts[grade] += count
+    return dict(counts)
