@@ -53,11 +53,9 @@ def _require(user, perm: str) -> None:
 
 def liveness_query(user, data: QueryDict, request=None):
     """The bound filter form and, when it is valid, the sorted rows; ``(form, None)`` otherwise."""
-    form = LivenessFilterForm(data or None, request=request)
-    if form.is_bound and not form.is_valid():
+    form = LivenessFilterForm(data, request=request)
+    if not form.is_valid():
         return form, None
-    if not form.is_bound:
-        form.full_clean()
     rows = live.liveness_rows(user, form.liveness_filters())
     return form, live.sort_rows(rows, form.cleaned_data.get("sort") or "")
 
@@ -137,13 +135,11 @@ def _stacked(rows: list[dict]) -> dict:
 def statistics(request):
     """风险点统计: active risk points by grade × township and × industry, enterprises by their highest grade."""
     _require(request.user, VIEW_LIVENESS)
-    form = AreaFilterForm(request.GET or None, request=request)
-    valid = form.is_valid() if form.is_bound else True
+    form = AreaFilterForm(request.GET, request=request)
+    valid = form.is_valid()
     context = {"form": form, "grades": [(value, label, BADGES[RISK_LEVEL_COLOURS[value]])
                                         for value, label in RiskLevel.choices]}
     if valid:
-        if not form.is_bound:
-            form.full_clean()
         stats = risk_statistics(request.user, form.statistics_filters())
         labels = dict(RiskLevel.choices)
         context.update(stats=stats, by_township_chart=_stacked(stats["by_township"]),
