@@ -54,7 +54,7 @@ class RisksConfig(AppConfig):
         from .selectors.liveness import inactive_enterprise_ids
 
         navigation.register(NavEntry(key="risk-liveness", label=_("Dual-prevention liveness"),
-                                     url_name="risks:liveness", order=55, permission="risks.view_liveness"))
+                                     url_name="risks:liveness", order=59, permission="risks.view_liveness"))
         inspection_priority_sources.register(InspectionPrioritySource(
             key="risk-inactive", label=_("Dual prevention inactive"), flagged=inactive_enterprise_ids,
             permission="risks.view_liveness"))

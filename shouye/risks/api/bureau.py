@@ -41,13 +41,13 @@ class LivenessRowSerializer(serializers.Serializer):
     self_reported = serializers.IntegerField(help_text="企业自查隐患数 Hazards the enterprise reported itself")
     found_by_supervisors = serializers.IntegerField(help_text="监管发现隐患数 Hazards found by the bureau, "
                                                               "townships and departments")
-    points = serializers.DictField(child=serializers.IntegerField(), help_text="在用风险点数（按等级 major/high/"
+    points = serializers.DictField(child=serializers.IntegerField(), read_only=True, help_text="在用风险点数（按等级 major/high/"
                                                                               "moderate/low）Risk points by grade")
     published = serializers.BooleanField(help_text="风险清单是否发布过 Whether the risk list was ever published")
     colour = serializers.CharField(help_text="百分制评估颜色 red/orange/yellow/blue，未评估为空 The 100-point colour")
     score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, help_text="评估得分 Score")
     inactive = serializers.BooleanField(help_text="是否运行不正常 Inactive")
-    reasons = serializers.ListField(child=serializers.ChoiceField(choices=list(REASONS)),
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=list(REASONS)), read_only=True,
                                     help_text="不正常的原因 Why it is inactive")
 
 
