@@ -18,11 +18,18 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from shouye.hazards.choices import INVESTIGATION_TYPE_CODES, HazardCategory, HazardLevel, HazardSource, HazardState
+from shouye.hazards.choices import (
+    INVESTIGATION_TYPE_CODES,
+    HazardCategory,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+)
 from shouye.hazards.models import Hazard
 
 from .choices import RISK_LEVEL_CODES, CheckOutcome, CycleUnit, InstanceState
-from .models import ControlMeasure, HazardSource as RiskEvent, InvestigationTask, RiskPoint, TaskInstance
+from .models import ControlMeasure, InvestigationTask, RiskPoint, TaskInstance
+from .models import HazardSource as RiskEvent
 
 #: Days of check records and hazards exported, and the most of each in one answer.
 RECORD_DAYS = 90

@@ -25,7 +25,6 @@ are merged, filtered and sorted in Python, so the whole district (10,000 enterpr
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -240,10 +239,3 @@ def inactive_enterprise_ids(user, enterprise_ids: Iterable[int]) -> set[int]:
         return set()
     return {row.enterprise_id for row in liveness_rows(user, Filters(enterprise_ids=ids)) if row.inactive}
 
-
-def grade_counts(rows: Iterable[LivenessRow]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        for grade, count in row.points.items():
-            counts[grade] += count
-    return dict(counts)
