@@ -3,6 +3,7 @@ national data exchange of one enterprise (REGULATIONS-2 §A.6)."""
 
 from __future__ import annotations
 
+from django.core.paginator import InvalidPage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,8 +18,8 @@ from shouye.core.api.schema import error_responses
 from shouye.enterprises.models import Enterprise
 
 from .. import exchange
-from ..selectors.liveness import REASONS
-from ..views.bureau import VIEW_LIVENESS, liveness_query
+from ..selectors.liveness import REASONS, LivenessRow, liveness_page
+from ..views.bureau import VIEW_LIVENESS, liveness_form
 
 TAGS = ["risks"]
 #: Who may take an enterprise's data for the provincial platform: those who read and export its risk list (the
@@ -77,13 +78,19 @@ class LivenessView(APIView):
     def get(self, request):
         if not request.user.has_perm(VIEW_LIVENESS):
             raise PermissionDenied()
-        form, rows = liveness_query(request.user, request.query_params, request)
-        if rows is None:
+        form = liveness_form(request.query_params, request)
+        if not form.is_valid():
             raise ApiValidationError({name: list(errors) for name, errors in form.errors.items()})
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        data = [{**row.__dict__, "completion_percent": row.completion_percent, "inactive": row.inactive}
-                for row in page]
+        try:
+            page = liveness_page(request.user, form.liveness_filters(), form.cleaned_data.get("sort") or "",
+                                 request.query_params.get(paginator.page_query_param) or 1,
+                                 paginator.get_page_size(request), strict=True)
+        except InvalidPage:
+            raise NotFound() from None
+        paginator.page, paginator.request = page, request
+        data = [{**{name: getattr(row, name) for name in LivenessRow.__slots__},
+                 "completion_percent": row.completion_percent, "inactive": row.inactive} for row in page]
         return paginator.get_paginated_response(LivenessRowSerializer(data, many=True).data)
 
 

@@ -26,10 +26,11 @@ are merged, filtered and sorted in Python, so the whole district (10,000 enterpr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +78,7 @@ def window(today: date) -> tuple[date, date]:
     return today - timedelta(days=WINDOW_DAYS), today - timedelta(days=1)
 
 
-@dataclass
+@dataclass(slots=True)
 class LivenessRow:
     enterprise_id: int
     name: str
@@ -140,15 +141,18 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def operating_enterprises(user, filters: Filters):
+    """The operating enterprises of ``user``'s scope within the filters (inactive_only aside)."""
+    return _stamped(Enterprise.objects.visible_to(user).filter(status=OperatingStatus.OPERATING), filters, "pk")
+
+
 def liveness_rows(user, filters: Filters = Filters(), *, today: date | None = None) -> list[LivenessRow]:
     """The liveness of every operating enterprise in ``user``'s scope and the filters, by name; seven queries."""
     today = today or timezone.localdate()
     first, last = window(today)
     last_done = (TaskDailyTotal.objects.filter(enterprise=OuterRef("pk"), last_done_at__isnull=False)
                  .order_by("-last_done_at").values("last_done_at")[:1])
-    enterprises = (_stamped(Enterprise.objects.visible_to(user).filter(status=OperatingStatus.OPERATING),
-                            filters, "pk")
-                   .annotate(last_done=Subquery(last_done)).order_by("name", "pk")
+    enterprises = (operating_enterprises(user, filters).annotate(last_done=Subquery(last_done)).order_by()
                    .values_list("pk", "name", "credit_code", "township__name", "industry__name", "last_done"))
     rows: dict[int, LivenessRow] = {}
     for pk, name, code, township, industry, done_at in enterprises:
@@ -157,20 +161,22 @@ def liveness_rows(user, filters: Filters = Filters(), *, today: date | None = No
     if not rows:
         return []
     totals = (_stamped(TaskDailyTotal.objects.visible_to(user), filters).filter(day__gte=first, day__lte=last)
-              .values("enterprise_id").order_by().annotate(due=Sum("due"), done=Sum("done"), missed=Sum("missed")))
-    for total in totals:
-        if (row := rows.get(total["enterprise_id"])) is not None:
-            row.due, row.done, row.missed = total["due"], total["done"], total["missed"]
+              .values_list("enterprise_id").order_by()
+              .annotate(due=Sum("due"), done=Sum("done"), missed=Sum("missed")))
+    for enterprise_id, due, done, missed in totals:
+        if (row := rows.get(enterprise_id)) is not None:
+            row.due, row.done, row.missed = due, done, missed
     hazards = (_stamped(Hazard.objects.visible_to(user), filters)
                .filter(found_at__gte=_day_start(first), found_at__lt=_day_start(today))
-               .values("enterprise_id").order_by()
+               .values_list("enterprise_id").order_by()
                .annotate(own=Count("id", filter=Q(source__in=SELF_SOURCES)),
                          supervised=Count("id", filter=Q(source__in=SUPERVISOR_SOURCES))))
-    for counts in hazards:
-        if (row := rows.get(counts["enterprise_id"])) is not None:
-            row.self_reported, row.found_by_supervisors = counts["own"], counts["supervised"]
+    for enterprise_id, own, supervised in hazards:
+        if (row := rows.get(enterprise_id)) is not None:
+            row.self_reported, row.found_by_supervisors = own, supervised
+    # COUNT(grade), not COUNT(id): read from the index of the points in use alone.
     points = (_stamped(RiskPoint.objects.visible_to(user), filters).filter(is_active=True).exclude(grade="")
-              .values_list("enterprise_id", "grade").order_by().annotate(n=Count("id")))
+              .values_list("enterprise_id", "grade").order_by().annotate(n=Count("grade")))
     for enterprise_id, grade, count in points:
         if (row := rows.get(enterprise_id)) is not None:
             row.points[grade] = count
@@ -183,18 +189,18 @@ def liveness_rows(user, filters: Filters = Filters(), *, today: date | None = No
     for enterprise_id, colour, score in scores:
         if (row := rows.get(enterprise_id)) is not None:
             row.colour, row.score = colour, score
-    thresholds = policy()
+    thresholds, zone = policy(), timezone.get_current_timezone()
     for row in rows.values():
-        _judge(row, today, thresholds)
-    result = list(rows.values())
+        _judge(row, today, thresholds, zone)
+    result = sorted(rows.values(), key=lambda row: (row.name, row.enterprise_id))
     if filters.inactive_only:
         result = [row for row in result if row.inactive]
     return result
 
 
-def _judge(row: LivenessRow, today: date, thresholds: Policy) -> None:
+def _judge(row: LivenessRow, today: date, thresholds: Policy, zone) -> None:
     if row.last_done_at is not None:
-        row.days_since_done = (today - timezone.localtime(row.last_done_at).date()).days
+        row.days_since_done = (today - row.last_done_at.astimezone(zone).date()).days
     if not row.points_total:
         row.reasons.append("no_points")
     if not row.published:
@@ -209,7 +215,7 @@ def _judge(row: LivenessRow, today: date, thresholds: Policy) -> None:
 #: Sort keys of the table (``-key`` descending); None sorts last either way.
 SORTS = {
     "name": lambda row: row.name,
-    "township": lambda row: row.township,
+    "township": lambda row: (row.township, row.name),
     "due": lambda row: row.due,
     "completion": lambda row: row.completion_percent,
     "missed": lambda row: row.missed,
@@ -230,6 +236,31 @@ def sort_rows(rows: list[LivenessRow], sort: str) -> list[LivenessRow]:
     absent = [row for row in rows if key(row) is None]
     present.sort(key=key, reverse=sort.startswith("-"))
     return present + absent
+
+
+#: Sorts the database can do on the enterprises alone: a page in that order needs the figures of its own
+#: enterprises only (a page of the district in a few milliseconds instead of the whole district's figures).
+DB_SORTS = {"": ("name", "pk"), "name": ("name", "pk"), "-name": ("-name", "-pk"),
+            "township": ("township__name", "name", "pk"), "-township": ("-township__name", "-name", "-pk")}
+
+
+def liveness_page(user, filters: Filters, sort: str, number, size: int, *, strict: bool = False):
+    """One page (a :class:`~django.core.paginator.Page` of :class:`LivenessRow`) of the table in ``sort``'s
+    order. Sorted by name or township and not restricted to the inactive, the enterprises are paged in the
+    database and only the page's figures are read; otherwise every row is computed, sorted and sliced.
+    ``strict`` raises :class:`~django.core.paginator.InvalidPage` for a page that does not exist (the API's
+    404) instead of answering the nearest one (the page's)."""
+    def paged(items):
+        paginator = Paginator(items, size)
+        return paginator.page(number) if strict else paginator.get_page(number)
+
+    if filters.inactive_only or sort not in DB_SORTS:
+        return paged(sort_rows(liveness_rows(user, filters), sort))
+    page = paged(operating_enterprises(user, filters).order_by(*DB_SORTS[sort]).values_list("pk", flat=True))
+    wanted = tuple(page.object_list)
+    found = {row.enterprise_id: row for row in liveness_rows(user, replace(filters, enterprise_ids=wanted))}
+    page.object_list = [found[pk] for pk in wanted if pk in found]
+    return page
 
 
 def inactive_enterprise_ids(user, enterprise_ids: Iterable[int]) -> set[int]:

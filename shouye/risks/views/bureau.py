@@ -51,13 +51,15 @@ def _require(user, perm: str) -> None:
         raise PermissionDenied
 
 
-def liveness_query(user, data: QueryDict, request=None):
-    """The bound filter form and, when it is valid, the sorted rows; ``(form, None)`` otherwise."""
+def liveness_form(data: QueryDict, request=None) -> LivenessFilterForm:
     form = LivenessFilterForm(data, request=request)
-    if not form.is_valid():
-        return form, None
-    rows = live.liveness_rows(user, form.liveness_filters())
-    return form, live.sort_rows(rows, form.cleaned_data.get("sort") or "")
+    form.is_valid()
+    return form
+
+
+def liveness_rows(user, form: LivenessFilterForm) -> list:
+    """Every row the valid ``form`` selects, sorted as it says (the export's rows)."""
+    return live.sort_rows(live.liveness_rows(user, form.liveness_filters()), form.cleaned_data.get("sort") or "")
 
 
 @dataclass(frozen=True)
@@ -94,20 +96,23 @@ def liveness(request):
     """双重预防运行情况: the table with its filters, sort and pages; the inactive ones flagged with why, each
     linking to the enterprise's ledger page and to a new inspection of it."""
     _require(request.user, VIEW_LIVENESS)
-    form, rows = liveness_query(request.user, request.GET, request)
+    form = liveness_form(request.GET, request)
     query = request.GET.copy()
     query.pop("page", None)
-    page = Paginator(rows or [], PAGE_SIZE).get_page(request.GET.get("page"))
     sort_query = query.copy()
     sort_query.pop("sort", None)
-    current_sort = (form.cleaned_data.get("sort") or "") if rows is not None else ""
+    if form.is_valid():
+        current_sort = form.cleaned_data.get("sort") or ""
+        page = live.liveness_page(request.user, form.liveness_filters(), current_sort, request.GET.get("page"),
+                                  PAGE_SIZE)
+    else:
+        current_sort, page = "", Paginator([], PAGE_SIZE).get_page(1)
     return render(request, "risks/bureau/liveness.html", {
         "form": form, "page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages(),
         "querystring": query.urlencode(), "sort_links": _sort_links(sort_query, current_sort),
         "rows": page_rows(page.object_list), "policy": live.policy(), "window_days": live.WINDOW_DAYS,
-        "inactive_count": sum(1 for row in rows or [] if row.inactive),
         "can_inspect": request.user.has_perm("inspections.add_inspection"),
-    }, status=400 if rows is None else 200)
+    }, status=200 if form.is_valid() else 400)
 
 
 @login_required
@@ -115,11 +120,12 @@ def liveness(request):
 def liveness_export(request):
     """Excel of exactly the filtered rows in the page's order; invalid filters send the user back."""
     _require(request.user, VIEW_LIVENESS)
-    form, rows = liveness_query(request.user, request.GET, request)
-    if rows is None:
+    form = liveness_form(request.GET, request)
+    if not form.is_valid():
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{reverse('risks:liveness')}?{request.GET.urlencode()}")
-    content, filename = export_liveness(actor=request.user, rows=rows, filters=request.GET.dict())
+    content, filename = export_liveness(actor=request.user, rows=liveness_rows(request.user, form),
+                                        filters=request.GET.dict())
     return FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX)
 
 
