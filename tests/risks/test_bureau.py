@@ -256,3 +256,17 @@ def test_the_ledger_page_panel(client, cast, alive):
 def test_filters_restrict_every_figure(cast, alive):
     rows = liveness_rows(cast["users"]["bureau_staff"], Filters(industry_id=cast["building"].industry_id))
     assert [row.name for row in rows] == ["孝里住建工程有限公司"]
+
+
+def test_a_page_by_name_has_the_same_figures_as_the_whole_table(cast, alive):
+    """The fast page (figures of its own enterprises only) and the whole table agree row for row."""
+    from shouye.risks.selectors.liveness import liveness_page
+
+    _make_district(5)
+    staff = cast["users"]["bureau_staff"]
+    whole = liveness_rows(staff)
+    paged = [row for number in (1, 2, 3) for row in liveness_page(staff, Filters(), "name", number, 3)]
+    assert [(r.enterprise_id, r.due, r.done, r.points, r.reasons, r.days_since_done) for r in paged] == \
+        [(r.enterprise_id, r.due, r.done, r.points, r.reasons, r.days_since_done) for r in whole]
+    answer = api_as(staff).get("/api/v1/risk-liveness/", {"page": 99})
+    assert answer.status_code == 404
