@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -61,10 +61,15 @@ _FILTERS = [
 ]
 
 
+class CanViewLiveness(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm(VIEW_LIVENESS)
+
+
 class LivenessView(APIView):
     """双重预防运行情况 The dual-prevention liveness of the enterprises in the caller's scope."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, CanViewLiveness]
     pagination_class = Pagination
 
     @extend_schema(summary="双重预防运行情况 Dual-prevention liveness per enterprise",
@@ -76,8 +81,6 @@ class LivenessView(APIView):
                    parameters=_FILTERS, responses=LivenessRowSerializer(many=True), tags=TAGS)
     @error_responses(400, 404)
     def get(self, request):
-        if not request.user.has_perm(VIEW_LIVENESS):
-            raise PermissionDenied()
         form = liveness_form(request.query_params, request)
         if not form.is_valid():
             raise ApiValidationError({name: list(errors) for name, errors in form.errors.items()})

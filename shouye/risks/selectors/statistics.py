@@ -48,6 +48,13 @@ def highest_grades(user, filters: StatisticsFilters = StatisticsFilters()) -> di
     return {enterprise_id: GRADES[rank] for enterprise_id, rank in ranks}
 
 
+def grade_totals(user, filters: StatisticsFilters = StatisticsFilters()) -> dict[str, int]:
+    """Active points by grade (one grouped query): the cockpit's ring."""
+    totals = dict.fromkeys(GRADES, 0)
+    totals.update(graded_points(user, filters).values_list("grade").annotate(n=Count("grade")))
+    return totals
+
+
 def risk_statistics(user, filters: StatisticsFilters = StatisticsFilters()) -> dict:
     points = graded_points(user, filters)
     by_township = _crosstab(points, "township_id", "township__name")
