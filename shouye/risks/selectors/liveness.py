@@ -43,6 +43,7 @@ from shouye.hazards.models import Hazard
 from ..choices import RiskLevel
 from ..models import EnterpriseRiskScore, RiskPoint, RiskRegister, TaskDailyTotal
 
+GRADES = tuple(RiskLevel.values)
 #: Days the liveness looks back over, today excluded.
 WINDOW_DAYS = 30
 #: Sources of hazards the enterprise found itself: its own inspection and (from the investigation tasks) a
@@ -172,12 +173,14 @@ def liveness_rows(user, filters: Filters = Filters(), *, today: date | None = No
     for enterprise_id, due, done, missed in totals:
         if (row := rows.get(enterprise_id)) is not None:
             row.due, row.done, row.missed = due, done, missed
-    # COUNT(grade), not COUNT(id): read from the index of the points in use alone.
+    # One row an enterprise with a count per grade, read from the index of the points in use alone (COUNT of
+    # the grade, not of the id).
     points = (_stamped(RiskPoint.objects.visible_to(user), filters).filter(is_active=True).exclude(grade="")
-              .values_list("enterprise_id", "grade").order_by().annotate(n=Count("grade")))
-    for enterprise_id, grade, count in points:
+              .values_list("enterprise_id").order_by()
+              .annotate(**{grade: Count("grade", filter=Q(grade=grade)) for grade in GRADES}))
+    for enterprise_id, *counts in points:
         if (row := rows.get(enterprise_id)) is not None:
-            row.points[grade] = count
+            row.points = {grade: count for grade, count in zip(GRADES, counts, strict=True) if count}
     if details:
         _add_details(user, filters, rows, first, today)
     thresholds, zone = policy(), timezone.get_current_timezone()
