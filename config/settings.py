@@ -179,6 +179,11 @@ SHOUYE_PHOTO_MAX_BYTES = env_int("SHOUYE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 SHOUYE_HAZARD_MAX_EXTENSIONS = env_int("SHOUYE_HAZARD_MAX_EXTENSIONS", 2)
 SHOUYE_HAZARD_ESCALATE_AFTER_DAYS = env_int("SHOUYE_HAZARD_ESCALATE_AFTER_DAYS", 7)
 SHOUYE_HAZARD_REMINDER_DAYS = env_int("SHOUYE_HAZARD_REMINDER_DAYS", 3)
+# Dual-prevention liveness (shouye.risks.selectors.liveness): an enterprise is "inactive" below this completion
+# rate of its investigation tasks over the last 30 days, or after this many days without a completed task. The
+# bureau's own supervision policy, not a regulation's figure.
+SHOUYE_LIVENESS_MIN_COMPLETION_PERCENT = env_int("SHOUYE_LIVENESS_MIN_COMPLETION_PERCENT", 60)
+SHOUYE_LIVENESS_MAX_IDLE_DAYS = env_int("SHOUYE_LIVENESS_MAX_IDLE_DAYS", 7)
 # Enforcement documents (PDF): the issuing authority printed on them (default: the bureau's name) and an
 # optional seal image file; number prefixes per kind and year are editable in the admin.
 SHOUYE_DOCUMENT_ISSUER = os.environ.get("SHOUYE_DOCUMENT_ISSUER", "")

@@ -536,6 +536,16 @@ ROUTES: dict[str, RouteSpec] = {
     "risks:zone-points": RouteSpec(ACTION, model=PlanZone, methods=("post",), perm="risks.manage_risk_list"),
     "risks:notice-cards": RouteSpec(DETAIL, model=Enterprise, perm="risks.view_riskpoint"),
     "risks:notice-card": RouteSpec(ACTION, model=Enterprise, perm="risks.view_riskpoint"),
+    # Dual prevention, the bureau's view: liveness per enterprise (page, Excel, API), statistics, an enterprise's
+    # 100-point assessment (its page; the form posts no row), and one enterprise's data exchange (its id in the
+    # query: without one it is refused).
+    "risks:liveness": RouteSpec(LIST, model=Enterprise, perm="risks.view_liveness"),
+    "risks:liveness-export": RouteSpec(LIST, model=Enterprise, perm="risks.view_liveness"),
+    "risk-liveness": RouteSpec(LIST, model=Enterprise, perm="risks.view_liveness"),
+    "risks:statistics": RouteSpec(PAGE),
+    "risks:enterprise-score": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"),
+                                        perm="risks.view_liveness"),
+    "risk-exchange": RouteSpec(PAGE),
 }
 
 HOW_TO_REGISTER = (
@@ -1000,6 +1010,8 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "inspection-record-item", "inspection-remaining-compliant",
     # Transitions of the hazard in the URL; an extension is chosen among that hazard's own.
     *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),
+    # A score, a date, a name and the direct-red conditions of the enterprise in the URL.
+    "risks:enterprise-score",
 })
 
 HOW_TO_DECLARE = (

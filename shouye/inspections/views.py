@@ -20,6 +20,7 @@ from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
 from shouye.core.exceptions import InvalidTransition
 from shouye.core.filters import filtered, status_for
+from shouye.core.registry import inspection_priority_sources
 from shouye.core.views import ScopedDetailView, ScopedListView
 
 from . import actions, selectors, services, workflow
@@ -237,6 +238,9 @@ def plan_list(request):
     filterset = InspectionPlanFilter(request.GET or None, queryset=rows, request=request)
     rows = filtered(filterset)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    reasons = inspection_priority_sources.reasons(request.user, [plan.enterprise_id for plan in page])
+    for plan in page:
+        plan.priority_reasons = reasons.get(plan.enterprise_id, [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "inspections/plans.html", {

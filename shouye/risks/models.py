@@ -191,6 +191,9 @@ class RiskPoint(StampedModel):
             models.Index(fields=["township", "grade"]),
             models.Index(fields=["industry", "grade"]),
             models.Index(fields=["enterprise", "grade"]),
+            # The bureau's liveness table counts the points in use by enterprise and grade from this index
+            # alone (bureau part).
+            models.Index(fields=["enterprise", "grade"], condition=Q(is_active=True), name="risk_point_in_use_grade"),
         ]
 
     def __str__(self):
@@ -498,7 +501,9 @@ class TaskDailyTotal(models.Model):
         verbose_name_plural = _("task daily totals")
         constraints = [models.UniqueConstraint(fields=["enterprise", "day"], name="task_daily_total_key")]
         indexes = [models.Index(fields=["township", "day"]), models.Index(fields=["industry", "day"]),
-                   models.Index(fields=["day"])]
+                   models.Index(fields=["day"]),
+                   # The liveness table's "last completed task": one probe an enterprise (bureau part).
+                   models.Index(fields=["enterprise", "last_done_at"], name="task_daily_total_last_done")]
 
     def __str__(self):
         return f"{self.day} {self.enterprise_id}: {self.done}/{self.due}"

@@ -111,6 +111,10 @@ def _ledger_export_job_file(client, staff, django_capture_on_commit_callbacks, s
     return body(client.get(reverse("hazards:export-job-file", args=[job.pk])))
 
 
+def _liveness_export(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(client.get(reverse("risks:liveness-export")))
+
+
 def _import_template(client, staff, django_capture_on_commit_callbacks, settings):
     return body(client.get(reverse("enterprises:import-template")))
 
@@ -192,6 +196,7 @@ SPREADSHEET_ROUTES = {
     "hazards:export": (_ledger_export_page, {LINK, DDE, CR, MINUS, AT, TAB}),
     "hazard-export": (_ledger_export_api, {LINK, DDE, CR, MINUS, AT, TAB}),
     "hazards:export-job-file": (_ledger_export_job_file, {LINK, DDE, CR, MINUS, AT, TAB}),
+    "risks:liveness-export": (_liveness_export, {LINK}),
     "enterprises:import-template": (_import_template, {LINK, TAB}),
     "enterprises:import-error-file": (_import_error_file, {LINK, DDE, MINUS, AT}),
     "workareas:worker-export": (_worker_export_page, {LINK, DDE, MINUS, AT}),
