@@ -142,9 +142,11 @@ class JsonField(forms.CharField):
                                         % {"line": exc.lineno, "column": exc.colno}) from None
 
 
-def control_level_fields() -> dict:
-    return {f"level_{grade}": forms.ChoiceField(label=label, choices=[("", "—"), *ControlLevel.choices],
-                                                required=False)
+def control_level_fields(*, required: bool) -> dict:
+    """One control level per grade (REGULATIONS-2 §A.4): the district must give all; an enterprise leaves them
+    empty to follow the district's."""
+    return {f"level_{grade}": forms.ChoiceField(label=_("Control level: %(grade)s") % {"grade": label},
+                                                choices=[("", "—"), *ControlLevel.choices], required=required)
             for grade, label in RiskLevel.choices}
 
 
@@ -157,7 +159,7 @@ class TablesForm(StyledForm):
 
     def __init__(self, *args, district: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(control_level_fields())
+        self.fields.update(control_level_fields(required=district))
         if district:
             self.fields["forced_major_conditions"] = forms.CharField(
                 label=_("Conditions that make a risk major"), required=False, widget=forms.Textarea(),
