@@ -118,12 +118,21 @@ class SpecialPlanForm(StyledForm):
 
 
 class ForcedMajorForm(StyledForm):
-    reasons = forms.MultipleChoiceField(label=_("Conditions that apply"), required=False,
-                                        widget=forms.CheckboxSelectMultiple)
+    """One tick box per condition of the district's list (at most settings.MAX_CONDITIONS)."""
 
     def __init__(self, *args, conditions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reasons"].choices = [(text, text) for text in conditions]
+        self.conditions = list(conditions)
+        for index, text in enumerate(self.conditions):
+            self.fields[f"condition_{index}"] = forms.BooleanField(label=text, required=False)
+        style(self)
+
+    def reasons(self) -> list[str]:
+        return [text for index, text in enumerate(self.conditions) if self.cleaned_data.get(f"condition_{index}")]
+
+
+def forced_major_initial(conditions, reasons) -> dict:
+    return {f"condition_{index}": text in reasons for index, text in enumerate(conditions)}
 
 
 class JsonField(forms.CharField):

@@ -19,9 +19,10 @@ pytestmark = pytest.mark.django_db
 
 BEFORE_REGISTRY = json.loads((Path(__file__).parent / "navbar.json").read_text())
 
-EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterprises:import", "hazards:list",
-                 "map:index", "calculators:index", "api-docs"]
-READERS = ["core:home", "enterprises:list", "inspections:list", "hazards:list", "calculators:index", "api-docs"]
+EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterprises:import", "risks:index",
+                 "hazards:list", "map:index", "calculators:index", "api-docs"]
+READERS = ["core:home", "enterprises:list", "inspections:list", "risks:index", "hazards:list", "calculators:index",
+           "api-docs"]
 
 def with_cockpit(names: list[str]) -> list[str]:
     """The cockpit (issue 10) after home, for those who hold the supervision plans."""
@@ -32,7 +33,7 @@ def with_cockpit(names: list[str]) -> list[str]:
 ENTRIES = {
     "bureau_admin": with_cockpit(EVERY_OFFICER[:-1] + ["workcalendar:list", "api-docs"]),
     "bureau_staff": with_cockpit(EVERY_OFFICER),
-    "leader": with_cockpit(READERS[:4] + ["map:index"] + READERS[4:]),
+    "leader": with_cockpit(READERS[:5] + ["map:index"] + READERS[5:]),
     "township_officer": with_cockpit(EVERY_OFFICER),
     "department_officer": with_cockpit(EVERY_OFFICER),
     "enterprise_user": READERS,
@@ -42,7 +43,7 @@ ENTRIES = {
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
-ADDED_SINCE = ("/cockpit/", "/map/")
+ADDED_SINCE = ("/cockpit/", "/map/", "/risks/")
 
 
 def navbar(html: str) -> str:

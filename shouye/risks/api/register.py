@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
+from shouye.core.api.fields import ListField, ScopedPrimaryKeyRelatedField
 from shouye.enterprises.models import Enterprise
 
 from ..choices import AssessmentMethod, RegisterState
@@ -37,10 +37,15 @@ class CanViewRisks(permissions.BasePermission):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     assessed_by = serializers.StringRelatedField()
+    inputs = serializers.SerializerMethodField(help_text="The inputs as NAME=value, e.g. L=6")
 
     class Meta:
         model = RiskAssessment
         fields = ["id", "method", "inputs", "score", "grade", "basis", "current", "assessed_by", "assessed_at"]
+
+    @extend_schema_field(ListField(child=serializers.CharField()))
+    def get_inputs(self, assessment) -> list[str]:
+        return [f"{name.upper()}={value}" for name, value in assessment.inputs.items()]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -78,6 +83,7 @@ class RiskPointListSerializer(serializers.ModelSerializer):
 
 
 class RiskPointDetailSerializer(RiskPointListSerializer):
+    forced_major_reasons = ListField(child=serializers.CharField(), read_only=True)
     hazard_sources = HazardSourceSerializer(many=True, read_only=True)
     special_control_plan = SpecialPlanSerializer(read_only=True, allow_null=True)
     responsible_user = serializers.StringRelatedField()
@@ -128,7 +134,7 @@ class RegisterSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     published_at = serializers.DateTimeField(allow_null=True)
     changed_since_publication = serializers.BooleanField()
-    problems = serializers.ListField(child=serializers.CharField(), help_text="Why it cannot be published now")
+    problems = ListField(child=serializers.CharField(), help_text="Why it cannot be published now")
 
 
 # --- viewsets ---------------------------------------------------------------------------------------------

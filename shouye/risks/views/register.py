@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouye.core.actions import apply_errors
 from shouye.core.filters import filtered, status_for
@@ -74,6 +74,7 @@ def _form_page(request, form, *, title: str, back: str, perform, success: str, n
 
 
 @login_required
+@require_GET
 def index(request):
     """风险管控: an enterprise user (or an expert of one enterprise) sees its own risk list; an officer the
     enterprises in scope with their points by grade and their list's state."""
@@ -95,6 +96,7 @@ def index(request):
 
 
 @login_required
+@require_GET
 def enterprise_risks(request, pk: int):
     return _risk_list(request, _enterprise(request, pk))
 
@@ -132,6 +134,7 @@ def point_create(request, pk: int):
 
 
 @login_required
+@require_GET
 def point_detail(request, pk: int):
     """A risk point: its facts, grade and control level, the forced-major conditions, its hazard sources each
     with its current assessment, history and measures, and its special control plan."""
@@ -151,7 +154,7 @@ def point_detail(request, pk: int):
         "plan": getattr(point, "special_control_plan", None),
         "needs_plan": point.grade in services.PLAN_GRADES,
         "can_manage": can_manage and point.is_active,
-        "forced_form": forms.ForcedMajorForm(initial={"reasons": point.forced_major_reasons},
+        "forced_form": forms.ForcedMajorForm(initial=forms.forced_major_initial(conditions, point.forced_major_reasons),
                                              conditions=conditions) if can_manage else None,
     })
 
@@ -191,7 +194,7 @@ def point_forced_major(request, pk: int):
     form = forms.ForcedMajorForm(request.POST, conditions=conditions)
     if form.is_valid():
         try:
-            services.set_forced_major(actor=request.user, risk_point=point, reasons=form.cleaned_data["reasons"])
+            services.set_forced_major(actor=request.user, risk_point=point, reasons=form.reasons())
         except ValidationError as exc:
             apply_errors(form, exc)
     if form.errors:
@@ -399,6 +402,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def control_list_export(request, pk: int):
     """风险分级管控清单 (山东省安全生产条例 Art. 31) as Excel."""
     enterprise = _enterprise(request, pk, EXPORT)
@@ -407,6 +411,7 @@ def control_list_export(request, pk: int):
 
 
 @login_required
+@require_GET
 def ledger_export(request, pk: int):
     """风险点及危险源登记台账 as Excel: one row per hazard source."""
     enterprise = _enterprise(request, pk, EXPORT)
@@ -415,6 +420,7 @@ def ledger_export(request, pk: int):
 
 
 @login_required
+@require_GET
 def import_template(request):
     _need(request, MANAGE)
     return _xlsx_response(imports.template_bytes(), imports.TEMPLATE_NAME)
