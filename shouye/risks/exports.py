@@ -19,12 +19,16 @@ from .selectors import register as selectors
 COLOUR_NAMES = {"red": gettext_lazy("red"), "orange": gettext_lazy("orange"), "yellow": gettext_lazy("yellow"),
                 "blue": gettext_lazy("blue")}
 
+#: The measure columns of the list, one per category of the national interface (§A.6), in Art. 31's words.
+MEASURE_TITLES = {"1": gettext_lazy("Engineering and technology measures"), "2": gettext_lazy("Maintenance measures"),
+                  "3": gettext_lazy("Operating behaviour measures"), "4": gettext_lazy("Emergency response measures")}
+
 CONTROL_LIST_COLUMNS = [
-    (gettext_lazy("Risk point number"), 12), (gettext_lazy("Risk point name"), 20), (gettext_lazy("Kind"), 14),
+    (gettext_lazy("Risk point number"), 12), (gettext_lazy("Risk point name"), 20), (gettext_lazy("Risk point kind"), 14),
     (gettext_lazy("Hazard source"), 30), (gettext_lazy("Risk grade"), 14), (gettext_lazy("Control focus"), 30),
     (gettext_lazy("Controlling unit"), 16), (gettext_lazy("Control level"), 16),
-    (gettext_lazy("Responsible department"), 16), (gettext_lazy("Responsible person"), 12),
-    *[(label, 40) for _value, label in MeasureCategory.choices],
+    (gettext_lazy("Responsible department"), 16), (gettext_lazy("Responsible persons"), 12),
+    *[(MEASURE_TITLES[value], 40) for value in MeasureCategory.values],
     (gettext_lazy("Special control plan"), 40),
 ]
 LEDGER_COLUMNS = [
