@@ -103,15 +103,15 @@ def _lookups() -> dict[str, dict[str, str]]:
 
 
 @dataclass
-class _Point:
+class PointRows:
     row: int
     values: dict
     sources: list = field(default_factory=list)
 
 
-def _check_rows(sheet, errors: ImportErrors, enterprise, tables) -> dict[str, _Point]:
+def _check_rows(sheet, errors: ImportErrors, enterprise, tables) -> dict[str, PointRows]:
     lookups = _lookups()
-    points: dict[str, _Point] = {}
+    points: dict[str, PointRows] = {}
     taken = set(RiskPoint.objects.filter(enterprise=enterprise).values_list("code", flat=True))
     for number, values in sheet.rows:
         cells = COLUMNS.texts(sheet.cells(values))
@@ -144,7 +144,7 @@ def _check_rows(sheet, errors: ImportErrors, enterprise, tables) -> dict[str, _P
                     measures.append((category, text.strip()))
         if errors.keys_of(number) or not code:
             continue
-        point = points.setdefault(code, _Point(row=number, values={
+        point = points.setdefault(code, PointRows(row=number, values={
             "kind": coded["kind"], **{k: cells[k] for k in POINT_KEYS if k != "kind"}}))
         if point.values["name"] != cells["name"]:
             errors.add(number, "name", _("Risk point %(code)s has another name on row %(row)d.")
@@ -181,41 +181,45 @@ def import_risk_list(*, actor, enterprise, upload) -> dict:
     if errors:
         raise ImportRefused([{"row": row or "", "column": COLUMNS.title(key), "message": message}
                              for row, key, message in errors.items])
-    now = timezone.now()
     with transaction.atomic():
-        created = []
-        for code, point in points.items():
-            row = RiskPoint(enterprise=enterprise, code=code, **point.values)
-            row.stamp_from(enterprise)
-            created.append(row)
-        RiskPoint.objects.bulk_create(created)
-        sources, assessments, measures = [], [], []
-        for row, point in zip(created, points.values(), strict=True):
-            for order, item in enumerate(point.sources, start=1):
-                outcome = item["outcome"]
-                source = HazardSource(risk_point=row, order=order, grade=outcome.grade,
-                                      **{k: item[k] for k in ("identification_method", "step_or_item", "name",
-                                                              "factor_category", "consequence")})
-                sources.append((source, item))
-        HazardSource.objects.bulk_create([source for source, _item in sources])
-        for source, item in sources:
-            outcome = item["outcome"]
-            assessments.append(RiskAssessment(hazard_source=source, method=item["method"], inputs=outcome.inputs,
-                                              score=outcome.score, grade=outcome.grade, basis=outcome.basis,
-                                              current=True, assessed_by=actor, assessed_at=now))
-            for order, (category, text) in enumerate(item["measures"], start=1):
-                measures.append(ControlMeasure(hazard_source=source, category=category,
-                                               subcategory=OTHER_SUBCATEGORY[category], description=text,
-                                               check_content=text, data_source=MeasureDataSource.INVESTIGATION,
-                                               order=order))
-        RiskAssessment.objects.bulk_create(assessments, batch_size=1000)
-        ControlMeasure.objects.bulk_create(measures, batch_size=1000)
-        regrade_points(created, tables)
-        mark_changed(enterprise.pk)
-        audit.record(actor=actor, verb="risks.import", target=enterprise,
-                     changes={"file": upload.name, "points": len(created), "sources": len(sources),
-                              "measures": len(measures)})
-    return {"points": len(created), "sources": len(sources)}
+        counts = write_points(actor=actor, enterprise=enterprise, points=points, tables=tables)
+        audit.record(actor=actor, verb="risks.import", target=enterprise, changes={"file": upload.name, **counts})
+    return {"points": counts["points"], "sources": counts["sources"]}
+
+
+def write_points(*, actor, enterprise, points: dict[str, PointRows], tables) -> dict[str, int]:
+    """Write checked points with their sources, current assessments and measures in a few bulk inserts, then
+    grade the points (the caller's transaction and audit event): the import's writer, and the demo's."""
+    now = timezone.now()
+    created = []
+    for code, point in points.items():
+        row = RiskPoint(enterprise=enterprise, code=code, **point.values)
+        row.stamp_from(enterprise, locked=bool(created))  # the first locks the enterprise for the rest
+        created.append(row)
+    RiskPoint.objects.bulk_create(created)
+    sources, assessments, measures = [], [], []
+    for row, point in zip(created, points.values(), strict=True):
+        for order, item in enumerate(point.sources, start=1):
+            source = HazardSource(risk_point=row, order=order, grade=item["outcome"].grade,
+                                  **{k: item[k] for k in ("identification_method", "step_or_item", "name",
+                                                          "factor_category", "consequence")})
+            sources.append((source, item))
+    HazardSource.objects.bulk_create([source for source, _item in sources], batch_size=1000)
+    for source, item in sources:
+        outcome = item["outcome"]
+        assessments.append(RiskAssessment(hazard_source=source, method=item["method"], inputs=outcome.inputs,
+                                          score=outcome.score, grade=outcome.grade, basis=outcome.basis,
+                                          current=True, assessed_by=actor, assessed_at=now))
+        for order, (category, text) in enumerate(item["measures"], start=1):
+            subcategory = item.get("subcategories", {}).get(text, OTHER_SUBCATEGORY[category])
+            measures.append(ControlMeasure(hazard_source=source, category=category, subcategory=subcategory,
+                                           description=text, check_content=item.get("checks", {}).get(text, text),
+                                           data_source=MeasureDataSource.INVESTIGATION, order=order))
+    RiskAssessment.objects.bulk_create(assessments, batch_size=1000)
+    ControlMeasure.objects.bulk_create(measures, batch_size=1000)
+    regrade_points(created, tables)
+    mark_changed(enterprise.pk)
+    return {"points": len(created), "sources": len(sources), "measures": len(measures)}
 
 
 def template_bytes() -> bytes:
