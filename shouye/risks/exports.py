@@ -15,6 +15,7 @@ from shouye.core.xlsx import StreamingXlsx
 
 from .choices import RISK_LEVEL_COLOURS, CycleUnit, MeasureCategory, RegisterState, RiskLevel
 from .selectors import register as selectors
+from .services.register import input_pairs
 
 COLOUR_NAMES = {"red": gettext_lazy("red"), "orange": gettext_lazy("orange"), "yellow": gettext_lazy("yellow"),
                 "blue": gettext_lazy("blue")}
@@ -113,7 +114,7 @@ def control_list(actor, enterprise) -> tuple[bytes, str]:
 
 
 def _inputs_text(assessment) -> str:
-    return " ".join(f"{name.upper()}={value}" for name, value in assessment.inputs.items())
+    return " ".join(input_pairs(assessment.method, assessment.inputs))
 
 
 def _ledger_rows(points):

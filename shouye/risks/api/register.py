@@ -45,7 +45,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ListField(child=serializers.CharField()))
     def get_inputs(self, assessment) -> list[str]:
-        return [f"{name.upper()}={value}" for name, value in assessment.inputs.items()]
+        return services.input_pairs(assessment.method, assessment.inputs)
 
 
 class MeasureSerializer(serializers.ModelSerializer):

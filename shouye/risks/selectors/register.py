@@ -4,6 +4,7 @@ number of rows (issue 11: 500 risk points in under 300 ms)."""
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from shouye.enterprises.models import Enterprise
 
@@ -39,10 +40,14 @@ def risk_points(actor):
 def risk_list_rows(actor, enterprise_id: int, *, include_retired: bool = False):
     """The risk list page's rows: each point with its sources and measures counted and whether it has a
     special control plan, in one query."""
+    sources = (HazardSource.objects.filter(risk_point=OuterRef("pk")).order_by().values("risk_point")
+               .annotate(n=Count("pk")).values("n"))
+    measures = (ControlMeasure.objects.filter(hazard_source__risk_point=OuterRef("pk"), is_active=True).order_by()
+                .values("hazard_source__risk_point").annotate(n=Count("pk")).values("n"))
+    # Counted by correlated subqueries, each on its foreign key's index, rather than by joining the three
+    # tables and counting distinct rows (500 points × 1,000 sources × 3,000 measures, issue 11's benchmark).
     rows = (risk_points(actor).filter(enterprise_id=enterprise_id)
-            .annotate(sources_count=Count("hazard_sources", distinct=True),
-                      measures_count=Count("hazard_sources__measures", distinct=True,
-                                           filter=Q(hazard_sources__measures__is_active=True)),
+            .annotate(sources_count=Coalesce(Subquery(sources), 0), measures_count=Coalesce(Subquery(measures), 0),
                       has_plan=Exists(SpecialControlPlan.objects.filter(risk_point=OuterRef("pk"))))
             .order_by("-is_active", "code", "id"))
     return rows if include_retired else rows.filter(is_active=True)

@@ -292,6 +292,12 @@ def compute(method: str, inputs: dict, tables: EffectiveTables) -> Outcome:
                    meaning=result.meaning, basis=result.basis)
 
 
+def input_pairs(method: str, inputs: dict) -> list[str]:
+    """An assessment's inputs as "L=6" in its method's order (PostgreSQL's jsonb keeps its own key order)."""
+    order = [name.removesuffix("_values") for name in SCALE_FIELDS.get(method, {})]
+    return [f"{name.upper()}={inputs[name]}" for name in order if name in inputs]
+
+
 def assess_hazard_source(*, actor, source: HazardSource, method: str, inputs: dict) -> RiskAssessment:
     """Assess a hazard source; the new assessment becomes current, the source takes its grade and the point
     its grade and control level, all in one transaction (REGULATIONS.md §3, REGULATIONS-2 §A.3a, §A.4)."""
