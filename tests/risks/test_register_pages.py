@@ -151,3 +151,25 @@ def test_pages_take_the_same_queries_whatever_the_rows(cast, officer, signed_in,
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert signed_in.get(url).status_code == 200
+
+
+def test_an_enterprises_own_table_and_regrading_from_its_list(cast, officer, signed_in):
+    point = make_point(officer, cast["inside"])
+    make_source(officer, point, lec=("3", "6", "7"))  # D = 126: yellow, workshop level
+    url = reverse("risks:enterprise-tables", args=[cast["inside"].pk])
+    assert "本企业评价标准" in signed_in.get(url).content.decode()
+    levels = {"level_major": "principal", "level_high": "principal", "level_moderate": "deputy", "level_low": "post"}
+    assert signed_in.post(url, levels).status_code == 302
+    point.refresh_from_db()
+    assert point.control_level == "workshop"  # not silently regraded
+    assert signed_in.post(reverse("risks:regrade", args=[cast["inside"].pk])).status_code == 302
+    point.refresh_from_db()
+    assert point.control_level == "deputy"
+
+
+def test_the_ledger_page_shows_the_register_panel(cast, officer, client):
+    point = make_point(officer, cast["inside"])
+    make_source(officer, point, lec=("10", "6", "15"))
+    client.force_login(cast["users"]["township_officer"])
+    page = client.get(reverse("enterprises:detail", args=[cast["inside"].pk])).content.decode()
+    assert 'data-testid="risk-register-panel"' in page and "重大 1" in page and "草稿：未发布" in page

@@ -97,6 +97,7 @@ def index(request):
             return _risk_list(request, own[0])
     filterset = RiskEnterpriseFilter(request.GET or None, queryset=selectors.enterprises_with_counts(request.user),
                                      request=request)
+    forms.style(filterset.form)
     page = Paginator(filtered(filterset), 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
