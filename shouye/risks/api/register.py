@@ -176,9 +176,11 @@ class RiskPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
                         status=status_code)
 
     def _changeable(self, pk):
+        """The point in scope (404 otherwise, an unknown id alike), then the verb (403)."""
+        point = get_object_or_404(selectors.risk_points(self.request.user).select_related("enterprise"), pk=pk)
         if not self.request.user.has_perm(services.MANAGE):
             raise PermissionDenied()
-        return get_object_or_404(selectors.risk_points(self.request.user).select_related("enterprise"), pk=pk)
+        return point
 
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm(services.MANAGE):
@@ -259,9 +261,9 @@ class RiskRegisterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                    request=None, responses={200: RegisterSerializer}, tags=TAGS)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
+        enterprise = self.get_object()
         if not request.user.has_perm(services.PUBLISH):
             raise PermissionDenied()
-        enterprise = self.get_object()
         services.publish_register(actor=request.user, enterprise=enterprise)
         return Response(self._data(enterprise))
 
@@ -279,9 +281,10 @@ class HazardSourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return HazardSource.objects.visible_to(self.request.user).prefetch_related("assessments", "measures")
 
     def _changeable(self, pk):
+        source = get_object_or_404(selectors.hazard_sources(self.request.user), pk=pk)
         if not self.request.user.has_perm(services.MANAGE):
             raise PermissionDenied()
-        return get_object_or_404(selectors.hazard_sources(self.request.user), pk=pk)
+        return source
 
     def _response(self, source, status_code=status.HTTP_200_OK):
         return Response(HazardSourceSerializer(self.get_queryset().get(pk=source.pk)).data, status=status_code)
