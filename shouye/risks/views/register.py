@@ -227,7 +227,7 @@ def point_forced_major(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def special_plan(request, pk: int):
     point = _point(request, pk, MANAGE)
-    plan = getattr(point, "special_control_plan", None) if hasattr(point, "special_control_plan") else None
+    plan = getattr(point, "special_control_plan", None)
     initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS} if plan else {}
     form = forms.SpecialPlanForm(request.POST or None, initial=initial)
     return _form_page(
