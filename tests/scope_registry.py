@@ -463,6 +463,7 @@ ROUTES: dict[str, RouteSpec] = {
     "risks:index": RouteSpec(LIST, model=Enterprise, perm="risks.view_riskpoint"),
     "risks:tables": RouteSpec(PAGE, methods=("get", "post")),
     "risks:import-template": RouteSpec(PAGE),
+    "risks:subcategories": RouteSpec(PAGE),
     "risks:enterprise": RouteSpec(DETAIL, model=Enterprise, perm="risks.view_riskpoint"),
     "risks:point-create": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"), perm="risks.manage_risk_list"),
     "risks:publish": RouteSpec(ACTION, model=Enterprise, methods=("post",), perm="risks.publish_risk_list"),

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.forms.models import fields_for_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shouye.accounts.choices import Role
@@ -106,7 +107,9 @@ class MeasureForm(StyledForm):
         self.fields["category"].choices = MeasureCategory.choices
         self.fields["subcategory"].choices = MeasureSubcategory.choices
         style(self)
-        self.fields["subcategory"].widget.attrs["data-filter-by"] = "category"
+        # Choosing a category reloads the subcategory list with its own (htmx, risks:subcategories).
+        self.fields["category"].widget.attrs.update({"hx-get": reverse("risks:subcategories"),
+                                                     "hx-target": "#id_subcategory", "hx-trigger": "change"})
 
 
 class SpecialPlanForm(StyledForm):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", register.index, name="index"),
     path("tables/", register.district_tables, name="tables"),
     path("import-template/", register.import_template, name="import-template"),
+    path("subcategories/", register.subcategories, name="subcategories"),
     path("enterprises/<id:pk>/", register.enterprise_risks, name="enterprise"),
     path("enterprises/<id:pk>/points/new/", register.point_create, name="point-create"),
     path("enterprises/<id:pk>/publish/", register.publish, name="publish"),

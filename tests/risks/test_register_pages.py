@@ -173,3 +173,13 @@ def test_the_ledger_page_shows_the_register_panel(cast, officer, client):
     client.force_login(cast["users"]["township_officer"])
     page = client.get(reverse("enterprises:detail", args=[cast["inside"].pk])).content.decode()
     assert 'data-testid="risk-register-panel"' in page and "重大 1" in page and "草稿：未发布" in page
+
+
+def test_the_subcategory_list_follows_the_category(cast, officer, signed_in):
+    source = make_source(officer, make_point(officer, cast["inside"]))
+    form = signed_in.get(reverse("risks:measure-create", args=[source.pk])).content.decode()
+    assert 'hx-get="/risks/subcategories/"' in form and "4-2" in form
+    options = signed_in.get(reverse("risks:subcategories"), {"category": "4"}).content.decode()
+    assert "4-2" in options and "1-1" not in options
+    refused = signed_in.post(reverse("risks:measure-create", args=[source.pk]), {"category": "2", "subcategory": ""})
+    assert refused.status_code == 400 and "2-1" in refused.content.decode() and "1-1" not in refused.content.decode()

@@ -310,10 +310,26 @@ def assess_preview(request, pk: int):
     return render(request, "risks/register/_assess_result.html", {"outcome": outcome, "error": error})
 
 
-def _measure_context(source) -> dict:
-    groups = [(label, [(value, sub_label) for value, sub_label in MeasureSubcategory.choices
-                       if value.startswith(f"{code}-")]) for code, label in MeasureCategory.choices]
-    return {"enterprise": source.risk_point.enterprise, "subcategory_groups": groups}
+def subcategory_groups(category: str | None) -> list:
+    """The subcategories (§A.6 classify2) grouped by category: only the chosen category's when one is."""
+    return [(label, [(value, sub_label) for value, sub_label in MeasureSubcategory.choices
+                     if value.startswith(f"{code}-")])
+            for code, label in MeasureCategory.choices if category not in MeasureCategory.values or code == category]
+
+
+def _measure_context(source, form) -> dict:
+    category = form["category"].value()
+    return {"enterprise": source.risk_point.enterprise, "subcategory_groups": subcategory_groups(category)}
+
+
+@login_required
+@require_GET
+def subcategories(request):
+    """The subcategory options of the chosen category, for the measure form (htmx)."""
+    _need(request, MANAGE)
+    return render(request, "risks/register/_subcategories.html",
+                  {"subcategory_groups": subcategory_groups(request.GET.get("category")),
+                   "selected": request.GET.get("subcategory", "")})
 
 
 @login_required
@@ -326,7 +342,7 @@ def measure_create(request, pk: int):
         back=reverse("risks:point", args=[source.risk_point_id]),
         perform=lambda f: services.add_measure(actor=request.user, source=source, **f.cleaned_data),
         success=_("The control measure is added."),
-        next_url=lambda m: reverse("risks:point", args=[source.risk_point_id]), context=_measure_context(source))
+        next_url=lambda m: reverse("risks:point", args=[source.risk_point_id]), context=_measure_context(source, form))
 
 
 @login_required
@@ -341,7 +357,7 @@ def measure_edit(request, pk: int):
         request, form, title=_("Edit control measure"), back=reverse("risks:point", args=[source.risk_point_id]),
         perform=lambda f: services.update_measure(actor=request.user, measure=measure, **f.cleaned_data),
         success=_("The control measure is saved."),
-        next_url=lambda m: reverse("risks:point", args=[source.risk_point_id]), context=_measure_context(source))
+        next_url=lambda m: reverse("risks:point", args=[source.risk_point_id]), context=_measure_context(source, form))
 
 
 # --- publication and re-grading ---------------------------------------------------------------------------
