@@ -22,6 +22,7 @@ LAYERS = (
     ("workcalendar", "notifications"),
     ("enterprises",),
     ("inspections", "hazards", "calculators"),
+    ("risks",),
     ("dashboards",),
 )
 #: Imports between apps of one layer that the architecture allows: inspections record hazards through the hazards
