@@ -189,7 +189,7 @@ def point_edit(request, pk: int):
         back=reverse("risks:point", args=[point.pk]),
         perform=lambda f: services.update_risk_point(actor=request.user, risk_point=point, **f.cleaned_data),
         success=_("The risk point is saved."), next_url=lambda p: reverse("risks:point", args=[p.pk]),
-        context={"enterprise": point.enterprise})
+        context={"enterprise": point.enterprise, "back_label": str(point)})
 
 
 @login_required
@@ -235,7 +235,7 @@ def special_plan(request, pk: int):
         back=reverse("risks:point", args=[point.pk]),
         perform=lambda f: services.save_special_plan(actor=request.user, risk_point=point, **f.cleaned_data),
         success=_("The special control plan is saved."), next_url=lambda _plan: reverse("risks:point", args=[point.pk]),
-        context={"enterprise": point.enterprise})
+        context={"enterprise": point.enterprise, "back_label": str(point)})
 
 
 # --- hazard sources, assessments, measures --------------------------------------------------------------
@@ -251,7 +251,8 @@ def source_create(request, pk: int):
         back=reverse("risks:point", args=[point.pk]),
         perform=lambda f: services.add_hazard_source(actor=request.user, risk_point=point, **f.cleaned_data),
         success=_("The hazard source is added; assess it now."),
-        next_url=lambda source: reverse("risks:assess", args=[source.pk]), context={"enterprise": point.enterprise})
+        next_url=lambda source: reverse("risks:assess", args=[source.pk]),
+        context={"enterprise": point.enterprise, "back_label": str(point)})
 
 
 @login_required
@@ -264,7 +265,7 @@ def source_edit(request, pk: int):
         request, form, title=_("Edit hazard source"), back=reverse("risks:point", args=[source.risk_point_id]),
         perform=lambda f: services.update_hazard_source(actor=request.user, source=source, **f.cleaned_data),
         success=_("The hazard source is saved."), next_url=lambda s: reverse("risks:point", args=[s.risk_point_id]),
-        context={"enterprise": source.risk_point.enterprise})
+        context={"enterprise": source.risk_point.enterprise, "back_label": str(source.risk_point)})
 
 
 def _assessment_form(request, source, data=None):
@@ -289,7 +290,8 @@ def assess(request, pk: int):
                                                         method=f.cleaned_data["method"], inputs=f.inputs()),
         success=_("The assessment is saved and the risk point re-graded."),
         next_url=lambda a: reverse("risks:point", args=[source.risk_point_id]),
-        context={"enterprise": source.risk_point.enterprise, "assessment": True, "source": source,
+        context={"enterprise": source.risk_point.enterprise, "back_label": str(source.risk_point),
+                 "assessment": True, "source": source,
                  "methods": AssessmentMethod.choices, "method": form.method})
 
 
@@ -319,7 +321,8 @@ def subcategory_groups(category: str | None) -> list:
 
 def _measure_context(source, form) -> dict:
     category = form["category"].value()
-    return {"enterprise": source.risk_point.enterprise, "subcategory_groups": subcategory_groups(category)}
+    return {"enterprise": source.risk_point.enterprise, "back_label": str(source.risk_point),
+            "subcategory_groups": subcategory_groups(category)}
 
 
 @login_required
