@@ -210,3 +210,35 @@ def test_an_enterprise_overrides_the_control_levels_for_itself(cast, officer):
     with pytest.raises(ValidationError):
         risk_settings.save_enterprise_settings(actor=officer, enterprise=enterprise,
                                                control_levels={"major": "boss"})
+
+
+def test_every_act_writes_one_audit_event(cast, officer):
+    enterprise = cast["inside"]
+    point = make_point(officer, enterprise)
+    source = make_source(officer, point, lec=("10", "6", "15"))
+    measure = make_measure(officer, source)
+    services.update_risk_point(actor=officer, risk_point=point, location="北区")
+    services.update_hazard_source(actor=officer, source=source, consequence="爆炸")
+    services.update_measure(actor=officer, measure=measure, check_content="每班检查")
+    services.set_forced_major(actor=officer, risk_point=point, reasons=[risk_settings.FORCED_MAJOR_DEFAULTS[1]])
+    services.save_special_plan(actor=officer, risk_point=point, **plan_fields())
+    services.publish_register(actor=officer, enterprise=enterprise)
+    services.regrade_enterprise(actor=officer, enterprise=enterprise)
+    services.retire_risk_point(actor=officer, risk_point=point)
+    verbs = list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True))
+    assert verbs == ["risks.point-create", "risks.source-add", "risks.assess", "risks.measure-add",
+                     "risks.point-update", "risks.source-update", "risks.measure-update", "risks.point-forced-major",
+                     "risks.special-plan", "risks.publish", "risks.regrade", "risks.point-retire"]
+    assert all(event.actor == officer for event in AuditEvent.objects.all())
+
+
+def test_a_retired_point_leaves_the_list_and_the_outputs(cast, officer):
+    from shouye.risks.selectors import register as selectors
+
+    point = make_point(officer, cast["inside"])
+    make_point(officer, cast["inside"], code="RP-02", name="配电室")
+    services.retire_risk_point(actor=officer, risk_point=point)
+    assert [p.code for p in selectors.risk_list_rows(officer, cast["inside"].pk)] == ["RP-02"]
+    assert [p.code for p in selectors.export_points(officer, cast["inside"].pk)] == ["RP-02"]
+    with pytest.raises(ValidationError):
+        services.retire_risk_point(actor=officer, risk_point=point)
