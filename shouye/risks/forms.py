@@ -18,7 +18,7 @@ from shouye.accounts.selectors import users_with_role
 from .choices import AssessmentMethod, ControlLevel, MeasureCategory, MeasureSubcategory, RiskLevel
 from .models import ControlMeasure, HazardSource, RiskPoint, SpecialControlPlan
 from .services.register import MEASURE_FIELDS, PLAN_FIELDS, SOURCE_FIELDS
-from .tables import SCALE_FIELDS
+from .services.settings import SCALE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 2})

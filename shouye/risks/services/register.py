@@ -32,8 +32,7 @@ from ..models import (
     RiskRegister,
     SpecialControlPlan,
 )
-from ..tables import SCALE_FIELDS
-from .settings import EffectiveTables, effective_tables
+from .settings import SCALE_FIELDS, EffectiveTables, effective_tables
 
 MANAGE = "risks.manage_risk_list"
 PUBLISH = "risks.publish_risk_list"

@@ -15,10 +15,19 @@ from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
 from shouye.regions.scoping import ensure_in_scope
-from shouye.rules.data.risk import CONTROL_LEVELS, GRADE_ORDER, LEC_TABLE, MATRIX_TABLE, MES_TABLE
+from shouye.rules.data.risk import (
+    CONTROL_LEVELS,
+    GRADE_ORDER,
+    LEC_TABLE,
+    MATRIX_TABLE,
+    MES_TABLE,
+    lec_table_from_data,
+    matrix_table_from_data,
+    mes_table_from_data,
+    table_to_data,
+)
 from shouye.rules.errors import RuleInputError
 
-from .. import tables
 from ..choices import ControlLevel, RiskLevel
 from ..models import RiskSettings
 
@@ -39,9 +48,16 @@ MAX_CONDITIONS = 30
 MAX_CONDITION_LENGTH = 200
 
 TABLE_FIELDS = {
-    "lec_table": (tables.lec_table_from_data, LEC_TABLE),
-    "matrix_table": (tables.matrix_table_from_data, MATRIX_TABLE),
-    "mes_table": (tables.mes_table_from_data, MES_TABLE),
+    "lec_table": (lec_table_from_data, LEC_TABLE),
+    "matrix_table": (matrix_table_from_data, MATRIX_TABLE),
+    "mes_table": (mes_table_from_data, MES_TABLE),
+}
+#: The scales of each method, in the order a form shows them, with their labels (the rules' wording).
+SCALE_FIELDS = {
+    "lec": {"l_values": "L（事故发生的可能性）", "e_values": "E（暴露于危险环境的频繁程度）",
+            "c_values": "C（发生事故产生的后果）"},
+    "matrix": {"l_values": "L（可能性）", "s_values": "S（严重性）"},
+    "mes": {"m_values": "M（控制措施的状态）", "e_values": "E（暴露频繁程度）", "s_values": "S（事故后果）"},
 }
 
 
@@ -69,9 +85,9 @@ def district_settings() -> RiskSettings:
         with transaction.atomic():
             return RiskSettings.objects.create(
                 enterprise=None,
-                lec_table=tables.table_to_data(LEC_TABLE),
-                matrix_table=tables.table_to_data(MATRIX_TABLE),
-                mes_table=tables.table_to_data(MES_TABLE),
+                lec_table=table_to_data(LEC_TABLE),
+                matrix_table=table_to_data(MATRIX_TABLE),
+                mes_table=table_to_data(MES_TABLE),
                 control_levels=dict(CONTROL_LEVELS),
                 forced_major_conditions=list(FORCED_MAJOR_DEFAULTS),
             )
@@ -117,7 +133,7 @@ def check_table(field: str, data) -> dict:
         table = TABLE_FIELDS[field][0](data)
     except RuleInputError as exc:
         raise ValidationError({field: f"{exc.message}（{exc.field}）"}) from None
-    return tables.table_to_data(table)
+    return table_to_data(table)
 
 
 def check_control_levels(levels) -> dict:
