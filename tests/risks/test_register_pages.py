@@ -183,3 +183,18 @@ def test_the_subcategory_list_follows_the_category(cast, officer, signed_in):
     assert "4-2" in options and "1-1" not in options
     refused = signed_in.post(reverse("risks:measure-create", args=[source.pk]), {"category": "2", "subcategory": ""})
     assert refused.status_code == 400 and "2-1" in refused.content.decode() and "1-1" not in refused.content.decode()
+
+
+def test_the_officers_list_takes_the_same_queries_whatever_the_enterprises(cast, officer, client,
+                                                                            django_assert_max_num_queries):
+    from tests.factories import EnterpriseFactory
+
+    client.force_login(cast["users"]["township_officer"])
+    make_point(officer, cast["inside"])
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(reverse("risks:index")).status_code == 200
+    for number in range(5):
+        EnterpriseFactory(name=f"马山风险测试企业{number}", township=cast["inside"].township)
+    with django_assert_max_num_queries(len(first)):
+        page = client.get(reverse("risks:index"))
+    assert "马山风险测试企业4" in page.content.decode()
