@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/audit_under_import.py
 	$(BIN)/python bench/mixed_load.py
 	$(BIN)/python bench/risk_liveness.py
+	$(BIN)/python bench/risk_list.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

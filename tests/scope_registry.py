@@ -43,7 +43,7 @@ from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, Tip
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.notifications.models import Notification
 from shouye.regions.models import Region
-from shouye.risks.models import FloorPlan, PlanZone, RiskPoint
+from shouye.risks.models import ControlMeasure, FloorPlan, HazardSource, PlanZone, RiskPoint
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workareas.models import WorkArea, Worker, WorkerImportJob
 from shouye.workcalendar.models import WorkCalendarYear
@@ -342,10 +342,10 @@ def _plan_zone_objects(cast: dict, role: str) -> Objects:
 
 
 def _risk_point_objects(cast: dict, role: str) -> Objects:
-    """A risk point of each cast enterprise; its name is its label."""
+    """A risk point of each cast enterprise, its name the label (the risk register, issue 11)."""
     def make(enterprise, label):
-        point = RiskPoint(code=label[-30:], name=label, kind="facility", department="scope-department",
-                          responsible_person="scope-person")
+        point = RiskPoint(enterprise=enterprise, code=label[-12:], name=label, kind="facility", department="生产部",
+                          responsible_person="张三")
         point.stamp_from(enterprise)
         point.save()
         return point
@@ -387,6 +387,25 @@ def _worker_import_objects(cast: dict, role: str) -> Objects:
             store[owner] = job
     return Objects(inside=[store[role]], outside=[store[other]])
 
+def _hazard_source_objects(cast: dict, role: str) -> Objects:
+    points = _risk_point_objects(cast, "bureau_staff").inside
+
+    def make(enterprise, label):
+        point = next(p for p in points if p.enterprise_id == enterprise.pk)
+        return HazardSource.objects.create(risk_point=point, identification_method="scl", step_or_item="阀门",
+                                           name=label, factor_category="things")
+    return _per_enterprise(cast, role, "_hazard_sources", make)
+
+
+def _control_measure_objects(cast: dict, role: str) -> Objects:
+    sources = _hazard_source_objects(cast, "bureau_staff").inside
+
+    def make(enterprise, label):
+        source = next(s for s in sources if s.risk_point.enterprise_id == enterprise.pk)
+        return ControlMeasure.objects.create(hazard_source=source, category="1", subcategory="1-1",
+                                             description=label, check_content="检查")
+    return _per_enterprise(cast, role, "_control_measures", make)
+
 
 MODELS: dict[type, ScopeCase | str] = {
     WorkArea: ScopeCase(objects=_work_area_objects, label=lambda a: a.name, view_perm="workareas.view_workarea",
@@ -420,6 +439,12 @@ MODELS: dict[type, ScopeCase | str] = {
                       view_perm="hazards.view_tipoff", change_perm="hazards.triage_tipoff"),
     TipOffCheck: ScopeCase(objects=_tip_off_check_objects, label=lambda t: t.enterprise_name,
                            view_perm="hazards.check_tipoff", change_perm="hazards.check_tipoff"),
+    RiskPoint: ScopeCase(objects=_risk_point_objects, label=lambda p: p.name, view_perm="risks.view_riskpoint",
+                         change_perm="risks.manage_risk_list"),
+    HazardSource: ScopeCase(objects=_hazard_source_objects, label=lambda s: s.name,
+                            view_perm="risks.view_riskpoint", change_perm="risks.manage_risk_list"),
+    ControlMeasure: ScopeCase(objects=_control_measure_objects, label=lambda m: m.description,
+                              view_perm="risks.view_riskpoint", change_perm="risks.manage_risk_list"),
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
@@ -427,8 +452,6 @@ MODELS: dict[type, ScopeCase | str] = {
                          change_perm="risks.manage_risk_list"),
     PlanZone: ScopeCase(objects=_plan_zone_objects, label=lambda z: z.name, view_perm="risks.view_riskpoint",
                         change_perm="risks.manage_risk_list"),
-    RiskPoint: ScopeCase(objects=_risk_point_objects, label=lambda p: p.name, view_perm="risks.view_riskpoint",
-                         change_perm="risks.manage_risk_list"),
 }
 
 
@@ -526,6 +549,35 @@ ROUTES: dict[str, RouteSpec] = {
     # The one map: a page, the townships' outlines (not secret), and one GeoJSON route per registered layer. A
     # layer answers the points of several models and only to those who supervise an area or industries, so
     # the walk checks it for leaks; tests/dashboards/test_map.py checks that the inside points are there.
+    # The risk register (issue 11): an enterprise's list and its acts are routes of the enterprise.
+    "risks:index": RouteSpec(LIST, model=Enterprise, perm="risks.view_riskpoint"),
+    "risks:tables": RouteSpec(PAGE, methods=("get", "post")),
+    "risks:import-template": RouteSpec(PAGE),
+    "risks:subcategories": RouteSpec(PAGE),
+    "risks:enterprise": RouteSpec(DETAIL, model=Enterprise, perm="risks.view_riskpoint"),
+    "risks:point-create": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"), perm="risks.manage_risk_list"),
+    "risks:publish": RouteSpec(ACTION, model=Enterprise, methods=("post",), perm="risks.publish_risk_list"),
+    "risks:regrade": RouteSpec(ACTION, model=Enterprise, methods=("post",), perm="risks.manage_risk_list"),
+    "risks:enterprise-tables": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"),
+                                         perm="risks.manage_risk_list"),
+    "risks:import": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"), perm="risks.manage_risk_list"),
+    "risks:control-list-export": RouteSpec(DETAIL, model=Enterprise, perm="risks.export_risk_list"),
+    "risks:source-ledger-export": RouteSpec(DETAIL, model=Enterprise, perm="risks.export_risk_list"),
+    "risks:point": RouteSpec(DETAIL, model=RiskPoint),
+    **{f"risks:{name}": RouteSpec(UPDATE, model=RiskPoint, methods=("get", "post"), get_needs="change")
+       for name in ("point-edit", "special-plan", "source-create")},
+    **{f"risks:{name}": RouteSpec(ACTION, model=RiskPoint, methods=("post",)) for name in ("point-retire",
+                                                                                         "point-forced-major")},
+    **{f"risks:{name}": RouteSpec(UPDATE, model=HazardSource, methods=("get", "post"), get_needs="change")
+       for name in ("source-edit", "assess", "measure-create")},
+    "risks:assess-preview": RouteSpec(ACTION, model=HazardSource, methods=("post",)),
+    "risks:measure-edit": RouteSpec(UPDATE, model=ControlMeasure, methods=("get", "post"), get_needs="change"),
+    "riskregister-detail": RouteSpec(DETAIL, model=Enterprise, perm="risks.view_riskpoint"),
+    "riskregister-publish": RouteSpec(ACTION, model=Enterprise, methods=("post",), perm="risks.publish_risk_list"),
+    **{f"riskpoint-{name}": RouteSpec(ACTION, model=RiskPoint, methods=("post",))
+       for name in ("retire", "hazard-sources", "special-plan")},
+    **{f"hazardsource-{name}": RouteSpec(ACTION, model=HazardSource, methods=("post",))
+       for name in ("assess", "measures")},
     "map:index": RouteSpec(PAGE),
     "map:townships": RouteSpec(PAGE),
     **{f"map:layer-{layer.key}": RouteSpec(PAGE) for layer in map_layers.ordered()},
@@ -931,6 +983,32 @@ _RISK_POINTS = {"risk_points": ForeignKey(RiskPoint, value=lambda point: [point.
 
 
 _ENTERPRISE = {"enterprise": ForeignKey(Enterprise)}
+
+
+def _enterprise_accounts(cast: dict, role: str, target) -> Objects:
+    """A risk point's responsible account is one of its enterprise's own users (the cast's enterprise user of
+    ``inside``), never an officer's."""
+    own = cast["users"]["enterprise_user"]
+    return Objects(inside=[own], outside=[cast["users"]["township_officer"]])
+
+
+_ACCOUNT = {"responsible_user": ForeignKey(User, _enterprise_accounts)}
+
+
+def _first_inside_point(cast: dict, role: str):
+    inside = _risk_point_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _risk_point_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A new risk point of the role's first inside enterprise (the page's is in its URL, ``target``)."""
+    body = {"code": f"SW-{'api' if api else 'page'}-{RiskPoint.objects.count()}", "name": "scope-write-point",
+            "kind": "facility", "department": "生产部", "responsible_person": "张三",
+            "responsible_user": values["responsible_user"]}
+    if not api:
+        return body
+    enterprise = _first_inside_enterprise(cast, role)
+    return {**body, "enterprise": enterprise.pk if enterprise else cast["inside"].pk}
 _PLACE = {"township": ForeignKey(Region, _townships), "industry": ForeignKey(Industry, _industries)}
 _PLACE_BY_CODE = {"township": ForeignKey(Region, _townships, attrgetter("code")),
                   "industry": ForeignKey(Industry, _industries, attrgetter("code"))}
@@ -979,6 +1057,14 @@ WRITES: dict[str, WriteCase] = {
                                 "risks.manage_risk_list", api=True),
     **_page_and_api("risks:zone-points", "plan-zone-detail", _zone_points_body, "risks.manage_risk_list",
                     _RISK_POINTS, target=_first_inside_zone, api_method="patch"),
+    "risks:point-create": WriteCase(_ACCOUNT, partial(_risk_point_body, api=False), "risks.manage_risk_list",
+                                    target=_first_inside_enterprise),
+    "riskpoint-list": WriteCase(_ACCOUNT, partial(_risk_point_body, api=True), "risks.manage_risk_list", api=True),
+    "risks:point-edit": WriteCase(_ACCOUNT, partial(_risk_point_body, api=False), "risks.manage_risk_list",
+                                  target=_first_inside_point),
+    "riskpoint-detail": WriteCase(_ACCOUNT, lambda cast, role, values, target: {
+        "responsible_user": values["responsible_user"]}, "risks.manage_risk_list", method="patch",
+        target=_first_inside_point, api=True),
     **_page_and_api("enterprises:update", "enterprise-detail", _enterprise_body,
                     "enterprises.classify_enterprise", _PLACE, _PLACE_BY_CODE, target=_first_inside_enterprise,
                     api_method="patch"),
@@ -991,6 +1077,11 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "workareas:update", "workarea-detail", "workareas:worker-update", "worker-detail", "workareas:worker-remove",
     # The import's rows name work areas by name, looked up among the importer's enterprise's own.
     "workareas:import",
+    "risks:tables", "risks:publish", "risks:regrade", "risks:enterprise-tables", "risks:import",
+    "risks:special-plan", "risks:source-create", "risks:point-retire", "risks:point-forced-major", "risks:source-edit",
+    "risks:assess", "risks:assess-preview", "risks:measure-create", "risks:measure-edit",
+    "riskpoint-retire", "riskpoint-hazard-sources", "riskpoint-special-plan", "hazardsource-assess",
+    "hazardsource-measures", "riskregister-publish",
     "accounts:logout", "api-token", "notifications:mark-all-read", "notification-read", "notification-read-all",
     "workcalendar:add", "workcalendar:import",
     *(f"calculators:{name}" for name in ("major-hazard", "lec", "risk-matrix", "hot-work", "accident")),

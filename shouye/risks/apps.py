@@ -31,6 +31,34 @@ class RisksConfig(AppConfig):
                                          permission="risks.view_riskpoint"))
         permission_bundles.register(self.label, permissions.BUNDLE)
 
+        # The risk register (register part): navigation, the ledger-page panel, audit verbs, the demo step.
+        from shouye.audit import verbs
+        from shouye.core.registry import DemoStep, NavEntry, Panel, demo_steps, enterprise_panels, navigation
+
+        from . import demo
+        from .selectors.register import enterprise_panel_context
+
+        navigation.register(NavEntry(key="risks", label=_("Risk control"), url_name="risks:index", order=45,
+                                     permission="risks.view_riskpoint"))
+        enterprise_panels.register(Panel(key="risk-register", title=_("Risk control"),
+                                         template="risks/register/panel.html", context=enterprise_panel_context,
+                                         order=30))
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=15, run=demo.load_risks))
+        for verb, label in (
+            ("risks.point-create", _("added a risk point")), ("risks.point-update", _("edited a risk point")),
+            ("risks.point-retire", _("retired a risk point")),
+            ("risks.point-forced-major", _("set the conditions that make a risk point major")),
+            ("risks.source-add", _("added a hazard source")), ("risks.source-update", _("edited a hazard source")),
+            ("risks.assess", _("assessed a hazard source")), ("risks.measure-add", _("added a control measure")),
+            ("risks.measure-update", _("edited a control measure")),
+            ("risks.special-plan", _("saved a special control plan")), ("risks.publish", _("published the risk list")),
+            ("risks.regrade", _("re-graded the risk list by the tables in force")),
+            ("risks.import", _("imported a risk list")),
+            ("risks.district-tables", _("edited the district's risk assessment tables")),
+            ("risks.enterprise-tables", _("edited the enterprise's own risk assessment tables")),
+        ):
+            verbs.register(verb, label)
+
         # The plant plan and the four-colour map (issue 11): the enterprise ledger's panel and the audit verbs.
         from shouye.audit import verbs
 

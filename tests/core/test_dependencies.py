@@ -21,7 +21,8 @@ LAYERS = (
     ("accounts",),
     ("workcalendar", "notifications"),
     ("enterprises",),
-    ("inspections", "hazards", "calculators", "risks"),
+    ("inspections", "hazards", "calculators"),
+    ("risks",),
     ("workareas",),
     ("dashboards",),
 )

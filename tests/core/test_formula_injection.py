@@ -18,10 +18,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from shouye.accounts.models import User
 from shouye.enterprises.choices import PersonRole
-from shouye.enterprises.models import ImportJob, Industry, Tag
+from shouye.enterprises.models import Enterprise, ImportJob, Industry, Tag
 from shouye.hazards.choices import HazardState
 from shouye.hazards.models import Hazard, LedgerExport
+from shouye.risks.models import ControlMeasure, HazardSource, RiskPoint
 from tests.conftest import api_as
 from tests.factories import LicenceFactory, PersonFactory, UserFactory
 from tests.hazards.conftest import make_hazard
@@ -188,6 +190,33 @@ def _worker_import_error_file(client, staff, django_capture_on_commit_callbacks,
     assert job.status == WorkerImportJob.Status.FAILED and job.error_file
     return body(client.get(reverse("workareas:import-error-file", args=[job.pk])))
 
+def _plant_risk_point() -> Enterprise:
+    """A risk point of ``inside`` (named LINK by ``planted``; the register, issue 11) with a formula-like text in
+    each text column."""
+    inside = Enterprise.objects.get(name=LINK)
+    point = RiskPoint(enterprise=inside, code="RP-1", name=DDE, kind="facility", department=LINK,
+                      responsible_person=AT, control_focus=MINUS, grade="high", control_level="deputy")
+    point.stamp_from(inside)
+    point.save()
+    source = HazardSource.objects.create(risk_point=point, identification_method="jha", step_or_item=TAB, name=CR,
+                                         factor_category="people", grade="high")
+    ControlMeasure.objects.create(hazard_source=source, category="1", subcategory="1-1", description=TAB,
+                                  check_content=AT)
+    return inside
+
+
+def _risk_control_list(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(client.get(reverse("risks:control-list-export", args=[_plant_risk_point().pk])))
+
+
+def _risk_source_ledger(client, staff, django_capture_on_commit_callbacks, settings):
+    return body(client.get(reverse("risks:source-ledger-export", args=[_plant_risk_point().pk])))
+
+
+def _risk_import_template(client, staff, django_capture_on_commit_callbacks, settings):
+    client.force_login(User.objects.get(username="enterprise_user"))
+    return body(client.get(reverse("risks:import-template")))
+
 
 #: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
 SPREADSHEET_ROUTES = {
@@ -203,6 +232,9 @@ SPREADSHEET_ROUTES = {
     "worker-export": (_worker_export_api, {LINK, DDE, MINUS, AT}),
     "workareas:import-template": (_worker_import_template, {AT}),
     "workareas:import-error-file": (_worker_import_error_file, {LINK, DDE, MINUS}),
+    "risks:control-list-export": (_risk_control_list, {DDE, LINK, AT, MINUS, CR, TAB}),
+    "risks:source-ledger-export": (_risk_source_ledger, {DDE, CR, TAB}),
+    "risks:import-template": (_risk_import_template, set()),
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}

@@ -19,9 +19,10 @@ pytestmark = pytest.mark.django_db
 
 BEFORE_REGISTRY = json.loads((Path(__file__).parent / "navbar.json").read_text())
 
-EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterprises:import", "hazards:list",
-                 "workareas:list", "map:index", "risks:liveness", "calculators:index", "api-docs"]
-READERS = ["core:home", "enterprises:list", "inspections:list", "hazards:list", "workareas:list", "calculators:index",
+EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterprises:import", "risks:index",
+                 "hazards:list", "workareas:list", "map:index", "risks:liveness", "calculators:index", "api-docs"]
+READERS = ["core:home", "enterprises:list", "inspections:list", "risks:index", "hazards:list", "workareas:list",
+           "calculators:index",
            "api-docs"]
 
 def with_cockpit(names: list[str]) -> list[str]:
@@ -33,7 +34,7 @@ def with_cockpit(names: list[str]) -> list[str]:
 ENTRIES = {
     "bureau_admin": with_cockpit(EVERY_OFFICER[:-1] + ["workcalendar:list", "api-docs"]),
     "bureau_staff": with_cockpit(EVERY_OFFICER),
-    "leader": with_cockpit(READERS[:5] + ["map:index", "risks:liveness"] + READERS[5:]),
+    "leader": with_cockpit(READERS[:6] + ["map:index", "risks:liveness"] + READERS[6:]),
     "township_officer": with_cockpit(EVERY_OFFICER),
     "department_officer": with_cockpit(EVERY_OFFICER),
     "enterprise_user": READERS,
@@ -43,7 +44,7 @@ ENTRIES = {
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
-ADDED_SINCE = ("/cockpit/", "/map/", "/work-areas/", "/risks/liveness/")
+ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/work-areas/", "/risks/liveness/")
 
 
 def navbar(html: str) -> str:

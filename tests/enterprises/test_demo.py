@@ -86,7 +86,7 @@ def count(client, url: str) -> int:
 @real_commits
 def test_the_demo_is_a_living_district():
     output = load(count=COUNT)
-    for step in ("Enterprises", "Inspections", "Hazards", "Notifications"):
+    for step in ("Enterprises", "Dual prevention", "Inspections", "Hazards", "Notifications"):
         assert f"  {step}: " in output
     assert f"Demo loaded: {COUNT} enterprises." in output
     staff, mashan, qiye, expert = (User.objects.get(username=name) for name in ("staff", "mashan", "qiye", "expert"))
@@ -163,6 +163,19 @@ def test_the_demo_is_a_living_district():
     for state in ("expired", "due"):
         assert count(bureau, f"/api/v1/workers/?certificate={state}") >= 1, state
     assert count(bureau, "/api/v1/work-areas/?over_capacity=true") == 0
+
+    # Chemical and manufacturing enterprises keep a risk list (issue 11): graded points, measures in the four
+    # categories, a special plan for every major and high point, most lists published; no school has one.
+    from shouye.risks.models import ControlMeasure, RiskPoint, RiskRegister
+
+    points = RiskPoint.objects.all()
+    assert points.exists() and {"major", "high", "moderate", "low"} & set(points.values_list("grade", flat=True))
+    assert set(points.values_list("enterprise__industry__code", flat=True)) <= {"hazardous_chemicals",
+                                                                                "industry_trade"}
+    assert set(ControlMeasure.objects.values_list("category", flat=True)) == {"1", "2", "3", "4"}
+    assert not points.filter(grade__in=("major", "high"), special_control_plan__isnull=True).exists()
+    assert RiskRegister.objects.filter(state="published").exists()
+    assert count(bureau, "/api/v1/risk-points/") == points.count()
 
     # Nothing is dated after the demo's yesterday, and the year is a year.
     found = [timezone.localdate(moment) for moment in Hazard.objects.values_list("found_at", flat=True)]

@@ -3,8 +3,13 @@ from rest_framework.routers import SimpleRouter
 
 from . import bureau
 from .plans import FloorPlanViewSet, PlanZoneViewSet
+from .register import HazardSourceViewSet, RiskPointViewSet, RiskRegisterViewSet
 
 router = SimpleRouter()
+# The risk register (register part).
+router.register("risk-points", RiskPointViewSet, basename="riskpoint")
+router.register("hazard-sources", HazardSourceViewSet, basename="hazardsource")
+router.register("risk-registers", RiskRegisterViewSet, basename="riskregister")
 # The plant plan and its zones (plan part).
 router.register("floor-plans", FloorPlanViewSet, basename="floor-plan")
 router.register("plan-zones", PlanZoneViewSet, basename="plan-zone")
