@@ -15,5 +15,4 @@ urlpatterns = [
     path("", include("shouye.inspections.api.urls")),
     path("", include("shouye.workareas.api.urls")),
     path("", include("shouye.notifications.api.urls")),
-    path("", include("shouye.risks.api.urls")),
 ]

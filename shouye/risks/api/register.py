@@ -4,18 +4,18 @@ comes from the selectors, each write is one service call (services/register.py).
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
 from shouye.core.api.fields import ListField, ScopedPrimaryKeyRelatedField
 from shouye.enterprises.models import Enterprise
 
-from ..choices import AssessmentMethod, RegisterState
+from ..choices import AssessmentMethod, ControlLevel, RegisterState, RiskLevel
 from ..filters import RiskPointFilter
 from ..models import ControlMeasure, HazardSource, RiskAssessment, RiskPoint, SpecialControlPlan
 from ..selectors import register as selectors
@@ -55,7 +55,14 @@ class MeasureSerializer(serializers.ModelSerializer):
                   "is_active"]
 
 
+def _blank_or(choices) -> serializers.ChoiceField:
+    """A grade or level that is empty until the first assessment: read-only fields lose the model's blank, so it
+    is declared (the schema then admits "")."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class HazardSourceSerializer(serializers.ModelSerializer):
+    grade = _blank_or(RiskLevel.choices)
     assessments = AssessmentSerializer(many=True, read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
 
@@ -74,6 +81,8 @@ class SpecialPlanSerializer(serializers.ModelSerializer):
 
 class RiskPointListSerializer(serializers.ModelSerializer):
     enterprise = serializers.StringRelatedField()
+    grade = _blank_or(RiskLevel.choices)
+    control_level = _blank_or(ControlLevel.choices)
     enterprise_id = serializers.IntegerField(read_only=True)
 
     class Meta:
