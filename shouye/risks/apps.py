@@ -30,3 +30,19 @@ class RisksConfig(AppConfig):
         media_owners.register(MediaOwner(prefix="risks/plans/", model=FloorPlan, fields=("image",),
                                          permission="risks.view_riskpoint"))
         permission_bundles.register(self.label, permissions.BUNDLE)
+
+        # --- investigation tasks (the task engine, doing instances, to-dos) ---
+        from shouye.audit import verbs
+        from shouye.core.registry import DemoStep, NavEntry, demo_steps, navigation
+
+        from . import demo_tasks, todos  # noqa: F401  todos registers the investigation to-dos
+
+        verbs.register("risk-task.create", _("set up the investigation task"))
+        verbs.register("risk-task.create-for-list", _("set up investigation tasks for the whole risk list"))
+        verbs.register("risk-task.stop", _("stopped the investigation task"))
+        verbs.register("risk-task.complete", _("did the investigation"))
+        verbs.register("risk-task.mark-missed", _("recorded missed investigations"))
+        demo_steps.register(DemoStep(key="risk-tasks", label=_("Investigation tasks"), order=25,
+                                     run=demo_tasks.load_risk_tasks))
+        navigation.register(NavEntry(key="my-investigations", label=_("My investigations"),
+                                     url_name="risks:my-tasks", order=56, permission="risks.perform_investigation"))

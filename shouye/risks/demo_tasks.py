@@ -1,0 +1,2 @@
+def load_risk_tasks(context):
+    return {}
