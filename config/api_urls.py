@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("shouye.enterprises.api.urls")),
     path("", include("shouye.calculators.api.urls")),
     path("", include("shouye.hazards.api.urls")),
+    path("", include("shouye.risks.api.urls")),
     path("", include("shouye.inspections.api.urls")),
     path("", include("shouye.notifications.api.urls")),
 ]
