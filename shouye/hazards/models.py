@@ -15,11 +15,11 @@ from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
 from .choices import (
     ExtensionState,
-    InvestigationType,
     HazardCategory,
     HazardLevel,
     HazardSource,
     HazardState,
+    InvestigationType,
     PhotoKind,
     TipOffState,
 )

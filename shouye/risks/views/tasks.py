@@ -32,7 +32,14 @@ from shouye.hazards.forms import MultiplePhotoInput, style
 
 from ..choices import CheckOutcome, CycleUnit, InstanceState, WorkDayType
 from ..generation import local_midnight
-from ..models import ControlMeasure, InvestigationTask, RiskPoint, TaskCheck, TaskFrequencyDefault, TaskInstance
+from ..models import (
+    ControlMeasure,
+    InvestigationTask,
+    RiskPoint,
+    TaskCheck,
+    TaskFrequencyDefault,
+    TaskInstance,
+)
 from ..services import tasks as services
 
 VIEW = "risks.view_investigationtask"
