@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "shouye.inspections.choices.InspectionKind",
         "InspectionStateEnum": "shouye.inspections.choices.InspectionState",
         "DocumentKindEnum": "shouye.inspections.choices.DocumentKind",
+        "InstanceStateEnum": "shouye.risks.choices.InstanceState",
     },
 }
 

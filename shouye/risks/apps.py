@@ -33,7 +33,7 @@ class RisksConfig(AppConfig):
 
         # --- investigation tasks (the task engine, doing instances, to-dos) ---
         from shouye.audit import verbs
-        from shouye.core.registry import DemoStep, NavEntry, demo_steps, navigation
+        from shouye.core.registry import DemoStep, demo_steps
 
         from . import demo_tasks, todos  # noqa: F401  todos registers the investigation to-dos
 
@@ -44,5 +44,3 @@ class RisksConfig(AppConfig):
         verbs.register("risk-task.mark-missed", _("recorded missed investigations"))
         demo_steps.register(DemoStep(key="risk-tasks", label=_("Investigation tasks"), order=25,
                                      run=demo_tasks.load_risk_tasks))
-        navigation.register(NavEntry(key="my-investigations", label=_("My investigations"),
-                                     url_name="risks:my-tasks", order=56, permission="risks.perform_investigation"))

@@ -47,15 +47,19 @@ class CanViewTasks(permissions.BasePermission):
 # --- output -------------------------------------------------------------------------------------------------
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class TaskMeasureSerializer(serializers.ModelSerializer):
     hazard_source = serializers.CharField(source="hazard_source.name", read_only=True)
+    measure_category = serializers.CharField(source="category", read_only=True,
+                                             help_text=gettext_lazy("classify1 of §A.6 (1–4)"))
+    measure_subcategory = serializers.CharField(source="subcategory", read_only=True,
+                                                help_text=gettext_lazy("classify2 of §A.6 (1-1 … 4-5)"))
 
     class Meta:
         model = ControlMeasure
-        fields = ["id", "hazard_source", "category", "subcategory", "description", "check_content"]
+        fields = ["id", "hazard_source", "measure_category", "measure_subcategory", "description", "check_content"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class InvestigationTaskSerializer(serializers.ModelSerializer):
     """排查任务 An investigation task (§A.6 checkTask)."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -64,7 +68,7 @@ class TaskSerializer(serializers.ModelSerializer):
     cycle_unit_display = ChoiceLabelField(CycleUnit.choices, source="cycle_unit")
     work_day_type_display = ChoiceLabelField(WorkDayType.choices, source="work_day_type")
     assignee = serializers.StringRelatedField()
-    measures = MeasureSerializer(many=True, read_only=True)
+    measures = TaskMeasureSerializer(many=True, read_only=True)
 
     class Meta:
         model = InvestigationTask
@@ -74,7 +78,7 @@ class TaskSerializer(serializers.ModelSerializer):
                   "starts_at", "ends_on", "post", "assignee", "is_active", "generated_until", "measures"]
 
 
-class PhotoSerializer(serializers.Serializer):
+class CheckPhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
 
@@ -83,18 +87,18 @@ class PhotoSerializer(serializers.Serializer):
         return request.build_absolute_uri(photo.image.url) if request else photo.image.url
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class TaskCheckSerializer(serializers.ModelSerializer):
     """排查记录 The result of one measure (§A.6 checkRecord)."""
 
     outcome_display = ChoiceLabelField(CheckOutcome.choices, source="outcome")
-    photos = PhotoSerializer(many=True, read_only=True)
+    photos = CheckPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = TaskCheck
         fields = ["id", "measure", "outcome", "outcome_display", "note", "hazard", "checked_at", "photos"]
 
 
-class InstanceSerializer(serializers.ModelSerializer):
+class TaskInstanceSerializer(serializers.ModelSerializer):
     """A task's instance, due in [due_from, due_by)."""
 
     task_title = serializers.CharField(source="task.title", read_only=True)
@@ -110,15 +114,15 @@ class InstanceSerializer(serializers.ModelSerializer):
                   "due_by", "state", "state_display", "done_at", "done_by", "missed_at"]
 
 
-class InstanceDetailSerializer(InstanceSerializer):
+class TaskInstanceDetailSerializer(TaskInstanceSerializer):
     measures = serializers.SerializerMethodField()
-    checks = CheckSerializer(many=True, read_only=True)
+    checks = TaskCheckSerializer(many=True, read_only=True)
 
-    class Meta(InstanceSerializer.Meta):
-        fields = [*InstanceSerializer.Meta.fields, "measures", "checks"]
+    class Meta(TaskInstanceSerializer.Meta):
+        fields = [*TaskInstanceSerializer.Meta.fields, "measures", "checks"]
 
     def get_measures(self, instance) -> list[dict]:
-        return MeasureSerializer(instance.task.measures.all(), many=True).data
+        return TaskMeasureSerializer(instance.task.measures.all(), many=True).data
 
 
 # --- input --------------------------------------------------------------------------------------------------
@@ -150,8 +154,8 @@ class WholeListSerializer(serializers.Serializer):
     """为整个风险清单生成任务 One routine task per risk point from a default frequency."""
 
     enterprise = ScopedPrimaryKeyRelatedField(Enterprise)
-    default = serializers.SlugRelatedField(slug_field="key", queryset=TaskFrequencyDefault.objects.all(),
-                                           help_text=gettext_lazy("Key of a default frequency"))
+    default = fields.SlugRelatedField(slug_field="key", queryset=TaskFrequencyDefault.objects.all(),
+                                      help_text=gettext_lazy("Key of a default frequency"))
     starts_at = serializers.DateTimeField()
     work_day_type = serializers.ChoiceField(choices=WorkDayType.choices, default=WorkDayType.EVERY_DAY)
     work_start = serializers.TimeField(required=False, allow_null=True, default=None)
@@ -192,7 +196,7 @@ def task_rows(user):
     retrieve=extend_schema(summary="排查任务 One task with its measures", tags=TAGS),
     create=extend_schema(summary="设置排查任务 Set up a task for a risk point (its instances up to tomorrow are "
                                  "created at once)", request=TaskCreateSerializer,
-                         responses={201: TaskSerializer}, tags=TAGS),
+                         responses={201: InvestigationTaskSerializer}, tags=TAGS),
 )
 class InvestigationTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -209,7 +213,7 @@ class InvestigationTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins
             return TaskCreateSerializer
         if self.action == "generate_for_list":
             return WholeListSerializer
-        return TaskSerializer
+        return InvestigationTaskSerializer
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -221,14 +225,14 @@ class InvestigationTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins
             if values["assignee"] is None:
                 raise ValidationError({"assignee": [_("The person must be a user account of this enterprise.")]})
         task = services.create_task(actor=request.user, risk_point=point, data=services.TaskInput(**values))
-        return Response(TaskSerializer(task_rows(request.user).get(pk=task.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(InvestigationTaskSerializer(task_rows(request.user).get(pk=task.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="停止排查任务 Stop a task (no new instances; those created stay)", request=None,
-                   responses={200: TaskSerializer}, tags=TAGS)
+                   responses={200: InvestigationTaskSerializer}, tags=TAGS)
     @action(detail=True, methods=["post"])
     def stop(self, request, pk=None):
         task = services.stop_task(actor=request.user, task=self.get_object())
-        return Response(TaskSerializer(task_rows(request.user).get(pk=task.pk)).data)
+        return Response(InvestigationTaskSerializer(task_rows(request.user).get(pk=task.pk)).data)
 
     @extend_schema(summary="为整个风险清单生成任务 One routine task per risk point of the enterprise from a "
                            "default frequency; points with an active task are skipped",
@@ -273,12 +277,12 @@ class TaskInstanceViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
         return rows
 
     def get_serializer_class(self):
-        return InstanceDetailSerializer if self.action in ("retrieve", "complete") else InstanceSerializer
+        return TaskInstanceDetailSerializer if self.action in ("retrieve", "complete") else TaskInstanceSerializer
 
     @extend_schema(summary="完成排查 Record every measure OK / not OK (a photo for not OK); each not OK becomes a "
                            "hazard with source 'control measure failed'. Done twice: 409",
                    request={JSON: CompleteSerializer, MULTIPART: CompleteSerializer},
-                   responses={200: InstanceDetailSerializer}, tags=TAGS)
+                   responses={200: TaskInstanceDetailSerializer}, tags=TAGS)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         instance = self.get_object()
@@ -299,4 +303,4 @@ class TaskInstanceViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
         fresh = self.get_queryset().prefetch_related(
             Prefetch("task__measures", queryset=ControlMeasure.objects.select_related("hazard_source")),
             Prefetch("checks", queryset=TaskCheck.objects.prefetch_related("photos"))).get(pk=instance.pk)
-        return Response(InstanceDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        return Response(TaskInstanceDetailSerializer(fresh, context=self.get_serializer_context()).data)

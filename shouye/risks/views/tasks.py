@@ -36,7 +36,6 @@ from ..models import (
     ControlMeasure,
     InvestigationTask,
     RiskPoint,
-    TaskCheck,
     TaskFrequencyDefault,
     TaskInstance,
 )
@@ -97,10 +96,10 @@ class TaskForm(_ScheduleFields):
     field_order = ["measures", "all_measures", "default", "investigation_type", "cycle", "cycle_unit",
                    "work_day_type", "work_start", "work_end", "starts_at", "ends_on", "post", "assignee", "title"]
 
-    def __init__(self, *args, point: RiskPoint, **kwargs):
+    def __init__(self, *args, point: RiskPoint, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measures"].queryset = (ControlMeasure.objects.filter(hazard_source__risk_point=point,
-                                                                          is_active=True)
+        self.fields["measures"].queryset = (ControlMeasure.objects.visible_to(user)
+                                            .filter(hazard_source__risk_point=point, is_active=True)
                                             .select_related("hazard_source").order_by("hazard_source__order",
                                                                                       "order", "pk"))
         self.fields["measures"].label_from_instance = lambda m: f"{m.hazard_source.name}：{m.description}"
@@ -185,16 +184,16 @@ def task_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create(request):
-    """Set up a task for the risk point ``?point=<id>``."""
+    """Set up a task for the risk point ``point`` (in the query, or the form's hidden field)."""
     _require(request.user, services.MANAGE)
-    point_id = request.GET.get("point", "")
+    point_id = request.POST.get("point") or request.GET.get("point", "")
     if not point_id.isdigit():
         raise Http404
     point = get_object_or_404(RiskPoint.objects.visible_to(request.user).select_related("enterprise"),
                               pk=int(point_id))
     initial = {"starts_at": timezone.localtime().replace(second=0, microsecond=0),
                "post": point.department}
-    form = TaskForm(request.POST or None, point=point, initial=initial)
+    form = TaskForm(request.POST or None, point=point, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             task = services.create_task(actor=request.user, risk_point=point, data=form.task_input())
@@ -237,7 +236,8 @@ def task_detail(request, pk: int):
     """A task: its schedule, measures and its latest instances."""
     _require(request.user, VIEW)
     task = get_object_or_404(_tasks(request.user).prefetch_related(
-        Prefetch("measures", queryset=ControlMeasure.objects.select_related("hazard_source"))), pk=pk)
+        Prefetch("measures", queryset=ControlMeasure.objects.visible_to(request.user)
+                 .select_related("hazard_source"))), pk=pk)
     instances = list(task.instances.select_related("done_by").order_by("-due_from", "-id")[:RECENT])
     return render(request, "risks/tasks/detail.html", {
         "task": task, "instances": instances,
@@ -297,8 +297,8 @@ def instance_detail(request, pk: int):
     _require(request.user, VIEW)
     instance = get_object_or_404(_instances(request.user).select_related("done_by", "enterprise"), pk=pk)
     measures = services.instance_measures(instance)
-    checks = {check.measure_id: check for check in TaskCheck.objects.filter(instance=instance)
-              .select_related("hazard").prefetch_related("photos")}
+    checks = {check.measure_id: check for check in instance.checks.select_related("hazard")
+              .prefetch_related("photos")}
     may_do = services.is_open(instance) and request.user.has_perm(services.PERFORM) and (
         instance.assignee_id in (None, request.user.pk))
     form = check_form(measures, request.POST or None, request.FILES or None) if may_do else None
