@@ -41,8 +41,8 @@ from shouye.enterprises.models import Enterprise, ImportJob, Industry, Supervisi
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.notifications.models import Notification
-from shouye.risks.models import ControlMeasure, HazardSource, InvestigationTask, RiskPoint, TaskInstance
 from shouye.regions.models import Region
+from shouye.risks.models import ControlMeasure, HazardSource, InvestigationTask, RiskPoint, TaskInstance
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workcalendar.models import WorkCalendarYear
 from tests.factories import EnterpriseFactory, UserFactory, member
