@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/hazard_ledger.py
 	$(BIN)/python bench/audit_under_import.py
 	$(BIN)/python bench/mixed_load.py
+	$(BIN)/python bench/risk_task_generation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

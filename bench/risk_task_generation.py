@@ -58,7 +58,7 @@ def setup_django(url: str) -> None:
 
 def prepare() -> dict:
     """Enterprises (the demo generator, once), then risk points, sources, measures and tasks (SQL, once)."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from bench.dataset import STAFF_USERNAME
     from bench.dataset import prepare as prepare_enterprises
@@ -70,8 +70,8 @@ def prepare() -> dict:
     creator = User.objects.get(username=STAFF_USERNAME).pk
     points, sources, measures = (RiskPoint._meta.db_table, HazardSource._meta.db_table, ControlMeasure._meta.db_table)
     tasks, links = InvestigationTask._meta.db_table, InvestigationTask.measures.through._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {points}")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {tasks}")
         if cursor.fetchone()[0] >= ENTERPRISES * POINTS_PER_ENTERPRISE:
             log("  risk points and tasks already there: reused")
             return {"prepare_seconds": round(time.perf_counter() - started, 1), **enterprises}
@@ -97,18 +97,19 @@ def prepare() -> dict:
                                  work_type, cycle, cycle_unit, work_day_type, work_start, work_end, starts_at,
                                  post, is_active, created_by_id, created_at)
             SELECT p.enterprise_id, p.township_id, p.industry_id, p.id, p.name || '排查', 'routine', '0',
-                   CASE WHEN p.id % 10 = 8 THEN 2 ELSE 1 END,
-                   CASE WHEN p.id % 10 = 8 THEN 'hour' WHEN p.id % 10 = 9 THEN 'month' ELSE 'day' END,
-                   CASE WHEN p.id % 10 IN (6, 7) THEN '1' ELSE '0' END,
-                   CASE WHEN p.id % 10 = 8 THEN TIME '08:00' END, CASE WHEN p.id % 10 = 8 THEN TIME '16:00' END,
+                   CASE WHEN p.id %% 10 = 8 THEN 2 ELSE 1 END,
+                   CASE WHEN p.id %% 10 = 8 THEN 'hour' WHEN p.id %% 10 = 9 THEN 'month' ELSE 'day' END,
+                   CASE WHEN p.id %% 10 IN (6, 7) THEN '1' ELSE '0' END,
+                   CASE WHEN p.id %% 10 = 8 THEN TIME '08:00' END, CASE WHEN p.id %% 10 = 8 THEN TIME '16:00' END,
                    date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai' - interval '365 days')
-                       AT TIME ZONE 'Asia/Shanghai' + (p.id % 28) * interval '1 day',
+                       AT TIME ZONE 'Asia/Shanghai' + (p.id %% 28) * interval '1 day',
                    '巡检岗', true, %s, now()
             FROM {points} p""", [creator])
         cursor.execute(f"""
             INSERT INTO {links} (investigationtask_id, controlmeasure_id)
             SELECT t.id, m.id FROM {tasks} t JOIN {sources} s ON s.risk_point_id = t.risk_point_id
             JOIN {measures} m ON m.hazard_source_id = s.id""")
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"prepare_seconds": round(time.perf_counter() - started, 1), **enterprises}
 

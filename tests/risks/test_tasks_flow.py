@@ -4,7 +4,7 @@ hazard bound to its measure, in one transaction; refusals change nothing; the to
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -285,3 +285,23 @@ def test_hour_task_needs_working_hours_on_the_page(cast, point, officer, client,
     response = client.post(url, {"all_measures": "on", "cycle": "2", "cycle_unit": "hour", "work_day_type": "0",
                                  "starts_at": "2026-10-09T09:00", "post": "巡检岗", "investigation_type": "routine"})
     assert response.status_code == 400 and not InvestigationTask.objects.exists()
+
+
+def test_api_lists_answer_in_a_fixed_number_of_queries(cast, point, officer, clock, django_assert_max_num_queries):
+    for n in range(3):
+        task(risk_point(cast["inside"], code=f"RP-Q{n}"), officer, starts_at=at(2026, 10, 9), cycle=2,
+             unit=CycleUnit.HOUR, work=(time(8), time(18)))
+    generation.generate_instances()
+    client = api_as(officer)
+    with django_assert_max_num_queries(12):
+        tasks = client.get(reverse("investigation-task-list")).json()
+    assert tasks["count"] == 3 and len(tasks["results"][0]["measures"]) == 2
+    with django_assert_max_num_queries(12):
+        instances = client.get(reverse("task-instance-list") + "?state=due&mine=true").json()
+    assert instances["count"] == 3 * 10
+    with django_assert_max_num_queries(12):
+        detail = client.get(reverse("task-instance-detail", kwargs={"pk": instances["results"][0]["id"]})).json()
+    assert len(detail["measures"]) == 2 and detail["checks"] == []
+    # An officer of the township reads them; nobody outside sees them.
+    assert api_as(cast["users"]["township_officer"]).get(reverse("task-instance-list")).json()["count"] == 30
+    assert api_as(cast["users"]["department_officer"]).get(reverse("task-instance-list")).json()["count"] == 0
