@@ -7,7 +7,7 @@ import json
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -33,6 +33,10 @@ from ..models import (
 from ..services import tasks as services
 
 TAGS = ["investigation-tasks"]
+#: An instance's state as a person reads it ("Due" and "Done" alone are the inspection plans' column headers).
+STATE_LABELS = [(InstanceState.DUE, pgettext_lazy("investigation state", "To do")),
+                (InstanceState.DONE, pgettext_lazy("investigation state", "Done")),
+                (InstanceState.MISSED, pgettext_lazy("investigation state", "Missed"))]
 MULTIPART = "multipart/form-data"
 JSON = "application/json"
 
@@ -104,7 +108,7 @@ class TaskInstanceSerializer(serializers.ModelSerializer):
     task_title = serializers.CharField(source="task.title", read_only=True)
     investigation_type = serializers.CharField(source="task.investigation_type", read_only=True)
     post = serializers.CharField(source="task.post", read_only=True)
-    state_display = ChoiceLabelField(InstanceState.choices, source="state")
+    state_display = ChoiceLabelField(STATE_LABELS, source="state")
     assignee = serializers.StringRelatedField()
     done_by = serializers.StringRelatedField()
 
