@@ -84,12 +84,22 @@ class Schedule:
                    ends_on=task.ends_on)
 
 
+def _zone():
+    """The site's zone (settings.TIME_ZONE, Asia/Shanghai), read once per call from Django's cache: the run
+    converts millions of moments, and the active-zone lookup of ``timezone.localtime`` was a sixth of it."""
+    return timezone.get_default_timezone()
+
+
+def local_at(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=_zone())
+
+
 def local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
+    return datetime.combine(day, time(), tzinfo=_zone())
 
 
 def local_date(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
+    return moment.astimezone(_zone()).date()
 
 
 def default_horizon(now: datetime) -> datetime:
@@ -155,9 +165,8 @@ def _hour_windows(schedule, since, until, days) -> Iterator[tuple[datetime, date
     last = local_date(until)
     while day <= last:
         if days.allowed(day):
-            opens = timezone.make_aware(datetime.combine(day, schedule.work_start))
-            closes = timezone.make_aware(datetime.combine(day + timedelta(days=1 if overnight else 0),
-                                                          schedule.work_end))
+            opens = local_at(day, schedule.work_start)
+            closes = local_at(day + timedelta(days=1 if overnight else 0), schedule.work_end)
             slot = opens
             while slot < closes and slot < until:
                 if slot >= since:
@@ -230,7 +239,7 @@ class RunResult:
 def tasks_to_generate(horizon: datetime):
     """Active tasks that start before ``horizon`` and whose instances are not yet created up to it, except
     those whose end date passed before they were last generated."""
-    zone = timezone.get_current_timezone()
+    zone = _zone()
     return (InvestigationTask.objects.filter(is_active=True, starts_at__lt=horizon)
             .filter(Q(generated_until__isnull=True) | Q(generated_until__lt=horizon))
             .annotate(generated_day=TruncDate("generated_until", tzinfo=zone))
@@ -251,8 +260,8 @@ def generate_instances(*, now: datetime | None = None, horizon: datetime | None 
         queryset = queryset.filter(pk__in=tasks.values("pk"))
     result = RunResult()
     batch: list[dict] = []
-    for task in queryset.values(*_TASK_FIELDS).iterator(chunk_size=batch_size):
-        batch.append(task)
+    for row in queryset.values_list(*_TASK_FIELDS).iterator(chunk_size=batch_size):
+        batch.append(dict(zip(_TASK_FIELDS, row, strict=True)))
         if len(batch) >= batch_size:
             _generate_batch(batch, horizon, calendar, result)
             batch = []
@@ -301,6 +310,8 @@ def _insert_instances(rows: list[tuple[dict, datetime, datetime]]) -> dict[tuple
     adapt = connection.ops.adapt_datetimefield_value
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     counts: dict[tuple, int] = defaultdict(int)
+    if connection.vendor == "postgresql":
+        return _insert_instances_postgresql(rows, table, columns, counts)
     for offset in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[offset:offset + INSERT_CHUNK]
         params, keys = [], {}
@@ -317,6 +328,42 @@ def _insert_instances(rows: list[tuple[dict, datetime, datetime]]) -> dict[tuple
             for task_id, due_from in cursor.fetchall():
                 counts[keys[(task_id, _as_aware(due_from))]] += 1
     return counts
+
+
+def _insert_instances_postgresql(rows, table: str, columns: tuple, counts: dict) -> dict[tuple, int]:
+    """The same insert as one statement per batch over arrays (``unnest``): eight parameters whatever the
+    number of rows, so neither the driver nor the server parses thousands of placeholders."""
+    quote = connection.ops.quote_name
+    keys = {}
+    arrays: list[list] = [[] for _ in range(7)]
+    for task, due_from, due_by in rows:
+        # Moments travel as whole microseconds since the epoch: exact both ways, and cheap to send and read.
+        micros = _micros(due_from)
+        for values, value in zip(arrays, (task["enterprise_id"], task["township_id"], task["industry_id"],
+                                          task["pk"], task["assignee_id"], micros, _micros(due_by)), strict=True):
+            values.append(value)
+        keys[(task["pk"], micros)] = (task["enterprise_id"], task["township_id"], task["industry_id"],
+                                      local_date(due_from))
+    if not rows:
+        return counts
+    epoch = "TIMESTAMPTZ 'epoch' + interval '1 microsecond' * "
+    sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+           f"SELECT e, t, i, k, a, {epoch}f, {epoch}b, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], "
+           f"%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS r(e, t, i, k, a, f, b) "
+           f"ON CONFLICT ({quote('task_id')}, {quote('due_from')}) DO NOTHING "
+           f"RETURNING {quote('task_id')}, (EXTRACT(EPOCH FROM {quote('due_from')}) * 1000000)::bigint")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [InstanceState.DUE, *arrays])
+        for task_id, due_from in cursor.fetchall():
+            counts[keys[(task_id, due_from)]] += 1
+    return counts
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def add_to_totals(counts: dict[tuple, int], column: str, *, last_done_at: datetime | None = None) -> None:
