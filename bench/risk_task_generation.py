@@ -134,8 +134,19 @@ def run_once() -> dict:
     InvestigationTask.objects.update(generated_until=last_night)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tonight = generation.local_midnight(today + timedelta(days=1)) + timedelta(minutes=20)
+    sql: dict[str, float] = {}
+
+    def timer(execute, statement, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            kind = statement.lstrip().split(None, 1)[0].upper()
+            sql[kind] = sql.get(kind, 0.0) + time.perf_counter() - began
+
     started = time.perf_counter()
-    result = generation.generate_instances(now=tonight)
+    with connection.execute_wrapper(timer):
+        result = generation.generate_instances(now=tonight)
     seconds = time.perf_counter() - started
     rss_generation = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
@@ -143,6 +154,7 @@ def run_once() -> dict:
     missed_seconds = time.perf_counter() - started
     return {"generation": {**result, "seconds": round(seconds, 2),
                            "instances_per_second": round(result["created"] / seconds) if seconds else None},
+            "sql_seconds_by_statement": {kind: round(value, 2) for kind, value in sql.items()},
             "missed": {**missed, "seconds": round(missed_seconds, 2)},
             "peak_rss_mb_before_run": round(rss_before, 1),
             "peak_rss_mb_after_generation": round(rss_generation, 1),
@@ -178,14 +190,14 @@ def main() -> int:
     peak = max(run["peak_rss_mb_after_missed"] for run in runs)
     targets = [
         {"name": "nightly generation for one day", "limit_seconds": SECONDS_MAX, "worst_seconds": worst,
-         "met": worst < SECONDS_MAX},
-        {"name": "peak RSS of the run", "limit_mb": PEAK_MB_MAX, "peak_mb": peak, "met": peak < PEAK_MB_MAX},
+         "pass": worst < SECONDS_MAX},
+        {"name": "peak RSS of the run", "limit_mb": PEAK_MB_MAX, "peak_mb": peak, "pass": peak < PEAK_MB_MAX},
     ]
     report = write_report("risk_task_generation", load_at_start=load_at_start, targets=targets, body={
         "database": display_url(url), "enterprises": ENTERPRISES, "risk_points": ENTERPRISES * POINTS_PER_ENTERPRISE,
         "measures_per_source": MEASURES_PER_SOURCE, "cycle_mix": MIX, "prepared": prepared, "runs": runs})
     log(json.dumps(report["targets"], ensure_ascii=False))
-    return 0 if all(target["met"] for target in targets) else 1
+    return 0 if all(target["pass"] for target in targets) else 1
 
 
 if __name__ == "__main__":

@@ -21,10 +21,10 @@ task's end date; the last one closes at the end of that date at the latest.
 The day an instance "falls due" (``TaskDailyTotal.day``) is the local date its window opens.
 
 Idempotent: each task records how far its instances were created (``generated_until``), a window is created
-only from there on, and the unique (task, due_from) makes an overlapping run insert nothing twice
-(``INSERT … ON CONFLICT DO NOTHING``); the daily totals are raised only by the rows that were inserted. The
-tasks are streamed in batches (``.iterator()``), each batch committed on its own with its totals, so memory
-stays flat whatever the number of tasks.
+only from there on, and the unique (task, due_from) makes an overlapping or interrupted run insert nothing
+twice (``INSERT … ON CONFLICT DO NOTHING``); the daily totals are raised only by the rows that were inserted.
+The tasks are streamed in batches (``.iterator()``), each batch's instances committed with their totals, so
+memory stays flat whatever the number of tasks; ``generated_until`` is advanced once at the end.
 
 Missed: instances still due when their window has closed are marked missed (``missed_at``), counted in the
 daily totals, and one summary audit event is written per run that marked any — they are never deleted."""
@@ -260,21 +260,38 @@ def generate_instances(*, now: datetime | None = None, horizon: datetime | None 
         queryset = queryset.filter(pk__in=tasks.values("pk"))
     result = RunResult()
     batch: list[dict] = []
+    stopped: dict[int, datetime] = {}
+    last_pk = 0
     for row in queryset.values_list(*_TASK_FIELDS).iterator(chunk_size=batch_size):
         batch.append(dict(zip(_TASK_FIELDS, row, strict=True)))
+        last_pk = max(last_pk, row[0])
         if len(batch) >= batch_size:
-            _generate_batch(batch, horizon, calendar, result)
+            _generate_batch(batch, horizon, calendar, result, stopped)
             batch = []
     if batch:
-        _generate_batch(batch, horizon, calendar, result)
+        _generate_batch(batch, horizon, calendar, result, stopped)
+    _advance(queryset, horizon, last_pk, stopped)
     if result.calendar_gaps:
         logger.warning("risk tasks: %d working-day tasks wait for the work calendar of a coming year",
                        result.calendar_gaps)
     return result.as_dict()
 
 
-def _generate_batch(tasks: list[dict], horizon: datetime, calendar, result: RunResult) -> None:
-    rows, done_ids, stopped = [], [], {}
+def _advance(queryset, horizon: datetime, last_pk: int, stopped: dict[int, datetime]) -> None:
+    """Record how far the run went: ``horizon`` for every task it read (one statement: one per batch cost a
+    third of the run at 500,000 tasks), and the first uncovered day for a task the work calendar stopped. A
+    task set up while the run went (a higher id) is left to the next run or to its own set-up's generation.
+    Should the run stop before this, the next one reads the same tasks again and inserts nothing twice."""
+    with transaction.atomic():
+        queryset.filter(pk__lte=last_pk).exclude(pk__in=list(stopped)).order_by().update(generated_until=horizon)
+        for pk, until in stopped.items():
+            InvestigationTask.objects.filter(pk=pk).filter(
+                Q(generated_until__isnull=True) | Q(generated_until__lt=until)).update(generated_until=until)
+
+
+def _generate_batch(tasks: list[dict], horizon: datetime, calendar, result: RunResult,
+                    stopped: dict[int, datetime]) -> None:
+    rows = []
     for task in tasks:
         schedule = Schedule(cycle=task["cycle"], cycle_unit=task["cycle_unit"], work_day_type=task["work_day_type"],
                             work_start=task["work_start"], work_end=task["work_end"], starts_at=task["starts_at"],
@@ -286,15 +303,8 @@ def _generate_batch(tasks: list[dict], horizon: datetime, calendar, result: RunR
         except CalendarGap as gap:
             stopped[task["pk"]] = local_midnight(gap.day)
             result.calendar_gaps += 1
-        else:
-            done_ids.append(task["pk"])
     with transaction.atomic():
         inserted = _insert_instances(rows)
-        InvestigationTask.objects.filter(pk__in=done_ids).filter(
-            Q(generated_until__isnull=True) | Q(generated_until__lt=horizon)).update(generated_until=horizon)
-        for pk, until in stopped.items():
-            InvestigationTask.objects.filter(pk=pk).filter(
-                Q(generated_until__isnull=True) | Q(generated_until__lt=until)).update(generated_until=until)
         add_to_totals(inserted, "due")
     result.tasks += len(tasks)
     result.created += sum(inserted.values())

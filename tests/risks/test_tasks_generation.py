@@ -170,3 +170,13 @@ def test_celery_job_runs_generation_and_missed(cast, point):
         assert jobs.generate_instances.delay().get() == {"tasks": 1, "created": 2, "calendar_gaps": 0, "missed": 0}
     with time_machine.travel(at(2026, 4, 2, 1, 5), tick=False):
         assert jobs.mark_missed.delay().get() == {"missed": 1}
+
+
+def test_a_working_day_task_waits_at_a_year_the_calendar_does_not_cover(cast, point):
+    creator = cast["users"]["enterprise_user"]
+    waiting = task(point, creator, starts_at=at(2099, 1, 1), days=WorkDayType.WORKING_DAYS)
+    task(point, creator, starts_at=at(2099, 1, 1))
+    with time_machine.travel(at(2099, 1, 1, 0, 20), tick=False):
+        assert generation.generate_instances() == {"tasks": 2, "created": 2, "calendar_gaps": 1}
+    waiting.refresh_from_db()
+    assert waiting.generated_until == at(2099, 1, 1) and not waiting.instances.exists()
