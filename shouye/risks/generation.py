@@ -289,18 +289,58 @@ def _advance(queryset, horizon: datetime, last_pk: int, stopped: dict[int, datet
                 Q(generated_until__isnull=True) | Q(generated_until__lt=until)).update(generated_until=until)
 
 
+@dataclass(frozen=True)
+class Window:
+    """A window as the run stores it: its moments, the same as whole microseconds since the epoch, and its
+    day (the local date it opens)."""
+
+    due_from: datetime
+    due_by: datetime
+    from_micros: int
+    by_micros: int
+    day: date
+
+
+def _window_key(task: dict, since: datetime) -> tuple:
+    """What the windows of ``task`` from ``since`` depend on. Tasks of one schedule generated to the same point
+    share their windows (most of a district's tasks are daily ones read at the same ``generated_until``), so
+    a batch computes each set once: the start date matters to an hour cycle and a daily one only through
+    ``since`` (and on its own first day), to the other cycles through their phase."""
+    start = task["starts_at"]
+    common = (task["cycle"], task["cycle_unit"], task["work_day_type"], task["work_start"], task["work_end"],
+              task["ends_on"])
+    if task["cycle_unit"] == CycleUnit.HOUR or (task["cycle_unit"] == CycleUnit.DAY and task["cycle"] == 1):
+        effective = max(since, start)
+        first_day = start if start >= local_midnight(local_date(effective)) else None
+        return (*common, effective, first_day)
+    return (*common, since, start)
+
+
+def _windows_of(task: dict, since: datetime, horizon: datetime, calendar) -> tuple[list[Window], CalendarGap | None]:
+    schedule = Schedule(cycle=task["cycle"], cycle_unit=task["cycle_unit"], work_day_type=task["work_day_type"],
+                        work_start=task["work_start"], work_end=task["work_end"], starts_at=task["starts_at"],
+                        ends_on=task["ends_on"])
+    found, gap = [], None
+    try:
+        for due_from, due_by in windows(schedule, since, horizon, calendar):
+            found.append(Window(due_from, due_by, _micros(due_from), _micros(due_by), local_date(due_from)))
+    except CalendarGap as stop:
+        gap = stop
+    return found, gap
+
+
 def _generate_batch(tasks: list[dict], horizon: datetime, calendar, result: RunResult,
                     stopped: dict[int, datetime]) -> None:
-    rows = []
+    rows: list[tuple[dict, Window]] = []
+    shared: dict[tuple, tuple[list[Window], CalendarGap | None]] = {}
     for task in tasks:
-        schedule = Schedule(cycle=task["cycle"], cycle_unit=task["cycle_unit"], work_day_type=task["work_day_type"],
-                            work_start=task["work_start"], work_end=task["work_end"], starts_at=task["starts_at"],
-                            ends_on=task["ends_on"])
         since = task["generated_until"] or task["starts_at"]
-        try:
-            for due_from, due_by in windows(schedule, since, horizon, calendar):
-                rows.append((task, due_from, due_by))
-        except CalendarGap as gap:
+        key = _window_key(task, since)
+        if key not in shared:
+            shared[key] = _windows_of(task, since, horizon, calendar)
+        found, gap = shared[key]
+        rows.extend((task, window) for window in found)
+        if gap is not None:
             stopped[task["pk"]] = local_midnight(gap.day)
             result.calendar_gaps += 1
     with transaction.atomic():
@@ -310,7 +350,7 @@ def _generate_batch(tasks: list[dict], horizon: datetime, calendar, result: RunR
     result.created += sum(inserted.values())
 
 
-def _insert_instances(rows: list[tuple[dict, datetime, datetime]]) -> dict[tuple, int]:
+def _insert_instances(rows: list[tuple[dict, Window]]) -> dict[tuple, int]:
     """Insert the windows, skipping those that exist; answers how many were inserted per (enterprise,
     township, industry, day)."""
     table = TaskInstance._meta.db_table
@@ -325,37 +365,40 @@ def _insert_instances(rows: list[tuple[dict, datetime, datetime]]) -> dict[tuple
     for offset in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[offset:offset + INSERT_CHUNK]
         params, keys = [], {}
-        for task, due_from, due_by in chunk:
+        for task, window in chunk:
             params.extend((task["enterprise_id"], task["township_id"], task["industry_id"], task["pk"],
-                           task["assignee_id"], adapt(due_from), adapt(due_by), InstanceState.DUE))
-            keys[(task["pk"], due_from)] = (task["enterprise_id"], task["township_id"], task["industry_id"],
-                                          local_date(due_from))
+                           task["assignee_id"], adapt(window.due_from), adapt(window.due_by), InstanceState.DUE))
+            keys[(task["pk"], window.from_micros)] = (task["enterprise_id"], task["township_id"],
+                                                      task["industry_id"], window.day)
         sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
                f"{', '.join([placeholders] * len(chunk))} ON CONFLICT ({quote('task_id')}, {quote('due_from')}) "
                f"DO NOTHING RETURNING {quote('task_id')}, {quote('due_from')}")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for task_id, due_from in cursor.fetchall():
-                counts[keys[(task_id, _as_aware(due_from))]] += 1
+                counts[keys[(task_id, _micros(_as_aware(due_from)))]] += 1
     return counts
 
 
 def _insert_instances_postgresql(rows, table: str, columns: tuple, counts: dict) -> dict[tuple, int]:
     """The same insert as one statement per batch over arrays (``unnest``): eight parameters whatever the
-    number of rows, so neither the driver nor the server parses thousands of placeholders."""
-    quote = connection.ops.quote_name
-    keys = {}
-    arrays: list[list] = [[] for _ in range(7)]
-    for task, due_from, due_by in rows:
-        # Moments travel as whole microseconds since the epoch: exact both ways, and cheap to send and read.
-        micros = _micros(due_from)
-        for values, value in zip(arrays, (task["enterprise_id"], task["township_id"], task["industry_id"],
-                                          task["pk"], task["assignee_id"], micros, _micros(due_by)), strict=True):
-            values.append(value)
-        keys[(task["pk"], micros)] = (task["enterprise_id"], task["township_id"], task["industry_id"],
-                                      local_date(due_from))
+    number of rows, so neither the driver nor the server parses thousands of placeholders. Moments travel as
+    whole microseconds since the epoch: exact both ways, and cheap to send and read."""
     if not rows:
         return counts
+    quote = connection.ops.quote_name
+    keys = {}
+    enterprises, townships, industries, task_ids, assignees, froms, bys = [], [], [], [], [], [], []
+    for task, window in rows:
+        enterprises.append(task["enterprise_id"])
+        townships.append(task["township_id"])
+        industries.append(task["industry_id"])
+        task_ids.append(task["pk"])
+        assignees.append(task["assignee_id"])
+        froms.append(window.from_micros)
+        bys.append(window.by_micros)
+        keys[(task["pk"], window.from_micros)] = (task["enterprise_id"], task["township_id"], task["industry_id"],
+                                                  window.day)
     epoch = "TIMESTAMPTZ 'epoch' + interval '1 microsecond' * "
     sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
            f"SELECT e, t, i, k, a, {epoch}f, {epoch}b, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], "
@@ -363,7 +406,7 @@ def _insert_instances_postgresql(rows, table: str, columns: tuple, counts: dict)
            f"ON CONFLICT ({quote('task_id')}, {quote('due_from')}) DO NOTHING "
            f"RETURNING {quote('task_id')}, (EXTRACT(EPOCH FROM {quote('due_from')}) * 1000000)::bigint")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [InstanceState.DUE, *arrays])
+        cursor.execute(sql, [InstanceState.DUE, enterprises, townships, industries, task_ids, assignees, froms, bys])
         for task_id, due_from in cursor.fetchall():
             counts[keys[(task_id, due_from)]] += 1
     return counts
