@@ -224,6 +224,9 @@ def _month_windows(schedule, since, until, months) -> Iterator[tuple[datetime, d
 
 _TASK_FIELDS = ("pk", "enterprise_id", "township_id", "industry_id", "assignee_id", "cycle", "cycle_unit",
                 "work_day_type", "work_start", "work_end", "starts_at", "ends_on", "generated_until")
+#: Positions of the fields in a streamed task row (tuples: a dict per task was a tenth of the run).
+(_PK, _ENTERPRISE, _TOWNSHIP, _INDUSTRY, _ASSIGNEE, _CYCLE, _CYCLE_UNIT, _WORK_DAY_TYPE, _WORK_START, _WORK_END,
+ _STARTS_AT, _ENDS_ON, _GENERATED_UNTIL) = range(len(_TASK_FIELDS))
 
 
 @dataclass
@@ -259,12 +262,12 @@ def generate_instances(*, now: datetime | None = None, horizon: datetime | None 
     if tasks is not None:
         queryset = queryset.filter(pk__in=tasks.values("pk"))
     result = RunResult()
-    batch: list[dict] = []
+    batch: list[tuple] = []
     stopped: dict[int, datetime] = {}
     last_pk = 0
     for row in queryset.values_list(*_TASK_FIELDS).iterator(chunk_size=batch_size):
-        batch.append(dict(zip(_TASK_FIELDS, row, strict=True)))
-        last_pk = max(last_pk, row[0])
+        batch.append(row)
+        last_pk = max(last_pk, row[_PK])
         if len(batch) >= batch_size:
             _generate_batch(batch, horizon, calendar, result, stopped)
             batch = []
@@ -301,25 +304,25 @@ class Window:
     day: date
 
 
-def _window_key(task: dict, since: datetime) -> tuple:
+def _window_key(task: tuple, since: datetime) -> tuple:
     """What the windows of ``task`` from ``since`` depend on. Tasks of one schedule generated to the same point
     share their windows (most of a district's tasks are daily ones read at the same ``generated_until``), so
     a batch computes each set once: the start date matters to an hour cycle and a daily one only through
     ``since`` (and on its own first day), to the other cycles through their phase."""
-    start = task["starts_at"]
-    common = (task["cycle"], task["cycle_unit"], task["work_day_type"], task["work_start"], task["work_end"],
-              task["ends_on"])
-    if task["cycle_unit"] == CycleUnit.HOUR or (task["cycle_unit"] == CycleUnit.DAY and task["cycle"] == 1):
+    start = task[_STARTS_AT]
+    common = (task[_CYCLE], task[_CYCLE_UNIT], task[_WORK_DAY_TYPE], task[_WORK_START], task[_WORK_END],
+              task[_ENDS_ON])
+    if task[_CYCLE_UNIT] == CycleUnit.HOUR or (task[_CYCLE_UNIT] == CycleUnit.DAY and task[_CYCLE] == 1):
         effective = max(since, start)
         first_day = start if start >= local_midnight(local_date(effective)) else None
         return (*common, effective, first_day)
     return (*common, since, start)
 
 
-def _windows_of(task: dict, since: datetime, horizon: datetime, calendar) -> tuple[list[Window], CalendarGap | None]:
-    schedule = Schedule(cycle=task["cycle"], cycle_unit=task["cycle_unit"], work_day_type=task["work_day_type"],
-                        work_start=task["work_start"], work_end=task["work_end"], starts_at=task["starts_at"],
-                        ends_on=task["ends_on"])
+def _windows_of(task: tuple, since: datetime, horizon: datetime, calendar) -> tuple[list[Window], CalendarGap | None]:
+    schedule = Schedule(cycle=task[_CYCLE], cycle_unit=task[_CYCLE_UNIT], work_day_type=task[_WORK_DAY_TYPE],
+                        work_start=task[_WORK_START], work_end=task[_WORK_END], starts_at=task[_STARTS_AT],
+                        ends_on=task[_ENDS_ON])
     found, gap = [], None
     try:
         for due_from, due_by in windows(schedule, since, horizon, calendar):
@@ -329,19 +332,19 @@ def _windows_of(task: dict, since: datetime, horizon: datetime, calendar) -> tup
     return found, gap
 
 
-def _generate_batch(tasks: list[dict], horizon: datetime, calendar, result: RunResult,
+def _generate_batch(tasks: list[tuple], horizon: datetime, calendar, result: RunResult,
                     stopped: dict[int, datetime]) -> None:
-    rows: list[tuple[dict, Window]] = []
+    rows: list[tuple[tuple, Window]] = []
     shared: dict[tuple, tuple[list[Window], CalendarGap | None]] = {}
     for task in tasks:
-        since = task["generated_until"] or task["starts_at"]
+        since = task[_GENERATED_UNTIL] or task[_STARTS_AT]
         key = _window_key(task, since)
         if key not in shared:
             shared[key] = _windows_of(task, since, horizon, calendar)
         found, gap = shared[key]
         rows.extend((task, window) for window in found)
         if gap is not None:
-            stopped[task["pk"]] = local_midnight(gap.day)
+            stopped[task[_PK]] = local_midnight(gap.day)
             result.calendar_gaps += 1
     with transaction.atomic():
         inserted = _insert_instances(rows)
@@ -350,7 +353,7 @@ def _generate_batch(tasks: list[dict], horizon: datetime, calendar, result: RunR
     result.created += sum(inserted.values())
 
 
-def _insert_instances(rows: list[tuple[dict, Window]]) -> dict[tuple, int]:
+def _insert_instances(rows: list[tuple[tuple, Window]]) -> dict[tuple, int]:
     """Insert the windows, skipping those that exist; answers how many were inserted per (enterprise,
     township, industry, day)."""
     table = TaskInstance._meta.db_table
@@ -366,10 +369,10 @@ def _insert_instances(rows: list[tuple[dict, Window]]) -> dict[tuple, int]:
         chunk = rows[offset:offset + INSERT_CHUNK]
         params, keys = [], {}
         for task, window in chunk:
-            params.extend((task["enterprise_id"], task["township_id"], task["industry_id"], task["pk"],
-                           task["assignee_id"], adapt(window.due_from), adapt(window.due_by), InstanceState.DUE))
-            keys[(task["pk"], window.from_micros)] = (task["enterprise_id"], task["township_id"],
-                                                      task["industry_id"], window.day)
+            params.extend((task[_ENTERPRISE], task[_TOWNSHIP], task[_INDUSTRY], task[_PK],
+                           task[_ASSIGNEE], adapt(window.due_from), adapt(window.due_by), InstanceState.DUE))
+            keys[(task[_PK], window.from_micros)] = (task[_ENTERPRISE], task[_TOWNSHIP],
+                                                      task[_INDUSTRY], window.day)
         sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
                f"{', '.join([placeholders] * len(chunk))} ON CONFLICT ({quote('task_id')}, {quote('due_from')}) "
                f"DO NOTHING RETURNING {quote('task_id')}, {quote('due_from')}")
@@ -390,14 +393,14 @@ def _insert_instances_postgresql(rows, table: str, columns: tuple, counts: dict)
     keys = {}
     enterprises, townships, industries, task_ids, assignees, froms, bys = [], [], [], [], [], [], []
     for task, window in rows:
-        enterprises.append(task["enterprise_id"])
-        townships.append(task["township_id"])
-        industries.append(task["industry_id"])
-        task_ids.append(task["pk"])
-        assignees.append(task["assignee_id"])
+        enterprises.append(task[_ENTERPRISE])
+        townships.append(task[_TOWNSHIP])
+        industries.append(task[_INDUSTRY])
+        task_ids.append(task[_PK])
+        assignees.append(task[_ASSIGNEE])
         froms.append(window.from_micros)
         bys.append(window.by_micros)
-        keys[(task["pk"], window.from_micros)] = (task["enterprise_id"], task["township_id"], task["industry_id"],
+        keys[(task[_PK], window.from_micros)] = (task[_ENTERPRISE], task[_TOWNSHIP], task[_INDUSTRY],
                                                   window.day)
     epoch = "TIMESTAMPTZ 'epoch' + interval '1 microsecond' * "
     sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
