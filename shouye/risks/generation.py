@@ -77,12 +77,6 @@ class Schedule:
     starts_at: datetime | None = None
     ends_on: date | None = None
 
-    @classmethod
-    def of(cls, task) -> Schedule:
-        return cls(cycle=task.cycle, cycle_unit=task.cycle_unit, work_day_type=task.work_day_type,
-                   work_start=task.work_start, work_end=task.work_end, starts_at=task.starts_at,
-                   ends_on=task.ends_on)
-
 
 def _zone():
     """The site's zone (settings.TIME_ZONE, Asia/Shanghai), read once per call from Django's cache: the run

@@ -119,6 +119,15 @@ def test_a_person_of_another_enterprise_or_a_point_out_of_scope_is_refused(cast,
     assert response.status_code == 403
 
 
+def test_a_default_frequency_gives_the_type_and_cycle(cast, point, officer, clock):
+    response = api_as(officer).post(reverse("investigation-task-list"), {
+        "risk_point": point.pk, "all_measures": True, "default": "enterprise-seasonal-quarterly",
+        "starts_at": "2026-10-09T09:00:00+08:00", "post": "安全科"}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["investigation_type"], body["cycle"], body["cycle_unit"]) == ("seasonal", 3, "month")
+
+
 def test_whole_list_makes_one_task_per_point_and_skips_those_that_have_one(cast, point, officer, clock):
     second = risk_point(cast["inside"], code="RP-2", name="装卸区")
     risk_point(cast["inside"], code="RP-3", name="空点", measures=0)

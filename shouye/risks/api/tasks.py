@@ -141,8 +141,11 @@ class TaskCreateSerializer(serializers.Serializer):
     all_measures = serializers.BooleanField(default=False,
                                             help_text=gettext_lazy("Check every measure of the point in use"))
     investigation_type = serializers.ChoiceField(choices=InvestigationType.choices, default=InvestigationType.ROUTINE)
-    cycle = serializers.IntegerField(min_value=1, max_value=1000)
-    cycle_unit = serializers.ChoiceField(choices=CycleUnit.choices)
+    default = fields.SlugRelatedField(slug_field="key", queryset=TaskFrequencyDefault.objects.all(), required=False,
+                                      allow_null=True, default=None,
+                                      help_text=gettext_lazy("Key of a default frequency: gives the type and cycle"))
+    cycle = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True, default=None)
+    cycle_unit = serializers.ChoiceField(choices=CycleUnit.choices, required=False, allow_blank=True, default="")
     work_day_type = serializers.ChoiceField(choices=WorkDayType.choices, default=WorkDayType.EVERY_DAY)
     work_start = serializers.TimeField(required=False, allow_null=True, default=None)
     work_end = serializers.TimeField(required=False, allow_null=True, default=None)
@@ -224,6 +227,10 @@ class InvestigationTaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         point = values.pop("risk_point")
+        default = values.pop("default")
+        if default is not None:
+            values.update(investigation_type=default.investigation_type, cycle=default.cycle,
+                          cycle_unit=default.cycle_unit)
         if values["assignee"] is not None:
             values["assignee"] = services.enterprise_people(point.enterprise_id).filter(pk=values["assignee"]).first()
             if values["assignee"] is None:
