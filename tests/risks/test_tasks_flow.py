@@ -314,3 +314,16 @@ def test_api_lists_answer_in_a_fixed_number_of_queries(cast, point, officer, clo
     # An officer of the township reads them; nobody outside sees them.
     assert api_as(cast["users"]["township_officer"]).get(reverse("task-instance-list")).json()["count"] == 30
     assert api_as(cast["users"]["department_officer"]).get(reverse("task-instance-list")).json()["count"] == 0
+
+
+def test_the_task_list_reads_in_a_fixed_number_of_queries(cast, officer, client, clock,
+                                                          django_assert_max_num_queries):
+    for n in range(6):
+        task(risk_point(cast["inside"], code=f"RP-L{n}", name=f"列表点{n}"), officer, starts_at=at(2026, 10, 9),
+             assignee=officer)
+    client.force_login(officer)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("risks:tasks"))
+    assert page.status_code == 200 and page.content.decode().count("列表点") >= 12  # the list and the picker
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("risks:tasks") + "?active=false").status_code == 200
