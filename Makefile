@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/mixed_load.py
 	$(BIN)/python bench/risk_liveness.py
 	$(BIN)/python bench/risk_list.py
+	$(BIN)/python bench/risk_task_generation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "shouye.inspections.choices.InspectionKind",
         "InspectionStateEnum": "shouye.inspections.choices.InspectionState",
         "DocumentKindEnum": "shouye.inspections.choices.DocumentKind",
+        "InstanceStateEnum": "shouye.risks.choices.InstanceState",
+        "CycleUnitEnum": "shouye.risks.choices.CycleUnit",
     },
 }
 

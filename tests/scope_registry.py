@@ -43,7 +43,15 @@ from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, Tip
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.notifications.models import Notification
 from shouye.regions.models import Region
-from shouye.risks.models import ControlMeasure, FloorPlan, HazardSource, PlanZone, RiskPoint
+from shouye.risks.models import (
+    ControlMeasure,
+    FloorPlan,
+    HazardSource,
+    InvestigationTask,
+    PlanZone,
+    RiskPoint,
+    TaskInstance,
+)
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
 from shouye.workareas.models import WorkArea, Worker, WorkerImportJob
 from shouye.workcalendar.models import WorkCalendarYear
@@ -407,6 +415,47 @@ def _control_measure_objects(cast: dict, role: str) -> Objects:
     return _per_enterprise(cast, role, "_control_measures", make)
 
 
+def _task_point_objects(cast: dict, role: str) -> Objects:
+    """A risk point with one control measure per cast enterprise, for the investigation tasks' routes."""
+    def make(enterprise, label):
+        point = RiskPoint(code=label[-20:], name=label, kind="facility", department="scope",
+                          responsible_person="scope").stamp_from(enterprise)
+        point.save()
+        source = HazardSource.objects.create(risk_point=point, identification_method="scl", step_or_item="scope",
+                                             name=label, factor_category="things")
+        ControlMeasure.objects.create(hazard_source=source, category="1", subcategory="1-1",
+                                      description=label, check_content=label)
+        return point
+    return _per_enterprise(cast, role, "_task_points", make)
+
+
+def _investigation_task_objects(cast: dict, role: str) -> Objects:
+    points = {p.enterprise_id: p for p in _task_point_objects(cast, "bureau_staff").inside}
+
+    def make(enterprise, label):
+        point = points[enterprise.pk]
+        task = InvestigationTask(risk_point=point, title=label, cycle=1, cycle_unit="day", post="scope",
+                                 starts_at=timezone.now() - timedelta(days=1),
+                                 created_by=cast["users"]["bureau_staff"]).stamp_from(enterprise)
+        task.save()
+        task.measures.set(ControlMeasure.objects.filter(hazard_source__risk_point=point))
+        return task
+    return _per_enterprise(cast, role, "_investigation_tasks", make)
+
+
+def _task_instance_objects(cast: dict, role: str) -> Objects:
+    """An open instance (since an hour ago, for a day) of each cast enterprise's task; its label is the
+    task's title, which every list of instances shows."""
+    tasks = {t.enterprise_id: t for t in _investigation_task_objects(cast, "bureau_staff").inside}
+
+    def make(enterprise, label):
+        now = timezone.now()
+        return TaskInstance.objects.create(task=tasks[enterprise.pk], enterprise=enterprise,
+                                           township=enterprise.township, industry=enterprise.industry,
+                                           due_from=now - timedelta(hours=1), due_by=now + timedelta(hours=23))
+    return _per_enterprise(cast, role, "_task_instances", make)
+
+
 MODELS: dict[type, ScopeCase | str] = {
     WorkArea: ScopeCase(objects=_work_area_objects, label=lambda a: a.name, view_perm="workareas.view_workarea",
                         change_perm="workareas.change_workarea"),
@@ -445,6 +494,11 @@ MODELS: dict[type, ScopeCase | str] = {
                             view_perm="risks.view_riskpoint", change_perm="risks.manage_risk_list"),
     ControlMeasure: ScopeCase(objects=_control_measure_objects, label=lambda m: m.description,
                               view_perm="risks.view_riskpoint", change_perm="risks.manage_risk_list"),
+    InvestigationTask: ScopeCase(objects=_investigation_task_objects, label=lambda t: t.title,
+                                 view_perm="risks.view_investigationtask",
+                                 change_perm="risks.manage_investigation_task"),
+    TaskInstance: ScopeCase(objects=_task_instance_objects, label=lambda i: i.task.title,
+                            view_perm="risks.view_investigationtask", change_perm="risks.perform_investigation"),
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
@@ -578,6 +632,17 @@ ROUTES: dict[str, RouteSpec] = {
        for name in ("retire", "hazard-sources", "special-plan")},
     **{f"hazardsource-{name}": RouteSpec(ACTION, model=HazardSource, methods=("post",))
        for name in ("assess", "measures")},
+    # Investigation tasks (issue 11): setting up takes the risk point in its body; the phone page lists the
+    # user's instances.
+    "risks:tasks": RouteSpec(LIST, model=InvestigationTask),
+    "risks:task-create": RouteSpec(PAGE, methods=("get", "post")),
+    "risks:task-whole-list": RouteSpec(PAGE, methods=("get", "post")),
+    "risks:task": RouteSpec(DETAIL, model=InvestigationTask),
+    "risks:task-stop": RouteSpec(ACTION, model=InvestigationTask, methods=("post",),
+                                 perm="risks.manage_investigation_task"),
+    "risks:my-tasks": RouteSpec(PAGE),
+    "risks:instance": RouteSpec(UPDATE, model=TaskInstance, methods=("get", "post")),
+    "investigation-task-generate-for-list": RouteSpec(PAGE, methods=("post",)),
     "map:index": RouteSpec(PAGE),
     "map:townships": RouteSpec(PAGE),
     **{f"map:layer-{layer.key}": RouteSpec(PAGE) for layer in map_layers.ordered()},
@@ -1029,6 +1094,26 @@ def _worker_body(cast: dict, role: str, values: dict, target, *, api: bool) -> d
     if not api:
         body.update({"certificates-TOTAL_FORMS": 0, "certificates-INITIAL_FORMS": 0})
     return body
+def _task_points(cast: dict, role: str, target) -> Objects:
+    return _task_point_objects(cast, role)
+
+
+def _task_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A daily task from now over every measure of the point named, at a post."""
+    now = timezone.localtime()
+    return {"all_measures": True if api else "on", "cycle": 1, "cycle_unit": "day", "work_day_type": "0",
+            "investigation_type": "routine", "post": "scope-write-post",
+            "starts_at": now.isoformat() if api else now.strftime("%Y-%m-%dT%H:%M"),
+            ("risk_point" if api else "point"): values["risk_point" if api else "point"]}
+
+
+def _whole_list_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    from shouye.risks.models import TaskFrequencyDefault
+    default = TaskFrequencyDefault.objects.get(key="unit-monthly")
+    now = timezone.localtime()
+    return {"enterprise": values["enterprise"], "default": default.key if api else default.pk,
+            "work_day_type": "0", "post": "scope-write-post",
+            "starts_at": now.isoformat() if api else now.strftime("%Y-%m-%dT%H:%M")}
 
 
 #: Every route that names rows of scoped models in a write, by URL name.
@@ -1048,6 +1133,10 @@ WRITES: dict[str, WriteCase] = {
                     "inspections.change_inspectionplan", {"officer": ForeignKey(User, _plan_officers)},
                     {"officer": ForeignKey(User, _plan_officers, attrgetter("username"))},
                     target=_first_inside_plan, api_method="patch"),
+    **_page_and_api("risks:task-create", "investigation-task-list", _task_body, "risks.manage_investigation_task",
+                    {"point": ForeignKey(RiskPoint, _task_points)}, {"risk_point": ForeignKey(RiskPoint, _task_points)}),
+    **_page_and_api("risks:task-whole-list", "investigation-task-generate-for-list", _whole_list_body,
+                    "risks.manage_investigation_task", _ENTERPRISE),
     **_page_and_api("enterprises:create", "enterprise-list", _enterprise_body, "enterprises.add_enterprise",
                     _PLACE, _PLACE_BY_CODE),
     "risks:plan-upload": WriteCase(_ENTERPRISE, partial(_plan_upload_body, api=False), "risks.manage_risk_list"),
@@ -1103,6 +1192,8 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),
     # A score, a date, a name and the direct-red conditions of the enterprise in the URL.
     "risks:enterprise-score",
+    # The task or instance in the URL; an instance's results name its own measures, looked up among them.
+    "risks:task-stop", "investigation-task-stop", "risks:instance", "task-instance-complete",
 })
 
 HOW_TO_DECLARE = (

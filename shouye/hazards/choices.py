@@ -23,6 +23,10 @@ class HazardSource(models.TextChoices):
     EXPERT_INSPECTION = "expert_inspection", _("Expert inspection")
     TIP_OFF = "tip_off", _("Tip-off")
     ALARM = "alarm", _("Alarm")
+    #: A control measure of the enterprise's risk list found not OK while doing an investigation task (issue 11;
+    #: dangerSrc 9 "管控措施失效" of the national dual-prevention interface, REGULATIONS-2 §A.6). Only the task
+    #: service records it (``report_from_investigation``), never the report form.
+    MEASURE_FAILED = "measure_failed", _("Control measure failed")
 
 
 class HazardCategory(models.TextChoices):

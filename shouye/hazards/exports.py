@@ -34,7 +34,7 @@ from shouye.audit import services as audit
 from shouye.core.jobs import Progress, finish, owned_by, run_once
 from shouye.core.xlsx import StreamingXlsx
 
-from .choices import HazardLevel, HazardSource, HazardState
+from .choices import HazardLevel, HazardSource, HazardState, InvestigationType
 from .models import OPEN_STATES, LedgerExport
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +54,7 @@ SHEET_TITLE = "隐患台账"
 #: What one ledger row reads from the database: plain values, no model instances.
 ROW_FIELDS = (
     "enterprise__name", "enterprise__credit_code", "township__name", "industry__name", "description", "level",
-    "source", "found_at", "measures", "responsible_person", "deadline", "funds", "state", "reinspected_at",
+    "source", "investigation_type", "found_at", "measures", "responsible_person", "deadline", "funds", "state", "reinspected_at",
     "reinspected_by__display_name", "reinspected_by__username",
 )
 #: The ledger's sort keys (page and export share them): ``?sort=deadline`` or ``?sort=-deadline``.
@@ -94,11 +94,18 @@ def _local_date(moment, zone):
     return moment.astimezone(zone).date() if moment is not None else None
 
 
+def _source_cell(source: str, investigation_type: str) -> str:
+    """隐患来源, with the kind of investigation of a hazard from an investigation task (issue 11) in the same
+    cell, so the official layout keeps its columns."""
+    return f"{source}（{investigation_type}）" if investigation_type else source
+
+
 def _row_writer(today: date) -> Callable[[int, dict], list]:
     """A function turning (sequence number, one ``values()`` row) into the cells of the layout. The labels
     of level, source and state are those of the active language."""
     levels, sources, states = dict(HazardLevel.choices), dict(HazardSource.choices), dict(HazardState.choices)
     labels = {key: str(value) for choices in (levels, sources, states) for key, value in choices.items()}
+    kinds = {key: str(value) for key, value in InvestigationType.choices}
     yes, no = _("Yes"), _("No")
     zone = timezone.get_current_timezone()  # once, not per row: looking it up is a context-local read
 
@@ -108,7 +115,8 @@ def _row_writer(today: date) -> Callable[[int, dict], list]:
         return [
             number, row["enterprise__name"], row["enterprise__credit_code"], row["township__name"],
             row["industry__name"], row["description"], labels.get(row["level"], row["level"]),
-            labels.get(row["source"], row["source"]), _local_date(row["found_at"], zone), row["measures"],
+            _source_cell(labels.get(row["source"], row["source"]), kinds.get(row["investigation_type"], "")),
+            _local_date(row["found_at"], zone), row["measures"],
             row["responsible_person"], deadline, row["funds"], labels.get(row["state"], row["state"]),
             _local_date(row["reinspected_at"], zone),
             row["reinspected_by__display_name"] or row["reinspected_by__username"] or "",

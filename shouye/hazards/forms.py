@@ -121,7 +121,8 @@ def reporting_sources(user) -> list[tuple[str, str]]:
     """The sources the user may report from (16号令 Art. 10): officers any; an enterprise user its own
     self-inspection; an expert an expert inspection. The service enforces the same rule."""
     if user.has_perm(ASSIGN):
-        return [(value, label) for value, label in HazardSource.choices if value != HazardSource.ALARM]
+        recorded_elsewhere = (HazardSource.ALARM, HazardSource.MEASURE_FAILED)
+        return [(value, label) for value, label in HazardSource.choices if value not in recorded_elsewhere]
     own = {OWN_SOURCES[role] for role in user.active_roles() if role in OWN_SOURCES}
     return [(value, label) for value, label in HazardSource.choices if value in own]
 

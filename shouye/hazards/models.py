@@ -19,6 +19,7 @@ from .choices import (
     HazardLevel,
     HazardSource,
     HazardState,
+    InvestigationType,
     PhotoKind,
     TipOffState,
 )
@@ -46,6 +47,10 @@ class Hazard(StampedModel):
     level = models.CharField(_("level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.ORDINARY)
     source = models.CharField(_("source"), max_length=20, choices=HazardSource.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    #: The kind of investigation that found the hazard (the ten dangerSrc of REGULATIONS-2 §A.5/§A.6), set
+    #: when it came from an investigation task of the risk list; empty for the other sources.
+    investigation_type = models.CharField(_("investigation type"), max_length=20, choices=InvestigationType.choices,
+                                          blank=True)
     found_at = models.DateTimeField(_("found at"))
     found_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("found by"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")

@@ -50,7 +50,7 @@ def hazard_detail(actor):
     return (
         Hazard.objects.visible_to(actor)
         .select_related("enterprise", "township", "industry", "found_by", "reinspected_by", "governance_plan",
-                        "listed_supervision")
+                        "listed_supervision", "investigation_check")
         .prefetch_related(
             "photos",
             Prefetch("expert_verifications", queryset=ExpertVerification.objects.select_related("expert")),

@@ -31,7 +31,13 @@ class RisksConfig(AppConfig):
                                          permission="risks.view_riskpoint"))
         permission_bundles.register(self.label, permissions.BUNDLE)
 
-        # The risk register (register part): navigation, the ledger-page panel, audit verbs, the demo step.
+        self._ready_register()
+        self._ready_plans()
+        self._ready_tasks()
+        self._ready_bureau()
+
+    def _ready_register(self):
+        """The risk register (register part): navigation, the ledger-page panel, audit verbs, the demo step."""
         from shouye.audit import verbs
         from shouye.core.registry import DemoStep, NavEntry, Panel, demo_steps, enterprise_panels, navigation
 
@@ -59,7 +65,8 @@ class RisksConfig(AppConfig):
         ):
             verbs.register(verb, label)
 
-        # The plant plan and the four-colour map (issue 11): the enterprise ledger's panel and the audit verbs.
+    def _ready_plans(self):
+        """The plant plan and the four-colour map (plan part): the enterprise ledger's panel and the audit verbs."""
         from shouye.audit import verbs
 
         from . import panels  # noqa: F401  registers the enterprise ledger's four-colour map panel
@@ -69,13 +76,24 @@ class RisksConfig(AppConfig):
         verbs.register("risks.plan_zone.update", _("changed the zone"))
         verbs.register("risks.plan_zone.delete", _("deleted the zone"))
 
-        self._ready_bureau()
+    def _ready_tasks(self):
+        """Investigation tasks (tasks part): the task engine's to-dos, audit verbs and demo step."""
+        from shouye.audit import verbs
+        from shouye.core.registry import DemoStep, demo_steps
+
+        from . import demo_tasks, todos  # noqa: F401  todos registers the investigation to-dos
+
+        verbs.register("risk-task.create", _("set up the investigation task"))
+        verbs.register("risk-task.create-for-list", _("set up investigation tasks for the whole risk list"))
+        verbs.register("risk-task.stop", _("stopped the investigation task"))
+        verbs.register("risk-task.complete", _("did the investigation"))
+        verbs.register("risk-task.mark-missed", _("recorded missed investigations"))
+        demo_steps.register(DemoStep(key="risk-tasks", label=_("Investigation tasks"), order=25,
+                                     run=demo_tasks.load_risk_tasks))
 
     def _ready_bureau(self):
         """The bureau's view (bureau part): the map layer, the cockpit panels, the ledger-page panel, the
         navigation, the inspection plans' priority reason and the audit verbs."""
-        from django.utils.translation import gettext_lazy as _
-
         from shouye.audit import verbs
         from shouye.core.registry import (
             InspectionPrioritySource,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bureau, plans, register
+from .views import bureau, plans, register, tasks
 
 app_name = "risks"
 urlpatterns = [
@@ -41,4 +41,12 @@ urlpatterns = [
     path("liveness/export/", bureau.liveness_export, name="liveness-export"),
     path("statistics/", bureau.statistics, name="statistics"),
     path("enterprises/<id:pk>/score/", bureau.enterprise_score, name="enterprise-score"),
+    # --- investigation tasks ---
+    path("tasks/", tasks.task_list, name="tasks"),
+    path("tasks/new/", tasks.task_create, name="task-create"),
+    path("tasks/whole-list/", tasks.task_whole_list, name="task-whole-list"),
+    path("tasks/<id:pk>/", tasks.task_detail, name="task"),
+    path("tasks/<id:pk>/stop/", tasks.task_stop, name="task-stop"),
+    path("my-tasks/", tasks.my_tasks, name="my-tasks"),
+    path("instances/<id:pk>/", tasks.instance_detail, name="instance"),
 ]

@@ -32,6 +32,8 @@ REFERENCE_DATA = {
     "Tag": "the enterprise tags, reference data",
     "Checklist": "the checklist library, reference data every signed-in user reads (UNSCOPED)",
     "Organisation": "the bureau's organisations (the squads a plan is assigned to), reference data",
+    "TaskFrequencyDefault": "the default investigation frequencies of 应急〔2019〕78号 offered to every enterprise, "
+                            "reference data",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "

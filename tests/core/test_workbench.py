@@ -83,8 +83,9 @@ def test_an_enterprise_user_sees_its_deadlines_overdue_first_and_no_bureau_chart
     assert 'id="by-township"' not in html and "data-chart" not in html and "概览" not in html
     assert "echarts" not in html
     # Registration order, the empty cards (no document, no major hazard, no notification) last.
-    assert cards(html) == ["hazards-to-rectify", "licences-expiring", "documents-received", "hazards-governance",
-                           "workareas-certificates", "workareas-over-capacity", "notifications-unread"]
+    assert cards(html) == ["hazards-to-rectify", "licences-expiring", "documents-received", "risk-instances-due",
+                           "risk-instances-missed", "hazards-governance", "workareas-certificates",
+                           "workareas-over-capacity", "notifications-unread"]
     rectify = card(html, "hazards-to-rectify")
     assert count_of(html, "hazards-to-rectify") == 2
     assert rectify.index("配电箱未接地") < rectify.index("消防通道堵塞")

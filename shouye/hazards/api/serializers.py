@@ -54,7 +54,7 @@ class HazardListSerializer(serializers.ModelSerializer):
         model = Hazard
         fields = ["id", "enterprise", "enterprise_name", "credit_code", "township", "township_name", "industry",
                   "industry_name", "location", "description", "category", "level", "level_display", "source",
-                  "source_display", "state", "state_display", "found_at", "measures", "responsible_person",
+                  "source_display", "investigation_type", "state", "state_display", "found_at", "measures", "responsible_person",
                   "deadline", "funds", "extension_count", "reinspected_at", "closed_at", "overdue_since",
                   "overdue"]
 

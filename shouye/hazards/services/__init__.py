@@ -20,7 +20,7 @@ from .rectification import (
     submit_rectification,
     verify_rectification,
 )
-from .reporting import report_hazard
+from .reporting import report_from_investigation, report_hazard
 from .tipoffs import (
     TipOffStatus,
     TooManyStatusLookups,
@@ -36,7 +36,7 @@ from .tipoffs import (
 __all__ = [
     "CLOCK_SKEW", "OWN_SOURCES", "TipOffStatus", "TooManyStatusLookups", "TooManyTipOffs", "approve_extension", "assign_rectification",
     "available_actions", "close_on_spot", "ensure_may_act", "ensure_may_triage", "expert_verify",
-    "list_for_supervision", "mark_overdue_and_notify", "record_tip_off_check", "reject_rectification", "report_hazard",
+    "list_for_supervision", "mark_overdue_and_notify", "record_tip_off_check", "reject_rectification", "report_from_investigation", "report_hazard",
     "request_extension", "save_governance_plan", "send_tip_off_to_township", "submit_rectification", "submit_tip_off",
     "tip_off_status", "triage_tip_off",
     "verify_rectification",

@@ -23,7 +23,11 @@ from .common import CLOCK_SKEW, OWN_SOURCES, notify_on_commit, township_officers
 
 def _reporting_source(actor, source: str) -> None:
     """Officers report from any source; an enterprise user only from its own self-inspection and an
-    expert only from an expert inspection (issue 3: enterprise users report their own hazards)."""
+    expert only from an expert inspection (issue 3: enterprise users report their own hazards). A failed
+    control measure is recorded only by doing the investigation task (:func:`report_from_investigation`)."""
+    if source == HazardSource.MEASURE_FAILED:
+        raise ValidationError({"source": _(
+            "A hazard from a failed control measure is recorded by doing its investigation task.")})
     if actor.has_perm(ASSIGN):
         return
     own = {OWN_SOURCES[role] for role in actor.active_roles() if role in OWN_SOURCES}
@@ -80,4 +84,29 @@ def report_hazard(*, actor, enterprise, description: str, source: str, level: st
             notify_on_commit(township_officers(hazard.township_id), verb="hazard.major_reported",
                              title=_("Major hazard reported: %(enterprise)s") % {"enterprise": enterprise.name},
                              body=hazard.description[:200], hazard_id=hazard.pk)
+    return hazard
+
+
+def report_from_investigation(*, actor, enterprise, description: str, investigation_type: str,
+                              category: str = HazardCategory.THINGS, location: str = "",
+                              stored_photos: Iterable = ()) -> Hazard:
+    """Record the hazard of a control measure found not OK while doing an investigation task (issue 11): source
+    "control measure failed" (dangerSrc 9 of REGULATIONS-2 §A.6), ``investigation_type`` the task's kind, its
+    before-photos the check's (shared, not copied). The caller (``shouye.risks.services.tasks``) has checked
+    the scope and the permission to carry out the task and runs this inside its own transaction, so a refusal
+    here leaves nothing of the check behind. Found now, by the actor."""
+    if not actor.has_perm("risks.perform_investigation"):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    ensure_in_scope(actor, enterprise)
+    with transaction.atomic():
+        hazard = create_hazard(
+            actor=actor, enterprise=enterprise, found_at=timezone.now(), found_by_name=str(actor),
+            fields={"description": (description or "").strip(), "source": HazardSource.MEASURE_FAILED,
+                    "investigation_type": investigation_type, "level": HazardLevel.ORDINARY,
+                    "category": category, "location": (location or "").strip()},
+        )
+        saved = share_photos(HazardPhoto, {"hazard": hazard, "kind": PhotoKind.BEFORE}, stored_photos, actor)
+        audit.record(actor=actor, verb="hazard.report", target=hazard, changes={
+            "state": [None, hazard.state], "level": hazard.level, "source": hazard.source,
+            "investigation_type": investigation_type, "enterprise": enterprise.pk, "photos": len(saved)})
     return hazard

@@ -39,8 +39,11 @@ def hazard_page(request, hazard: Hazard, state: PageState = FIRST_VIEW) -> tuple
     photos = list(hazard.photos.all())
     plan = getattr(hazard, "governance_plan", None)
     major = hazard.level == HazardLevel.MAJOR
+    check = getattr(hazard, "investigation_check", None)
     return "hazards/detail.html", {
         "hazard": hazard,
+        "investigation_instance_url": (reverse("risks:instance", kwargs={"pk": check.instance_id})
+                                       if check is not None else ""),
         "overdue": hazard.is_overdue(timezone.localdate()),
         "major": major,
         "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],

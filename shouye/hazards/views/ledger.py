@@ -22,7 +22,7 @@ from shouye.core.views import ScopedListView
 from shouye.enterprises.models import Enterprise
 
 from .. import exports, selectors
-from ..choices import HazardLevel, HazardSource, HazardState
+from ..choices import HazardLevel, HazardSource, HazardState, InvestigationType
 from ..filters import HazardFilter, overdue_q
 from ..models import Hazard
 from ..workflow import EXPORT, VIEW
@@ -75,7 +75,17 @@ class LedgerRow:
     overdue: bool
 
 
-_ROW_LABELS = {"level": HazardLevel.choices, "state": HazardState.choices, "source": HazardSource.choices}
+_ROW_LABELS = {"level": HazardLevel.choices, "state": HazardState.choices, "source": HazardSource.choices,
+               "investigation_type": InvestigationType.choices}
+
+
+def source_label(labels: dict, source: str, investigation_type: str) -> str:
+    """The source as the ledger shows it, with the kind of investigation when there is one
+    ("管控措施失效 · 日常排查")."""
+    text = labels["source"].get(source, source)
+    if investigation_type:
+        text = f"{text} · {labels['investigation_type'].get(investigation_type, investigation_type)}"
+    return text
 
 
 def ledger_page_rows(hazards, today) -> list[LedgerRow]:
@@ -84,7 +94,7 @@ def ledger_page_rows(hazards, today) -> list[LedgerRow]:
         LedgerRow(pk=h.pk, url=reverse("hazards:detail", args=[h.pk]), description=h.description,
                   enterprise=h.enterprise.name, township=h.township.name, major=h.level == HazardLevel.MAJOR,
                   level=labels["level"].get(h.level, h.level), state=labels["state"].get(h.state, h.state),
-                  source=labels["source"].get(h.source, h.source),
+                  source=source_label(labels, h.source, h.investigation_type),
                   found=timezone.localtime(h.found_at).strftime("%Y-%m-%d"),
                   deadline=h.deadline.isoformat() if h.deadline else "", overdue=h.is_overdue(today))
         for h in hazards

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouye.core.actions import apply_errors
 from shouye.core.forms import ModelMultipleChoiceField, ScopedModelChoiceField
@@ -71,6 +71,7 @@ class UploadForm(forms.Form):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_upload(request):
     """Upload a plan; it becomes the enterprise's current one."""
     if not request.user.has_perm(MANAGE):

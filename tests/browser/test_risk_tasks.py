@@ -1,0 +1,65 @@
+"""An enterprise safety officer does an investigation on a phone (issue 11): from "my investigations" to the
+instance, one measure not OK with a photo, the other OK; the hazard is reported in the hazards' loop and the
+day's totals (what the bureau's liveness reads) count the investigation done."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from shouye.accounts.models import User
+from shouye.hazards.choices import HazardSource
+from shouye.hazards.models import Hazard
+from shouye.risks.choices import CycleUnit
+from shouye.risks.models import TaskDailyTotal, TaskInstance
+from shouye.risks.services import tasks as services
+from tests.risks.tasks_fixtures import risk_point
+
+from .conftest import ARTEFACTS, PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_safety_officer_does_an_investigation_with_a_photo_on_a_phone(visit):
+    officer = User.objects.get(username="qiye")
+    enterprise = officer.memberships.get(role="enterprise_user").enterprise
+    point = risk_point(enterprise, code="RP-B1", name="液氨储罐区")
+    services.create_task(actor=officer, risk_point=point, data=services.TaskInput(
+        cycle=1, cycle_unit=CycleUnit.DAY, starts_at=timezone.now() - timedelta(minutes=5), post="储运岗",
+        assignee=officer, all_measures=True))
+    instance = TaskInstance.objects.filter(task__risk_point=point).order_by("due_from").first()
+    first, second = instance.task.measures.order_by("pk")
+    picture = ARTEFACTS / "risk-task-check.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (180, 70, 60)).save(buffer, "JPEG")
+    picture.write_bytes(buffer.getvalue())
+
+    tab = visit(PHONE)
+    page = tab.page
+    tab.sign_in("qiye")
+    tab.open("risks:my-tasks")
+    now_section = page.get_by_test_id("section-now")
+    expect(now_section).to_contain_text("液氨储罐区")
+    tab.shot("my-tasks")
+    now_section.get_by_role("link").first.click()
+    expect(page.get_by_test_id("check-form")).to_be_visible()
+    page.locator(f"label[for=id_outcome_{first.pk}_1]").click()
+    page.fill(f"#id_note_{first.pk}", "液位计读数不准")
+    page.set_input_files(f"#id_photos_{first.pk}", str(picture))
+    page.locator(f"label[for=id_outcome_{second.pk}_0]").click()
+    tab.shot("filled")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the investigation page scrolls sideways on a phone ({width}px)"
+    page.get_by_test_id("check-form").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("hazard-link")).to_be_visible()
+    tab.shot("done")
+    hazard = Hazard.objects.get(investigation_check__instance=instance)
+    assert hazard.source == HazardSource.MEASURE_FAILED and hazard.photos.count() == 1
+    total = TaskDailyTotal.objects.get(enterprise=enterprise, day=timezone.localtime(instance.due_from).date())
+    assert total.done == 1 and total.last_done_at is not None
+    page.get_by_test_id("hazard-link").click()
+    expect(page.get_by_test_id("hazard-source")).to_contain_text("管控措施失效")
+    assert tab.errors == []
