@@ -79,10 +79,12 @@ class RisksConfig(AppConfig):
     def _ready_tasks(self):
         """Investigation tasks (tasks part): the task engine's to-dos, audit verbs and demo step."""
         from shouye.audit import verbs
-        from shouye.core.registry import DemoStep, demo_steps
+        from shouye.core.registry import DemoStep, NavEntry, demo_steps, navigation
 
         from . import demo_tasks, todos  # noqa: F401  todos registers the investigation to-dos
 
+        navigation.register(NavEntry(key="my-investigations", label=_("My investigations"), url_name="risks:my-tasks",
+                                     order=46, permission="risks.perform_investigation"))
         verbs.register("risk-task.create", _("set up the investigation task"))
         verbs.register("risk-task.create-for-list", _("set up investigation tasks for the whole risk list"))
         verbs.register("risk-task.stop", _("stopped the investigation task"))

@@ -48,7 +48,7 @@ MANAGEMENT_CLASSES = {HazardCategory.BEHAVIOUR: "1", HazardCategory.THINGS: "2",
 HAZARD_DANGER_TYPE_OTHER = "8"
 #: dangerSrc (§A.6, the ten investigation types of §A.5 in order) of a hazard whose investigation type is not
 #: recorded, by its source: an expert's inspection is 外聘专家诊断式排查, anything else 其他.
-SOURCE_TYPES = {HazardSource.EXPERT_INSPECTION: "expert_diagnosis", "measure_failed": "measure_failed"}
+SOURCE_TYPES = {HazardSource.EXPERT_INSPECTION: "expert_diagnosis", HazardSource.MEASURE_FAILED: "measure_failed"}
 #: checkStatus: the interface's code values were not seen (REGULATIONS-2 §A.6 lists the field only) [U]:
 #: 0 every measure checked was OK, 1 one or more was not.
 CHECK_OK, CHECK_NOT_OK = "0", "1"
@@ -66,9 +66,9 @@ def _day_end(day: date | None) -> str | None:
 
 
 def _danger_src(hazard: Hazard) -> str:
-    """dangerSrc: the hazard's investigation type when it has one (the tasks part adds the field), else by
-    its source."""
-    kind = getattr(hazard, "investigation_type", "") or SOURCE_TYPES.get(hazard.source, "other")
+    """dangerSrc: the hazard's investigation type when it has one (a hazard from a failed check carries its
+    task's), else by its source."""
+    kind = hazard.investigation_type or SOURCE_TYPES.get(hazard.source, "other")
     return INVESTIGATION_TYPE_CODES[kind]
 
 

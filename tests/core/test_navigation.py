@@ -37,14 +37,14 @@ ENTRIES = {
     "leader": with_cockpit(READERS[:6] + ["map:index", "risks:liveness"] + READERS[6:]),
     "township_officer": with_cockpit(EVERY_OFFICER),
     "department_officer": with_cockpit(EVERY_OFFICER),
-    "enterprise_user": READERS,
+    "enterprise_user": READERS[:4] + ["risks:my-tasks"] + READERS[4:],
     "expert": READERS,
     "nobody": ["core:home", "api-docs"],
 }
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
-ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/work-areas/", "/risks/liveness/")
+ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/")
 
 
 def navbar(html: str) -> str:

@@ -48,8 +48,8 @@ GRADES = tuple(RiskLevel.values)
 #: Days the liveness looks back over, today excluded.
 WINDOW_DAYS = 30
 #: Sources of hazards the enterprise found itself: its own inspection and (from the investigation tasks) a
-#: control measure found failed ("measure_failed", the tasks part's source).
-SELF_SOURCES = (HazardSource.SELF_INSPECTION, "measure_failed")
+#: control measure found failed (a check of an investigation task).
+SELF_SOURCES = (HazardSource.SELF_INSPECTION, HazardSource.MEASURE_FAILED)
 #: Sources of hazards found by the bureau, a township or a department: inspections, experts, tip-offs checked.
 SUPERVISOR_SOURCES = (HazardSource.INSPECTION, HazardSource.EXPERT_INSPECTION, HazardSource.TIP_OFF)
 

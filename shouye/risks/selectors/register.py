@@ -9,7 +9,15 @@ from django.db.models.functions import Coalesce
 from shouye.enterprises.models import Enterprise
 
 from ..choices import RiskLevel
-from ..models import ControlMeasure, HazardSource, RiskAssessment, RiskPoint, RiskRegister, SpecialControlPlan
+from ..models import (
+    ControlMeasure,
+    HazardSource,
+    InvestigationTask,
+    RiskAssessment,
+    RiskPoint,
+    RiskRegister,
+    SpecialControlPlan,
+)
 
 
 def _grade_counts(prefix: str = "risk_points__") -> dict:
@@ -99,3 +107,9 @@ def enterprise_panel_context(request, enterprise) -> dict:
         return {"visible": False}
     return {"visible": True, "enterprise": enterprise, "counts": grade_counts(user, enterprise.pk),
             "register": register_of(user, enterprise.pk), "grades": RiskLevel.choices}
+
+
+def point_tasks(actor, point_id: int):
+    """The investigation tasks of one risk point the actor sees, active first, with their person."""
+    return (InvestigationTask.objects.visible_to(actor).filter(risk_point_id=point_id)
+            .select_related("assignee").order_by("-is_active", "id"))

@@ -167,11 +167,13 @@ def point_detail(request, pk: int):
                         "history": [a for a in assessments if not a.current],
                         "measures": list(source.measures.all())})
     can_manage = request.user.has_perm(MANAGE)
+    tasks = list(selectors.point_tasks(request.user, point.pk))
     conditions = risk_settings.effective_tables(point.enterprise_id).forced_major_conditions if can_manage else ()
     return render(request, "risks/register/point.html", {
         "point": point, "enterprise": point.enterprise, "sources": sources, "colours": RISK_LEVEL_COLOURS,
         "plan": getattr(point, "special_control_plan", None),
         "needs_plan": point.grade in services.PLAN_GRADES,
+        "tasks": tasks, "can_set_up_tasks": request.user.has_perm("risks.manage_investigation_task") and point.is_active,
         "can_manage": can_manage and point.is_active,
         "forced_form": forms.ForcedMajorForm(initial=forms.forced_major_initial(conditions, point.forced_major_reasons),
                                              conditions=conditions) if can_manage else None,
