@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shouye.audit.models import AuditEvent
-from shouye.core.exceptions import NotInScope
+from shouye.core.exceptions import InvalidTransition, NotInScope
 from shouye.risks.models import RiskAssessment, RiskPoint, RiskRegister, RiskSettings
 from shouye.risks.services import register as services
 from shouye.risks.services import settings as risk_settings
@@ -240,5 +240,5 @@ def test_a_retired_point_leaves_the_list_and_the_outputs(cast, officer):
     services.retire_risk_point(actor=officer, risk_point=point)
     assert [p.code for p in selectors.risk_list_rows(officer, cast["inside"].pk)] == ["RP-02"]
     assert [p.code for p in selectors.export_points(officer, cast["inside"].pk)] == ["RP-02"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition, match="已停用|already retired"):
         services.retire_risk_point(actor=officer, risk_point=point)

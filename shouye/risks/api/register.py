@@ -13,6 +13,7 @@ from rest_framework.generics import get_object_or_404  # a malformed id is a 404
 from rest_framework.response import Response
 
 from shouye.core.api.fields import ListField, ScopedPrimaryKeyRelatedField
+from shouye.core.api.schema import error_responses
 from shouye.enterprises.models import Enterprise
 
 from ..choices import AssessmentMethod, ControlLevel, RegisterState, RiskLevel
@@ -215,6 +216,7 @@ class RiskPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(summary="停用风险点 Retire a risk point", request=None,
                    responses={200: RiskPointDetailSerializer}, tags=TAGS)
     @action(detail=True, methods=["post"])
+    @error_responses(409)
     def retire(self, request, pk=None):
         point = services.retire_risk_point(actor=request.user, risk_point=self._changeable(pk))
         return self.detail_response(point)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shouye.accounts.choices import Role
 from shouye.accounts.selectors import users_with_role
 from shouye.audit import services as audit
+from shouye.core.exceptions import InvalidTransition
 from shouye.regions.scoping import ensure_in_scope
 from shouye.rules.data.risk import COLOUR_GRADES, GRADE_COLOURS
 from shouye.rules.errors import RuleInputError
@@ -136,7 +137,8 @@ def retire_risk_point(*, actor, risk_point: RiskPoint) -> RiskPoint:
     with transaction.atomic():
         point = _locked_point(actor, risk_point)
         if not point.is_active:
-            raise ValidationError(_("The risk point is already retired."))
+            raise InvalidTransition(state="retired", action="retire", allowed=[],
+                                    message=_("The risk point is already retired."))
         point.is_active = False
         point.save(update_fields=["is_active", "updated_at"])
         mark_changed(point.enterprise_id)

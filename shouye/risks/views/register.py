@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouye.core.actions import apply_errors
+from shouye.core.exceptions import InvalidTransition
 from shouye.core.filters import filtered, status_for
 
 from .. import exports, forms, imports
@@ -200,8 +201,8 @@ def point_retire(request, pk: int):
     point = _point(request, pk, MANAGE)
     try:
         services.retire_risk_point(actor=request.user, risk_point=point)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    except InvalidTransition as exc:
+        messages.error(request, str(exc))
         return redirect("risks:point", pk=point.pk)
     messages.success(request, _("The risk point is retired."))
     return redirect("risks:enterprise", pk=point.enterprise_id)

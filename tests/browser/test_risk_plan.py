@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from shouye.accounts.models import User
 from shouye.risks.models import FloorPlan, PlanZone, RiskPoint
-from tests.browser.conftest import DESKTOP, PHONE, chromium, demo, visit  # noqa: F401  the browser fixtures
+from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,10 @@ def _png(path) -> str:
     Image.new("RGB", (800, 500), (235, 238, 242)).save(path, "PNG")
     return str(path)
 
-def test_the_safety_officer_draws_a_zone_and_places_a_risk_point(visit, tmp_path):  # noqa: F811
+def test_the_safety_officer_draws_a_zone_and_places_a_risk_point(visit, tmp_path):
     officer = User.objects.get(username="qiye")
     enterprise = officer.memberships.get().enterprise
-    point = RiskPoint(code="FX-01", name="液氯储罐", kind="facility", department="储运部", responsible_person="李四",
+    point = RiskPoint(code="PLAN-BROWSER", name="液氯储罐", kind="facility", department="储运部", responsible_person="李四",
                       grade="major")
     point.stamp_from(enterprise)
     point.save()

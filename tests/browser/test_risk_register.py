@@ -7,14 +7,13 @@ from playwright.sync_api import expect
 
 from shouye.accounts.models import User
 from shouye.risks.models import RiskPoint
-from tests.browser.conftest import PHONE, chromium, demo, visit  # noqa: F401  (the browser tests' fixtures)
-
-from .register_helpers import make_point
+from tests.browser.conftest import PHONE
+from tests.risks.register_helpers import make_point
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_safety_officer_assesses_a_hazard_source_on_a_phone(visit):  # noqa: F811
+def test_a_safety_officer_assesses_a_hazard_source_on_a_phone(visit):
     qiye = User.objects.get(username="qiye")
     enterprise = qiye.memberships.get().enterprise
     point = make_point(qiye, enterprise, code="RP-BROWSER", name="浏览器测试储罐区")
