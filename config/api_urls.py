@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("shouye.calculators.api.urls")),
     path("", include("shouye.hazards.api.urls")),
     path("", include("shouye.inspections.api.urls")),
+    path("", include("shouye.major_hazards.api.urls")),
     path("", include("shouye.notifications.api.urls")),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shouye.notifications",
     "shouye.hazards",
     "shouye.inspections",
+    "shouye.major_hazards",
     "shouye.dashboards",
 ]
 
@@ -209,6 +210,11 @@ SHOUYE_AUDIT_KEY_FILE = os.environ.get("SHOUYE_AUDIT_KEY_FILE", "")
 SHOUYE_AUDIT_ANCHOR_FILE = os.environ.get("SHOUYE_AUDIT_ANCHOR_FILE") or str(VAR_DIR / "audit-anchor.log")
 SHOUYE_AUDIT_ANCHOR_SYSLOG = os.environ.get("SHOUYE_AUDIT_ANCHOR_SYSLOG", "")
 SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应急管理局")
+# The bureau's supervision phone printed on every major hazard installation's public notice board (empty: left
+# out). Days ahead of a major hazard installation's next safety assessment when it becomes a to-do (local
+# practice, not a clause: 90 by default).
+SHOUYE_BUREAU_PHONE = os.environ.get("SHOUYE_BUREAU_PHONE", "")
+SHOUYE_MHI_ASSESSMENT_WARNING_DAYS = env_int("SHOUYE_MHI_ASSESSMENT_WARNING_DAYS", 90)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("shouye.notifications.urls")),
     path("inspections/", include("shouye.inspections.urls")),
     path("hazards/", include("shouye.hazards.urls")),
+    path("major-hazards/", include("shouye.major_hazards.urls")),
     path("map/", include("shouye.dashboards.urls")),
     path("tip-off/", include((tip_off_urlpatterns, "tip-off"))),
     path("i18n/", include("django.conf.urls.i18n")),
