@@ -100,7 +100,8 @@ class InstallationSubstance(models.Model):
         return self.name or self.category
 
     def as_rule_input(self) -> dict:
-        item = {"quantity_t": str(self.quantity_t)}
+        """The line as ``identify_major_hazard`` takes it (q as a Decimal)."""
+        item = {"quantity_t": self.quantity_t}
         if self.name:
             item["name"] = self.name
         if self.category:
@@ -194,6 +195,9 @@ class DutyRecord(models.Model):
         verbose_name = _("duty record")
         verbose_name_plural = _("duty records")
         indexes = [models.Index(fields=["person", "item", "done_at"])]
+
+    def __str__(self):
+        return f"{self.item} {self.done_at:%Y-%m-%d}"
 
 
 class DutyPhoto(PhotoAttachment):

@@ -64,7 +64,8 @@ def recompute(installation: MajorHazardInstallation) -> dict:
     items = [line.as_rule_input() for line in lines]
     before = {"ratio_sum": _as_json(installation.ratio_sum), "is_major": installation.is_major,
               "grade": installation.grade, "r": _as_json(installation.r_value)}
-    inputs = {"substances": items, "exposed_population": installation.exposed_population}
+    inputs = {"substances": [{**item, "quantity_t": f"{item['quantity_t'].normalize():f}"} for item in items],
+              "exposed_population": installation.exposed_population}
     installation.inputs = inputs
     installation.computed_at = timezone.now()
     if not items:
