@@ -292,6 +292,12 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "shouye.inspections.choices.InspectionKind",
         "InspectionStateEnum": "shouye.inspections.choices.InspectionState",
         "DocumentKindEnum": "shouye.inspections.choices.DocumentKind",
+        "InstallationKindEnum": "shouye.major_hazards.choices.InstallationKind",
+        "InstallationStateEnum": "shouye.major_hazards.choices.InstallationState",
+        "ResponsiblePersonRoleEnum": "shouye.major_hazards.choices.PersonRole",
+        "DutyResultEnum": "shouye.major_hazards.choices.DutyResult",
+        # The inspection item's result keeps the name it had before the duty records brought a second "result".
+        "ResultEnum": "shouye.inspections.choices.ItemResult",
     },
 }
 

@@ -52,7 +52,7 @@ INSTALLATION = register(ActionSet(
     Action("edit", title=_("Edit the installation"), button=_("Save"), success=_("The installation is saved."),
            form=forms.EditForm, serializer=s.EditSerializer, perform=_edit,
            summary="修改重大危险源 Edit the installation (a change of the exposed population recomputes)"),
-    Action("file", title=_("Record the filing"), button=_("Record the filing"),
+    Action("filing", title=_("Record the filing"), button=_("Record the filing"),
            success=_("The filing is recorded."), form=forms.FileForm, serializer=s.FileSerializer,
            summary="备案 Record the filing of a major hazard installation",
            perform=lambda actor, installation, data: services.file_installation(

@@ -49,4 +49,4 @@ class MajorHazardsConfig(AppConfig):
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=25,
                                      run=demo.load_major_hazards))
         navigation.register(NavEntry(key="major-hazards", label=_("Major hazards"), url_name="major_hazards:list",
-                                     order=55, permission=VIEW))
+                                     order=56, permission=VIEW))

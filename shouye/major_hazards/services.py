@@ -196,7 +196,7 @@ def remove_substance(*, actor, installation, substance: InstallationSubstance):
 def file_installation(*, actor, installation, filing_number: str, filed_on: date):
     """Record the filing (备案) with the bureau: only an identified major hazard installation (S ≥ 1) is filed."""
     with transaction.atomic():
-        installation = _lock(actor, installation, "file")
+        installation = _lock(actor, installation, "filing")
         if not installation.is_major:
             raise ValidationError({"filing_number": _(
                 "Only a major hazard installation (S = Σq/Q ≥ 1, GB 18218-2018 4.2.1) is filed: list its "

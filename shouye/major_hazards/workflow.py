@@ -19,6 +19,6 @@ WORKFLOW = Workflow(states=S, steps=[
     Step("remove-substance", sources=LIVE, permissions=(MANAGE,)),
     Step("appoint", sources=LIVE, permissions=(MANAGE,)),
     Step("record-duty", sources=LIVE, permissions=(RECORD_DUTY,)),
-    Step("file", sources=(S.DRAFT,), target=S.FILED, permissions=(MANAGE,)),
+    Step("filing", sources=(S.DRAFT,), target=S.FILED, permissions=(MANAGE,)),
     Step("cancel", sources=LIVE, target=S.CANCELLED, permissions=(MANAGE,)),
 ])

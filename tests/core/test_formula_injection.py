@@ -136,6 +136,21 @@ def _import_error_file(client, staff, django_capture_on_commit_callbacks, settin
     return body(client.get(reverse("enterprises:import-error-file", args=[job.pk])))
 
 
+def _major_hazard_export(client, planted, capture, settings):
+    """An installation of the planted enterprise named and located with formula-like texts."""
+    from shouye.enterprises.models import Enterprise
+    from shouye.major_hazards import services as mhi
+    from tests.factories import member
+
+    owner = UserFactory(username="mhi-owner")
+    enterprise = Enterprise.objects.get(name=LINK)
+    member(owner, "enterprise_user", enterprise=enterprise)
+    mhi.create_installation(actor=owner, enterprise=enterprise, name=DDE, kind="tank_farm", location=MINUS,
+                            substances=[{"name": "甲醇", "quantity_t": 1}])
+    mhi.create_installation(actor=owner, enterprise=enterprise, name=AT, kind="tank_farm")
+    return body(client.get(reverse("major_hazards:export")))
+
+
 #: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
 SPREADSHEET_ROUTES = {
     "enterprises:export": (_enterprise_export_page, {LINK, DDE, MINUS, AT, TAB, CR}),
@@ -145,6 +160,7 @@ SPREADSHEET_ROUTES = {
     "hazards:export-job-file": (_ledger_export_job_file, {LINK, DDE, CR, MINUS, AT, TAB}),
     "enterprises:import-template": (_import_template, {LINK, TAB}),
     "enterprises:import-error-file": (_import_error_file, {LINK, DDE, MINUS, AT}),
+    "major_hazards:export": (_major_hazard_export, {LINK, DDE, MINUS, AT}),
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}

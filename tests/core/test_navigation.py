@@ -28,6 +28,12 @@ def with_cockpit(names: list[str]) -> list[str]:
     return names[:1] + ["core:cockpit"] + names[1:]
 
 
+def with_major_hazards(names: list[str]) -> list[str]:
+    """The major hazard installations (issue 11) after the hazards, for every role with a membership."""
+    at = names.index("hazards:list") + 1
+    return names[:at] + ["major_hazards:list"] + names[at:]
+
+
 #: Which entries each role sees, in order; "nobody" is signed in without a membership.
 ENTRIES = {
     "bureau_admin": with_cockpit(EVERY_OFFICER[:-1] + ["workcalendar:list", "api-docs"]),
@@ -39,10 +45,11 @@ ENTRIES = {
     "expert": READERS,
     "nobody": ["core:home", "api-docs"],
 }
+ENTRIES = {role: names if role == "nobody" else with_major_hazards(names) for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
-ADDED_SINCE = ("/cockpit/", "/map/")
+ADDED_SINCE = ("/cockpit/", "/map/", "/major-hazards/")
 
 
 def navbar(html: str) -> str:

@@ -60,10 +60,10 @@ def test_acts_through_the_api(owner, cast, installation):
     assert response.status_code == 200
     records = client.get(f"{BASE}{installation.pk}/duty-records/").json()
     assert len(records) == 1 and records[0]["result"] == "ok"
-    response = client.post(f"{BASE}{installation.pk}/file/", {"filing_number": "备2026-1", "filed_on": "2026-01-10"},
+    response = client.post(f"{BASE}{installation.pk}/filing/", {"filing_number": "备2026-1", "filed_on": "2026-01-10"},
                            format="json")
     assert response.status_code == 200 and response.json()["state"] == "filed"
-    assert client.post(f"{BASE}{installation.pk}/file/", {"filing_number": "2", "filed_on": "2026-01-10"},
+    assert client.post(f"{BASE}{installation.pk}/filing/", {"filing_number": "2", "filed_on": "2026-01-10"},
                        format="json").status_code == 409
 
 

@@ -64,12 +64,12 @@ def test_supervisors_see_but_are_offered_nothing(client, cast, installation):
 def test_the_owner_is_offered_the_acts_of_the_state(client, owner, installation):
     client.force_login(owner)
     response = client.get(reverse("major_hazards:detail", args=[installation.pk]))
-    assert offered(response) == {"record-duty", "add-substance", "appoint", "edit", "file", "cancel"}
+    assert offered(response) == {"record-duty", "add-substance", "appoint", "edit", "filing", "cancel"}
     client.post(reverse("major_hazards:cancel", args=[installation.pk]), {"cancel-reason": "停用"})
     installation.refresh_from_db()
     assert installation.state == InstallationState.CANCELLED
-    response = client.post(reverse("major_hazards:file", args=[installation.pk]),
-                           {"file-filing_number": "1", "file-filed_on": "2026-01-01"})
+    response = client.post(reverse("major_hazards:filing", args=[installation.pk]),
+                           {"filing-filing_number": "1", "filing-filed_on": "2026-01-01"})
     assert response.status_code == 409
 
 

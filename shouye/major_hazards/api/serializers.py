@@ -1,6 +1,8 @@
 """Input and output shapes of the installations API (field validation only; the services decide)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouye.core.api import fields
@@ -40,7 +42,7 @@ class SubstanceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "category", "quantity_t", "critical_quantity_t", "beta"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class ResponsiblePersonSerializer(serializers.ModelSerializer):
     """A responsible person; the phone masked for whoever does not see personal data."""
 
     role_display = ChoiceLabelField(PersonRole.choices, source="role")
@@ -57,12 +59,18 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class InstallationDetailSerializer(InstallationListSerializer):
+    inputs = serializers.SerializerMethodField(help_text=_("The exact inputs the stored identification was "
+                                                           "computed from"))
     substances = SubstanceSerializer(many=True, read_only=True)
-    persons = PersonSerializer(many=True, read_only=True)
+    persons = ResponsiblePersonSerializer(many=True, read_only=True)
 
     class Meta(InstallationListSerializer.Meta):
         fields = [*InstallationListSerializer.Meta.fields, "cancelled_reason", "basis", "inputs", "substances",
                   "persons"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_inputs(self, installation) -> dict:
+        return installation.inputs
 
 
 class DutyRecordSerializer(serializers.ModelSerializer):
