@@ -40,6 +40,8 @@ from shouye.core.registry import map_layers
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
+from shouye.major_hazards.actions import INSTALLATION as MHI_ACTIONS
+from shouye.major_hazards.models import MajorHazardInstallation
 from shouye.notifications.models import Notification
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
@@ -227,6 +229,14 @@ def _document_objects(cast: dict, role: str) -> Objects:
     return _per_enterprise(cast, role, "_documents", make)
 
 
+def _installation_objects(cast: dict, role: str) -> Objects:
+    def make(enterprise, label):
+        return MajorHazardInstallation.objects.create(enterprise=enterprise, township_id=enterprise.township_id,
+                                                      industry_id=enterprise.industry_id, name=label,
+                                                      kind="tank_farm")
+    return _per_enterprise(cast, role, "_installations", make)
+
+
 def _plan_objects(cast: dict, role: str) -> Objects:
     def make(enterprise, label):
         return InspectionPlan.objects.create(year=timezone.localdate().year, enterprise=enterprise,
@@ -334,6 +344,9 @@ MODELS: dict[type, ScopeCase | str] = {
                       view_perm="hazards.view_tipoff", change_perm="hazards.triage_tipoff"),
     TipOffCheck: ScopeCase(objects=_tip_off_check_objects, label=lambda t: t.enterprise_name,
                            view_perm="hazards.check_tipoff", change_perm="hazards.check_tipoff"),
+    MajorHazardInstallation: ScopeCase(objects=_installation_objects, label=lambda i: i.name,
+                                       view_perm="major_hazards.view_majorhazardinstallation",
+                                       change_perm="major_hazards.manage_installation"),
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
@@ -424,6 +437,13 @@ ROUTES: dict[str, RouteSpec] = {
     "map:index": RouteSpec(PAGE),
     "map:townships": RouteSpec(PAGE),
     **{f"map:layer-{layer.key}": RouteSpec(PAGE) for layer in map_layers.ordered()},
+    "major_hazards:create": RouteSpec(PAGE, methods=("get", "post")),
+    "major_hazards:export": RouteSpec(LIST, model=MajorHazardInstallation, perm="major_hazards.export_installation"),
+    # The notice board's PDF carries the name only inside compressed streams: an ACTION, not searched for it.
+    "major_hazards:board": RouteSpec(ACTION, model=MajorHazardInstallation),
+    **{f"major_hazards:{name}": RouteSpec(ACTION, model=MajorHazardInstallation, methods=("post",),
+                                          perm="major_hazards.record_duty" if name == "record-duty" else "")
+       for name in MHI_ACTIONS.actions},
 }
 
 HOW_TO_REGISTER = (
@@ -767,6 +787,10 @@ def _enterprise_body(cast: dict, role: str, values: dict, target, *, api: bool) 
             "licences-TOTAL_FORMS": "0", "licences-INITIAL_FORMS": "0"}
 
 
+def _installation_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"enterprise": values["enterprise"], "name": "scope-write-installation", "kind": "tank_farm"}
+
+
 def _first_inside_enterprise(cast: dict, role: str):
     inside = _enterprise_objects(cast, role).inside
     return inside[0] if inside else None
@@ -801,6 +825,8 @@ WRITES: dict[str, WriteCase] = {
                     "inspections.change_inspectionplan", {"officer": ForeignKey(User, _plan_officers)},
                     {"officer": ForeignKey(User, _plan_officers, attrgetter("username"))},
                     target=_first_inside_plan, api_method="patch"),
+    **_page_and_api("major_hazards:create", "major-hazard-installation-list", _installation_body,
+                    "major_hazards.manage_installation", _ENTERPRISE),
     **_page_and_api("enterprises:create", "enterprise-list", _enterprise_body, "enterprises.add_enterprise",
                     _PLACE, _PLACE_BY_CODE),
     **_page_and_api("enterprises:update", "enterprise-detail", _enterprise_body,
@@ -829,6 +855,10 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "inspection-record-item", "inspection-remaining-compliant",
     # Transitions of the hazard in the URL; an extension is chosen among that hazard's own.
     *(f"hazards:{action}" for action in HAZARD_ACTIONS), *(f"hazard-{action}" for action in HAZARD_ACTIONS),
+    # Acts on the installation in the URL; a substance to remove is chosen among its own, a duty item is
+    # reference data.
+    *(f"major_hazards:{name}" for name in MHI_ACTIONS.actions),
+    *(f"major-hazard-installation-{name}" for name in MHI_ACTIONS.actions),
 })
 
 HOW_TO_DECLARE = (
