@@ -181,7 +181,8 @@ def test_one_audit_event_lists_what_moved(cast, records, mashan, xiaoli):
     assert event.changes["township"] == [mashan.pk, xiaoli.pk]
     assert event.changes["industry"] == [cast["inside"].industry_id] * 2
     assert event.changes["rows"] == {"hazards.hazard": records["hazards"].count(), "hazards.tipoff": 1,
-                                     "inspections.inspection": 1, "inspections.inspectionplan": 1}
+                                     "inspections.inspection": 1, "inspections.inspectionplan": 1,
+                                     "major_hazards.majorhazardinstallation": 0}
 
 
 def test_a_change_that_is_no_move_re_stamps_nothing(cast, records):

@@ -70,3 +70,15 @@ def test_enterprise_ledger_panel(client, cast, owner, installation):
     client.force_login(cast["users"]["bureau_staff"])
     page = client.get(reverse("enterprises:detail", args=[cast["inside"].pk])).content.decode()
     assert 'data-testid="mhi-panel"' in page and "液氯储罐区" in page
+
+
+def test_moving_the_enterprise_restamps_its_installations(cast, owner, installation, xiaoli):
+    from tests.conftest import api_as
+
+    response = api_as(cast["users"]["bureau_staff"]).patch(f"/api/v1/enterprises/{cast['inside'].pk}/",
+                                                           {"township": xiaoli.code}, format="json")
+    assert response.status_code == 200
+    installation.refresh_from_db()
+    assert installation.township == xiaoli
+    officer = cast["users"]["township_officer"]
+    assert api_as(officer).get(f"/api/v1/major-hazard-installations/{installation.pk}/").status_code == 404
