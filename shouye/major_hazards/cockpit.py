@@ -14,13 +14,13 @@ from .workflow import VIEW
 
 def _by_grade(user) -> dict:
     counts = selectors.counts_by_grade(user)
-    overdue = selectors.overdue_duties(user)
+    overdue = selectors.overdue_duty_count(user)
     return {
         "option": charts.bars([GRADE_NAMES[g] for g in GRADE_NAMES], [
             charts.series(_("Installations"), [counts.get(g, 0) for g in GRADE_NAMES], color=charts.RED)]),
         "kpis": [
             charts.kpi("mhi-total", _("Major hazard installations"), sum(counts.values()), order=60),
-            charts.kpi("mhi-overdue-duties", _("Overdue responsible-person duties"), len(overdue), order=61,
+            charts.kpi("mhi-overdue-duties", _("Overdue responsible-person duties"), overdue, order=61,
                        tone="danger"),
         ],
     }

@@ -10,9 +10,11 @@ on its items (``before_key_periods``) and shown; it is not yet scheduled against
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import add
 
-from django.db.models import Max
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from .models import DutyItem, DutyRecord, ResponsiblePerson
@@ -64,3 +66,39 @@ def overdue(persons, today: date | None = None) -> list[DutyStatus]:
     """The overdue duties of ``persons``, most overdue first."""
     today = today or timezone.localdate()
     return sorted((s for s in statuses(persons) if s.overdue_on(today)), key=lambda s: (s.due, s.person.pk))
+
+
+def overdue_expression(today: date, items=None):
+    """Per responsible person, how many of its role's active duties are overdue, as one SQL expression (an
+    ``EXISTS`` per duty item, a few dozen at most), so a district's count is one query whatever its size.
+
+    A duty is overdue when its due day (:func:`due_date`) is before ``today``: appointed before ``today −
+    frequency`` and nothing recorded from that day on."""
+    items = list(items if items is not None else DutyItem.objects.filter(active=True))
+    if not items:
+        return Value(0, output_field=IntegerField())
+    terms = []
+    for item in items:
+        cutoff = today - timedelta(days=item.frequency_days)
+        done_since = DutyRecord.objects.filter(person=OuterRef("pk"), item_id=item.pk,
+                                               done_at__gte=timezone.make_aware(datetime.combine(cutoff, time.min)))
+        terms.append(Case(When(Q(role=item.role, appointed_on__lt=cutoff) & ~Exists(done_since), then=Value(1)),
+                          default=Value(0), output_field=IntegerField()))
+    return reduce(add, terms)
+
+
+def overdue_count(persons, today: date | None = None) -> int:
+    """How many duties of ``persons`` (a queryset of current persons) are overdue: two queries."""
+    today = today or timezone.localdate()
+    return persons.order_by().aggregate(n=Sum(overdue_expression(today)))["n"] or 0
+
+
+def most_overdue(persons, limit: int, today: date | None = None) -> list[DutyStatus]:
+    """The first ``limit`` overdue duties among the persons longest in post that have any: a fixed number of
+    queries (for a to-do list)."""
+    today = today or timezone.localdate()
+    items = list(DutyItem.objects.filter(active=True))
+    late = (persons.annotate(overdue_duties=overdue_expression(today, items)).filter(overdue_duties__gt=0)
+            .order_by("appointed_on", "pk")[:limit])
+    found = [s for s in statuses(late, items=items) if s.overdue_on(today)]
+    return sorted(found, key=lambda s: (s.due, s.person.pk))[:limit]

@@ -38,9 +38,13 @@ def current_persons(user, installation_ids=None):
     return qs
 
 
-def overdue_duties(user, today=None):
-    """Overdue duties of the current persons of every live installation the user sees (three queries)."""
-    return duties.overdue(current_persons(user), today)
+def overdue_duty_count(user, today=None) -> int:
+    """Overdue duties of the current persons of every live installation the user sees (one aggregate)."""
+    return duties.overdue_count(current_persons(user), today)
+
+
+def most_overdue_duties(user, limit: int, today=None):
+    return duties.most_overdue(current_persons(user), limit, today)
 
 
 def duty_records(user, installation):

@@ -26,7 +26,7 @@ def _duty_items(user, limit: int) -> list[TodoItem]:
                 "role": s.person.get_role_display(), "name": s.person.name, "number": s.item.number},
              url=_detail(s.person.installation_id), detail=s.person.installation.enterprise.name, due=s.due,
              overdue=s.due < today)
-            for s in selectors.overdue_duties(user, today)[:limit]]
+            for s in selectors.most_overdue_duties(user, limit, today)]
 
 
 def _installation_items(queryset, limit: int, due_field: str | None = None) -> list[TodoItem]:
@@ -40,7 +40,7 @@ def _installation_items(queryset, limit: int, due_field: str | None = None) -> l
 
 todo_providers.register(TodoProvider(
     key="major-hazards-overdue-duties", label=gettext_lazy("Overdue responsible-person duties"), order=70,
-    count=lambda user: len(selectors.overdue_duties(user)), items=_duty_items, url_name="major_hazards:list",
+    count=lambda user: selectors.overdue_duty_count(user), items=_duty_items, url_name="major_hazards:list",
     permission=VIEW))
 todo_providers.register(TodoProvider(
     key="major-hazards-assessments", label=gettext_lazy("Safety assessments of major hazard installations due"),

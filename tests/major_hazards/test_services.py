@@ -169,3 +169,23 @@ def test_seeded_duty_lists_number_as_the_interface():
     assert counts == {"principal": 9, "technical": 9, "operational": 10}
     assert DutyItem.objects.filter(role="operational", placeholder=True).count() == 10
     assert not DutyItem.objects.get(role="principal", number=7).placeholder
+
+
+def test_the_sql_count_agrees_with_the_rule_at_the_boundaries(owner, cast):
+    """Due = (last done or appointed) + frequency; overdue only once that day has passed."""
+    today = timezone.localdate()
+    on_the_day = make_installation(owner, cast["inside"], name="到期当天")
+    one_day_late = make_installation(owner, cast["inside"], name="逾期一天")
+    services.appoint_person(actor=owner, installation=on_the_day, role=PersonRole.TECHNICAL, name="甲", post="x",
+                            phone="13800000001", appointed_on=today - timedelta(days=90))
+    services.appoint_person(actor=owner, installation=one_day_late, role=PersonRole.TECHNICAL, name="乙", post="x",
+                            phone="13800000002", appointed_on=today - timedelta(days=91))
+    persons = ResponsiblePerson.objects.filter(ended_on=None)
+    assert len(duties.overdue(persons)) == duties.overdue_count(persons) == 9
+    assert {s.person.name for s in duties.overdue(persons)} == {"乙"}
+    item = DutyItem.objects.get(role="technical", number=1)
+    done = timezone.make_aware(timezone.datetime.combine(today - timedelta(days=90), timezone.datetime.min.time()))
+    services.record_duty(actor=owner, installation=one_day_late, item=item, result=DutyResult.OK, done_at=done)
+    assert len(duties.overdue(persons)) == duties.overdue_count(persons) == 8
+    late = duties.most_overdue(persons, 3)
+    assert len(late) == 3 and all(s.person.name == "乙" and s.due < today for s in late)
