@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shouye.hazards",
     "shouye.inspections",
     "shouye.major_hazards",
+    "shouye.risks",
     "shouye.dashboards",
 ]
 

@@ -50,3 +50,23 @@ class TipOffState(models.TextChoices):
     CHECKING = "checking", _("Sent to the township to check")
     ACCEPTED = "accepted", _("Turned into a hazard")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class InvestigationType(models.TextChoices):
+    """The ten hazard sources (隐患来源, dangerSrc 1–10) of the national hazardous-chemical dual-prevention data
+    interface (REGULATIONS-2 §A.5, §A.6), in its order: the kind of investigation that found a hazard. The
+    national code of each is its position, 1–10 (:data:`INVESTIGATION_TYPE_CODES`)."""
+
+    ROUTINE = "routine", _("Routine investigation")
+    COMPREHENSIVE = "comprehensive", _("Comprehensive investigation")
+    PROFESSIONAL = "professional", _("Professional investigation")
+    SEASONAL = "seasonal", _("Seasonal investigation")
+    HOLIDAY = "holiday", _("Investigation before key periods and holidays")
+    ACCIDENT_ANALOGY = "accident_analogy", _("Investigation by analogy with an accident")
+    RESUMPTION = "resumption", _("Investigation before resuming production")
+    EXPERT_DIAGNOSIS = "expert_diagnosis", _("Diagnostic investigation by outside experts")
+    MEASURE_FAILED = "measure_failed", _("Control measure failed")
+    OTHER = "other", _("Other")
+
+
+INVESTIGATION_TYPE_CODES = {value: str(number) for number, value in enumerate(InvestigationType.values, start=1)}

@@ -5,7 +5,12 @@ standard and clause applied, marked [P] or [U] where REGULATIONS.md marks the va
 :class:`RuleInputError` with a Chinese message and the offending field.
 
 - :mod:`~shouye.rules.identifiers` — credit code (GB 32100-2015, GB 11714), ID number (GB 11643-1999), masking
-- :mod:`~shouye.rules.risk` — LEC and the risk matrix, four colours
+- :mod:`~shouye.rules.risk` — LEC, the risk matrix and MES, four colours, a risk point's grade and control
+  level (tables and their JSON form in :mod:`shouye.rules.data.risk`)
+- :mod:`~shouye.rules.enterprise_risk` — an enterprise's colour (应急〔2018〕19号, with the direct-red
+  conditions) and a chemical park's grade A–D, REGULATIONS-2 §A.7
+- :mod:`~shouye.rules.certificates` — special-operation certificate review and safety qualification
+  expiry (30号令, 44号令; periods by 民法典 Art. 202)
 - :mod:`~shouye.rules.major_hazard` — GB 18218-2018 identification and grading
 - :mod:`~shouye.rules.permits` — GB 30871-2022 grades, validity, gas tests, approvers
 - :mod:`~shouye.rules.accidents` — 国务院令第493号 grade, reporting deadlines, supplementary reports

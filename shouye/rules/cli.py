@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import IO
 
-from shouye.rules import accidents, identifiers, major_hazard, permits, risk
+from shouye.rules import accidents, certificates, enterprise_risk, identifiers, major_hazard, permits, risk
 from shouye.rules._values import to_date, to_int
+from shouye.rules.data.risk import COLOUR_GRADES
 from shouye.rules.errors import RuleInputError
 from shouye.rules.workdays import BASIS as WORKDAYS_BASIS
 from shouye.rules.workdays import default_calendar
@@ -92,6 +94,60 @@ def _lec(p: _Payload) -> dict:
 def _risk_matrix(p: _Payload) -> dict:
     result = risk.assess_risk_matrix(p.get("l"), p.get("s"))
     return {"r": result.r, "colour": result.colour, "basis": result.basis}
+
+
+def _mes(p: _Payload) -> dict:
+    result = risk.assess_mes(p.get("m"), p.get("e"), p.get("s"))
+    return {
+        "r": _number(result.r),
+        "band": result.band,
+        "grade": COLOUR_GRADES[result.colour],
+        "colour": result.colour,
+        "basis": result.basis,
+    }
+
+
+def _enterprise_risk_colour(p: _Payload) -> dict:
+    result = enterprise_risk.enterprise_risk_colour(p.get("score"), p.get("direct_red", False))
+    return {"colour": result.colour, "basis": result.basis}
+
+
+def _park_risk_grade(p: _Payload) -> dict:
+    result = enterprise_risk.park_risk_grade(p.get("score"))
+    return {"grade": result.grade, "basis": result.basis}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _certificate_review(p: _Payload) -> dict:
+    result = certificates.review(
+        p.text("kind", "证书类型"),
+        p.require("issued_on", "发证日期"),
+        last_review_on=p.get("last_review_on"),
+        continuous_years=p.get("continuous_years", 0),
+        compliant=p.get("compliant", True),
+    )
+    return {
+        "expires_on": result.expires_on.isoformat(),
+        "next_review_due": _iso(result.next_review_due),
+        "apply_from": _iso(result.apply_from),
+        "apply_by": result.apply_by.isoformat(),
+        "basis": result.basis,
+    }
+
+
+def _risk_point_grade(p: _Payload) -> dict:
+    result = risk.assess_risk_point(
+        p.require("assessments", "风险评价列表"), forced_major=p.get("forced_major", False)
+    )
+    return {
+        "grade": result.grade,
+        "colour": result.colour,
+        "control_level": result.control_level,
+        "basis": result.basis,
+    }
 
 
 def _major_hazard(p: _Payload) -> dict:
@@ -200,6 +256,11 @@ COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "id-number": _id_number,
     "lec": _lec,
     "risk-matrix": _risk_matrix,
+    "mes": _mes,
+    "enterprise-risk-colour": _enterprise_risk_colour,
+    "park-risk-grade": _park_risk_grade,
+    "certificate-review": _certificate_review,
+    "risk-point-grade": _risk_point_grade,
     "major-hazard": _major_hazard,
     "hot-work-grade": _hot_work_grade,
     "permit-validity": _permit_validity,

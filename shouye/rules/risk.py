@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shouye.rules._values import to_decimal
+from shouye.rules._values import to_bool, to_decimal
 from shouye.rules.data.risk import (
     COLOUR_GRADES,
     COLOUR_LABELS,
@@ -147,18 +147,30 @@ def assess_mes(m: object, e: object, s: object, table: MesTable = MES_TABLE) -> 
     sv = _scale_value(s, "s", "S（事故后果）", table.s_values)
     r = mv * ev * sv
     band = _band_for(r, table.bands)
-    return MesResult(r=r, band=band.level, colour=band.colour, risk_level=COLOUR_LABELS[band.colour],
-                     meaning=band.label, basis=table.basis)
+    return MesResult(
+        r=r,
+        band=band.level,
+        colour=band.colour,
+        risk_level=COLOUR_LABELS[band.colour],
+        meaning=band.label,
+        basis=table.basis,
+    )
 
 
-def grade_risk_point(colours: list[str] | tuple[str, ...], *, forced_major: bool = False,
-                     control_levels: dict[str, str] = CONTROL_LEVELS) -> RiskPointGrade:
+def grade_risk_point(
+    colours: list[str] | tuple[str, ...],
+    *,
+    forced_major: bool = False,
+    control_levels: dict[str, str] = CONTROL_LEVELS,
+) -> RiskPointGrade:
     """The grade of a risk point: the most dangerous colour among its assessments (DB37/T 2882 风险点级别确定,
     REGULATIONS-2 §A.3 [P]); ``forced_major`` (one of the listed conditions applies) makes it major whatever
     the scores. The control level follows the grade by ``control_levels`` (§A.4, editable).
 
     ``colours`` are the colours the assessments gave (``assess_lec(...).colour`` …); at least one is needed
     unless the point is forced major."""
+    if not isinstance(colours, list | tuple):
+        raise RuleInputError(f"风险评价的颜色应为列表，收到 {colours!r}", "assessments")
     for colour in colours:
         if colour not in COLOUR_GRADES:
             raise RuleInputError(f"无法识别的风险颜色：{colour!r}", "assessments")
@@ -172,8 +184,69 @@ def grade_risk_point(colours: list[str] | tuple[str, ...], *, forced_major: bool
     if missing:
         raise RuleInputError(f"管控层级表缺少等级：{'、'.join(missing)}", "control_levels")
     return RiskPointGrade(
-        grade=grade, colour=GRADE_COLOURS[grade], control_level=control_levels[grade],
+        grade=grade,
+        colour=GRADE_COLOURS[grade],
+        control_level=control_levels[grade],
         forced_major=forced_major,
         basis="风险点等级取其各危险源评价结果中的最高级；符合直接判定情形的为重大风险（DB37/T 2882 风险点级别确定，"
-              f"重大风险确定原则 [P]）。{CONTROL_LEVELS_BASIS}",
+        f"重大风险确定原则 [P]）。{CONTROL_LEVELS_BASIS}",
     )
+
+
+#: The most assessments one risk point may carry in one call: a bound on input, not a rule (a point has a
+#: handful of hazard sources, each assessed once or twice).
+MAX_ASSESSMENTS = 200
+
+_METHOD_FIELDS = {"lec": ("l", "e", "c"), "matrix": ("l", "s"), "mes": ("m", "e", "s")}
+
+
+def assess_risk_point(
+    assessments: object,
+    *,
+    forced_major: object = False,
+    lec_table: LecTable = LEC_TABLE,
+    matrix_table: MatrixTable = MATRIX_TABLE,
+    mes_table: MesTable = MES_TABLE,
+    control_levels: dict[str, str] = CONTROL_LEVELS,
+) -> RiskPointGrade:
+    """A risk point's grade from its assessments as data: ``[{"method": "lec", "l": 3, "e": 6, "c": 7},
+    {"method": "matrix", "l": 2, "s": 4}, {"method": "mes", "m": 3, "e": 6, "s": 4}, …]``.
+
+    Each assessment is graded by its method's table (the district's or the enterprise's edited copy may be
+    passed), then :func:`grade_risk_point` takes the most dangerous colour. At most :data:`MAX_ASSESSMENTS`;
+    an item's error names its index (``assessments[2].l``); fields a method does not use are refused."""
+    forced = to_bool(forced_major, "forced_major", label="是否直接判定为重大风险")
+    if not isinstance(assessments, list | tuple):
+        raise RuleInputError(
+            f"风险评价（assessments）应为列表，收到 {type(assessments).__name__}", "assessments"
+        )
+    if len(assessments) > MAX_ASSESSMENTS:
+        raise RuleInputError(
+            f"一个风险点最多{MAX_ASSESSMENTS}条风险评价，收到{len(assessments)}条", "assessments"
+        )
+    assessors = {
+        "lec": lambda a: assess_lec(a.get("l"), a.get("e"), a.get("c"), lec_table),
+        "matrix": lambda a: assess_risk_matrix(a.get("l"), a.get("s"), matrix_table),
+        "mes": lambda a: assess_mes(a.get("m"), a.get("e"), a.get("s"), mes_table),
+    }
+    colours = []
+    for index, item in enumerate(assessments):
+        where = f"assessments[{index}]"
+        if not isinstance(item, dict):
+            raise RuleInputError(f"第{index + 1}条风险评价应为对象（含 method 及其取值）", where)
+        method = item.get("method")
+        if method not in _METHOD_FIELDS:
+            raise RuleInputError(
+                f"第{index + 1}条风险评价的方法应为 lec、matrix、mes 之一，收到 {method!r}", f"{where}.method"
+            )
+        unknown = sorted(set(item) - {"method", *_METHOD_FIELDS[method]}, key=str)
+        if unknown:
+            raise RuleInputError(
+                f"第{index + 1}条风险评价（{method}）有无法识别的字段：{'、'.join(map(str, unknown))}",
+                f"{where}.{unknown[0]}",
+            )
+        try:
+            colours.append(assessors[method](item).colour)
+        except RuleInputError as exc:
+            raise RuleInputError(f"第{index + 1}条风险评价：{exc.message}", f"{where}.{exc.field}") from exc
+    return grade_risk_point(colours, forced_major=forced, control_levels=control_levels)

@@ -180,9 +180,9 @@ def test_one_audit_event_lists_what_moved(cast, records, mashan, xiaoli):
     assert (event.target_id, event.actor) == (str(cast["inside"].pk), cast["users"]["bureau_staff"])
     assert event.changes["township"] == [mashan.pk, xiaoli.pk]
     assert event.changes["industry"] == [cast["inside"].industry_id] * 2
-    assert event.changes["rows"] == {"hazards.hazard": records["hazards"].count(), "hazards.tipoff": 1,
-                                     "inspections.inspection": 1, "inspections.inspectionplan": 1,
-                                     "major_hazards.majorhazardinstallation": 0}
+    moved_rows = {label: count for label, count in event.changes["rows"].items() if count}
+    assert moved_rows == {"hazards.hazard": records["hazards"].count(), "hazards.tipoff": 1,
+                                     "inspections.inspection": 1, "inspections.inspectionplan": 1}
 
 
 def test_a_change_that_is_no_move_re_stamps_nothing(cast, records):

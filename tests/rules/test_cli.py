@@ -71,6 +71,22 @@ CASES = {
         },
     ),
     "workdays": ({"start": "2025-09-30", "add": 1}, {"date": "2025-10-09"}),
+    "mes": ({"m": 3, "e": 6, "s": 10}, {"r": 180, "band": 1, "grade": "major", "colour": "red"}),
+    "enterprise-risk-colour": ({"score": 75}, {"colour": "yellow"}),
+    "park-risk-grade": ({"score": 85}, {"grade": "D"}),
+    "certificate-review": (
+        {"kind": "special_operation", "issued_on": "2024-02-29"},
+        {
+            "expires_on": "2030-02-28",
+            "next_review_due": "2027-02-28",
+            "apply_from": "2026-12-30",
+            "apply_by": "2027-02-28",
+        },
+    ),
+    "risk-point-grade": (
+        {"assessments": [{"method": "lec", "l": 3, "e": 6, "c": 7}, {"method": "matrix", "l": 3, "s": 3}]},
+        {"grade": "high", "colour": "orange", "control_level": "deputy"},
+    ),
 }
 
 
@@ -146,6 +162,76 @@ def test_optional_and_conditional_fields():
         ("workdays", {"add": 1}, "start"),
         ("workdays", {"check": "2099-01-01"}, "check"),
         ("workdays", {"start": "2025-01-01", "add": "3"}, "add"),
+        ("mes", {"m": 2, "e": 6, "s": 4}, "m"),
+        ("mes", {"m": 3, "e": 6}, "s"),
+        ("mes", {"m": 3, "e": 6, "s": 4, "c": 7}, "c"),
+        ("enterprise-risk-colour", {}, "score"),
+        ("enterprise-risk-colour", {"score": 100.5}, "score"),
+        ("enterprise-risk-colour", {"score": 80, "direct_red": "true"}, "direct_red"),
+        ("enterprise-risk-colour", {"score": 80, "direct_red": None}, "direct_red"),
+        ("enterprise-risk-colour", {"score": 80, "grade": "A"}, "grade"),
+        ("park-risk-grade", {}, "score"),
+        ("park-risk-grade", {"score": -1}, "score"),
+        ("park-risk-grade", {"score": 60, "direct_red": True}, "direct_red"),
+        ("certificate-review", {"issued_on": "2024-01-01"}, "kind"),
+        ("certificate-review", {"kind": "licence", "issued_on": "2024-01-01"}, "kind"),
+        ("certificate-review", {"kind": "special_operation"}, "issued_on"),
+        ("certificate-review", {"kind": "special_operation", "issued_on": "2024-02-30"}, "issued_on"),
+        (
+            "certificate-review",
+            {"kind": "special_operation", "issued_on": "2024-01-02", "last_review_on": "2024-01-01"},
+            "last_review_on",
+        ),
+        (
+            "certificate-review",
+            {"kind": "safety_qualification", "issued_on": "2024-01-02", "last_review_on": "2025-01-01"},
+            "last_review_on",
+        ),
+        (
+            "certificate-review",
+            {"kind": "special_operation", "issued_on": "2024-01-02", "continuous_years": "10"},
+            "continuous_years",
+        ),
+        (
+            "certificate-review",
+            {"kind": "special_operation", "issued_on": "2024-01-02", "compliant": 1},
+            "compliant",
+        ),
+        (
+            "certificate-review",
+            {"kind": "special_operation", "issued_on": "2024-01-02", "expires_on": "2030-01-02"},
+            "expires_on",
+        ),
+        ("risk-point-grade", {}, "assessments"),
+        ("risk-point-grade", {"assessments": []}, "assessments"),
+        ("risk-point-grade", {"assessments": [{"method": "matrix", "l": 1, "s": 1}] * 201}, "assessments"),
+        (
+            "risk-point-grade",
+            {
+                "assessments": [
+                    {"method": "matrix", "l": 1, "s": 1},
+                    {"method": "matrix", "l": 1, "s": 1},
+                    {"method": "lec", "l": 3, "e": 6, "c": 8},
+                ]
+            },
+            "assessments[2].c",
+        ),
+        (
+            "risk-point-grade",
+            {"assessments": [{"method": "mes", "m": 3, "e": 6, "s": 4, "l": 1}]},
+            "assessments[0].l",
+        ),
+        ("risk-point-grade", {"assessments": [{"method": "hazop"}]}, "assessments[0].method"),
+        (
+            "risk-point-grade",
+            {"assessments": [{"method": "matrix", "l": 1, "s": 1}], "forced_major": "no"},
+            "forced_major",
+        ),
+        (
+            "risk-point-grade",
+            {"assessments": [{"method": "matrix", "l": 1, "s": 1}], "control_levels": {}},
+            "control_levels",
+        ),
     ],
 )
 def test_run_bad_input(name, payload, field):
@@ -154,6 +240,40 @@ def test_run_bad_input(name, payload, field):
     assert set(answer) == {"error", "field"}
     assert answer["field"] == field
     assert answer["error"]
+
+
+def test_new_rules_optional_fields():
+    _, red = run("enterprise-risk-colour", {"direct_red": True})
+    assert red["colour"] == "red" and "直接判定为红色" in red["basis"]
+    _, blue = run("enterprise-risk-colour", {"score": 90, "direct_red": False})
+    assert blue["colour"] == "blue"
+    _, orange = run("enterprise-risk-colour", {"score": 74.99})
+    assert orange["colour"] == "orange"
+    _, park = run("park-risk-grade", {"score": 59.99})
+    assert park["grade"] == "A"
+    _, long_interval = run(
+        "certificate-review",
+        {
+            "kind": "special_operation",
+            "issued_on": "2021-04-01",
+            "last_review_on": None,
+            "continuous_years": 10,
+            "compliant": True,
+        },
+    )
+    assert long_interval["next_review_due"] == long_interval["expires_on"] == "2027-04-01"
+    _, qualification = run("certificate-review", {"kind": "safety_qualification", "issued_on": "2025-01-20"})
+    assert qualification == {
+        "expires_on": "2028-01-20",
+        "next_review_due": None,
+        "apply_from": None,
+        "apply_by": "2027-12-21",
+        "basis": qualification["basis"],
+    }
+    _, forced = run("risk-point-grade", {"assessments": [], "forced_major": True})
+    assert (forced["grade"], forced["colour"], forced["control_level"]) == ("major", "red", "principal")
+    _, low = run("mes", {"m": 1, "e": 0.5, "s": 1})
+    assert (low["r"], low["grade"], low["colour"]) == (0.5, "low", "blue")
 
 
 def _main(argv, stdin_text=""):
@@ -236,3 +356,19 @@ def test_cli_subprocess_errors_exit_2_with_one_json_object():
         answer = json.loads(done.stdout)
         assert set(answer) == {"error", "field"}
         assert done.stderr == ""
+
+
+def test_new_rules_as_a_subprocess():
+    done = _subprocess(
+        "risk-point-grade",
+        stdin=json.dumps(
+            {"assessments": [{"method": "mes", "m": 5, "e": 10, "s": 4}], "forced_major": False}
+        ),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["control_level"] == "principal"
+    done = _subprocess(
+        "certificate-review", "--json", '{"kind": "special_operation", "issued_on": "2024-13-01"}'
+    )
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["field"] == "issued_on"
