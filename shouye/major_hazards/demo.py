@@ -59,11 +59,11 @@ def load_major_hazards(context) -> dict[str, int]:
             agenda.add(office_moment(rng, filed), lambda: services.file_installation(
                 actor=actor, installation=installation, filing_number=f"备{start.year}-{installation.pk:04d}",
                 filed_on=filed))
-        # Duties: each role's first items every ~quarter (technical) or month, the others left undone.
+        # Duties: each role's first two items every ~quarter (operational: ~6 weeks), the others left undone.
         for item in items:
-            if item.number > 3:
+            if item.number > 2:
                 continue
-            step = 80 if item.role != PersonRole.OPERATIONAL else 25
+            step = 80 if item.role != PersonRole.OPERATIONAL else 40
             day = start + timedelta(days=rng.randint(10, step))
             while day < context.today - timedelta(days=5):
                 done_day = day

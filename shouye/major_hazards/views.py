@@ -23,10 +23,13 @@ from shouye.rules.identifiers import mask_phone
 from shouye.rules.major_hazard import load_tables
 
 from . import actions, board, duties, exports, forms, selectors, services
-from .choices import InstallationState
+from .choices import InstallationState, PersonRole
 from .filters import InstallationFilter
 from .models import MajorHazardInstallation
 from .workflow import EXPORT, MANAGE, VIEW
+
+#: Duty records the page lists, latest first (the API's duty-records route lists more).
+RECORDS_SHOWN = 20
 
 
 class InstallationListView(ScopedListView):
@@ -103,19 +106,25 @@ def installation_page(request, installation: MajorHazardInstallation,
                              "url": reverse(f"major_hazards:{name}", kwargs={"pk": installation.pk}),
                              "open": is_bound})
     substances = list(installation.substances.all())
-    persons = list(installation.persons.all())
+    role_order = {role: n for n, role in enumerate(PersonRole.values)}
+    persons = sorted(installation.persons.all(), key=lambda p: (role_order[p.role], p.ended_on is not None))
     current = [p for p in persons if p.ended_on is None]
     today = timezone.localdate()
     statuses = duties.statuses(current) if installation.state != InstallationState.CANCELLED else []
+    duty_groups = [{"person": person,
+                    "rows": [(s, s.overdue_on(today)) for s in statuses if s.person is person],
+                    "overdue": sum(s.overdue_on(today) for s in statuses if s.person is person)}
+                   for person in current]
     return "major_hazards/detail.html", {
         "installation": installation,
         "substances": [(line, (line.quantity_t / line.critical_quantity_t) if line.critical_quantity_t else None)
                        for line in substances],
         "current_persons": [(p, phone_for(request.user, p.phone)) for p in current],
         "past_persons": [(p, phone_for(request.user, p.phone)) for p in persons if p.ended_on is not None],
-        "duty_statuses": [(s, s.overdue_on(today)) for s in statuses],
+        "duty_groups": duty_groups,
         "overdue_count": sum(s.overdue_on(today) for s in statuses),
-        "records": list(selectors.duty_records(request.user, installation)[:50]),
+        "records": list(selectors.duty_records(request.user, installation)[:RECORDS_SHOWN]),
+        "shown": RECORDS_SHOWN,
         "can_remove": "remove-substance" in available,
         "action_forms": action_forms,
         "refusal": state.refusal,
