@@ -41,7 +41,7 @@ from shouye.enterprises.models import Enterprise, ImportJob, Industry, Supervisi
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.major_hazards.actions import INSTALLATION as MHI_ACTIONS
-from shouye.major_hazards.models import MajorHazardInstallation
+from shouye.major_hazards.models import DutyItem, MajorHazardInstallation
 from shouye.notifications.models import Notification
 from shouye.regions.models import Region
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
@@ -237,6 +237,21 @@ def _installation_objects(cast: dict, role: str) -> Objects:
     return _per_enterprise(cast, role, "_installations", make)
 
 
+def _duty_item_objects(cast: dict, role: str) -> Objects:
+    """The task lists are the district's, edited by the bureau's administrator
+    (``major_hazards.change_dutyitem``); for every other role an item is beyond reach (403 whether it exists
+    or not), so one item counts as inside and another as outside. Two items of their own (number 10 of the
+    principal's and the technical person's lists is free) give unique labels."""
+    store = cast.setdefault("_duty_items", {})
+    for role_name in ("principal", "technical"):
+        if role_name not in store:
+            store[role_name] = DutyItem.objects.create(role=role_name, number=10, text=f"scope-duty-{role_name}",
+                                                       frequency_days=90)
+    if role == "bureau_admin":
+        return Objects(inside=[store["principal"], store["technical"]], outside=[])
+    return Objects(inside=[store["principal"]], outside=[store["technical"]])
+
+
 def _plan_objects(cast: dict, role: str) -> Objects:
     def make(enterprise, label):
         return InspectionPlan.objects.create(year=timezone.localdate().year, enterprise=enterprise,
@@ -347,6 +362,8 @@ MODELS: dict[type, ScopeCase | str] = {
     MajorHazardInstallation: ScopeCase(objects=_installation_objects, label=lambda i: i.name,
                                        view_perm="major_hazards.view_majorhazardinstallation",
                                        change_perm="major_hazards.manage_installation"),
+    DutyItem: ScopeCase(objects=_duty_item_objects, label=lambda i: i.text,
+                        view_perm="major_hazards.change_dutyitem", change_perm="major_hazards.change_dutyitem"),
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
@@ -438,6 +455,8 @@ ROUTES: dict[str, RouteSpec] = {
     "map:townships": RouteSpec(PAGE),
     **{f"map:layer-{layer.key}": RouteSpec(PAGE) for layer in map_layers.ordered()},
     "major_hazards:create": RouteSpec(PAGE, methods=("get", "post")),
+    "major_hazards:duty-items": RouteSpec(LIST, model=DutyItem),
+    "major_hazards:duty-item": RouteSpec(UPDATE, model=DutyItem, methods=("get", "post"), get_needs="change"),
     "major_hazards:export": RouteSpec(LIST, model=MajorHazardInstallation, perm="major_hazards.export_installation"),
     # The notice board's PDF carries the name only inside compressed streams: an ACTION, not searched for it.
     "major_hazards:board": RouteSpec(ACTION, model=MajorHazardInstallation),
@@ -859,6 +878,8 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     # reference data.
     *(f"major_hazards:{name}" for name in MHI_ACTIONS.actions),
     *(f"major-hazard-installation-{name}" for name in MHI_ACTIONS.actions),
+    # A duty item's text, frequency and flags.
+    "major_hazards:duty-item",
 })
 
 HOW_TO_DECLARE = (

@@ -43,6 +43,7 @@ class MajorHazardsConfig(AppConfig):
         verbs.register("major-hazard.cancel", _("cancelled the major hazard installation"))
         verbs.register("major-hazard.appoint", _("appointed a responsible person"))
         verbs.register("major-hazard.record-duty", _("recorded a responsible person's duty"))
+        verbs.register("major-hazard.duty-item", _("edited a duty item of the responsible persons' task lists"))
         verbs.register("major-hazard.export", _("exported the major hazard installations"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)

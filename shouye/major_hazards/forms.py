@@ -135,3 +135,15 @@ class RecordDutyForm(_Bootstrap, ActionForm):
         super().__init__(*args, **kwargs)
         self._style()
 
+
+
+class DutyItemForm(_Bootstrap, forms.Form):
+    text = forms.CharField(label=_("Duty"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    frequency_days = forms.IntegerField(label=_("Due every (days)"), min_value=1, max_value=366)
+    before_key_periods = forms.BooleanField(label=_("Also before major events, key periods and holidays"),
+                                            required=False)
+    active = forms.BooleanField(label=_("In use"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -9,7 +9,8 @@ _READ = {VIEW}
 _EXPORT = _READ | {"major_hazards.export_installation"}
 
 BUNDLE: dict[str, frozenset[str]] = {
-    Role.BUREAU_ADMIN: frozenset(_EXPORT),
+    #: The bureau's administrator edits the responsible persons' task lists (DutyItem: [U] texts to supply).
+    Role.BUREAU_ADMIN: frozenset(_EXPORT | {"major_hazards.change_dutyitem"}),
     Role.BUREAU_STAFF: frozenset(_EXPORT),
     Role.LEADER: frozenset(_EXPORT),
     Role.TOWNSHIP_OFFICER: frozenset(_EXPORT),

@@ -286,3 +286,28 @@ def record_duty(*, actor, installation, item: DutyItem, done_at: datetime | None
         audit.record(actor=actor, verb="major-hazard.record-duty", target=installation, changes={
             "person": person.pk, "item": f"{item.role}-{item.number}", "result": result, "photos": len(saved)})
     return record
+
+
+def update_duty_item(*, actor, item: DutyItem, text: str, frequency_days: int, before_key_periods: bool,
+                     active: bool) -> DutyItem:
+    """The bureau edits a duty item of the task lists (its text, frequency and flags); an item whose text is
+    written is no longer a placeholder. One audit event naming what changed."""
+    with transaction.atomic():
+        if not actor.has_perm("major_hazards.change_dutyitem"):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        item = DutyItem.objects.select_for_update().get(pk=item.pk)
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError({"text": _("Write the duty.")})
+        before = {"text": item.text, "frequency_days": item.frequency_days,
+                  "before_key_periods": item.before_key_periods, "active": item.active}
+        after = {"text": text, "frequency_days": frequency_days, "before_key_periods": before_key_periods,
+                 "active": active}
+        for name, value in after.items():
+            setattr(item, name, value)
+        if text != before["text"]:
+            item.placeholder = False
+        item.full_clean()
+        item.save()
+        audit.record(actor=actor, verb="major-hazard.duty-item", target=item, changes=audit.diff(before, after))
+    return item

@@ -25,8 +25,10 @@ from shouye.rules.major_hazard import load_tables
 from . import actions, board, duties, exports, forms, selectors, services
 from .choices import InstallationState, PersonRole
 from .filters import InstallationFilter
-from .models import MajorHazardInstallation
+from .models import DutyItem, MajorHazardInstallation
 from .workflow import EXPORT, MANAGE, VIEW
+
+CHANGE_DUTY_ITEM = "major_hazards.change_dutyitem"
 
 #: Duty records the page lists, latest first (the API's duty-records route lists more).
 RECORDS_SHOWN = 20
@@ -156,3 +158,35 @@ def notice_board(request, pk):
     response = HttpResponse(board.render_pdf(installation), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=board-{installation.pk}.pdf"
     return response
+
+
+@login_required
+@require_GET
+def duty_items(request):
+    """The responsible persons' task lists (principal 1–9, technical 1–9, operational 1–10) the bureau edits."""
+    if not request.user.has_perm(CHANGE_DUTY_ITEM):
+        raise PermissionDenied
+    return render(request, "major_hazards/duty_items.html",
+                  {"items": DutyItem.objects.order_by("role", "number")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duty_item(request, pk):
+    """Edit one duty item (its text, frequency, flags), audited."""
+    if not request.user.has_perm(CHANGE_DUTY_ITEM):
+        raise PermissionDenied
+    item = get_object_or_404(DutyItem, pk=pk)
+    initial = {"text": item.text, "frequency_days": item.frequency_days,
+               "before_key_periods": item.before_key_periods, "active": item.active}
+    form = forms.DutyItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_duty_item(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            core_actions.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The duty item is saved."))
+            return redirect("major_hazards:duty-items")
+    return render(request, "major_hazards/duty_item.html", {"item": item, "form": form},
+                  status=400 if form.errors else 200)

@@ -86,3 +86,47 @@ def test_phones_masked_in_the_api(cast, owner, installation):
     assert {p["phone"] for p in persons} == {"138****5678"}
     persons = api_as(owner).get(f"{BASE}{installation.pk}/").json()["persons"]
     assert {p["phone"] for p in persons} == {"13812345678"}
+
+
+ACTS = {
+    "edit": {"name": "改名", "kind": "tank_farm"},
+    "add-substance": {"name": "甲醇", "quantity_t": "10"},
+    "remove-substance": None,
+    "appoint": {"role": "principal", "name": "甲", "post": "总经理", "phone": "13800000000",
+                "appointed_on": "2026-01-02"},
+    "record-duty": None,
+    "filing": {"filing_number": "备-1", "filed_on": "2026-01-03"},
+    "cancel": {"reason": "拆除"},
+}
+ALLOWED = {"draft": set(ACTS), "filed": set(ACTS) - {"filing"}, "cancelled": set()}
+
+
+@pytest.mark.parametrize("state", list(ALLOWED))
+@pytest.mark.parametrize("act", list(ACTS))
+def test_every_state_and_act(owner, cast, state, act):
+    """The workflow table through the API: an act the state allows is done; any other is 409 and changes
+    nothing."""
+    from shouye.major_hazards import services
+    from shouye.major_hazards.models import ResponsiblePerson
+
+    from .conftest import make_installation
+
+    installation = make_installation(owner, cast["inside"])
+    ResponsiblePerson.objects.create(installation=installation, role="technical", name="乙", post="x",
+                                     phone="13900000000", appointed_on="2026-01-01")
+    if state == "filed":
+        services.file_installation(actor=owner, installation=installation, filing_number="备-0",
+                                   filed_on=installation.created_at.date())
+    elif state == "cancelled":
+        services.cancel_installation(actor=owner, installation=installation, reason="停用")
+    body = ACTS[act]
+    if act == "remove-substance":
+        body = {"substance": installation.substances.get().pk}
+    elif act == "record-duty":
+        body = {"item": DutyItem.objects.get(role="technical", number=1).pk, "result": "ok"}
+    before = snapshot()
+    response = api_as(owner).post(f"{BASE}{installation.pk}/{act}/", body, format="json")
+    if act in ALLOWED[state]:
+        assert response.status_code == 200, response.json()
+    else:
+        assert response.status_code == 409 and snapshot() == before

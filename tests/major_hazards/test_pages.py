@@ -157,3 +157,29 @@ def test_list_and_detail_read_in_constant_queries(client, cast, owner, django_as
         client.get(reverse("major_hazards:list"))
     with django_assert_max_num_queries(len(detail_small.captured_queries) + 1):
         client.get(reverse("major_hazards:detail", args=[first.pk]))
+
+
+def test_the_bureau_administrator_edits_a_duty_item(client, cast, owner, installation):
+    item = DutyItem.objects.get(role="operational", number=1)
+    client.force_login(cast["users"]["bureau_staff"])
+    assert client.get(reverse("major_hazards:duty-items")).status_code == 403
+    client.force_login(cast["users"]["bureau_admin"])
+    assert "待补充" in client.get(reverse("major_hazards:duty-items")).content.decode()
+    before = snapshot()
+    response = client.post(reverse("major_hazards:duty-item", args=[item.pk]),
+                           {"text": " ", "frequency_days": "7", "active": "on"})
+    assert response.status_code == 400 and snapshot() == before
+    response = client.post(reverse("major_hazards:duty-item", args=[item.pk]), {
+        "text": "每周对重大危险源进行一次巡查", "frequency_days": "7", "active": "on"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.text == "每周对重大危险源进行一次巡查" and not item.placeholder
+    event = AuditEvent.objects.get(verb="major-hazard.duty-item")
+    assert event.changes["text"][1] == "每周对重大危险源进行一次巡查"
+    # an item no longer in use leaves the duties and the overdue count
+    appoint_all(owner, installation, on=timezone.localdate() - timedelta(days=10))
+    from shouye.major_hazards import duties
+    persons = installation.persons.filter(ended_on=None)
+    assert duties.overdue_count(persons) == 10
+    client.post(reverse("major_hazards:duty-item", args=[item.pk]), {"text": item.text, "frequency_days": "7"})
+    assert duties.overdue_count(persons) == 9
