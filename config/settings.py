@@ -216,6 +216,9 @@ SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应
 # practice, not a clause: 90 by default).
 SHOUYE_BUREAU_PHONE = os.environ.get("SHOUYE_BUREAU_PHONE", "")
 SHOUYE_MHI_ASSESSMENT_WARNING_DAYS = env_int("SHOUYE_MHI_ASSESSMENT_WARNING_DAYS", 90)
+# The technical responsible person's investigation before a public holiday (应急厅〔2021〕12号 Art. 5(5)) counts
+# when done within this many days before the holiday starts ([U]: "before" is not quantified).
+SHOUYE_MHI_PRE_HOLIDAY_DAYS = env_int("SHOUYE_MHI_PRE_HOLIDAY_DAYS", 7)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -82,3 +82,21 @@ def test_moving_the_enterprise_restamps_its_installations(cast, owner, installat
     assert installation.township == xiaoli
     officer = cast["users"]["township_officer"]
     assert api_as(officer).get(f"/api/v1/major-hazard-installations/{installation.pk}/").status_code == 404
+
+
+def test_the_overdue_count_and_items_read_in_a_fixed_number_of_queries(cast, owner, django_assert_max_num_queries):
+    staff = cast["users"]["bureau_staff"]
+    provider = todo_providers.providers["major-hazards-overdue-duties"]
+    first = make_installation(owner, cast["inside"])
+    appoint_all(owner, first, on=timezone.localdate() - timedelta(days=100))
+    with django_assert_max_num_queries(6) as few:
+        assert provider.count(staff) == 28
+    with django_assert_max_num_queries(8) as items_few:
+        assert len(provider.items(staff, 5)) == 5
+    for n in range(4):
+        appoint_all(owner, make_installation(owner, cast["inside"], name=f"单元{n}"),
+                    on=timezone.localdate() - timedelta(days=100))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert provider.count(staff) == 5 * 28
+    with django_assert_max_num_queries(len(items_few.captured_queries)):
+        assert len(provider.items(staff, 5)) == 5

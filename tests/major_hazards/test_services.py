@@ -189,3 +189,33 @@ def test_the_sql_count_agrees_with_the_rule_at_the_boundaries(owner, cast):
     assert len(duties.overdue(persons)) == duties.overdue_count(persons) == 8
     late = duties.most_overdue(persons, 3)
     assert len(late) == 3 and all(s.person.name == "乙" and s.due < today for s in late)
+
+
+def test_the_technical_investigation_is_due_before_a_public_holiday(owner, cast):
+    """应急厅〔2021〕12号 Art. 5(5): before holidays. National Day 2026 starts on 1 October (work calendar)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    tz = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 9, 1, 9, tzinfo=tz), tick=False):
+        installation = make_installation(owner, cast["inside"])
+        services.appoint_person(actor=owner, installation=installation, role=PersonRole.TECHNICAL, name="张工",
+                                post="总工", phone="13800000001", appointed_on=date(2026, 9, 1))
+    persons = ResponsiblePerson.objects.filter(ended_on=None)
+    item = DutyItem.objects.get(role="technical", number=5)
+    with time_machine.travel(datetime(2026, 9, 28, 9, tzinfo=tz), tick=False):
+        holiday = duties.holiday_ahead(date(2026, 9, 28))
+        assert holiday.start == date(2026, 10, 1) and holiday.end >= date(2026, 10, 7)
+        [status] = [s for s in duties.statuses(persons) if s.item == item]
+        assert status.before_holiday == holiday and status.due == date(2026, 9, 30)
+        assert duties.overdue_count(persons) == 0
+    with time_machine.travel(datetime(2026, 10, 2, 9, tzinfo=tz), tick=False):
+        assert duties.overdue_count(persons) == 1 == len(duties.overdue(persons))
+    with time_machine.travel(datetime(2026, 9, 29, 10, tzinfo=tz), tick=False):
+        services.record_duty(actor=owner, installation=installation, item=item, result=DutyResult.OK)
+    with time_machine.travel(datetime(2026, 10, 2, 9, tzinfo=tz), tick=False):
+        assert duties.overdue_count(persons) == 0 == len(duties.overdue(persons))
+    with time_machine.travel(datetime(2026, 10, 20, 9, tzinfo=tz), tick=False):
+        assert duties.holiday_ahead(date(2026, 10, 20)) is None

@@ -4,7 +4,8 @@ REGULATIONS-2 §A.6) seeded as editable data.
 Texts: principal items 1–7 are the duties of 应急厅〔2021〕12号 Art. 4 and technical items 1–5 those of Art. 5
 [C]; the other items' texts (and all of the operational person's, Art. 6) were not reached [U] and are seeded
 as placeholders marked ``placeholder`` for the bureau to replace. Frequencies: technical 90 days (Art. 5(5):
-at least once a quarter, and before major events, key periods and holidays) [C]; principal 90 and
+at least once a quarter) [C], and item 5 (the targeted investigation) also before major events, key periods
+and holidays [C]; principal 90 and
 operational 7 days are [U] defaults, editable."""
 
 from django.db import migrations
@@ -36,7 +37,8 @@ def seed(apps, schema_editor):
         for number in range(1, total + 1):
             text = known[number - 1] if number <= len(known) else PLACEHOLDER
             rows.append(DutyItem(role=role, number=number, text=text, placeholder=number > len(known),
-                                 frequency_days=days, before_key_periods=role == "technical"))
+                                 frequency_days=days,
+                                 before_key_periods=(role, number) == ("technical", 5)))
     DutyItem.objects.bulk_create(rows, ignore_conflicts=True)
 
 
