@@ -123,16 +123,23 @@ class AppointForm(_Bootstrap, ActionForm):
         self._style()
 
 
+class DutyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_role_display()} {obj.number}. {obj.text[:30]}"
+
+
 class RecordDutyForm(_Bootstrap, ActionForm):
-    item = forms.ModelChoiceField(label=_("Duty"), queryset=DutyItem.objects.filter(active=True))
+    item = DutyChoiceField(label=_("Duty"), queryset=DutyItem.objects.none())
     done_at = forms.DateTimeField(label=_("Done at"), required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     result = forms.ChoiceField(label=_("Result"), choices=DutyResult.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     photos = MultipleFileField(label=_("Photos"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, obj, user, **kwargs):
+        super().__init__(*args, obj=obj, user=user, **kwargs)
+        roles = [p.role for p in obj.persons.all() if p.ended_on is None]
+        self.fields["item"].queryset = DutyItem.objects.filter(active=True, role__in=roles).order_by("role", "number")
         self._style()
 
 
