@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import BigIntegerField, Count, F, Max, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from shouye.rules.errors import RuleInputError
@@ -147,26 +148,31 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+#: A (person, item) pair as one number for counting distinct pairs: item ids stay far below it.
+PAIR_BASE = 1_000_000
+
+
 def overdue_count(persons, today: date | None = None) -> int:
-    """How many duties of ``persons`` (a queryset of current persons) are overdue, in four queries whatever
-    their number: the (person, item) pairs that are due (one conditional count per item over the persons)
-    minus those done in time (distinct pairs among the recent records)."""
+    """How many duties of ``persons`` (a queryset of current persons) are overdue, in three queries whatever
+    their number (the active items, the work calendar, then one aggregate): the (person, item) pairs that are
+    due, counted per item over the persons, minus the distinct pairs done in time among their records."""
     today = today or timezone.localdate()
     items = list(DutyItem.objects.filter(active=True))
     if not items:
         return 0
     holiday = holiday_ahead(today)
     needs = {item.pk: (item, *requirement(item, today, holiday)) for item in items}
-    persons = persons.order_by()
-    due = persons.aggregate(**{f"item_{pk}": Count("pk", filter=Q(role=item.role, appointed_on__lt=before))
-                               for pk, (item, _since, before) in needs.items()})
     in_time = Q()
     for pk, (item, since, before) in needs.items():
-        in_time |= Q(item_id=pk, done_at__gte=_start_of(since), person__appointed_on__lt=before,
-                     person__role=item.role)
-    done = (DutyRecord.objects.filter(in_time, person__in=persons.values("pk")).order_by()
-            .values("person_id", "item_id").distinct().count())
-    return sum(n or 0 for n in due.values()) - done
+        in_time |= Q(role=item.role, appointed_on__lt=before, duty_records__item_id=pk,
+                     duty_records__done_at__gte=_start_of(since))
+    pair = Cast("duty_records__person_id", BigIntegerField()) * PAIR_BASE + F("duty_records__item_id")
+    counts = persons.order_by().aggregate(
+        done=Count(pair, filter=in_time, distinct=True),
+        **{f"due_{pk}": Count("pk", filter=Q(role=item.role, appointed_on__lt=before), distinct=True)
+           for pk, (item, _since, before) in needs.items()})
+    done = counts.pop("done") or 0
+    return sum(n or 0 for n in counts.values()) - done
 
 
 #: Persons read per step when looking for the most overdue duties (a to-do list's first few).

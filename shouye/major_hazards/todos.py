@@ -1,7 +1,8 @@
 """The installations' to-dos on the workbench: overdue responsible-person duties (the enterprise and its
 supervisors), safety assessments due within SHOUYE_MHI_ASSESSMENT_WARNING_DAYS (both), and identified major
 hazard installations not yet filed (the supervisors). Each reads through ``visible_to`` in a fixed number of
-queries."""
+queries: one each, but the overdue duties' count and items, which also read the active duty items and the work
+calendar's holiday ahead (shouye.major_hazards.duties)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shouye.accounts.models import User
 from shouye.core.registry import TodoItem, TodoProvider, todo_providers
 
 from . import selectors
@@ -31,7 +33,8 @@ def _duty_items(user, limit: int) -> list[TodoItem]:
 
 def _installation_items(queryset, limit: int, due_field: str | None = None) -> list[TodoItem]:
     today = timezone.localdate()
-    rows = queryset.only("pk", "name", "next_assessment_due", "enterprise__name")[:limit]
+    rows = queryset.select_related(None).select_related("enterprise").only(
+        "pk", "name", "next_assessment_due", "enterprise__name")[:limit]
     return [TodoItem(title=row.name, url=_detail(row.pk), detail=row.enterprise.name,
                      due=getattr(row, due_field) if due_field else None,
                      overdue=bool(due_field and getattr(row, due_field) and getattr(row, due_field) < today))
@@ -51,4 +54,5 @@ todo_providers.register(TodoProvider(
     key="major-hazards-filings", label=gettext_lazy("Major hazard installations to be filed"), order=72,
     count=lambda user: selectors.filings_due(user).count(),
     items=lambda user, limit: _installation_items(selectors.filings_due(user), limit),
-    url_name="major_hazards:list", query="state=draft&is_major=true", permission=VIEW))
+    url_name="major_hazards:list", query="state=draft&is_major=true", permission=VIEW,
+    condition=User.supervises))

@@ -23,7 +23,7 @@ from tests.inspections.helpers import finished
 pytestmark = pytest.mark.django_db
 
 PANELS = {"hazards-trend", "hazards-by-township", "enterprises-by-township", "plan-coverage", "recent-events",
-          "enterprises-by-industry", "enterprises-by-grade", "licences-expiring"}
+          "enterprises-by-industry", "enterprises-by-grade", "licences-expiring", "major-hazards-by-grade"}
 
 
 def client_for(user) -> Client:

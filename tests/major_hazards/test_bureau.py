@@ -100,3 +100,14 @@ def test_the_overdue_count_and_items_read_in_a_fixed_number_of_queries(cast, own
         assert provider.count(staff) == 5 * 28
     with django_assert_max_num_queries(len(items_few.captured_queries)):
         assert len(provider.items(staff, 5)) == 5
+
+
+def test_the_assessment_and_filing_items_lead_to_the_installation(cast, owner, installation):
+    installation.next_assessment_due = timezone.localdate() - timedelta(days=1)
+    installation.save()
+    staff = cast["users"]["bureau_staff"]
+    [item] = todo_providers.providers["major-hazards-assessments"].items(staff, 5)
+    assert item.overdue and item.url == reverse("major_hazards:detail", args=[installation.pk])
+    [item] = todo_providers.providers["major-hazards-filings"].items(staff, 5)
+    assert item.title == installation.name
+    assert not todo_providers.providers["major-hazards-filings"].shown_to(owner)
