@@ -25,6 +25,7 @@ UNITS = [
     ("合成氨装置", InstallationKind.PRODUCTION, [("氨", 25), ("氢", 3)]),
     ("危化品仓库", InstallationKind.WAREHOUSE, [("甲苯", 300), ("乙酸乙酯", 150)]),
 ]
+AMMONIA_REFRIGERATION = ("氨制冷机房", InstallationKind.PRODUCTION, [("液氨", 15)])
 NAMES = ["王建国", "李明", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "孙强", "周涛", "吴敏", "郑凯", "冯雪"]
 POSTS = {PersonRole.PRINCIPAL: "总经理", PersonRole.TECHNICAL: "技术副总", PersonRole.OPERATIONAL: "罐区主任"}
 #: Share of the hazardous-chemicals enterprises with installations (brief: about a third).
@@ -77,12 +78,19 @@ def load_major_hazards(context) -> dict[str, int]:
                 agenda.add(office_moment(rng, workday_on_or_after(done_day)), act)
                 day += timedelta(days=step + rng.randint(-5, 15))
 
-    for enterprise in chosen:
+    # The demo's enterprise account signs in to an industry-and-trade plant: its ammonia refrigeration (涉氨制冷)
+    # holds enough liquid ammonia to be a major hazard installation, so that account meets the feature too.
+    account = context.accounts.get("qiye")
+    own = next((e for e, user in ((e, people.enterprise_users.get(e.pk)) for e in context.enterprises)
+                if user is not None and user == account), None)
+    plan = [(enterprise, rng.sample(UNITS, rng.choice([1, 1, 2]))) for enterprise in chosen]
+    if own is not None and own not in chosen:
+        plan.append((own, [AMMONIA_REFRIGERATION]))
+    for enterprise, units in plan:
         actor = people.enterprise_users.get(enterprise.pk)
         if actor is None:
             continue
         start = workday_on_or_after(context.start + timedelta(days=rng.randint(0, 60)))
-        units = rng.sample(UNITS, rng.choice([1, 1, 2]))
         for unit in units:
             agenda.add(office_moment(rng, start), lambda e=enterprise, a=actor, u=unit, s=start: register(e, a, u, s))
     agenda.play()

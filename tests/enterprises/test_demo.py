@@ -170,6 +170,7 @@ def test_the_demo_is_a_living_district():
     assert count(bureau, "/api/v1/major-hazard-installations/?state=filed") >= 1
     assert DutyRecord.objects.exists() and max(DutyRecord.objects.values_list("done_at", flat=True)).date() < today
     assert todo_providers.providers["major-hazards-overdue-duties"].count(staff) >= 1
+    assert count(api_as(qiye), "/api/v1/major-hazard-installations/") == 1  # its ammonia refrigeration
 
     # The statistics' daily totals match the hazards, and the audit chain verifies.
     assert totals.differences() == []
