@@ -130,3 +130,25 @@ def test_every_state_and_act(owner, cast, state, act):
         assert response.status_code == 200, response.json()
     else:
         assert response.status_code == 409 and snapshot() == before
+
+
+def test_record_a_duty_with_photos_and_a_refused_photo_changes_nothing(owner, installation):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shouye.major_hazards.models import DutyRecord
+    from tests.hazards.conftest import photo
+
+    appoint_all(owner, installation)
+    item = DutyItem.objects.get(role="operational", number=3)
+    client = api_as(owner)
+    before = snapshot()
+    bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    response = client.post(f"{BASE}{installation.pk}/record-duty/", {"item": item.pk, "result": "ok",
+                                                                     "photos": [bad]}, format="multipart")
+    assert response.status_code == 400 and "photos" in response.json() and snapshot() == before
+    response = client.post(f"{BASE}{installation.pk}/record-duty/", {
+        "item": item.pk, "result": "not_ok", "note": "液位计失灵", "photos": [photo(), photo("b.jpg")]},
+        format="multipart")
+    assert response.status_code == 200
+    record = DutyRecord.objects.get()
+    assert record.result == "not_ok" and record.photos.count() == 2
