@@ -130,7 +130,7 @@ class DutyChoiceField(forms.ModelChoiceField):
 
 class RecordDutyForm(_Bootstrap, ActionForm):
     item = DutyChoiceField(label=_("Duty"), queryset=DutyItem.objects.none())
-    done_at = forms.DateTimeField(label=_("Done at"), required=False,
+    done_at = forms.DateTimeField(label=_("Done at"), required=False, help_text=_("Leave empty for now."),
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     result = forms.ChoiceField(label=_("Result"), choices=DutyResult.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
