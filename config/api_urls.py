@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("shouye.risks.api.urls")),
     path("", include("shouye.inspections.api.urls")),
     path("", include("shouye.workareas.api.urls")),
+    path("", include("shouye.major_hazards.api.urls")),
     path("", include("shouye.notifications.api.urls")),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shouye.notifications",
     "shouye.hazards",
     "shouye.inspections",
+    "shouye.major_hazards",
     "shouye.risks",
     "shouye.workareas",
     "shouye.dashboards",
@@ -216,6 +217,14 @@ SHOUYE_AUDIT_KEY_FILE = os.environ.get("SHOUYE_AUDIT_KEY_FILE", "")
 SHOUYE_AUDIT_ANCHOR_FILE = os.environ.get("SHOUYE_AUDIT_ANCHOR_FILE") or str(VAR_DIR / "audit-anchor.log")
 SHOUYE_AUDIT_ANCHOR_SYSLOG = os.environ.get("SHOUYE_AUDIT_ANCHOR_SYSLOG", "")
 SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应急管理局")
+# The bureau's supervision phone printed on every major hazard installation's public notice board (empty: left
+# out). Days ahead of a major hazard installation's next safety assessment when it becomes a to-do (local
+# practice, not a clause: 90 by default).
+SHOUYE_BUREAU_PHONE = os.environ.get("SHOUYE_BUREAU_PHONE", "")
+SHOUYE_MHI_ASSESSMENT_WARNING_DAYS = env_int("SHOUYE_MHI_ASSESSMENT_WARNING_DAYS", 90)
+# The technical responsible person's investigation before a public holiday (应急厅〔2021〕12号 Art. 5(5)) counts
+# when done within this many days before the holiday starts ([U]: "before" is not quantified).
+SHOUYE_MHI_PRE_HOLIDAY_DAYS = env_int("SHOUYE_MHI_PRE_HOLIDAY_DAYS", 7)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -298,6 +307,12 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "shouye.inspections.choices.DocumentKind",
         "InstanceStateEnum": "shouye.risks.choices.InstanceState",
         "CycleUnitEnum": "shouye.risks.choices.CycleUnit",
+        "InstallationKindEnum": "shouye.major_hazards.choices.InstallationKind",
+        "InstallationStateEnum": "shouye.major_hazards.choices.InstallationState",
+        "ResponsiblePersonRoleEnum": "shouye.major_hazards.choices.PersonRole",
+        "DutyResultEnum": "shouye.major_hazards.choices.DutyResult",
+        # The inspection item's result keeps the name it had before the duty records brought a second "result".
+        "ResultEnum": "shouye.inspections.choices.ItemResult",
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("hazards/", include("shouye.hazards.urls")),
     path("risks/", include("shouye.risks.urls")),
     path("work-areas/", include("shouye.workareas.urls")),
+    path("major-hazards/", include("shouye.major_hazards.urls")),
     path("map/", include("shouye.dashboards.urls")),
     path("tip-off/", include((tip_off_urlpatterns, "tip-off"))),
     path("i18n/", include("django.conf.urls.i18n")),

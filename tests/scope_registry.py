@@ -41,6 +41,8 @@ from shouye.core.registry import map_layers
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
+from shouye.major_hazards.actions import INSTALLATION as MHI_ACTIONS
+from shouye.major_hazards.models import DutyItem, MajorHazardInstallation
 from shouye.notifications.models import Notification
 from shouye.regions.models import Region
 from shouye.risks.models import (
@@ -236,6 +238,29 @@ def _document_objects(cast: dict, role: str) -> Objects:
         document.save()
         return document
     return _per_enterprise(cast, role, "_documents", make)
+
+
+def _installation_objects(cast: dict, role: str) -> Objects:
+    def make(enterprise, label):
+        return MajorHazardInstallation.objects.create(enterprise=enterprise, township_id=enterprise.township_id,
+                                                      industry_id=enterprise.industry_id, name=label,
+                                                      kind="tank_farm")
+    return _per_enterprise(cast, role, "_installations", make)
+
+
+def _duty_item_objects(cast: dict, role: str) -> Objects:
+    """The task lists are the district's, edited by the bureau's administrator
+    (``major_hazards.change_dutyitem``); for every other role an item is beyond reach (403 whether it exists
+    or not), so one item counts as inside and another as outside. Two items of their own (number 10 of the
+    principal's and the technical person's lists is free) give unique labels."""
+    store = cast.setdefault("_duty_items", {})
+    for role_name in ("principal", "technical"):
+        if role_name not in store:
+            store[role_name] = DutyItem.objects.create(role=role_name, number=10, text=f"scope-duty-{role_name}",
+                                                       frequency_days=90)
+    if role == "bureau_admin":
+        return Objects(inside=[store["principal"], store["technical"]], outside=[])
+    return Objects(inside=[store["principal"]], outside=[store["technical"]])
 
 
 def _plan_objects(cast: dict, role: str) -> Objects:
@@ -499,6 +524,11 @@ MODELS: dict[type, ScopeCase | str] = {
                                  change_perm="risks.manage_investigation_task"),
     TaskInstance: ScopeCase(objects=_task_instance_objects, label=lambda i: i.task.title,
                             view_perm="risks.view_investigationtask", change_perm="risks.perform_investigation"),
+    MajorHazardInstallation: ScopeCase(objects=_installation_objects, label=lambda i: i.name,
+                                       view_perm="major_hazards.view_majorhazardinstallation",
+                                       change_perm="major_hazards.manage_installation"),
+    DutyItem: ScopeCase(objects=_duty_item_objects, label=lambda i: i.text,
+                        view_perm="major_hazards.change_dutyitem", change_perm="major_hazards.change_dutyitem"),
     WorkCalendarYear: ScopeCase(objects=_calendar_year_objects, label=lambda y: y.note,
                                 view_perm="workcalendar.add_workcalendaryear",
                                 change_perm="workcalendar.add_workcalendaryear"),
@@ -663,6 +693,15 @@ ROUTES: dict[str, RouteSpec] = {
     "risks:enterprise-score": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"),
                                         perm="risks.view_liveness"),
     "risk-exchange": RouteSpec(PAGE),
+    "major_hazards:create": RouteSpec(PAGE, methods=("get", "post")),
+    "major_hazards:duty-items": RouteSpec(LIST, model=DutyItem),
+    "major_hazards:duty-item": RouteSpec(UPDATE, model=DutyItem, methods=("get", "post"), get_needs="change"),
+    "major_hazards:export": RouteSpec(LIST, model=MajorHazardInstallation, perm="major_hazards.export_installation"),
+    # The notice board's PDF carries the name only inside compressed streams: an ACTION, not searched for it.
+    "major_hazards:board": RouteSpec(ACTION, model=MajorHazardInstallation),
+    **{f"major_hazards:{name}": RouteSpec(ACTION, model=MajorHazardInstallation, methods=("post",),
+                                          perm="major_hazards.record_duty" if name == "record-duty" else "")
+       for name in MHI_ACTIONS.actions},
 }
 
 HOW_TO_REGISTER = (
@@ -1008,6 +1047,10 @@ def _enterprise_body(cast: dict, role: str, values: dict, target, *, api: bool) 
             "licences-TOTAL_FORMS": "0", "licences-INITIAL_FORMS": "0"}
 
 
+def _installation_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"enterprise": values["enterprise"], "name": "scope-write-installation", "kind": "tank_farm"}
+
+
 def _first_inside_enterprise(cast: dict, role: str):
     inside = _enterprise_objects(cast, role).inside
     return inside[0] if inside else None
@@ -1137,6 +1180,8 @@ WRITES: dict[str, WriteCase] = {
                     {"point": ForeignKey(RiskPoint, _task_points)}, {"risk_point": ForeignKey(RiskPoint, _task_points)}),
     **_page_and_api("risks:task-whole-list", "investigation-task-generate-for-list", _whole_list_body,
                     "risks.manage_investigation_task", _ENTERPRISE),
+    **_page_and_api("major_hazards:create", "major-hazard-installation-list", _installation_body,
+                    "major_hazards.manage_installation", _ENTERPRISE),
     **_page_and_api("enterprises:create", "enterprise-list", _enterprise_body, "enterprises.add_enterprise",
                     _PLACE, _PLACE_BY_CODE),
     "risks:plan-upload": WriteCase(_ENTERPRISE, partial(_plan_upload_body, api=False), "risks.manage_risk_list"),
@@ -1194,6 +1239,12 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "risks:enterprise-score",
     # The task or instance in the URL; an instance's results name its own measures, looked up among them.
     "risks:task-stop", "investigation-task-stop", "risks:instance", "task-instance-complete",
+    # Acts on the installation in the URL; a substance to remove is chosen among its own, a duty item is
+    # reference data.
+    *(f"major_hazards:{name}" for name in MHI_ACTIONS.actions),
+    *(f"major-hazard-installation-{name}" for name in MHI_ACTIONS.actions),
+    # A duty item's text, frequency and flags.
+    "major_hazards:duty-item",
 })
 
 HOW_TO_DECLARE = (

@@ -26,7 +26,8 @@ def test_the_snapshot_covers_every_role():
 
 
 def test_the_apps_register_their_own_bundles():
-    assert set(permission_bundles.bundles) >= {"enterprises", "hazards", "inspections", "risks", "workcalendar"}
+    assert set(permission_bundles.bundles) >= {"enterprises", "hazards", "inspections", "major_hazards", "risks",
+                                             "workcalendar"}
 
 
 def test_a_registered_bundle_reaches_the_role_without_editing_the_role_table(monkeypatch):

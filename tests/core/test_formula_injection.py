@@ -217,6 +217,20 @@ def _risk_import_template(client, staff, django_capture_on_commit_callbacks, set
     client.force_login(User.objects.get(username="enterprise_user"))
     return body(client.get(reverse("risks:import-template")))
 
+def _major_hazard_export(client, planted, capture, settings):
+    """An installation of the planted enterprise named and located with formula-like texts."""
+    from shouye.enterprises.models import Enterprise
+    from shouye.major_hazards import services as mhi
+    from tests.factories import member
+
+    owner = UserFactory(username="mhi-owner")
+    enterprise = Enterprise.objects.get(name=LINK)
+    member(owner, "enterprise_user", enterprise=enterprise)
+    mhi.create_installation(actor=owner, enterprise=enterprise, name=DDE, kind="tank_farm", location=MINUS,
+                            substances=[{"name": "甲醇", "quantity_t": 1}])
+    mhi.create_installation(actor=owner, enterprise=enterprise, name=AT, kind="tank_farm")
+    return body(client.get(reverse("major_hazards:export")))
+
 
 #: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
 SPREADSHEET_ROUTES = {
@@ -235,6 +249,7 @@ SPREADSHEET_ROUTES = {
     "risks:control-list-export": (_risk_control_list, {DDE, LINK, AT, MINUS, CR, TAB}),
     "risks:source-ledger-export": (_risk_source_ledger, {DDE, CR, TAB}),
     "risks:import-template": (_risk_import_template, set()),
+    "major_hazards:export": (_major_hazard_export, {LINK, DDE, MINUS, AT}),
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}

@@ -22,12 +22,19 @@ BEFORE_REGISTRY = json.loads((Path(__file__).parent / "navbar.json").read_text()
 EVERY_OFFICER = ["core:home", "enterprises:list", "inspections:list", "enterprises:import", "risks:index",
                  "hazards:list", "workareas:list", "map:index", "risks:liveness", "calculators:index", "api-docs"]
 READERS = ["core:home", "enterprises:list", "inspections:list", "risks:index", "hazards:list", "workareas:list",
-           "calculators:index",
-           "api-docs"]
+           "calculators:index", "api-docs"]
+
 
 def with_cockpit(names: list[str]) -> list[str]:
     """The cockpit (issue 10) after home, for those who hold the supervision plans."""
     return names[:1] + ["core:cockpit"] + names[1:]
+
+
+def with_major_hazards(names: list[str]) -> list[str]:
+    """The major hazard installations (issue 11) after the hazards and the work areas, for every role with a
+    membership."""
+    at = names.index("workareas:list" if "workareas:list" in names else "hazards:list") + 1
+    return names[:at] + ["major_hazards:list"] + names[at:]
 
 
 #: Which entries each role sees, in order; "nobody" is signed in without a membership.
@@ -41,10 +48,12 @@ ENTRIES = {
     "expert": READERS,
     "nobody": ["core:home", "api-docs"],
 }
+ENTRIES = {role: names if role == "nobody" else with_major_hazards(names) for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
-ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/")
+ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
+               "/major-hazards/")
 
 
 def navbar(html: str) -> str:

@@ -34,6 +34,8 @@ REFERENCE_DATA = {
     "Organisation": "the bureau's organisations (the squads a plan is assigned to), reference data",
     "TaskFrequencyDefault": "the default investigation frequencies of 应急〔2019〕78号 offered to every enterprise, "
                             "reference data",
+    "DutyItem": "the responsible persons' task lists of major hazard installations, reference data the bureau "
+                "edits (UNSCOPED)",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "
@@ -47,6 +49,8 @@ ALLOWED = {
     ("shouye/hazards/api/serializers.py", "Extension"): "the extensions of the hazard acted on, which came "
                                                         "through the scoped selector",
     ("shouye/inspections/forms.py", "User"): _PEOPLE,
+    ("shouye/major_hazards/forms.py", "User"): "the accounts of the installation's own enterprise (a responsible "
+                                               "person's optional link); the service checks the membership again",
     ("shouye/inspections/api/serializers.py", "User"): _PEOPLE,
     ("shouye/notifications/api/views.py", "Notification"): "names the model for the schema; get_queryset reads "
                                                            "the signed-in user's own notifications only",

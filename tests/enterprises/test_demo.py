@@ -181,6 +181,18 @@ def test_the_demo_is_a_living_district():
     found = [timezone.localdate(moment) for moment in Hazard.objects.values_list("found_at", flat=True)]
     assert max(found) < today and min(found) <= today.replace(year=today.year - 1) + timezone.timedelta(days=60)
 
+    # Major hazard installations of a third of the chemical enterprises: graded, filed, with their three
+    # responsible persons and duty records, some duties overdue (issue 11).
+    from shouye.core.registry import todo_providers
+    from shouye.major_hazards.models import DutyRecord, MajorHazardInstallation
+
+    installations = MajorHazardInstallation.objects.filter(is_major=True)
+    assert installations.exists() and not installations.filter(grade=None).exists()
+    assert count(bureau, "/api/v1/major-hazard-installations/?state=filed") >= 1
+    assert DutyRecord.objects.exists() and max(DutyRecord.objects.values_list("done_at", flat=True)).date() < today
+    assert todo_providers.providers["major-hazards-overdue-duties"].count(staff) >= 1
+    assert count(api_as(qiye), "/api/v1/major-hazard-installations/") == 1  # its ammonia refrigeration
+
     # The statistics' daily totals match the hazards, and the audit chain verifies.
     assert totals.differences() == []
     assert verify_chain().ok

@@ -1,0 +1,53 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MajorHazardsConfig(AppConfig):
+    name = "shouye.major_hazards"
+    label = "major_hazards"
+    verbose_name = _("Major hazard installations")
+
+    def ready(self):
+        from shouye.audit import verbs
+        from shouye.core.registry import (
+            DemoStep,
+            MediaOwner,
+            NavEntry,
+            demo_steps,
+            media_owners,
+            navigation,
+            permission_bundles,
+            stamped_models,
+        )
+
+        from . import (
+            actions,  # noqa: F401  registers the installation's action set
+            cockpit,  # noqa: F401  registers the cockpit panel
+            demo,
+            layers,  # noqa: F401  registers the map layer
+            panels,  # noqa: F401  registers the enterprise-ledger panel
+            permissions,
+            todos,  # noqa: F401  registers the to-dos
+        )
+        from .models import DutyPhoto, MajorHazardInstallation
+        from .workflow import VIEW
+
+        stamped_models.register(MajorHazardInstallation)
+        media_owners.register(MediaOwner(prefix="major_hazards/", model=DutyPhoto, fields=("image", "thumbnail"),
+                                         permission=VIEW))
+        verbs.register("major-hazard.create", _("registered the major hazard installation"))
+        verbs.register("major-hazard.edit", _("edited the major hazard installation"))
+        verbs.register("major-hazard.add-substance", _("added a substance and recomputed"))
+        verbs.register("major-hazard.remove-substance", _("removed a substance and recomputed"))
+        verbs.register("major-hazard.file", _("recorded the filing"))
+        verbs.register("major-hazard.cancel", _("cancelled the major hazard installation"))
+        verbs.register("major-hazard.appoint", _("appointed a responsible person"))
+        verbs.register("major-hazard.record-duty", _("recorded a responsible person's duty"))
+        verbs.register("major-hazard.duty-item", _("edited a duty item of the responsible persons' task lists"))
+        verbs.register("major-hazard.export", _("exported the major hazard installations"))
+
+        permission_bundles.register(self.label, permissions.BUNDLE)
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=25,
+                                     run=demo.load_major_hazards))
+        navigation.register(NavEntry(key="major-hazards", label=_("Major hazards"), url_name="major_hazards:list",
+                                     order=56, permission=VIEW))
