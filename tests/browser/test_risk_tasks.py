@@ -1,6 +1,7 @@
 """An enterprise safety officer does an investigation on a phone (issue 11): from "my investigations" to the
-instance, one measure not OK with a photo, the other OK; the hazard is reported in the hazards' loop and the
-day's totals (what the bureau's liveness reads) count the investigation done."""
+instance, one measure not OK with a photo, the other OK; the hazard is reported in the hazards' loop, the day's
+totals (what the bureau's liveness reads) count the investigation done, and the bureau's liveness table shows
+the enterprise's last completed investigation as today."""
 
 import io
 from datetime import timedelta
@@ -37,6 +38,15 @@ def test_a_safety_officer_does_an_investigation_with_a_photo_on_a_phone(visit):
     Image.new("RGB", (320, 240), (180, 70, 60)).save(buffer, "JPEG")
     picture.write_bytes(buffer.getvalue())
 
+    bureau = visit()
+    bureau.sign_in("staff")
+    liveness = f"/risks/liveness/?township={enterprise.township.code}"
+    bureau.page.goto(liveness)
+    days_since = bureau.page.locator(f"tr[data-enterprise='{enterprise.pk}'] [data-cell=days-since]")
+    expect(days_since).to_be_visible()
+    expect(days_since).not_to_have_text("0")
+    bureau.shot("liveness-before")
+
     tab = visit(PHONE)
     page = tab.page
     tab.sign_in("qiye")
@@ -63,3 +73,8 @@ def test_a_safety_officer_does_an_investigation_with_a_photo_on_a_phone(visit):
     page.get_by_test_id("hazard-link").click()
     expect(page.get_by_test_id("hazard-source")).to_contain_text("管控措施失效")
     assert tab.errors == []
+
+    bureau.page.goto(liveness)
+    expect(days_since).to_have_text("0")
+    bureau.shot("liveness-after")
+    assert bureau.errors == []
