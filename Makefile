@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/risk_liveness.py
 	$(BIN)/python bench/risk_list.py
 	$(BIN)/python bench/risk_task_generation.py
+	$(BIN)/python bench/major_hazards.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@ installation each, three responsible persons and a year of duty records; then th
 filter by grade, the Excel export, the API list, an installation's page and the overdue-duties count that
 the to-do badge and the cockpit read (one SQL aggregate), timed and with their queries counted.
 
-    .venv/bin/python bench/major_hazards.py        # PostgreSQL, database h_mhi_bench
+    .venv/bin/python bench/major_hazards.py        # PostgreSQL, database shouye_mhi_bench
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/other .venv/bin/python bench/major_hazards.py
 
 The enterprises come from the enterprise benchmark's generator (bench/dataset.py); the installations are
@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 from bench.dataset import display_url, ensure_postgres_database  # noqa: E402
 from bench.report import load_average, write_report  # noqa: E402
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h_mhi_bench"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/shouye_mhi_bench"
 #: Targets of ARCHITECTURE.md §9 for a list page and an export of a few thousand rows.
 LIST_P95_MAX_MS = 300.0
 EXPORT_P95_MAX_MS = 2000.0
