@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Case,
@@ -29,11 +30,17 @@ from .choices import ItemResult
 from .models import Checklist, Document, Inspection, InspectionItem, InspectionPhoto, InspectionPlan
 
 
+def _people(relation: str) -> Prefetch:
+    """Inspectors or experts in the order they were named (by account), the same on every page and document:
+    a many-to-many relation has no order of its own, and PostgreSQL returns its rows in any order."""
+    return Prefetch(relation, queryset=get_user_model().objects.order_by("id"))
+
+
 def inspection_list(actor):
     """The scoped list with what a list row shows, in a fixed number of queries."""
     return (Inspection.objects.visible_to(actor)
             .select_related("enterprise", "township", "industry")
-            .prefetch_related("inspectors", "experts")
+            .prefetch_related(_people("inspectors"), _people("experts"))
             .annotate(non_compliant=Count("items", filter=Q(items__result=ItemResult.NON_COMPLIANT)),
                       hazard_count=Count("items", filter=Q(items__hazard__isnull=False))))
 
@@ -43,7 +50,7 @@ def inspection_detail(actor):
             .select_related("enterprise", "township", "industry", "checklist", "reinspection_of",
                             "reinspection_of__enterprise", "created_by", "finished_by")
             .prefetch_related(
-                "inspectors", "experts",
+                _people("inspectors"), _people("experts"),
                 Prefetch("items", queryset=InspectionItem.objects.select_related("hazard")
                          .prefetch_related("photos").order_by("order", "id")),
                 Prefetch("photos", queryset=InspectionPhoto.objects.filter(item__isnull=True),

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps as django_apps
+
 from shouye.core.demo import Agenda, office_moment, workday_on_or_after
 from shouye.enterprises import demo as district
 
-from . import services
+from . import duty_items, services
 from .choices import DutyResult, InstallationKind, PersonRole
 from .models import DutyItem
 
@@ -36,6 +38,7 @@ def load_major_hazards(context) -> dict[str, int]:
     people = district.people(context)
     rng = context.rng("major-hazards")
     chosen = [e for e in context.enterprises if e.industry.code == "hazardous_chemicals"][::SHARE]
+    duty_items.load(django_apps)  # a database flushed by a test has lost the migration's rows
     items = list(DutyItem.objects.filter(active=True))
     agenda = Agenda(context)
     made = {"installations": 0, "responsible persons": 0, "duty records": 0}

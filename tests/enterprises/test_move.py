@@ -240,7 +240,7 @@ def test_every_model_holding_an_enterprise_and_its_stamps_is_re_stamped_on_a_mov
     assert stamped & NOT_STAMPED.keys() == set()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises every write transaction, so a report cannot overlap a move there")
 def test_a_hazard_reported_while_its_enterprise_moves_gets_the_new_stamps(cast, xiaoli):

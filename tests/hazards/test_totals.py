@@ -156,7 +156,7 @@ def test_the_nightly_check_repairs_drifted_totals_and_says_so(cast, spread, capl
                                                                    "1", "30")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises every write transaction, so two reports can never overlap there")
 def test_two_officers_reporting_at_the_same_moment_are_both_counted(cast):

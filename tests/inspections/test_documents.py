@@ -200,7 +200,7 @@ def test_the_number_template_is_editable_and_carries_into_the_next_year(cast, in
         assert issue(staff, inspection).number == "长应急罚责改〔2027〕1号"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises every write transaction, so issuing can never overlap there")
 def test_two_officers_issuing_at_the_same_moment_get_consecutive_numbers(cast, squad_officers):

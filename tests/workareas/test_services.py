@@ -130,7 +130,7 @@ def test_a_post_the_area_does_not_admit_is_refused(cast, owner, area):
     assert not Worker.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises every write transaction, so two registrations cannot overlap there")
 def test_people_put_at_once_into_the_last_places_are_refused_over_the_maximum(cast, owner):
