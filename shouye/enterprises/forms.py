@@ -88,6 +88,3 @@ def rows_of(formset) -> list[dict]:
     return rows
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}))

@@ -107,6 +107,3 @@ def rows_of(formset) -> list[dict]:
             for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}))

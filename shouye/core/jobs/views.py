@@ -27,7 +27,8 @@ class JobKind:
     """One job type's pages: ``name`` prefixes the status block's id (``import`` → ``import-status``);
     ``permission`` is needed to see any job of the type; ``jobs_of(user)`` are the jobs the user may see;
     ``status_url`` names the URL of the partial (the page polls it); ``details(job)`` adds the type's own
-    result to the JSON answer (a link to the file, a count)."""
+    result to the JSON answer (a link to the file, a count); ``extra_context(job)`` adds what the type's own
+    templates show (its names, links and result message)."""
 
     name: str
     permission: str
@@ -36,6 +37,7 @@ class JobKind:
     status_template: str
     status_url: str
     details: Callable[[BackgroundJob], dict] = _no_details
+    extra_context: Callable[[BackgroundJob], dict] = _no_details
 
 
 class JobViews(NamedTuple):
@@ -67,7 +69,8 @@ def job_views(kind: JobKind) -> JobViews:
 
     def context(request, pk) -> dict:
         job = own_job(request, pk, kind)
-        return {"job": job, "job_kind": kind, "poll_url": reverse(kind.status_url, args=[job.pk])}
+        return {"job": job, "job_kind": kind, "poll_url": reverse(kind.status_url, args=[job.pk]),
+                **kind.extra_context(job)}
 
     @login_required
     @require_GET
