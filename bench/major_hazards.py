@@ -32,7 +32,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/shouye_mhi_bench"
 #: Targets of ARCHITECTURE.md §9 for a list page and an export of a few thousand rows.
 LIST_P95_MAX_MS = 300.0
 EXPORT_P95_MAX_MS = 2000.0
-TODO_P95_MAX_MS = 300.0
+BADGE_P95_MAX_MS = 300.0
 SEED = 11
 
 
@@ -156,8 +156,8 @@ def main(argv=None) -> None:
          "pass": cases["list"]["p95_ms"] <= LIST_P95_MAX_MS},
         {"name": "Excel export of the district p95 (ms)", "value": cases["export"]["p95_ms"],
          "max": EXPORT_P95_MAX_MS, "pass": cases["export"]["p95_ms"] <= EXPORT_P95_MAX_MS},
-        {"name": "overdue-duties count p95 (ms)", "value": cases["overdue_count"]["p95_ms"], "max": TODO_P95_MAX_MS,
-         "pass": cases["overdue_count"]["p95_ms"] <= TODO_P95_MAX_MS},
+        {"name": "overdue-duties count p95 (ms)", "value": cases["overdue_count"]["p95_ms"], "max": BADGE_P95_MAX_MS,
+         "pass": cases["overdue_count"]["p95_ms"] <= BADGE_P95_MAX_MS},
     ]
     report = write_report("major_hazards", load_at_start=load_at_start, targets=targets, body={
         "settings": vars(args) | {"database": display_url(url)}, "prepared": prepared,

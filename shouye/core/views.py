@@ -78,7 +78,7 @@ class ScopedDetailView(ScopedMixin, DetailView):
 
 
 #: Items a to-do card shows; its "all" link leads to the full list.
-TODO_ITEMS = 5
+CARD_ITEMS = 5
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class TodoCard:
 
 def todo_cards(user) -> list[TodoCard]:
     """The user's to-do cards (我的待办, issue 10): each registered provider shown to the user, with its count,
-    its first TODO_ITEMS items and the link to the full list, the empty cards last. Each provider runs a fixed
+    its first CARD_ITEMS items and the link to the full list, the empty cards last. Each provider runs a fixed
     number of queries (the registry's contract), so the workbench does too whatever the data size; the items
     are not read for an empty card."""
     cards = []
@@ -101,7 +101,7 @@ def todo_cards(user) -> list[TodoCard]:
         if url and provider.query:
             url = f"{url}?{provider.query}"
         cards.append(TodoCard(provider=provider, count=count,
-                              items=provider.items(user, TODO_ITEMS) if count else [], url=url))
+                              items=provider.items(user, CARD_ITEMS) if count else [], url=url))
     # What is waiting first, the cards with nothing after them (a phone shows one card at a time).
     return sorted(cards, key=lambda card: card.count == 0)
 

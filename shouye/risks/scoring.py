@@ -5,9 +5,6 @@ colours the pages and the map show them in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.utils.translation import gettext_lazy as _
 
 from shouye.rules.data.enterprise_risk import DIRECT_RED_CONDITIONS as RULE_CONDITIONS
@@ -23,18 +20,5 @@ DIRECT_RED_CODES = frozenset(code for code, _text in DIRECT_RED_CONDITIONS)
 COLOUR_LABELS = {"red": _("Red"), "orange": _("Orange"), "yellow": _("Yellow"), "blue": _("Blue")}
 COLOUR_HEX = {"red": "#d32f2f", "orange": "#ef6c00", "yellow": "#f9a825", "blue": "#1e88e5"}
 
-__all__ = ["COLOUR_HEX", "COLOUR_LABELS", "DIRECT_RED_CODES", "DIRECT_RED_CONDITIONS", "MAX_SCORE", "Colour",
-           "enterprise_colour"]
-
-
-@dataclass(frozen=True)
-class Colour:
-    colour: str
-    basis: str
-
-
-def enterprise_colour(score: Decimal | None, direct_red: bool) -> Colour:
-    """The colour of ``score`` (0–100; lower bound included: 90 is blue, 89.99 yellow), or red when a direct-red
-    condition applies (the score may then be None). The caller validates the score's range."""
-    result = enterprise_risk_colour(score, direct_red)
-    return Colour(result.colour, result.basis)
+__all__ = ["COLOUR_HEX", "COLOUR_LABELS", "DIRECT_RED_CODES", "DIRECT_RED_CONDITIONS", "MAX_SCORE",
+           "enterprise_risk_colour"]

@@ -19,7 +19,7 @@ from shouye.enterprises.stamps import locked_for_stamping
 from shouye.regions.scoping import ensure_in_scope
 
 from ..models import EnterpriseRiskScore
-from ..scoring import DIRECT_RED_CODES, MAX_SCORE, enterprise_colour
+from ..scoring import DIRECT_RED_CODES, MAX_SCORE, enterprise_risk_colour
 
 RECORD_SCORE = "risks.record_enterprise_risk_score"
 
@@ -66,7 +66,7 @@ def record_score(*, actor, enterprise: Enterprise, score=None, direct_red_reason
             errors["assessed_on"] = _("The date of the assessment cannot be in the future.")
         if errors:
             raise ValidationError(errors)
-        colour = enterprise_colour(value, bool(reasons))
+        colour = enterprise_risk_colour(value, bool(reasons))
         previous = (EnterpriseRiskScore.objects.select_for_update().filter(enterprise=enterprise, current=True)
                     .first())
         if previous is not None:
