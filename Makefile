@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## make run: install, migrate an SQLite database under var/, load the demo on first start, and run the web
-## server, a Celery worker and Celery beat (embedded SQLite broker). Ctrl-C stops all of them.
+## server, a Celery worker and Celery beat (embedded SQLite broker), and the readings' ingest with an embedded
+## MQTT broker and the demo's simulated gateways (unless SHOUYE_MQTT_URL names a broker). Ctrl-C stops all of them.
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/shouye up
@@ -23,7 +24,7 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-test-deps.sh
 	$(BIN)/shouye compilecatalog >/dev/null
-	$(BIN)/python -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## make test-fast: everything but the browser tests.
 test-fast: $(STAMP)
@@ -39,7 +40,8 @@ fuzz: $(STAMP)
 
 ## make bench: generate 100,000 enterprises and measure the list, then 1,000,000 hazards and measure the ledger,
 ## then an audited assign beside a 3,000-row import, then 20 users' mixed load for 5 minutes against gunicorn,
-## PostgreSQL and Redis set up as the README's production example (results in bench/results/).
+## PostgreSQL and Redis set up as the README's production example, then 2,000,000 special-operation permits and
+## the bureau's live board (results in bench/results/).
 bench: $(STAMP)
 	$(BIN)/python bench/enterprise_list.py
 	$(BIN)/python bench/hazard_ledger.py
@@ -49,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/risk_list.py
 	$(BIN)/python bench/risk_task_generation.py
 	$(BIN)/python bench/major_hazards.py
+	$(BIN)/python bench/permits.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

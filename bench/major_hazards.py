@@ -1,14 +1,16 @@
 """Major hazard installations at the district's scale (issue 11): a third of 10,000 enterprises with an
-installation each, three responsible persons and a year of duty records; then the bureau's list, its
-filter by grade, the Excel export, the API list, an installation's page and the overdue-duties count that
-the to-do badge and the cockpit read (one SQL aggregate), timed and with their queries counted.
+installation each, three responsible persons whose duties are investigation tasks (9 + 9 + 10 a person) with a
+year of instances (done, missed, and the open ones); then the bureau's list, its filter by grade, the Excel
+export, the API list, an installation's page and the overdue-duties count that the to-do badge and the
+cockpit read (one SQL aggregate over the task instances), timed and with their queries counted.
 
     .venv/bin/python bench/major_hazards.py        # PostgreSQL, database shouye_mhi_bench
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/other .venv/bin/python bench/major_hazards.py
 
 The enterprises come from the enterprise benchmark's generator (bench/dataset.py); the installations are
-bulk-inserted here (a benchmark measures reads, the services are tested elsewhere), so a database that holds
-them already is reused. Writes bench/results/major_hazards-<time>.json."""
+bulk-inserted here (a benchmark measures reads, the services are tested elsewhere; the instances' records
+and the daily totals are left out: nothing measured reads them), so a database that holds them already is
+reused. Writes bench/results/major_hazards-<time>.json."""
 
 from __future__ import annotations
 
@@ -40,32 +42,39 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def generate(share: int, records_per_person: int) -> int:
-    """One installation for every ``share``-th enterprise, with substances, three persons and duty records."""
+def generate(share: int, missed_share: float) -> int:
+    """One installation for every ``share``-th enterprise, with substances, three persons appointed a year
+    ago, their duty tasks and the tasks' windows of that year: done, or missed (``missed_share`` of them), and
+    the current one due."""
     from django.db import transaction
     from django.utils import timezone
 
     from shouye.accounts.models import User
     from shouye.enterprises.models import Enterprise
+    from shouye.major_hazards.duties import WORK_TYPES
     from shouye.major_hazards.models import (
         DutyItem,
-        DutyRecord,
+        DutyTask,
         InstallationSubstance,
         MajorHazardInstallation,
         ResponsiblePerson,
     )
+    from shouye.risks.generation import local_midnight
+    from shouye.risks.models import InvestigationTask, TaskInstance
 
     if MajorHazardInstallation.objects.exists():
         log(f"  {MajorHazardInstallation.objects.count():,} installations already there: reused")
         return 0
     rng = random.Random(SEED)
     staff = User.objects.get(username="bench_staff")
-    items = {role: list(DutyItem.objects.filter(role=role)) for role in ("principal", "technical", "operational")}
+    items = {role: list(DutyItem.objects.filter(role=role, active=True)) for role in WORK_TYPES}
     today = timezone.localdate()
+    now = timezone.now()
+    appointed = today - timedelta(days=365)
     enterprises = list(Enterprise.objects.order_by("pk").values_list("pk", "township_id", "industry_id")[::share])
     made = 0
-    for start in range(0, len(enterprises), 500):
-        chunk = enterprises[start:start + 500]
+    for start in range(0, len(enterprises), 200):
+        chunk = enterprises[start:start + 200]
         with transaction.atomic():
             rows = MajorHazardInstallation.objects.bulk_create(MajorHazardInstallation(
                 enterprise_id=pk, township_id=township, industry_id=industry, name=f"储罐区{pk}", kind="tank_farm",
@@ -79,12 +88,37 @@ def generate(share: int, records_per_person: int) -> int:
                 beta=Decimal(1)) for row in rows)
             persons = ResponsiblePerson.objects.bulk_create(ResponsiblePerson(
                 installation=row, role=role, name="张三", post="岗位", phone="13812345678",
-                appointed_on=today - timedelta(days=365)) for row in rows for role in items)
-            DutyRecord.objects.bulk_create(DutyRecord(
-                person=person, item=rng.choice(items[person.role]), result="ok", recorded_by=staff,
-                done_at=timezone.now() - timedelta(days=rng.randint(1, 360)))
-                for person in persons for _ in range(records_per_person))
+                appointed_on=appointed) for row in rows for role in items)
+            pairs = [(person, item) for person in persons for item in items[person.role]]
+            tasks = InvestigationTask.objects.bulk_create(InvestigationTask(
+                enterprise_id=person.installation.enterprise_id, township_id=person.installation.township_id,
+                industry_id=person.installation.industry_id, title=item.text[:200], work_type=WORK_TYPES[person.role],
+                task_number=item.number, cycle=item.frequency_days, cycle_unit="day",
+                starts_at=local_midnight(appointed), post=person.post, before_key_periods=item.before_key_periods,
+                created_by=staff, generated_until=local_midnight(today + timedelta(days=2)))
+                for person, item in pairs)
+            DutyTask.objects.bulk_create(DutyTask(person=person, item=item, task=task)
+                                         for (person, item), task in zip(pairs, tasks, strict=True))
+            instances = []
+            for task in tasks:
+                opens = appointed
+                while opens <= today:
+                    closes = opens + timedelta(days=task.cycle)
+                    due_from, due_by = local_midnight(opens), local_midnight(closes)
+                    if due_by > now:
+                        state, done_at, missed_at = "due", None, None
+                    elif rng.random() < missed_share:
+                        state, done_at, missed_at = "missed", None, due_by
+                    else:
+                        state, done_at, missed_at = "done", due_from + timedelta(hours=rng.randint(8, 40)), None
+                    instances.append(TaskInstance(
+                        enterprise_id=task.enterprise_id, township_id=task.township_id,
+                        industry_id=task.industry_id, task=task, due_from=due_from, due_by=due_by, state=state,
+                        done_at=done_at, done_by=staff if done_at else None, missed_at=missed_at))
+                    opens = closes
+            TaskInstance.objects.bulk_create(instances, batch_size=5000)
         made += len(rows)
+        log(f"  {made:,} installations …")
     return made
 
 
@@ -128,7 +162,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="enterprises")
     parser.add_argument("--share", type=int, default=3, help="one installation per this many enterprises")
-    parser.add_argument("--records", type=int, default=10, help="duty records per responsible person")
+    parser.add_argument("--missed", type=float, default=0.1, help="share of the closed duty windows missed")
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args(argv)
@@ -139,17 +173,19 @@ def main(argv=None) -> None:
 
     setup_django(url)
     from bench import dataset
-    from shouye.major_hazards.models import DutyRecord, MajorHazardInstallation
+    from shouye.major_hazards.models import MajorHazardInstallation
+    from shouye.risks.models import TaskInstance
 
     log(f"Preparing {display_url(url)} …")
     prepared = dataset.prepare(args.count, log)
-    made = generate(args.share, args.records)
+    made = generate(args.share, args.missed)
     if made:
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    log(f"  {MajorHazardInstallation.objects.count():,} installations, {DutyRecord.objects.count():,} duty records")
+    duty_instances = TaskInstance.objects.filter(task__duty__isnull=False).count()
+    log(f"  {MajorHazardInstallation.objects.count():,} installations, {duty_instances:,} duty task instances")
     cases = measure(args.iterations, args.warmup)
     targets = [
         {"name": "installations list p95 (ms)", "value": cases["list"]["p95_ms"], "max": LIST_P95_MAX_MS,
@@ -161,7 +197,7 @@ def main(argv=None) -> None:
     ]
     report = write_report("major_hazards", load_at_start=load_at_start, targets=targets, body={
         "settings": vars(args) | {"database": display_url(url)}, "prepared": prepared,
-        "installations": MajorHazardInstallation.objects.count(), "duty_records": DutyRecord.objects.count(),
+        "installations": MajorHazardInstallation.objects.count(), "duty_task_instances": duty_instances,
         "cases": cases})
     for target in targets:
         log(f"{'PASS' if target['pass'] else 'FAIL'}  {target['name']}: {target['value']}")

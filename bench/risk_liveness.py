@@ -1,9 +1,11 @@
 """The dual-prevention liveness table at district size (issue 11, "Benchmarks"): 10,000 enterprises, 50 risk
 points each (500,000), a year of daily task totals (3,650,000 rows), hazards over the last 30 days, registers and
-100-point scores. Times, for the bureau (the whole district) and a township officer: the page's first page, the
-API's first page, the "inactive only" page, and the full export's query (the selector over the whole district,
-which the Excel export, the cockpit and the map layer read too); counts each request's SQL queries. Target: p95
-< 300 ms for the district's first page and the export's query.
+100-point scores, and the nightly job's liveness summaries of today (decision 0013; timed). Times, for the
+bureau (the whole district) and a township officer: the page's first page and the API's, every variant that
+computes the whole scope (a sort by each figure, "inactive only", a township's and an industry's table, the
+Excel export) and the export's query alone (the selector over the whole scope, which the cockpit and the map
+layer read too), also as it runs between midnight and the nightly job (every enterprise summed from the daily
+totals); counts each request's SQL queries. Target: p95 < 300 ms for each of the district's variants.
 
     .venv/bin/python bench/risk_liveness.py                  # PostgreSQL, database shouye_rl_bench
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/other .venv/bin/python bench/risk_liveness.py
@@ -35,12 +37,22 @@ DAYS = 365
 HAZARDS_PER_ENTERPRISE = 3
 MARKER = "基准测试"
 
-URLS = {
-    "page": "/risks/liveness/",
-    "page_sorted_by_completion": "/risks/liveness/?sort=completion",
-    "page_inactive_only": "/risks/liveness/?inactive=true",
-    "api": "/api/v1/risk-liveness/",
-}
+#: The sort keys of the table that are figures (the page sorts by them over the whole district).
+FIGURE_SORTS = ("due", "completion", "missed", "days_since", "self_reported", "found_by_supervisors", "points")
+
+
+def urls(township_code: str, industry_code: str) -> dict[str, str]:
+    """The table's variants: the first page by name and through the API, then every variant that computes the
+    whole scope (a sort by each figure, "inactive only", a township's and an industry's table sorted by a
+    figure, and the Excel export of everything)."""
+    cases = {"page": "/risks/liveness/", "api": "/api/v1/risk-liveness/",
+             "page_inactive_only": "/risks/liveness/?inactive=true"}
+    cases.update({f"page_sorted_by_{key}": f"/risks/liveness/?sort=-{key}" for key in FIGURE_SORTS})
+    cases["api_sorted_by_completion"] = "/api/v1/risk-liveness/?sort=completion"
+    cases["page_township"] = f"/risks/liveness/?township={township_code}&sort=-missed"
+    cases["page_industry"] = f"/risks/liveness/?industry={industry_code}&sort=-missed"
+    cases["export"] = "/risks/liveness/export/"
+    return cases
 
 
 def log(message: str) -> None:
@@ -77,11 +89,11 @@ def generate(count: int) -> dict:
         "hazards": f"""
             INSERT INTO hazards_hazard (location, description, category, level, source, legal_basis, found_at,
                 found_by_name, state, measures, responsible_person, rectification_note, reinspection_result,
-                extension_count, created_at, updated_at, enterprise_id, industry_id, township_id)
+                extension_count, investigation_type, created_at, updated_at, enterprise_id, industry_id, township_id)
             SELECT '{MARKER}', '基准隐患', 'things', 'ordinary',
                 (ARRAY['self_inspection', 'inspection', 'alarm'])[1 + (e.id + n) % 3], '',
                 now() - ((e.id + n) % 30 || ' days')::interval - interval '1 day', '', 'reported', '', '', '', '',
-                0, now(), now(), e.id, e.industry_id, e.township_id
+                0, '', now(), now(), e.id, e.industry_id, e.township_id
             FROM enterprises_enterprise e CROSS JOIN generate_series(1, {HAZARDS_PER_ENTERPRISE}) n""",
         # Nine in ten published.
         "registers": """
@@ -122,8 +134,28 @@ def generate(count: int) -> dict:
     return created
 
 
-def time_selector(username: str, iterations: int, warmup: int) -> dict:
-    """The full export's query: the selector over the user's whole scope (every enterprise, no page)."""
+def refresh() -> dict:
+    """The nightly job (Celery beat "risk-liveness-daily"): the daily totals above were written past the task
+    services, so every enterprise's liveness summary of today is written from them, as the job does after
+    midnight; timed, and run twice (the second run shows it idempotent: nothing corrected)."""
+    from django.db import connection
+
+    from shouye.risks.liveness_summary import refresh_summaries
+
+    started = time.perf_counter()
+    first = refresh_summaries()
+    seconds = round(time.perf_counter() - started, 2)
+    second = refresh_summaries()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE risks_enterpriseliveness")
+    log(f"  liveness summaries: {first['summaries']:,} in {seconds} s (again: {second['corrected']} corrected)")
+    return {"summaries": first["summaries"], "seconds": seconds, "corrected_on_second_run": second["corrected"]}
+
+
+def time_selector(username: str, iterations: int, warmup: int, today=None) -> dict:
+    """The full export's query: the selector over the user's whole scope (every enterprise, no page). With
+    ``today`` a day after the summaries' (as between midnight and the nightly job), every enterprise is summed
+    from the daily totals."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -133,15 +165,15 @@ def time_selector(username: str, iterations: int, warmup: int) -> dict:
 
     user = User.objects.get(username=username)
     for _ in range(warmup):
-        rows = liveness_rows(user)
+        rows = liveness_rows(user, today=today)
     samples = []
     for _ in range(iterations):
         user = User.objects.get(username=username)  # memberships read afresh, as in a request
         started = time.perf_counter()
-        rows = liveness_rows(user)
+        rows = liveness_rows(user, today=today)
         samples.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
-        liveness_rows(User.objects.get(username=username))
+        liveness_rows(User.objects.get(username=username), today=today)
     return {**summary(samples), "rows": len(rows), "inactive": sum(1 for row in rows if row.inactive),
             "queries": len(captured.captured_queries)}
 
@@ -187,29 +219,40 @@ def main(argv=None) -> int:
     log(f"{args.count:,} enterprises at {display_url(url)}")
     prepared = dataset.prepare(args.count, log)
     created = generate(args.count)
+    summaries = refresh()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shouye.enterprises.models import Industry
     from shouye.risks.models import RiskPoint, TaskDailyTotal
 
-    body = {"settings": vars(args), "prepared": prepared, "created": created,
+    cases = urls(dataset.TOWNSHIP_CODE, Industry.objects.order_by("code").values_list("code", flat=True)[0])
+    body = {"settings": vars(args), "prepared": prepared, "created": created, "summaries": summaries,
             "rows": {"risk_points": RiskPoint.objects.count(), "task_daily_totals": TaskDailyTotal.objects.count()},
             "cases": {}}
     targets = []
     for user, client in clients().items():
-        for name, path in URLS.items():
+        for name, path in cases.items():
             counted = count_queries(client, path)
             timing = time_request(client, path, args.iterations, args.warmup)
             body["cases"][f"{user} {name}"] = {"url": path, "queries": counted["queries"], "timing": timing}
-            log(f"  {user:8} {name:28} p50 {timing['p50_ms']:8.1f} ms  p95 {timing['p95_ms']:8.1f} ms  "
-                f"{counted['queries']} queries")
+            log(f"  {user:8} {name:35} p50 {timing['p50_ms']:8.1f} ms  p95 {timing['p95_ms']:8.1f} ms  "
+                f"(CPU p50 {timing['cpu_p50_ms']:6.1f}, p95 {timing['cpu_p95_ms']:6.1f})  {counted['queries']} queries")
+            if user == "staff":
+                targets.append({"name": f"staff {name}: p95 < {P95_MAX_MS:.0f} ms for the district "
+                                        f"({args.count:,} enterprises)",
+                                "value": timing["p95_ms"], "pass": timing["p95_ms"] < P95_MAX_MS})
         username = dataset.STAFF_USERNAME if user == "staff" else dataset.TOWNSHIP_USERNAME
-        selector = time_selector(username, args.iterations, args.warmup)
-        body["cases"][f"{user} export_query"] = selector
-        log(f"  {user:8} {'export query (selector)':28} p50 {selector['p50_ms']:8.1f} ms  "
-            f"p95 {selector['p95_ms']:8.1f} ms  {selector['queries']} queries  {selector['rows']:,} rows")
-    for case in ("staff page", "staff api", "staff export_query"):
-        p95 = body["cases"][case]["timing"]["p95_ms"] if "timing" in body["cases"][case] \
-            else body["cases"][case]["p95_ms"]
-        targets.append({"name": f"{case}: p95 < {P95_MAX_MS:.0f} ms for the district ({args.count:,} enterprises)",
-                        "value": p95, "pass": p95 < P95_MAX_MS})
+        for name, today in (("export_query", None),
+                            ("export_query_before_the_nightly_job", timezone.localdate() + timedelta(days=1))):
+            selector = time_selector(username, args.iterations, args.warmup, today=today)
+            body["cases"][f"{user} {name}"] = selector
+            log(f"  {user:8} {name:35} p50 {selector['p50_ms']:8.1f} ms  "
+                f"p95 {selector['p95_ms']:8.1f} ms  {selector['queries']} queries  {selector['rows']:,} rows")
+    p95 = body["cases"]["staff export_query"]["p95_ms"]
+    targets.append({"name": f"staff export_query: p95 < {P95_MAX_MS:.0f} ms for the district "
+                            f"({args.count:,} enterprises)", "value": p95, "pass": p95 < P95_MAX_MS})
     body["plans"] = explain(dataset.STAFF_USERNAME)
     report = write_report("risk_liveness", load_at_start=load_at_start, targets=targets, body=body)
     for target in targets:

@@ -15,5 +15,10 @@ urlpatterns = [
     path("", include("shouye.inspections.api.urls")),
     path("", include("shouye.workareas.api.urls")),
     path("", include("shouye.major_hazards.api.urls")),
+    # The board's route before any other permits route, so "board" is not read as a permit's id.
+    path("", include("shouye.permits.api.board_urls")),
     path("", include("shouye.notifications.api.urls")),
+    path("", include("shouye.workcalendar.api.urls")),
+    path("", include("shouye.permits.api.urls")),
+    path("", include("shouye.monitoring.api.urls")),
 ]

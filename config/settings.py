@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "shouye.major_hazards",
     "shouye.risks",
     "shouye.workareas",
+    "shouye.permits",
+    "shouye.monitoring",
     "shouye.dashboards",
 ]
 
@@ -174,7 +176,14 @@ SHOUYE_IMPORT_MAX_BYTES = env_int("SHOUYE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 #: Days the files of an import or export (uploaded workbook, error copy, downloaded ledger) are kept
 #: (shouye.core.retention).
 SHOUYE_FILE_RETENTION_DAYS = env_int("SHOUYE_FILE_RETENTION_DAYS", 7)
+#: Days a finished permit keeps the link to its full-process video (GB 30871-2022 B.3: video kept at least one
+#: month; shouye.permits.retention). At least 31: the deployment check refuses less. Permits themselves (B.3:
+#: at least one year) are never deleted.
+SHOUYE_PERMIT_VIDEO_RETENTION_DAYS = env_int("SHOUYE_PERMIT_VIDEO_RETENTION_DAYS", 31)
 SHOUYE_PHOTO_MAX_BYTES = env_int("SHOUYE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+#: The largest body a video-AI vendor may post to the alarm intake (shouye.monitoring.intake): an event with its
+#: snapshot inline as base64 (a third larger than the photo itself); larger bodies are refused with 413 unread.
+SHOUYE_VIDEO_INTAKE_MAX_BYTES = env_int("SHOUYE_VIDEO_INTAKE_MAX_BYTES", 4 * 1024 * 1024)
 # Hazards (16号令): how often a deadline may be extended, when overdue hazards escalate to the bureau, and
 # how many days before a deadline the reminder goes out. Local practice, editable [U].
 SHOUYE_HAZARD_MAX_EXTENSIONS = env_int("SHOUYE_HAZARD_MAX_EXTENSIONS", 2)
@@ -222,9 +231,13 @@ SHOUYE_BUREAU_NAME = os.environ.get("SHOUYE_BUREAU_NAME", "济南市长清区应
 # practice, not a clause: 90 by default).
 SHOUYE_BUREAU_PHONE = os.environ.get("SHOUYE_BUREAU_PHONE", "")
 SHOUYE_MHI_ASSESSMENT_WARNING_DAYS = env_int("SHOUYE_MHI_ASSESSMENT_WARNING_DAYS", 90)
-# The technical responsible person's investigation before a public holiday (应急厅〔2021〕12号 Art. 5(5)) counts
-# when done within this many days before the holiday starts ([U]: "before" is not quantified).
+# The technical responsible person's investigation before a public holiday or a special period the bureau declares
+# (应急厅〔2021〕12号 Art. 5(5)): the task engine adds an instance due within this many days before the period starts,
+# unless the duty was done within them ([U]: "before" is not quantified).
 SHOUYE_MHI_PRE_HOLIDAY_DAYS = env_int("SHOUYE_MHI_PRE_HOLIDAY_DAYS", 7)
+# The special-operation board flags a permit in progress whose validity ends within this many minutes (issue 12:
+# "validity running out"; [U]: no rule sets the margin).
+SHOUYE_PERMIT_EXPIRY_WARNING_MINUTES = env_int("SHOUYE_PERMIT_EXPIRY_WARNING_MINUTES", 60)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -294,6 +307,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Several choice sets share a field name (state, level, source); name their enums after the choices.
     "ENUM_NAME_OVERRIDES": {
+        "AlarmSourceEnum": "shouye.monitoring.choices.AlarmSource",
+        "AlarmKindEnum": "shouye.monitoring.choices.AlarmKind",
+        "AlarmLevelEnum": "shouye.monitoring.choices.AlarmLevel",
+        "AlarmStateEnum": "shouye.monitoring.choices.AlarmState",
         "HazardStateEnum": "shouye.hazards.choices.HazardState",
         "HazardLevelEnum": "shouye.hazards.choices.HazardLevel",
         "HazardSourceEnum": "shouye.hazards.choices.HazardSource",
@@ -310,11 +327,31 @@ SPECTACULAR_SETTINGS = {
         "InstallationKindEnum": "shouye.major_hazards.choices.InstallationKind",
         "InstallationStateEnum": "shouye.major_hazards.choices.InstallationState",
         "ResponsiblePersonRoleEnum": "shouye.major_hazards.choices.PersonRole",
-        "DutyResultEnum": "shouye.major_hazards.choices.DutyResult",
-        # The inspection item's result keeps the name it had before the duty records brought a second "result".
+        "PermitKindEnum": "shouye.workcalendar.choices.PermitKind",
+        "PermitStateEnum": "shouye.permits.choices.PermitState",
+        "PermitSourceEnum": "shouye.permits.choices.PermitSource",
+        "PermitPersonRoleEnum": "shouye.permits.choices.PermitPersonRole",
+        "ApproverLevelEnum": "shouye.permits.choices.ApproverLevel",
+        "PermitProblemCodeEnum": "shouye.permits.choices.ProblemCode",
+        # The inspection item's result keeps the name it had when the duty records had a "result" too.
         "ResultEnum": "shouye.inspections.choices.ItemResult",
+        # Monitoring (issue 13): the alarm levels, the roles a rule notifies, the point kinds and conditions.
+        "NotifyRoleEnum": "shouye.monitoring.choices.NotifyRole",
+        "PointKindEnum": "shouye.monitoring.choices.PointKind",
+        "PointConditionEnum": "shouye.monitoring.choices.Condition",
     },
 }
+
+# Monitoring (issue 13, decision 0014). The MQTT broker `shouye ingest` subscribes to: empty runs the embedded
+# broker of `make run` on SHOUYE_MQTT_EMBEDDED_PORT; production names Mosquitto or EMQX (mqtt://host:1883).
+SHOUYE_MQTT_URL = os.environ.get("SHOUYE_MQTT_URL", "")
+SHOUYE_MQTT_EMBEDDED_PORT = env_int("SHOUYE_MQTT_EMBEDDED_PORT", 18830)
+#: The readings' topic filter; several ingest processes share the load with "$share/<group>/shouye/v1/+/readings".
+SHOUYE_MQTT_TOPIC = os.environ.get("SHOUYE_MQTT_TOPIC", "shouye/v1/+/readings")
+#: Days raw readings are kept (40号令 Art. 13: at least 30; the deployment check refuses less) and years the minute
+#: aggregates are kept.
+SHOUYE_READING_RETENTION_DAYS = env_int("SHOUYE_READING_RETENTION_DAYS", 30)
+SHOUYE_AGGREGATE_RETENTION_YEARS = env_int("SHOUYE_AGGREGATE_RETENTION_YEARS", 3)
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'celery.sqlite3'}"
 CELERY_RESULT_BACKEND = None

@@ -42,6 +42,8 @@ ORIGIN = f"https://{HOST}"
 #: The PostgreSQL server and Redis of the README's example (this machine's), without a database name.
 POSTGRES = os.environ.get("SHOUYE_PROD_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("SHOUYE_PROD_REDIS", "redis://127.0.0.1:6379")
+#: Threads per gunicorn worker (the README's deployment).
+THREADS = 8
 #: Long enough for a loaded two-core machine to start gunicorn's workers.
 START_TIMEOUT_S = 120
 
@@ -162,8 +164,9 @@ class Site:
             redis.Redis.from_url(f"{REDIS}/{number}").flushdb()
 
     def _start_gunicorn(self) -> None:
+        # gthread workers, as the README runs them: the alarm board's event stream holds a thread, not a worker.
         command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", str(self.workers)]
+                   "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(THREADS)]
         self.gunicorn_log = self.folder / "gunicorn.log"
         with self.gunicorn_log.open("w") as log:
             self.gunicorn = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,9 +1,13 @@
 """The `shouye` console command: wraps manage.py and adds a few verbs of its own.
 
-    shouye up                 migrate, load the demo on first start, run web + Celery worker + beat
+    shouye up                 migrate, load the demo on first start, run web + Celery worker + beat, the video
+                              intake's processor, and the readings' ingest (with an embedded MQTT broker and
+                              the demo's simulated gateways when SHOUYE_MQTT_URL is empty)
     shouye serve [ADDR:PORT]  the web server only
     shouye demo               load the demo district
     shouye audit verify       check the audit trail's chain with its key and its anchors
+    shouye ingest             receive monitoring readings over MQTT (--url, --client-id, --topic, --status-file)
+    shouye intake             make alarms of the video events the intake accepted, as they arrive
     shouye rules NAME --json '{...}'   one regulatory rule as JSON in, JSON out
     shouye <any manage.py command>     e.g. shouye migrate, shouye createsuperuser
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -49,8 +54,10 @@ def _up(args: list[str]) -> int:
         subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2", "--pool", "threads"]),
         subprocess.Popen([*celery, "beat", "--loglevel", "INFO",
                           "--schedule", str(Path(settings.VAR_DIR) / "celerybeat-schedule")]),
+        subprocess.Popen([*manage, "intake"]),
     ]
-    print(f"\n守夜 Shouye is running at http://{address}/  (Ctrl-C stops the web server, worker and beat)\n")
+    processes += _monitoring(manage, settings)
+    print(f"\n守夜 Shouye is running at http://{address}/  (Ctrl-C stops all of it)\n")
     stopping = False
 
     def stop(*_):
@@ -70,6 +77,30 @@ def _up(args: list[str]) -> int:
         except subprocess.TimeoutExpired:
             process.kill()
     return 0 if stopping else 1
+
+
+def _monitoring(manage: list[str], settings) -> list[subprocess.Popen]:
+    """The readings' intake: ``shouye ingest`` on the configured broker; with none configured, an embedded broker
+    of its own (``shouye broker``) and the demo's gateways (``shouye simulate``) publishing to it."""
+    if settings.SHOUYE_MQTT_URL:
+        return [subprocess.Popen([*manage, "ingest"])]
+    port = settings.SHOUYE_MQTT_EMBEDDED_PORT
+    url = f"mqtt://127.0.0.1:{port}"
+    broker = subprocess.Popen([*manage, "broker", "--port", str(port)])
+    _wait_for_port(port, broker)
+    return [broker, subprocess.Popen([*manage, "ingest", "--url", url]),
+            subprocess.Popen([*manage, "simulate", "--url", url])]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20) -> None:
+    """Until the broker accepts connections (or has exited, which the supervising loop then reports)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,30 @@ from .factories import PASSWORD, EnterpriseFactory, UserFactory, bureau, member
 hypothesis_settings.register_profile("shouye", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("shouye")
 
+#: The audit chain's key in every test.
+TEST_AUDIT_KEY = "test-audit-key-0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database on PostgreSQL commits without waiting for the disk (``synchronous_commit=off``): a
+    crash of the test machine loses nothing a test needs, and the browser tests' demo district, loaded afresh
+    for every test, commits thousands of times."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+
+@pytest.fixture(autouse=True)
+def _steady_session_stamp(request, monkeypatch):
+    """The idle-timeout middleware rewrites the session's activity stamp once a minute (two queries). On a
+    loaded machine a minute can pass between two requests of a query-counting test, which then counts the
+    rewrite; so the stamp is written only at the first request, except in tests marked ``idle_clock``."""
+    if request.node.get_closest_marker("idle_clock") is None:
+        monkeypatch.setattr("shouye.accounts.middleware.TOUCH_INTERVAL", 24 * 3600)
+
 
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
@@ -32,7 +56,7 @@ def _settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test's audit chain starts afresh, so it gets an anchor file of its own, and a fixed key.
     settings.SHOUYE_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchor.log")
-    settings.SHOUYE_AUDIT_KEY = "test-audit-key-0123456789abcdefghijklmnopqrstuvwxyz"
+    settings.SHOUYE_AUDIT_KEY = TEST_AUDIT_KEY
     settings.SHOUYE_AUDIT_KEY_FILE = ""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.LANGUAGE_CODE = "zh-hans"
@@ -117,3 +141,34 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"{row['role']}: {row['operations']} operations, {row['requests']} requests, "
             f"{row['server_errors']} 5xx, {row['failures']} conformance failures; statuses {row['statuses']}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test restores the migrated database (serialized rollback). One that does not
+    leaves, after its flush, content types under new ids and no data-migration rows (rule tables, scenarios,
+    duty items), and every serialized test after it on the same worker fails: an error at collection is
+    cheaper than that hunt.
+
+    The browser tests share one demo district, loaded once and restored to the migrated state afterwards
+    (tests/browser/conftest.py): they run on one xdist worker (``--dist loadgroup``), and are marked as
+    database tests so that the test database is made for them even when they run alone."""
+    plain = []
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.django_db(transaction=True))
+            continue
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        if marker is not None:
+            transactional = marker.kwargs.get("transaction", False)
+            serialized = marker.kwargs.get("serialized_rollback", False)
+        else:
+            transactional = "transactional_db" in fixtures or "live_server" in fixtures
+            serialized = False
+        serialized = serialized or "django_db_serialized_rollback" in fixtures
+        if transactional and not serialized:
+            plain.append(item.nodeid)
+    if plain:
+        raise pytest.UsageError("transactional tests without serialized_rollback=True: " + ", ".join(plain))

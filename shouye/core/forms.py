@@ -2,7 +2,8 @@
 
 Every many-valued input of a page is one of the bounded kinds here (ARCHITECTURE.md §10; issue 9, item 3):
 :class:`ModelMultipleChoiceField` (at most ``max_items`` rows, checked in one query, an id beyond the
-database's range an invalid choice), :class:`MultipleFileField` (at most ``max_items`` files) and the rows of
+database's range an invalid choice), :class:`MultipleChoiceField` (at most ``max_items`` values among fixed
+choices), :class:`MultipleFileField` (at most ``max_items`` files) and the rows of
 :func:`formset_factory` (at most ``max_num``). The maximum is ``shouye.core.bounds.MAX_ITEMS`` unless the
 field gives its own."""
 
@@ -50,6 +51,20 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                   params={"value": "、".join(map(str, missing))})
         return self.queryset.filter(**{f"{key}__in": list(found)})
+
+
+class MultipleChoiceField(forms.MultipleChoiceField):
+    """Several values among fixed ``choices`` (the roles an alarm rule notifies): at most ``max_items`` — a
+    client may send any number, so the count is refused before the values are checked one by one."""
+
+    def __init__(self, *, max_items: int = MAX_ITEMS, **kwargs):
+        self.max_items = max_items
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        ensure_at_most(self.label or _("This field"), self.max_items, values)
+        return values
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -15,7 +15,12 @@ class Panel:
 
     ``context`` receives ``(request, obj)`` for enterprise and hazard panels and ``(request,)`` for home
     panels and must read only through scoped selectors. Shown to a user for whom ``condition(user)`` holds,
-    when given (the home page's statistics are the supervisors', not an enterprise's: issue 10)."""
+    when given (the home page's statistics are the supervisors', not an enterprise's: issue 10; a panel
+    needs its app's view permission), and, on a page about one object, when ``applies_to(obj)`` holds, when
+    given (the high-risk work areas concern chemical enterprises only: issue 11). A panel that is not shown
+    is not rendered at all: no heading, no call of ``context``, so its template never hides itself.
+    ``applies_to`` reads only the object the page has loaded (an enterprise's row with its industry and
+    tags), never a query of its own."""
 
     key: str
     title: Any
@@ -23,9 +28,13 @@ class Panel:
     context: Callable[..., dict]
     order: int = 100
     condition: Callable[[Any], bool] | None = None
+    applies_to: Callable[[Any], bool] | None = None
 
     def shown_to(self, user) -> bool:
         return self.condition is None or self.condition(user)
+
+    def applies(self, obj) -> bool:
+        return self.applies_to is None or self.applies_to(obj)
 
 
 @dataclass
@@ -41,6 +50,10 @@ class PanelRegistry:
 
     def for_user(self, user) -> list[Panel]:
         return [panel for panel in self.ordered() if panel.shown_to(user)]
+
+    def for_object(self, user, obj) -> list[Panel]:
+        """The panels of a page about ``obj`` (an enterprise, a hazard) that this user sees."""
+        return [panel for panel in self.for_user(user) if panel.applies(obj)]
 
 
 enterprise_panels = PanelRegistry()
@@ -90,6 +103,10 @@ retained_files: list[RetainedFiles] = []
 #: registers the one that writes the audit event (core never imports audit).
 file_removal_hooks: list[Callable[[str, Any, list[str]], None]] = []
 
+#: An app's own retention rules (issue 12: a permit's video link after GB 30871-2022 B.3's month), by name: the
+#: daily retention job calls each as ``rule(now=...)``, which answers how many rows it changed.
+retention_rules: dict[str, Callable[..., int]] = {}
+
 
 # Permission bundles and navigation (issue 8): what each app lets each role do, and the menu entries that lead to
 # its pages. The role table and the base template read these, so a new app edits neither.
@@ -129,11 +146,47 @@ class NavEntry:
     order: int
     permission: str = ""
     condition: Callable[[Any], bool] | None = None
+    #: The key of the :class:`NavGroup` (a drop-down menu) the entry belongs to; empty: a link of the bar itself.
+    group: str = ""
+
+    is_group = False
 
     def shown_to(self, user) -> bool:
         if self.permission and not user.has_perm(self.permission):
             return False
         return self.condition is None or self.condition(user)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down menu of the bar, for an app with several pages (monitoring: the duty console, alarms, the board,
+    points …): one place in the bar at ``(order, key)`` instead of a link per page."""
+
+    key: str
+    label: Any
+    order: int
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    """A group as one user sees it: its entries that user may see."""
+
+    group: NavGroup
+    entries: list
+
+    is_group = True
+
+    @property
+    def key(self) -> str:
+        return self.group.key
+
+    @property
+    def order(self) -> int:
+        return self.group.order
+
+    @property
+    def label(self):
+        return self.group.label
 
 
 @dataclass
@@ -142,16 +195,32 @@ class Navigation:
     shows those the user may see, by ``order``."""
 
     entries: dict[str, NavEntry] = field(default_factory=dict)
+    groups: dict[str, NavGroup] = field(default_factory=dict)
 
     def register(self, entry: NavEntry) -> NavEntry:
         self.entries[entry.key] = entry
         return entry
 
+    def register_group(self, group: NavGroup) -> NavGroup:
+        self.groups[group.key] = group
+        return group
+
     def for_user(self, user) -> list[NavEntry]:
+        """The entries ``user`` may see, in the bar's order (an entry of a group at its group's place)."""
+        return [entry for item in self.bar_for(user) for entry in (item.entries if item.is_group else [item])]
+
+    def bar_for(self, user) -> list[NavEntry | NavMenu]:
+        """The bar as ``user`` sees it: links and drop-down menus by ``(order, key)``; a group's entries by their
+        own ``(order, key)`` inside it; a group none of whose entries the user may see is left out."""
         if not user.is_authenticated:
             return []
-        ordered = sorted(self.entries.values(), key=lambda entry: (entry.order, entry.key))
-        return [entry for entry in ordered if entry.shown_to(user)]
+        shown = sorted((entry for entry in self.entries.values() if entry.shown_to(user)),
+                       key=lambda entry: (entry.order, entry.key))
+        menus = {key: NavMenu(group, [entry for entry in shown if entry.group == key])
+                 for key, group in self.groups.items()}
+        items = [entry for entry in shown if not entry.group]
+        items += [menu for menu in menus.values() if menu.entries]
+        return sorted(items, key=lambda item: (item.order, item.key))
 
 
 navigation = Navigation()

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shouye.audit.selectors import timeline
+from shouye.core.downloads import XLSX, download
 from shouye.core.filters import valid_filterset
 from shouye.core.registry import enterprise_panels
 from shouye.core.views import ScopedDetailView, ScopedListView
@@ -59,7 +59,7 @@ class EnterpriseDetailView(ScopedDetailView):
         context["people"] = [(person, person_contact(person, user)) for person in enterprise.people.all()]
         context["sees_personal_data"] = sees_personal_data(user)
         context["panels"] = [(panel, panel.context(self.request, enterprise))
-                             for panel in enterprise_panels.ordered()]
+                             for panel in enterprise_panels.for_object(user, enterprise)]
         context["timeline"] = timeline(enterprise)
         context["can_edit"] = user.has_perm("enterprises.change_enterprise")
         return context
@@ -168,7 +168,4 @@ def enterprise_export(request):
         return redirect(f"{reverse('enterprises:list')}?{request.GET.urlencode()}")
     with transaction.atomic():
         content, filename = export_enterprises(actor=request.user, queryset=queryset)
-    response = HttpResponse(content,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return download(content, filename, content_type=XLSX)

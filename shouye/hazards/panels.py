@@ -57,18 +57,15 @@ def _stacked(rows: list[dict]) -> dict:
 
 def _home_context(request) -> dict:
     user = request.user
-    if not user.has_perm(VIEW):
-        return {"visible": False}
     today = timezone.localdate()
     years = list(range(today.year, today.year - YEARS_BACK, -1))
     try:
         year, date_from, date_to = period_of(request)
     except ValidationError as exc:
-        return {"visible": True, "error": exc.messages[0], "years": years}
+        return {"error": exc.messages[0], "years": years}
     stats = selectors.hazard_stats(user, date_from=date_from, date_to=date_to)
     period = f"found_from={date_from:%Y-%m-%d}&found_to={date_to:%Y-%m-%d}"
     return {
-        "visible": True,
         "stats": stats,
         "year": year,
         "years": years,
@@ -84,13 +81,10 @@ def _home_context(request) -> dict:
 
 def _enterprise_context(request, enterprise) -> dict:
     user = request.user
-    if not user.has_perm(VIEW):
-        return {"visible": False}
     filters = {"enterprise": enterprise.pk}
     rows = exports.sort_ledger(selectors.ledger_rows(user, filters), "")
     today = timezone.localdate()
     context = {
-        "visible": True,
         "enterprise": enterprise,
         "rows": [(hazard, hazard.is_overdue(today)) for hazard in rows[:ENTERPRISE_ROWS]],
         "total": rows.count(),
@@ -112,6 +106,7 @@ def _enterprise_context(request, enterprise) -> dict:
 
 home_panels.register(Panel(key="hazard-stats", title=gettext_lazy("Hidden hazards"),
                            template="hazards/panels/home_stats.html", context=_home_context, order=15,
-                           condition=User.supervises))
+                           condition=lambda user: User.supervises(user) and user.has_perm(VIEW)))
 enterprise_panels.register(Panel(key="hazards", title=gettext_lazy("Hidden hazards"),
-                                 template="hazards/panels/enterprise.html", context=_enterprise_context, order=40))
+                                 template="hazards/panels/enterprise.html", context=_enterprise_context, order=40,
+                                 condition=lambda user: user.has_perm(VIEW)))

@@ -26,7 +26,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import signatures as signature_images
+from shouye.core import signatures as signature_images
+
 from .choices import DeliveryMethod, DocumentKind, ItemResult, SignerRole
 
 TITLES = {

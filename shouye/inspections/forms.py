@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Organisation, User
 from shouye.accounts.selectors import users_with_role
-from shouye.core import actions
+from shouye.core import actions, signatures
 from shouye.core.forms import ModelMultipleChoiceField, ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import HazardLevel
@@ -189,9 +189,9 @@ class FinishForm(actions.ActionForm):
 
 class DocumentForm(actions.ActionForm):
     """Issue (or preview) a document: its kind and contents, and the signatures drawn on screen: one pad
-    per inspector of the inspection (``signature-<user id>``) and one for the enterprise's person; each pad
-    fills a hidden field with a PNG data URL (static/shouye/signature.js). A pad left empty keeps the blank
-    line in the PDF for a pen."""
+    per inspector of the inspection (``signature-<user id>``) and one for the enterprise's person
+    (core.signatures.SignatureField, cleaned to the PNG bytes). A pad left empty keeps the blank line in the
+    PDF for a pen."""
 
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     deadline = forms.DateField(label=_("Rectification deadline"), required=False,
@@ -212,7 +212,7 @@ class DocumentForm(actions.ActionForm):
                                      help_text=_("For a delivery receipt; the enterprise's address when empty."))
     recipient_name = forms.CharField(label=_("Received by"), max_length=60, required=False,
                                      help_text=_("The enterprise's person who signs for the document."))
-    recipient_signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    recipient_signature = signatures.SignatureField(label=_("Signature of the recipient"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,15 +222,19 @@ class DocumentForm(actions.ActionForm):
             .order_by("-issued_at"))
         self.signers = [*self.obj.inspectors.all(), *self.obj.experts.all()]
         for user in self.signers:
-            self.fields[f"signature-{user.pk}"] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.fields[f"signature-{user.pk}"] = signatures.SignatureField(
+                label=_("Signature of %(name)s") % {"name": user})
         style(self)
 
     def signature_pads(self) -> list[dict]:
-        """The pads the page draws: each inspector's, then the recipient's."""
-        pads = [{"field": self[f"signature-{user.pk}"], "label": _("Signature of %(name)s") % {"name": user},
-                 "certificate": user.enforcement_certificate_no} for user in self.signers]
-        return [*pads, {"field": self["recipient_signature"], "label": _("Signature of the recipient"),
-                        "certificate": ""}]
+        """The pads the page draws after the other fields: each inspector's, then the recipient's."""
+        pads = [{"field": self[f"signature-{user.pk}"], "certificate": user.enforcement_certificate_no}
+                for user in self.signers]
+        return [*pads, {"field": self["recipient_signature"], "certificate": ""}]
+
+    def detail_fields(self) -> list:
+        """The visible fields other than the pads."""
+        return [field for field in self.visible_fields() if not isinstance(field.field, signatures.SignatureField)]
 
     def clean(self):
         data = super().clean()

@@ -303,7 +303,7 @@ class Document(models.Model):
 class DocumentSignature(models.Model):
     """A signature drawn on screen for one document: by one of its inspectors, or by the enterprise's person
     who receives it. The PNG is kept in the row (a few kilobytes, validated by
-    :mod:`shouye.inspections.signatures`), so a refused issue leaves no file behind and the signature cannot
+    :mod:`shouye.core.signatures`), so a refused issue leaves no file behind and the signature cannot
     be read apart from the document it belongs to."""
 
     SCOPE_PATHS = ScopePaths(region="document__inspection__township", industry="document__inspection__industry",

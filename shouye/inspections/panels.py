@@ -12,24 +12,20 @@ from .services import START
 
 def _enterprise_context(request, enterprise) -> dict:
     user = request.user
-    if not user.has_perm("inspections.view_inspection"):
-        return {"visible": False}
-    return {"visible": True, "can_start": user.has_perm(START), "enterprise": enterprise,
+    return {"can_start": user.has_perm(START), "enterprise": enterprise,
             **selectors.enterprise_inspections(user, enterprise)}
 
 
 enterprise_panels.register(Panel(key="inspections", title=_("Inspections"),
                                  template="inspections/panels/enterprise.html", context=_enterprise_context,
-                                 order=30))
+                                 order=30, condition=lambda user: user.has_perm("inspections.view_inspection")))
 
 
 def _hazard_context(request, hazard) -> dict:
     user = request.user
-    if not user.has_perm("inspections.view_document"):
-        return {"visible": False}
-    return {"visible": True, "documents": selectors.hazard_documents(user, hazard)}
+    return {"documents": selectors.hazard_documents(user, hazard)}
 
 
 hazard_panels.register(Panel(key="documents", title=_("Enforcement documents"),
                              template="inspections/panels/hazard_documents.html", context=_hazard_context,
-                             order=10))
+                             order=10, condition=lambda user: user.has_perm("inspections.view_document")))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.selectors import users_with_role
 from shouye.audit import services as audit
+from shouye.core import signatures as signature_images
 from shouye.core.attachments import check_photos, save_photos
 from shouye.core.uploads import CheckedPhoto
 from shouye.enterprises.choices import OperatingStatus
@@ -30,7 +31,6 @@ from shouye.hazards.choices import HazardLevel, HazardSource
 from shouye.regions.scoping import ensure_in_scope, is_in_scope
 
 from . import documents, numbering, reinspection
-from . import signatures as signature_images
 from .choices import DeliveryMethod, DocumentKind, InspectionKind, InspectionState, ItemResult, SignerRole
 from .models import (
     Checklist,

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.downloads import PDF, download
 from shouye.core.exceptions import InvalidTransition
 from shouye.core.filters import filtered, status_for
 from shouye.core.registry import inspection_priority_sources
@@ -200,9 +201,7 @@ def document_preview(request, pk):
         workflow.WORKFLOW.ensure_may(request.user, inspection, act.step_name)
         if form.is_valid():
             pdf = services.preview_document(actor=request.user, inspection=inspection, **form.cleaned_data)
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = 'inline; filename="preview.pdf"'
-            return response
+            return download(pdf, "preview.pdf", content_type=PDF, inline=True)
     except InvalidTransition as exc:
         state = PageState(action=act.name, refusal=actions.INSPECTION.refusal_message(exc))
         return render(request, *documents_page(request, inspection, state), status=409)

@@ -16,20 +16,11 @@ def _edit(actor, installation, data):
     return services.update_installation(actor=actor, installation=installation, **fields)
 
 
-def _record_duty(actor, installation, data):
-    return services.record_duty(actor=actor, installation=installation, item=data["item"],
-                                done_at=data.get("done_at"), result=data["result"], note=data.get("note", ""),
-                                photos=data.get("photos", []))
-
-
 INSTALLATION = register(ActionSet(
     key="major_hazards.installation", workflow=WORKFLOW, lookup=selectors.installation_detail,
     noun=_("major hazard installation"),
     detail_url=lambda installation: reverse("major_hazards:detail", kwargs={"pk": installation.pk}),
 ).add(
-    Action("record-duty", title=_("Record a duty"), button=_("Record"), success=_("The duty is recorded."),
-           form=forms.RecordDutyForm, serializer=s.RecordDutySerializer, multipart=True, perform=_record_duty,
-           summary="记录包保责任人履职 Record a responsible person's duty, with photos"),
     Action("add-substance", title=_("Add a substance"), button=_("Add and recompute"),
            success=_("The substance is added and the installation recomputed."), form=forms.AddSubstanceForm,
            serializer=s.SubstanceInputSerializer,
@@ -46,7 +37,8 @@ INSTALLATION = register(ActionSet(
     Action("appoint", title=_("Appoint a responsible person"), button=_("Appoint"),
            success=_("The responsible person is appointed."), form=forms.AppointForm,
            serializer=s.AppointSerializer,
-           summary="任命包保责任人 Appoint the principal, technical or operational responsible person",
+           summary="任命包保责任人 Appoint the principal, technical or operational responsible person (their "
+                   "duties become investigation tasks of the linked user account)",
            perform=lambda actor, installation, data: services.appoint_person(
                actor=actor, installation=installation, **data)),
     Action("edit", title=_("Edit the installation"), button=_("Save"), success=_("The installation is saved."),
@@ -58,7 +50,7 @@ INSTALLATION = register(ActionSet(
            perform=lambda actor, installation, data: services.file_installation(
                actor=actor, installation=installation, **data)),
     Action("cancel", title=_("Cancel the installation"), button=_("Cancel the installation"),
-           success=_("The installation is cancelled."), form=forms.CancelForm, serializer=s.CancelSerializer,
+           success=_("The installation is cancelled."), form=forms.CancelForm, serializer=s.CancelInstallationSerializer,
            summary="核销 Cancel a major hazard installation with a reason",
            perform=lambda actor, installation, data: services.cancel_installation(
                actor=actor, installation=installation, **data)),

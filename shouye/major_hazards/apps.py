@@ -11,10 +11,8 @@ class MajorHazardsConfig(AppConfig):
         from shouye.audit import verbs
         from shouye.core.registry import (
             DemoStep,
-            MediaOwner,
             NavEntry,
             demo_steps,
-            media_owners,
             navigation,
             permission_bundles,
             stamped_models,
@@ -29,12 +27,10 @@ class MajorHazardsConfig(AppConfig):
             permissions,
             todos,  # noqa: F401  registers the to-dos
         )
-        from .models import DutyPhoto, MajorHazardInstallation
+        from .models import MajorHazardInstallation
         from .workflow import VIEW
 
         stamped_models.register(MajorHazardInstallation)
-        media_owners.register(MediaOwner(prefix="major_hazards/", model=DutyPhoto, fields=("image", "thumbnail"),
-                                         permission=VIEW))
         verbs.register("major-hazard.create", _("registered the major hazard installation"))
         verbs.register("major-hazard.edit", _("edited the major hazard installation"))
         verbs.register("major-hazard.add-substance", _("added a substance and recomputed"))
@@ -47,7 +43,8 @@ class MajorHazardsConfig(AppConfig):
         verbs.register("major-hazard.export", _("exported the major hazard installations"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
-        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=25,
+        # After the investigation tasks (order 25): their quarter of nightly runs does the tasks it finds.
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=26,
                                      run=demo.load_major_hazards))
         navigation.register(NavEntry(key="major-hazards", label=_("Major hazards"), url_name="major_hazards:list",
                                      order=56, permission=VIEW))

@@ -31,11 +31,6 @@ class PersonRole(models.TextChoices):
     OPERATIONAL = "operational", _("Operational responsible person")
 
 
-class DutyResult(models.TextChoices):
-    OK = "ok", _("OK")
-    NOT_OK = "not_ok", _("Not OK")
-
-
 #: Table 6 grade numbers and their names.
 GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 GRADE_COLOURS = {1: "#b71c1c", 2: "#e65100", 3: "#f9a825", 4: "#1565c0"}

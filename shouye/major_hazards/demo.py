@@ -1,22 +1,28 @@
 """The major hazard installations' demo step (``shouye demo``): about a third of the demo's
 hazardous-chemicals enterprises register one or two installations with realistic GB 18218-2018 Table 1
-substances (液氨, 甲醇, 汽油, 液化石油气 …), appoint their three responsible persons, file the major ones and
-record some duties over the year: most records are recent and some duties are left overdue, as on a real
-platform. Everything through the services, each act at its moment of the past year."""
+substances (液氨, 甲醇, 汽油, 液化石油气 …), appoint their three responsible persons (linked to the enterprise's
+account, so their duties become its investigation tasks), and file the major ones. Then the duty tasks' windows
+of the year are created as the nightly job creates them, and the persons do their first two duties of each
+list in most windows (one in ten finds a problem, which becomes a hazard); the rest are recorded missed, so
+some duties are overdue, as on a real platform. Everything through the services, each act at its moment of
+the past year."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.apps import apps as django_apps
 
-from shouye.core.demo import Agenda, office_moment, workday_on_or_after
+from shouye.core.demo import Agenda, moment, office_moment, workday_on_or_after
 from shouye.enterprises import demo as district
+from shouye.risks import generation
+from shouye.risks.choices import CheckOutcome, InstanceState
+from shouye.risks.models import InvestigationTask, TaskInstance
+from shouye.risks.services import tasks as task_services
 
 from . import duty_items, services
-from .choices import DutyResult, InstallationKind, PersonRole
-from .models import DutyItem
+from .choices import InstallationKind, PersonRole
 
 #: Inventories (name, design maximum t) by kind; quantities chosen so that most units are major hazards.
 UNITS = [
@@ -32,6 +38,11 @@ NAMES = ["王建国", "李明", "张伟", "刘洋", "陈静", "杨帆", "赵磊"
 POSTS = {PersonRole.PRINCIPAL: "总经理", PersonRole.TECHNICAL: "技术副总", PersonRole.OPERATIONAL: "罐区主任"}
 #: Share of the hazardous-chemicals enterprises with installations (brief: about a third).
 SHARE = 3
+#: The items of each list the persons keep doing, the share of their windows left undone (missed) and the
+#: share of those done that find a problem.
+ITEMS_DONE = 2
+MISSED_SHARE = 0.15
+NOT_OK_SHARE = 0.1
 
 
 def load_major_hazards(context) -> dict[str, int]:
@@ -39,9 +50,8 @@ def load_major_hazards(context) -> dict[str, int]:
     rng = context.rng("major-hazards")
     chosen = [e for e in context.enterprises if e.industry.code == "hazardous_chemicals"][::SHARE]
     duty_items.load(django_apps)  # a database flushed by a test has lost the migration's rows
-    items = list(DutyItem.objects.filter(active=True))
     agenda = Agenda(context)
-    made = {"installations": 0, "responsible persons": 0, "duty records": 0}
+    made = {"installations": 0, "responsible persons": 0}
 
     def register(enterprise, actor, unit, start):
         name, kind, substances = unit
@@ -56,31 +66,13 @@ def load_major_hazards(context) -> dict[str, int]:
         for role in PersonRole.values:
             services.appoint_person(actor=actor, installation=installation, role=role, name=rng.choice(NAMES),
                                     post=POSTS[role], phone=f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
-                                    appointed_on=start)
+                                    appointed_on=start, user=actor)
             made["responsible persons"] += 1
         if installation.is_major:
             filed = workday_on_or_after(start + timedelta(days=rng.randint(3, 20)))
             agenda.add(office_moment(rng, filed), lambda: services.file_installation(
                 actor=actor, installation=installation, filing_number=f"备{start.year}-{installation.pk:04d}",
                 filed_on=filed))
-        # Duties: each role's first two items every ~quarter (operational: ~6 weeks), the others left undone.
-        for item in items:
-            if item.number > 2:
-                continue
-            step = 80 if item.role != PersonRole.OPERATIONAL else 40
-            day = start + timedelta(days=rng.randint(10, step))
-            while day < context.today - timedelta(days=5):
-                done_day = day
-
-                def act(done_day=done_day, item=item):
-                    ok = rng.random() > 0.1
-                    services.record_duty(actor=actor, installation=installation, item=item,
-                                         result=DutyResult.OK if ok else DutyResult.NOT_OK,
-                                         note="" if ok else "发现液位计显示异常，已报修")
-                    made["duty records"] += 1
-                agenda.add(office_moment(rng, workday_on_or_after(done_day)), act)
-                day += timedelta(days=step + rng.randint(-5, 15))
-
     # The demo's enterprise account signs in to an industry-and-trade plant: its ammonia refrigeration (涉氨制冷)
     # holds enough liquid ammonia to be a major hazard installation, so that account meets the feature too.
     account = context.accounts.get("qiye")
@@ -97,4 +89,37 @@ def load_major_hazards(context) -> dict[str, int]:
         for unit in units:
             agenda.add(office_moment(rng, start), lambda e=enterprise, a=actor, u=unit, s=start: register(e, a, u, s))
     agenda.play()
+    made.update(_do_duties(context, rng))
     return made
+
+
+def _do_duties(context, rng) -> dict[str, int]:
+    """The duty tasks' windows up to today, as the nightly job of yesterday creates them; the first
+    ``ITEMS_DONE`` duties of each list done in most windows that closed, on a working day early in the window;
+    then the job records the others missed."""
+    night = moment(context.today - timedelta(days=1), time(0, 20))
+    tasks = InvestigationTask.objects.filter(duty__isnull=False, enterprise__in=context.enterprises)
+    with context.at(night):
+        generation.generate_instances(tasks=tasks)
+    counts = {"duty tasks": tasks.count(), "duties done": 0, "duties not OK": 0}
+    closed = (TaskInstance.objects.filter(task__in=tasks, task__task_number__lte=ITEMS_DONE, due_by__lte=night,
+                                          state=InstanceState.DUE)
+              .select_related("task", "assignee").order_by("due_from", "pk"))
+    for instance in closed:
+        if rng.random() < MISSED_SHARE:
+            continue
+        day = generation.local_date(instance.due_from) + timedelta(days=rng.randint(0, min(instance.task.cycle, 20) - 1))
+        when = max(office_moment(rng, workday_on_or_after(day)), instance.due_from)
+        if when >= instance.due_by:
+            continue
+        ok = rng.random() >= NOT_OK_SHARE
+        with context.at(when):
+            task_services.complete_instance(actor=instance.assignee, instance=instance, checks=[
+                task_services.CheckInput(measure=None, outcome=CheckOutcome.OK if ok else CheckOutcome.NOT_OK,
+                                         note="" if ok else "发现液位计显示异常，已报修")])
+        counts["duties done"] += 1
+        counts["duties not OK"] += not ok
+    with context.at(night + timedelta(minutes=10)):
+        generation.mark_missed()
+    counts["duties missed"] = TaskInstance.objects.filter(task__in=tasks, state=InstanceState.MISSED).count()
+    return counts

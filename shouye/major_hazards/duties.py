@@ -1,195 +1,141 @@
-"""When a responsible person's duty is due, and which are overdue (应急厅〔2021〕12号; REGULATIONS-2 §A.5, §B.2).
+"""The responsible persons' duties as investigation tasks of the risks engine (issue 11; 应急厅〔2021〕12号,
+REGULATIONS-2 §A.6, §B.2): one task per active duty item of the person's role (:class:`~.models.DutyTask`).
 
-One small module so that it can move to the shared investigation-task engine (the ``risks`` app) when the
-duties become tasks there. A duty item is due ``frequency_days`` after it was last done, or after the person
-was appointed when never done; it is overdue when that day has passed. The frequencies are data
-(:class:`~shouye.major_hazards.models.DutyItem`): technical 90 days [C], principal 90 and operational 7 [U]
-defaults.
-
-Before holidays (Art. 5(5): the technical person's investigation is mandatory before 重大活动、重点时段和节假日
-[C]): an item flagged ``before_key_periods`` is also due on the eve of a public holiday period (a run of days
-off of the work calendar holding a weekday off) unless it was done within the SHOUYE_MHI_PRE_HOLIDAY_DAYS
-before the period starts; how many days "before" counts is [U] (default 7). It becomes overdue once the
-holiday has begun without it, until done. Major events and key periods are not in any calendar the platform
-has: the bureau announces them, and they are not scheduled here."""
+- **The task**: title the duty's text, ``work_type`` the role (§A.6 workType 1 principal / 2 technical /
+  3 operational), ``task_number`` the item's number (taskNum), a cycle of the item's ``frequency_days`` days on
+  every day from the appointment (technical 90 days [C]; principal 90 and operational 7 are [U] defaults,
+  data), for the person's linked user account and post, and ``before_key_periods`` from the item (the
+  engine adds an instance before each holiday period: ``shouye.risks.generation``).
+- **Investigation type**: the ten types of §A.5/§A.6 (dangerSrc) have no responsible-person type; a duty is its
+  person's routine investigation (``routine``), and the national interface tells such tasks apart by
+  workType (and isDefend on the record), which the task carries.
+- **Doing a duty** is completing one of the task's instances through the engine (the phone's "my
+  investigations" and the instance page and API); one record without a measure, OK or not, with a note and
+  photos; not OK reports a hazard bound to the record.
+- **Overdue** (what the bureau counts): the instances of the active duty tasks that were missed, or are still
+  due past their window (before the nightly run marks them missed). A task ends with its appointment, so the
+  duties of a replaced person or a cancelled installation leave the count."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.db.models import BigIntegerField, Count, F, Max, Q
-from django.db.models.functions import Cast
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from shouye.rules.errors import RuleInputError
+from shouye.enterprises.models import Enterprise
+from shouye.enterprises.stamps import locked_for_stamping
+from shouye.hazards.choices import InvestigationType
+from shouye.risks import generation
+from shouye.risks.choices import CycleUnit, InstanceState, TaskWorkType, WorkDayType
+from shouye.risks.models import InvestigationTask
 
-from .models import DutyItem, DutyRecord, ResponsiblePerson
+from .choices import PersonRole
+from .models import DutyItem, DutyTask, ResponsiblePerson
 
-#: How far back the search for a holiday under way starts (the longest public holiday period is 8–9 days).
-LONGEST_HOLIDAY_DAYS = 12
-
-
-@dataclass(frozen=True)
-class Holiday:
-    """A public holiday period: its first and last day off."""
-
-    start: date
-    end: date
-
-    @property
-    def window_start(self) -> date:
-        """From this day on, a duty done counts as done before the holiday."""
-        return self.start - timedelta(days=settings.SHOUYE_MHI_PRE_HOLIDAY_DAYS)
+WORK_TYPES = {PersonRole.PRINCIPAL: TaskWorkType.PRINCIPAL, PersonRole.TECHNICAL: TaskWorkType.TECHNICAL,
+              PersonRole.OPERATIONAL: TaskWorkType.OPERATIONAL}
+INVESTIGATION_TYPE = InvestigationType.ROUTINE
 
 
-def holiday_ahead(today: date, calendar=None) -> Holiday | None:
-    """The public holiday period under way today or starting within SHOUYE_MHI_PRE_HOLIDAY_DAYS; None when
-    there is none or the work calendar does not cover the dates (never a guess)."""
-    if calendar is None:
-        from shouye.workcalendar.selectors import work_calendar
-
-        calendar = work_calendar()
-    try:
-        day = today - timedelta(days=LONGEST_HOLIDAY_DAYS)
-        last = today + timedelta(days=settings.SHOUYE_MHI_PRE_HOLIDAY_DAYS)
-        while day <= last:
-            if day.weekday() < 5 and not calendar.is_workday(day):
-                start, end = day, day
-                while not calendar.is_workday(start - timedelta(days=1)):
-                    start -= timedelta(days=1)
-                while not calendar.is_workday(end + timedelta(days=1)):
-                    end += timedelta(days=1)
-                if end >= today:
-                    return Holiday(start=start, end=end)
-                day = end
-            day += timedelta(days=1)
-    except RuleInputError:
-        return None
-    return None
+def task_for(*, actor, person: ResponsiblePerson, item: DutyItem, starts_at: datetime) -> InvestigationTask:
+    """The (unsaved) task of ``item`` for ``person``, stamped with the installation's enterprise (whose row the
+    caller has locked: ``locked_for_stamping``)."""
+    return InvestigationTask(
+        title=item.text[:200], investigation_type=INVESTIGATION_TYPE, work_type=WORK_TYPES[person.role],
+        task_number=item.number, cycle=item.frequency_days, cycle_unit=CycleUnit.DAY,
+        work_day_type=WorkDayType.EVERY_DAY, starts_at=starts_at, post=person.post[:100], assignee=person.user,
+        before_key_periods=item.before_key_periods, created_by=actor,
+    ).stamp_from(person.installation.enterprise, locked=True)
 
 
-@dataclass(frozen=True)
-class DutyStatus:
-    person: ResponsiblePerson
-    item: DutyItem
-    last_done: date | None
-    due: date
-    #: the holiday period this duty is due before, when that is what makes it due first
-    before_holiday: Holiday | None = None
-
-    def overdue_on(self, today: date) -> bool:
-        return self.due < today
-
-
-def due_date(*, appointed_on: date, frequency_days: int, last_done: date | None) -> date:
-    """The day the duty falls due: ``frequency_days`` after it was last done, or after the appointment."""
-    return (last_done or appointed_on) + timedelta(days=frequency_days)
-
-
-def _local_day(moment: datetime | None) -> date | None:
-    return timezone.localdate(moment) if moment is not None else None
-
-
-def _holiday_applies(item: DutyItem, holiday: Holiday | None, today: date) -> bool:
-    """Whether ``holiday`` puts a due day on ``item``: a flagged item whose pre-holiday window lies within its
-    regular period (otherwise the regular frequency already asks for more)."""
-    return (item.before_key_periods and holiday is not None
-            and holiday.window_start > today - timedelta(days=item.frequency_days))
-
-
-def requirement(item: DutyItem, today: date, holiday: Holiday | None) -> tuple[date, date]:
-    """``(done_since, appointed_before)``: a person of the item's role is late on it today when appointed
-    before ``appointed_before`` and the item was not done since ``done_since``. Regularly both are ``today −
-    frequency``; during a holiday the item was due before, the pre-holiday window and the holiday's start."""
-    if _holiday_applies(item, holiday, today) and holiday.start <= today:
-        return holiday.window_start, holiday.start
-    cutoff = today - timedelta(days=item.frequency_days)
-    return cutoff, cutoff
-
-
-def statuses(persons, *, items=None, today: date | None = None) -> list[DutyStatus]:
-    """Every active duty item of each current person in ``persons`` (a queryset or list of current
-    :class:`ResponsiblePerson`) with its last record and due day; four queries whatever their number."""
-    persons = list(persons)
-    if not persons:
-        return []
-    today = today or timezone.localdate()
-    holiday = holiday_ahead(today)
-    items = list(items if items is not None else DutyItem.objects.filter(active=True))
-    last = {(row["person_id"], row["item_id"]): row["last"]
-            for row in DutyRecord.objects.filter(person__in=[p.pk for p in persons]).order_by()
-            .values("person_id", "item_id").annotate(last=Max("done_at"))}
-    found = []
+def open_tasks(*, actor, persons: Iterable[ResponsiblePerson], items: Iterable[DutyItem],
+               starts_at: datetime | None = None) -> list[DutyTask]:
+    """One task per item of each person's role, starting at the appointment (or ``starts_at``, for an item
+    put in use later), and their instances up to the end of tomorrow at once. The caller holds the
+    transaction."""
+    items, persons = list(items), list(persons)
+    stamps = dict((pk, (township, industry)) for pk, township, industry in locked_for_stamping(
+        Enterprise.objects.filter(pk__in={p.installation.enterprise_id for p in persons}))
+        .values_list("pk", "township_id", "industry_id"))
+    rows = []
     for person in persons:
-        for item in items:
-            if item.role != person.role:
-                continue
-            done = _local_day(last.get((person.pk, item.pk)))
-            due = due_date(appointed_on=person.appointed_on, frequency_days=item.frequency_days, last_done=done)
-            before = None
-            if (_holiday_applies(item, holiday, today) and person.appointed_on < holiday.start
-                    and (done is None or done < holiday.window_start)
-                    and holiday.start - timedelta(days=1) < due):
-                before, due = holiday, holiday.start - timedelta(days=1)
-            found.append(DutyStatus(person=person, item=item, last_done=done, due=due, before_holiday=before))
-    return found
+        enterprise = person.installation.enterprise
+        enterprise.township_id, enterprise.industry_id = stamps[enterprise.pk]
+        start = starts_at or generation.local_midnight(person.appointed_on)
+        rows += [(person, item, task_for(actor=actor, person=person, item=item, starts_at=start))
+                 for item in items if item.role == person.role]
+    if not rows:
+        return []
+    tasks = InvestigationTask.objects.bulk_create([task for _person, _item, task in rows])
+    links = DutyTask.objects.bulk_create([DutyTask(person=person, item=item, task=task)
+                                          for (person, item, _task), task in zip(rows, tasks, strict=True)])
+    generation.generate_instances(tasks=InvestigationTask.objects.filter(pk__in=[t.pk for t in tasks]))
+    return links
 
 
-def overdue(persons, today: date | None = None) -> list[DutyStatus]:
-    """The overdue duties of ``persons``, most overdue first."""
-    today = today or timezone.localdate()
-    return sorted((s for s in statuses(persons, today=today) if s.overdue_on(today)),
-                  key=lambda s: (s.due, s.person.pk))
+def end_tasks(duty_tasks, ends_on: date) -> int:
+    """End the active tasks of ``duty_tasks`` (a queryset): no instance after ``ends_on``; those created stay."""
+    return (InvestigationTask.objects.filter(is_active=True, duty__in=duty_tasks)
+            .update(is_active=False, ends_on=ends_on))
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def update_item_tasks(item: DutyItem) -> int:
+    """Carry the item's text, frequency and flag to its active tasks (their coming windows)."""
+    return InvestigationTask.objects.filter(is_active=True, duty__item=item).update(
+        title=item.text[:200], cycle=item.frequency_days, before_key_periods=item.before_key_periods)
 
 
-#: A (person, item) pair as one number for counting distinct pairs: item ids stay far below it.
-PAIR_BASE = 1_000_000
+def overdue_parts(instances, now: datetime | None = None):
+    """The overdue instances among ``instances`` of the active responsible-person tasks (work type not
+    routine), as two querysets: the missed ones and those still due past their window (closed since the
+    nightly run). Apart, each reads its own index (a partial index of the missed instances by task); one
+    condition with OR would read every missed row from the table."""
+    now = now or timezone.now()
+    duty = (instances.filter(task__is_active=True).exclude(task__work_type=TaskWorkType.ROUTINE)
+            .order_by())
+    return duty.filter(state=InstanceState.MISSED), duty.filter(state=InstanceState.DUE, due_by__lte=now)
 
 
-def overdue_count(persons, today: date | None = None) -> int:
-    """How many duties of ``persons`` (a queryset of current persons) are overdue, in three queries whatever
-    their number (the active items, the work calendar, then one aggregate): the (person, item) pairs that are
-    due, counted per item over the persons, minus the distinct pairs done in time among their records."""
-    today = today or timezone.localdate()
-    items = list(DutyItem.objects.filter(active=True))
-    if not items:
-        return 0
-    holiday = holiday_ahead(today)
-    needs = {item.pk: (item, *requirement(item, today, holiday)) for item in items}
-    in_time = Q()
-    for pk, (item, since, before) in needs.items():
-        in_time |= Q(role=item.role, appointed_on__lt=before, duty_records__item_id=pk,
-                     duty_records__done_at__gte=_start_of(since))
-    pair = Cast("duty_records__person_id", BigIntegerField()) * PAIR_BASE + F("duty_records__item_id")
-    counts = persons.order_by().aggregate(
-        done=Count(pair, filter=in_time, distinct=True),
-        **{f"due_{pk}": Count("pk", filter=Q(role=item.role, appointed_on__lt=before), distinct=True)
-           for pk, (item, _since, before) in needs.items()})
-    done = counts.pop("done") or 0
-    return sum(n or 0 for n in counts.values()) - done
+def overdue_count(instances, now: datetime | None = None) -> int:
+    """How many overdue duties among ``instances``: one aggregate query (a count over a UNION ALL)."""
+    missed, late = overdue_parts(instances, now)
+    return missed.values("pk").union(late.values("pk"), all=True).count()
 
 
-#: Persons read per step when looking for the most overdue duties (a to-do list's first few).
-SCAN_STEP = 200
-SCAN_STEPS = 5
+def overdue_by_installation(instances, now: datetime | None = None) -> dict[int, int]:
+    """The overdue duties among ``instances`` counted by installation (two grouped queries)."""
+    counts: dict[int, int] = {}
+    for part in overdue_parts(instances, now):
+        for installation_id, n in (part.values_list("task__duty__person__installation")
+                                   .annotate(n=Count("pk")).values_list("task__duty__person__installation", "n")):
+            counts[installation_id] = counts.get(installation_id, 0) + n
+    return counts
 
 
-def most_overdue(persons, limit: int, today: date | None = None) -> list[DutyStatus]:
-    """Up to ``limit`` overdue duties, most overdue first, among the persons longest in post: read in steps
-    of SCAN_STEP persons (at most SCAN_STEPS, so a bounded number of queries) until ``limit`` are found."""
-    today = today or timezone.localdate()
-    items = list(DutyItem.objects.filter(active=True))
-    ordered = persons.order_by("appointed_on", "pk")
-    found: list[DutyStatus] = []
-    for step in range(SCAN_STEPS):
-        chunk = list(ordered[step * SCAN_STEP:(step + 1) * SCAN_STEP])
-        found += [s for s in statuses(chunk, items=items, today=today) if s.overdue_on(today)]
-        if len(found) >= limit or len(chunk) < SCAN_STEP:
-            break
-    return sorted(found, key=lambda s: (s.due, s.person.pk))[:limit]
+def overdue_instance_q(now: datetime, prefix: str = "") -> Q:
+    """An overdue instance over a relation (``prefix`` such as ``task__instances__``): missed, or still due
+    past its window."""
+    return (Q(**{f"{prefix}state": InstanceState.MISSED})
+            | Q(**{f"{prefix}state": InstanceState.DUE, f"{prefix}due_by__lte": now}))
+
+
+def task_rows(duty_tasks, now: datetime | None = None):
+    """``duty_tasks`` with, in one query: ``last_done`` (the latest done instance), ``next_due`` (the end of
+    the earliest instance still open), ``open_instance`` (the instance to do now), ``missed`` and
+    ``overdue`` counts."""
+    now = now or timezone.now()
+    prefix = "task__instances__"
+    due = Q(**{f"{prefix}state": InstanceState.DUE, f"{prefix}due_by__gt": now})
+    return (duty_tasks.select_related("item", "task", "person")
+            .annotate(last_done=Max(f"{prefix}done_at"),
+                      next_due=Min(f"{prefix}due_by", filter=due),
+                      open_instance=Min(f"{prefix}id", filter=due & Q(**{f"{prefix}due_from__lte": now})),
+                      missed=Count(f"{prefix}id", filter=Q(**{f"{prefix}state": InstanceState.MISSED})),
+                      overdue=Count(f"{prefix}id", filter=overdue_instance_q(now, prefix))))
+
+
+def due_day(due_by: datetime) -> date:
+    """The last day of a window closing at ``due_by`` (an exclusive local midnight)."""
+    return generation.local_date(due_by - timedelta(microseconds=1))

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from shouye.calculators.forms import category_choices
 from shouye.core.actions import ActionForm
-from shouye.core.forms import MultipleFileField, ScopedModelChoiceField
+from shouye.core.forms import ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
+from shouye.risks.services.tasks import enterprise_people
 
-from .choices import DutyResult, InstallationKind, PersonRole
-from .models import DutyItem
+from .choices import InstallationKind, PersonRole
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -111,37 +111,14 @@ class AppointForm(_Bootstrap, ActionForm):
                              regex=r"^[0-9+\- ]{5,20}$",
                              error_messages={"invalid": _("Enter a phone number: digits, +, - only.")})
     appointed_on = forms.DateField(label=_("Appointed on"), widget=DATE)
-    user = forms.ModelChoiceField(label=_("User account (optional)"), required=False, queryset=None)
+    user = forms.ModelChoiceField(label=_("User account (optional)"), required=False, queryset=None,
+                                  help_text=_("The person's duties are assigned to this account as "
+                                              "investigation tasks."))
 
     def __init__(self, *args, obj, user, **kwargs):
         super().__init__(*args, obj=obj, user=user, **kwargs)
-        from shouye.accounts.models import User
-
-        self.fields["user"].queryset = (User.objects.filter(memberships__enterprise_id=obj.enterprise_id,
-                                                            memberships__active=True)
-                                        .distinct().order_by("username"))
+        self.fields["user"].queryset = enterprise_people(obj.enterprise_id)
         self._style()
-
-
-class DutyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.get_role_display()} {obj.number}. {obj.text[:30]}"
-
-
-class RecordDutyForm(_Bootstrap, ActionForm):
-    item = DutyChoiceField(label=_("Duty"), queryset=DutyItem.objects.none())
-    done_at = forms.DateTimeField(label=_("Done at"), required=False, help_text=_("Leave empty for now."),
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    result = forms.ChoiceField(label=_("Result"), choices=DutyResult.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    photos = MultipleFileField(label=_("Photos"), required=False)
-
-    def __init__(self, *args, obj, user, **kwargs):
-        super().__init__(*args, obj=obj, user=user, **kwargs)
-        roles = [p.role for p in obj.persons.all() if p.ended_on is None]
-        self.fields["item"].queryset = DutyItem.objects.filter(active=True, role__in=roles).order_by("role", "number")
-        self._style()
-
 
 
 class DutyItemForm(_Bootstrap, forms.Form):

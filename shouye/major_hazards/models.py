@@ -1,17 +1,16 @@
 """Major hazard installations (重大危险源) of an enterprise, their inventory, their identification and grade by
-GB 18218-2018 (kept with the record), their three responsible persons (包保责任人, 应急厅〔2021〕12号) and the
-records of those persons' duties."""
+GB 18218-2018 (kept with the record), their three responsible persons (包保责任人, 应急厅〔2021〕12号) and those
+persons' duties, which are investigation tasks of the risks engine (``DutyTask``)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shouye.core.attachments import PhotoAttachment
 from shouye.enterprises.stamps import StampedModel
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
-from .choices import GRADE_NAMES, DutyResult, InstallationKind, InstallationState, PersonRole
+from .choices import GRADE_NAMES, InstallationKind, InstallationState, PersonRole
 
 
 class MajorHazardInstallation(StampedModel):
@@ -59,7 +58,6 @@ class MajorHazardInstallation(StampedModel):
         verbose_name_plural = _("major hazard installations")
         permissions = [
             ("manage_installation", _("Can manage the major hazard installations of one's own enterprise")),
-            ("record_duty", _("Can record responsible persons' duties")),
             ("export_installation", _("Can export the major hazard installations")),
         ]
         indexes = [models.Index(fields=["township", "grade"]), models.Index(fields=["next_assessment_due"])]
@@ -174,39 +172,31 @@ class DutyItem(models.Model):
         return f"{self.get_role_display()} {self.number}"
 
 
-class DutyRecord(models.Model):
-    """A responsible person did one duty item: when, OK or not, a note and photos."""
+class DutyTask(models.Model):
+    """A duty item of a responsible person as an investigation task of the risks engine (issue 11: the duties
+    and their frequencies are tasks of the same engine as dual prevention, REGULATIONS-2 §A.6 workType and
+    taskNum). Appointing the person opens one per active item of the role; ending the appointment, cancelling
+    the installation or retiring the item ends the task (``task.is_active`` false, ``task.ends_on``). Doing
+    the duty is doing one of the task's instances; an item retired and used again gets a new task, so a
+    (person, item) pair may have several rows, at most one with an active task."""
 
     SCOPE_PATHS = ScopePaths(region="person__installation__township", industry="person__installation__industry",
                              enterprise="person__installation__enterprise")
 
-    person = models.ForeignKey(ResponsiblePerson, on_delete=models.PROTECT, related_name="duty_records")
-    item = models.ForeignKey(DutyItem, on_delete=models.PROTECT, related_name="records")
-    done_at = models.DateTimeField(_("done at"))
-    result = models.CharField(_("result"), max_length=8, choices=DutyResult.choices)
-    note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    person = models.ForeignKey(ResponsiblePerson, verbose_name=_("responsible person"), on_delete=models.CASCADE,
+                               related_name="duty_tasks")
+    item = models.ForeignKey(DutyItem, verbose_name=_("duty item"), on_delete=models.PROTECT,
+                             related_name="duty_tasks")
+    task = models.OneToOneField("risks.InvestigationTask", verbose_name=_("investigation task"),
+                                on_delete=models.CASCADE, related_name="duty")
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-done_at", "-id"]
-        verbose_name = _("duty record")
-        verbose_name_plural = _("duty records")
-        indexes = [models.Index(fields=["person", "item", "done_at"])]
+        ordering = ["person_id", "item__number", "id"]
+        verbose_name = _("duty task")
+        verbose_name_plural = _("duty tasks")
+        indexes = [models.Index(fields=["person", "item"])]
 
     def __str__(self):
-        return f"{self.item} {self.done_at:%Y-%m-%d}"
-
-
-class DutyPhoto(PhotoAttachment):
-    upload_prefix = "major_hazards/"
-
-    SCOPE_PATHS = ScopePaths(region="record__person__installation__township",
-                             industry="record__person__installation__industry",
-                             enterprise="record__person__installation__enterprise")
-
-    record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="photos")
-
-    objects = ScopedQuerySet.as_manager()
+        return f"{self.person} · {self.item}"

@@ -1,5 +1,6 @@
 """The major_hazards app's verbs per role, registered in MajorHazardsConfig.ready() and merged by the role
-table (accounts/roles.py). Enterprise users manage their own installations and record their persons' duties;
+table (accounts/roles.py). Enterprise users manage their own installations (their persons' duties are investigation tasks, done with the
+risks app's permission to carry out investigations);
 the bureau, townships and departments read within their scope; the bureau and leaders export."""
 
 from shouye.accounts.choices import Role
@@ -15,6 +16,6 @@ BUNDLE: dict[str, frozenset[str]] = {
     Role.LEADER: frozenset(_EXPORT),
     Role.TOWNSHIP_OFFICER: frozenset(_EXPORT),
     Role.DEPARTMENT_OFFICER: frozenset(_READ),
-    Role.ENTERPRISE_USER: frozenset(_READ | {"major_hazards.manage_installation", "major_hazards.record_duty"}),
+    Role.ENTERPRISE_USER: frozenset(_READ | {"major_hazards.manage_installation"}),
     Role.EXPERT: frozenset(_READ),
 }

@@ -6,7 +6,7 @@ changes, so the stored figures always match the stored inputs."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
-from shouye.core.attachments import check_photos, save_photos
 from shouye.regions.scoping import ensure_in_scope
+from shouye.risks.services.tasks import enterprise_people
 from shouye.rules.errors import RuleInputError
 from shouye.rules.major_hazard import MAX_SUBSTANCES, identify_major_hazard
 
+from . import duties
 from .choices import InstallationState, PersonRole
 from .models import (
     DutyItem,
-    DutyPhoto,
-    DutyRecord,
+    DutyTask,
     InstallationSubstance,
     MajorHazardInstallation,
     ResponsiblePerson,
@@ -34,8 +34,6 @@ from .workflow import MANAGE, WORKFLOW
 #: The fields an edit may change (the state, the computation and the stamps have their own acts).
 EDITABLE = ("name", "kind", "location", "longitude", "latitude", "exposed_population", "last_assessed_on",
             "next_assessment_due")
-#: Tolerated clock difference between a phone and the server for "done at".
-CLOCK_SKEW_SECONDS = 600
 
 
 def _lock(actor, installation: MajorHazardInstallation, action: str) -> MajorHazardInstallation:
@@ -216,7 +214,7 @@ def file_installation(*, actor, installation, filing_number: str, filed_on: date
 
 
 def cancel_installation(*, actor, installation, reason: str):
-    """Cancel (核销) the installation with a reason; its records stay."""
+    """Cancel (核销) the installation with a reason; its records stay, its persons' duty tasks end today."""
     with transaction.atomic():
         installation = _lock(actor, installation, "cancel")
         reason = (reason or "").strip()
@@ -225,22 +223,26 @@ def cancel_installation(*, actor, installation, reason: str):
         old = installation.state
         installation.state, installation.cancelled_reason = InstallationState.CANCELLED, reason
         installation.save()
+        ended = duties.end_tasks(DutyTask.objects.filter(person__installation=installation),
+                                 timezone.localdate())
         audit.record(actor=actor, verb="major-hazard.cancel", target=installation,
-                     changes={"state": [old, installation.state], "reason": reason})
+                     changes={"state": [old, installation.state], "reason": reason, "duty_tasks_ended": ended})
     return installation
 
 
 def appoint_person(*, actor, installation, role: str, name: str, post: str, phone: str, appointed_on: date,
                    user=None) -> ResponsiblePerson:
-    """Appoint the responsible person of ``role``; the current one, if any, ends the day before (history
-    kept). A linked user account must belong to the installation's enterprise."""
+    """Appoint the responsible person of ``role``; the current one, if any, ends that day (history kept) and
+    so do its duty tasks. The new person gets one investigation task per active duty item of the role from
+    the appointment on (shouye.major_hazards.duties), assigned to the linked user account, which must be an
+    active user account of the installation's enterprise."""
     with transaction.atomic():
         installation = _lock(actor, installation, "appoint")
         if role not in PersonRole.values:
             raise ValidationError({"role": _("Choose the principal, technical or operational role.")})
         if appointed_on > timezone.localdate():
             raise ValidationError({"appointed_on": _("The appointment date cannot be in the future.")})
-        if user is not None and not user.memberships.filter(enterprise_id=installation.enterprise_id).exists():
+        if user is not None and not enterprise_people(installation.enterprise_id).filter(pk=user.pk).exists():
             raise ValidationError({"user": _("The user account must be one of this enterprise's.")})
         current = installation.persons.select_for_update().filter(role=role, ended_on=None).first()
         if current is not None:
@@ -250,48 +252,27 @@ def appoint_person(*, actor, installation, role: str, name: str, post: str, phon
                     % {"day": current.appointed_on.isoformat()}})
             current.ended_on = appointed_on
             current.save(update_fields=["ended_on"])
+            duties.end_tasks(current.duty_tasks.all(), appointed_on)
         person = ResponsiblePerson(installation=installation, role=role, name=(name or "").strip(),
                                    post=(post or "").strip(), phone=(phone or "").strip(),
                                    appointed_on=appointed_on, user=user)
         person.full_clean(exclude=["installation", "user"])
         person.save()
+        opened = duties.open_tasks(actor=actor, persons=[person], items=DutyItem.objects.filter(active=True,
+                                                                                                role=role))
         audit.record(actor=actor, verb="major-hazard.appoint", target=installation, changes={
             "role": role, "person": [current.name if current else None, person.name],
-            "appointed_on": appointed_on.isoformat()})
+            "appointed_on": appointed_on.isoformat(), "user": user.pk if user else None,
+            "duty_tasks": [link.task_id for link in opened]})
     return person
-
-
-def record_duty(*, actor, installation, item: DutyItem, done_at: datetime | None = None, result: str,
-                note: str = "", photos: Iterable = ()) -> DutyRecord:
-    """Record that the current responsible person of the item's role did the duty; photos are checked
-    before anything is written. A result that is not OK needs a note saying what was found."""
-    with transaction.atomic():
-        installation = _lock(actor, installation, "record-duty")
-        if not item.active:
-            raise ValidationError({"item": _("This duty item is no longer in use.")})
-        person = installation.persons.filter(role=item.role, ended_on=None).first()
-        if person is None:
-            raise ValidationError({"item": _("Appoint the %(role)s first.") % {"role": item.get_role_display()}})
-        done_at = done_at or timezone.now()
-        if (done_at - timezone.now()).total_seconds() > CLOCK_SKEW_SECONDS:
-            raise ValidationError({"done_at": _("The time done cannot be in the future.")})
-        if timezone.localdate(done_at) < person.appointed_on:
-            raise ValidationError({"done_at": _("The duty cannot be done before the person was appointed.")})
-        if result == "not_ok" and not (note or "").strip():
-            raise ValidationError({"note": _("Say what was found when the result is not OK.")})
-        checked = check_photos(photos)
-        record = DutyRecord.objects.create(person=person, item=item, done_at=done_at, result=result,
-                                           note=(note or "").strip(), recorded_by=actor)
-        saved = save_photos(DutyPhoto, {"record": record}, checked, actor)
-        audit.record(actor=actor, verb="major-hazard.record-duty", target=installation, changes={
-            "person": person.pk, "item": f"{item.role}-{item.number}", "result": result, "photos": len(saved)})
-    return record
 
 
 def update_duty_item(*, actor, item: DutyItem, text: str, frequency_days: int, before_key_periods: bool,
                      active: bool) -> DutyItem:
     """The bureau edits a duty item of the task lists (its text, frequency and flags); an item whose text is
-    written is no longer a placeholder. One audit event naming what changed."""
+    written is no longer a placeholder. The open duty tasks of the item follow: a new text, frequency or flag
+    is carried to them, an item retired ends them today, an item put back in use opens one from now for
+    every current person of its role on a live installation. One audit event naming what changed."""
     with transaction.atomic():
         if not actor.has_perm("major_hazards.change_dutyitem"):
             raise PermissionDenied(_("You do not have permission to do this."))
@@ -309,5 +290,16 @@ def update_duty_item(*, actor, item: DutyItem, text: str, frequency_days: int, b
             item.placeholder = False
         item.full_clean()
         item.save()
-        audit.record(actor=actor, verb="major-hazard.duty-item", target=item, changes=audit.diff(before, after))
+        changes = audit.diff(before, after)
+        if not active:
+            changes["duty_tasks_ended"] = duties.end_tasks(DutyTask.objects.filter(item=item), timezone.localdate())
+        elif not before["active"]:
+            persons = (ResponsiblePerson.objects.filter(role=item.role, ended_on=None)
+                       .exclude(installation__state=InstallationState.CANCELLED)
+                       .select_related("installation__enterprise"))
+            changes["duty_tasks_opened"] = len(duties.open_tasks(actor=actor, persons=persons, items=[item],
+                                                                 starts_at=timezone.now()))
+        else:
+            changes["duty_tasks_updated"] = duties.update_item_tasks(item)
+        audit.record(actor=actor, verb="major-hazard.duty-item", target=item, changes=changes)
     return item

@@ -1,8 +1,8 @@
 """The installations' to-dos on the workbench: overdue responsible-person duties (the enterprise and its
 supervisors), safety assessments due within SHOUYE_MHI_ASSESSMENT_WARNING_DAYS (both), and identified major
-hazard installations not yet filed (the supervisors). Each reads through ``visible_to`` in a fixed number of
-queries: one each, but the overdue duties' count and items, which also read the active duty items and the work
-calendar's holiday ahead (shouye.major_hazards.duties)."""
+hazard installations not yet filed (the supervisors). Each reads through ``visible_to`` in one query: the
+overdue duties are the missed or late instances of the responsible persons' investigation tasks
+(shouye.major_hazards.duties)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from shouye.accounts.models import User
 from shouye.core.registry import TodoItem, TodoProvider, todo_providers
 
-from . import selectors
+from . import duties, selectors
 from .workflow import VIEW
 
 
@@ -23,12 +23,16 @@ def _detail(pk: int) -> str:
 
 
 def _duty_items(user, limit: int) -> list[TodoItem]:
-    today = timezone.localdate()
-    return [TodoItem(title=_("%(role)s %(name)s: duty %(number)d") % {
-                "role": s.person.get_role_display(), "name": s.person.name, "number": s.item.number},
-             url=_detail(s.person.installation_id), detail=s.person.installation.enterprise.name, due=s.due,
-             overdue=s.due < today)
-            for s in selectors.most_overdue_duties(user, limit, today)]
+    items = []
+    for instance in selectors.most_overdue_duties(user, limit):
+        person = instance.task.duty.person
+        items.append(TodoItem(
+            title=_("%(role)s %(name)s: duty %(number)d") % {
+                "role": person.get_role_display(), "name": person.name, "number": instance.task.task_number},
+            url=_detail(person.installation_id),
+            detail=f"{instance.enterprise.name} · {person.installation.name}",
+            due=duties.due_day(instance.due_by), overdue=True))
+    return items
 
 
 def _installation_items(queryset, limit: int, due_field: str | None = None) -> list[TodoItem]:

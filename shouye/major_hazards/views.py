@@ -6,16 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.downloads import PDF, download
 from shouye.core.filters import valid_filterset
 from shouye.core.views import ScopedDetailView, ScopedListView
 from shouye.enterprises.masking import sees_personal_data
@@ -23,19 +22,17 @@ from shouye.rules.identifiers import mask_phone
 from shouye.rules.major_hazard import load_tables
 
 from . import actions, board, duties, exports, forms, selectors, services
-from .choices import InstallationState, PersonRole
+from .choices import PersonRole
 from .filters import InstallationFilter
 from .models import DutyItem, MajorHazardInstallation
 from .workflow import EXPORT, MANAGE, VIEW
 
 CHANGE_DUTY_ITEM = "major_hazards.change_dutyitem"
 
-#: Duty records the page lists, latest first (the API's duty-records route lists more).
-RECORDS_SHOWN = 20
-
 
 class InstallationListView(ScopedListView):
-    """The installations the user sees, filtered by township, industry, grade, kind and state."""
+    """The installations the user sees, filtered by township, industry, grade, kind and state, each with its
+    responsible persons' overdue duties."""
 
     model = MajorHazardInstallation
     template_name = "major_hazards/list.html"
@@ -50,6 +47,11 @@ class InstallationListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         context["can_create"] = self.request.user.has_perm(MANAGE)
         context["can_export"] = self.request.user.has_perm(EXPORT)
+        rows = list(context["object_list"])
+        overdue = selectors.overdue_by_installation(self.request.user, [row.pk for row in rows])
+        for row in rows:
+            row.overdue_duties = overdue.get(row.pk, 0)
+        context["object_list"] = rows
         return context
 
 
@@ -66,9 +68,7 @@ def installation_export(request):
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{reverse('major_hazards:list')}?{request.GET.urlencode()}")
     content, filename = exports.export_installations(actor=request.user, queryset=filterset.qs.order_by("grade", "id"), filters=request.GET)
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return download(content, filename, content_type=exports.XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -96,7 +96,8 @@ def phone_for(user, phone: str) -> str:
 def installation_page(request, installation: MajorHazardInstallation,
                       state: PageState = FIRST_VIEW) -> tuple[str, dict]:
     """The installation: its identification with basis and inputs, substances (q/Q), responsible persons and
-    their history, duty records and overdue duties, the notice board, and a form for each act offered now."""
+    their history, each current person's duty tasks (last done, next due, missed and overdue, the instance to
+    do now), the notice board, and a form for each act offered now."""
     available = actions.INSTALLATION.available(request.user, installation)
     action_forms = []
     for name, act in actions.INSTALLATION.actions.items():
@@ -111,11 +112,11 @@ def installation_page(request, installation: MajorHazardInstallation,
     role_order = {role: n for n, role in enumerate(PersonRole.values)}
     persons = sorted(installation.persons.all(), key=lambda p: (role_order[p.role], p.ended_on is not None))
     current = [p for p in persons if p.ended_on is None]
-    today = timezone.localdate()
-    statuses = duties.statuses(current) if installation.state != InstallationState.CANCELLED else []
+    rows = selectors.duty_tasks(request.user, installation)
     duty_groups = [{"person": person,
-                    "rows": [(s, s.overdue_on(today)) for s in statuses if s.person is person],
-                    "overdue": sum(s.overdue_on(today) for s in statuses if s.person is person)}
+                    "rows": [(row, duties.due_day(row.next_due) if row.next_due else None)
+                             for row in rows if row.person_id == person.pk],
+                    "overdue": sum(row.overdue for row in rows if row.person_id == person.pk)}
                    for person in current]
     return "major_hazards/detail.html", {
         "installation": installation,
@@ -124,9 +125,7 @@ def installation_page(request, installation: MajorHazardInstallation,
         "current_persons": [(p, phone_for(request.user, p.phone)) for p in current],
         "past_persons": [(p, phone_for(request.user, p.phone)) for p in persons if p.ended_on is not None],
         "duty_groups": duty_groups,
-        "overdue_count": sum(s.overdue_on(today) for s in statuses),
-        "records": list(selectors.duty_records(request.user, installation)[:RECORDS_SHOWN]),
-        "shown": RECORDS_SHOWN,
+        "overdue_count": sum(row.overdue for row in rows),
         "can_remove": "remove-substance" in available,
         "action_forms": action_forms,
         "refusal": state.refusal,
@@ -155,9 +154,7 @@ def notice_board(request, pk):
     if not request.user.has_perm(VIEW):
         raise PermissionDenied
     installation = get_object_or_404(selectors.installation_detail(request.user), pk=pk)
-    response = HttpResponse(board.render_pdf(installation), content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename=board-{installation.pk}.pdf"
-    return response
+    return download(board.render_pdf(installation), f"board-{installation.pk}.pdf", content_type=PDF, inline=True)
 
 
 @login_required

@@ -8,13 +8,21 @@ class RisksConfig(AppConfig):
     verbose_name = _("Dual prevention")
 
     def ready(self):
-        from shouye.core.registry import MediaOwner, media_owners, permission_bundles, stamped_models
+        from shouye.core.registry import (
+            MediaOwner,
+            RetainedFiles,
+            media_owners,
+            permission_bundles,
+            retained_files,
+            stamped_models,
+        )
 
         from . import permissions
         from .models import (
             EnterpriseRiskScore,
             FloorPlan,
             InvestigationTask,
+            RiskImportJob,
             RiskPoint,
             RiskRegister,
             TaskCheckPhoto,
@@ -30,6 +38,8 @@ class RisksConfig(AppConfig):
         media_owners.register(MediaOwner(prefix="risks/plans/", model=FloorPlan, fields=("image",),
                                          permission="risks.view_riskpoint"))
         permission_bundles.register(self.label, permissions.BUNDLE)
+        retained_files.append(RetainedFiles(model=RiskImportJob, fields=("file", "error_file"),
+                                            verb="risks.import-files-removed"))
 
         self._ready_register()
         self._ready_plans()
@@ -48,20 +58,24 @@ class RisksConfig(AppConfig):
                                      permission="risks.view_riskpoint"))
         enterprise_panels.register(Panel(key="risk-register", title=_("Risk control"),
                                          template="risks/register/panel.html", context=enterprise_panel_context,
-                                         order=30))
+                                         order=30, condition=lambda user: user.has_perm("risks.view_riskpoint")))
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=15, run=demo.load_risks))
         for verb, label in (
             ("risks.point-create", _("added a risk point")), ("risks.point-update", _("edited a risk point")),
             ("risks.point-retire", _("retired a risk point")),
             ("risks.point-forced-major", _("set the conditions that make a risk point major")),
             ("risks.source-add", _("added a hazard source")), ("risks.source-update", _("edited a hazard source")),
+            ("risks.source-delete", _("deleted a hazard source")),
+            ("risks.measure-delete", _("deleted a control measure")),
             ("risks.assess", _("assessed a hazard source")), ("risks.measure-add", _("added a control measure")),
             ("risks.measure-update", _("edited a control measure")),
             ("risks.special-plan", _("saved a special control plan")), ("risks.publish", _("published the risk list")),
             ("risks.regrade", _("re-graded the risk list by the tables in force")),
             ("risks.import", _("imported a risk list")),
+            ("risks.import-files-removed", _("deleted an imported risk list file after its retention")),
             ("risks.district-tables", _("edited the district's risk assessment tables")),
             ("risks.enterprise-tables", _("edited the enterprise's own risk assessment tables")),
+            ("risks.enterprise-tables-reset", _("went back to the district's risk assessment tables")),
         ):
             verbs.register(verb, label)
 

@@ -139,7 +139,7 @@ def _hazard(hazard: Hazard) -> dict:
     check = hazard.investigation_check
     reviewer = hazard.reinspected_by
     return {
-        "dangerId": str(hazard.pk), "riskMeasureId": str(check.measure_id), "checkRecordId": str(check.instance_id),
+        "dangerId": str(hazard.pk), "riskMeasureId": str(check.measure_id or ""), "checkRecordId": str(check.instance_id),
         "dangerName": hazard.description[:50], "dangerLevel": DANGER_LEVELS[hazard.level],
         "registTime": _time(hazard.found_at), "registrant": hazard.found_by_name,
         "dangerSrc": _danger_src(hazard),

@@ -5,7 +5,6 @@ columns of 山东省安全生产条例 Art. 31 (one row per hazard source, the m
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,10 +38,6 @@ LEDGER_COLUMNS = [
     (gettext_lazy("Possible accident"), 20), (gettext_lazy("Method"), 12), (gettext_lazy("Inputs"), 20),
     (gettext_lazy("Score"), 10), (gettext_lazy("Grade"), 14), (gettext_lazy("Assessed at"), 18),
 ]
-
-
-def quoted(filename: str) -> str:
-    return quote(filename)
 
 
 def grade_text(grade: str) -> str:

@@ -1,4 +1,5 @@
-"""FilterSets of the risk register: the officers' list of enterprises (page) and risk points (page, API).
+"""FilterSets of the risk register: the officers' list of enterprises (page), risk points (page, API) and the
+100-point assessments (API).
 
 Township and industry filter on the values stamped on the rows, so each is one indexed condition."""
 
@@ -11,7 +12,8 @@ from shouye.enterprises.models import Enterprise
 from shouye.enterprises.selectors import offered_industries, offered_townships
 
 from .choices import RegisterState, RiskLevel, RiskPointKind
-from .models import RiskPoint, RiskRegister
+from .models import EnterpriseRiskScore, RiskPoint, RiskRegister
+from .scoring import COLOUR_LABELS
 
 #: The register state filter also offers "never published" and "changed since publication".
 REGISTER_CHOICES = [*RegisterState.choices, ("changed", _("Changed, to be published again"))]
@@ -60,3 +62,15 @@ class RiskPointFilter(FilterSet):
     class Meta:
         model = RiskPoint
         fields = ["township", "industry", "enterprise", "grade", "kind", "is_active"]
+
+
+class RiskScoreFilter(FilterSet):
+    """The 100-point assessments: of one enterprise, only the current ones, or by the colour."""
+
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
+    current = django_filters.BooleanFilter(label=_("Current"))
+    colour = django_filters.ChoiceFilter(choices=list(COLOUR_LABELS.items()), label=_("Colour"))
+
+    class Meta:
+        model = EnterpriseRiskScore
+        fields = ["enterprise", "current", "colour"]

@@ -4,7 +4,6 @@ services/settings.py); their refusals are put back on these forms."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from django import forms
@@ -138,64 +137,9 @@ def forced_major_initial(conditions, reasons) -> dict:
     return {f"condition_{index}": text in reasons for index, text in enumerate(conditions)}
 
 
-class JsonField(forms.CharField):
-    """A table edited as its JSON text (the shape of shouye.rules.data.risk); empty means the default."""
-
-    widget = forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace"})
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value.strip():
-            return {}
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("Not valid JSON (line %(line)d, column %(column)d): fix the text.")
-                                        % {"line": exc.lineno, "column": exc.colno}) from None
-
-
 def control_level_fields(*, required: bool) -> dict:
     """One control level per grade (REGULATIONS-2 §A.4): the district must give all; an enterprise leaves them
     empty to follow the district's."""
     return {f"level_{grade}": forms.ChoiceField(label=_("Control level: %(grade)s") % {"grade": label},
                                                 choices=[("", "—"), *ControlLevel.choices], required=required)
             for grade, label in RiskLevel.choices}
-
-
-class TablesForm(StyledForm):
-    """The district's (bureau administrator) or an enterprise's own tables and control levels."""
-
-    lec_table = JsonField(label=_("LEC table"), required=False)
-    matrix_table = JsonField(label=_("Risk matrix table"), required=False)
-    mes_table = JsonField(label=_("MES table"), required=False)
-
-    def __init__(self, *args, district: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.update(control_level_fields(required=district))
-        if district:
-            self.fields["forced_major_conditions"] = forms.CharField(
-                label=_("Conditions that make a risk major"), required=False, widget=forms.Textarea(),
-                help_text=_("One condition a line."))
-        style(self)
-
-    def control_levels(self) -> dict:
-        levels = {grade: self.cleaned_data.get(f"level_{grade}") for grade in RiskLevel.values}
-        return {} if not any(levels.values()) else levels
-
-    def conditions(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get("forced_major_conditions", "").splitlines()
-                if line.strip()]
-
-
-def tables_initial(row, *, district: bool) -> dict:
-    initial = {field: json.dumps(getattr(row, field), ensure_ascii=False, indent=1) if row and getattr(row, field)
-               else "" for field in ("lec_table", "matrix_table", "mes_table")}
-    levels = (row.control_levels if row else None) or {}
-    initial.update({f"level_{grade}": levels.get(grade, "") for grade in RiskLevel.values})
-    if district and row:
-        initial["forced_major_conditions"] = "\n".join(row.forced_major_conditions)
-    return initial
-
-
-class ImportForm(StyledForm):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -27,7 +27,16 @@ The tasks are streamed in batches (``.iterator()``), each batch's instances comm
 memory stays flat whatever the number of tasks; ``generated_until`` is advanced once at the end.
 
 Missed: instances still due when their window has closed are marked missed (``missed_at``), counted in the
-daily totals, and one summary audit event is written per run that marked any — they are never deleted."""
+daily totals, and one summary audit event is written per run that marked any — they are never deleted.
+
+Before holidays and key periods (应急厅〔2021〕12号 Art. 5(5), REGULATIONS-2 §B.2: the technical responsible
+person's investigation is mandatory before 重大活动、重点时段和节假日 [C]): a task flagged ``before_key_periods``
+gets one more instance in [period start − SHOUYE_MHI_PRE_HOLIDAY_DAYS days, period start) before each public
+holiday period of the work calendar (a run of days off holding a weekday off; a weekend alone is not one) and
+before each special period the bureau declares that applies to the task's enterprise (重大活动、重点时段:
+``workcalendar.SpecialPeriod``) — unless an instance of the task was already done within that window. How many days "before" means is [U]
+(default 7, a setting). The run creates it, as any window, once it opens before the horizon; the unique
+(task, due_from) keeps it single, and a regular window opening the same moment stands for it."""
 
 from __future__ import annotations
 
@@ -38,6 +47,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import TruncDate
@@ -45,9 +55,10 @@ from django.utils import timezone
 
 from shouye.audit import services as audit
 from shouye.rules.errors import RuleInputError
-from shouye.workcalendar.selectors import work_calendar
+from shouye.workcalendar.selectors import special_periods_overlapping, work_calendar
 
 from .choices import CycleUnit, InstanceState, WorkDayType
+from .liveness_summary import add_to_summaries
 from .models import InvestigationTask, TaskDailyTotal, TaskInstance
 
 logger = logging.getLogger(__name__)
@@ -268,6 +279,7 @@ def generate_instances(*, now: datetime | None = None, horizon: datetime | None 
     if batch:
         _generate_batch(batch, horizon, calendar, result, stopped)
     _advance(queryset, horizon, last_pk, stopped)
+    result.created += generate_pre_period_instances(now=now, horizon=horizon, calendar=calendar, tasks=tasks)
     if result.calendar_gaps:
         logger.warning("risk tasks: %d working-day tasks wait for the work calendar of a coming year",
                        result.calendar_gaps)
@@ -419,7 +431,8 @@ def _micros(moment: datetime) -> int:
 def add_to_totals(counts: dict[tuple, int], column: str, *, last_done_at: datetime | None = None) -> None:
     """Raise ``column`` (due, done or missed) of the enterprise-days in ``counts`` ({(enterprise, township,
     industry, day): n}) by n: one upsert per enterprise-day, so concurrent acts add up instead of
-    overwriting each other. ``last_done_at`` moves the enterprise-day's last completion forward."""
+    overwriting each other. ``last_done_at`` moves the enterprise-day's last completion forward. Today's
+    liveness summaries take the same change (``liveness_summary``)."""
     if not counts:
         return
     assert column in ("due", "done", "missed")
@@ -446,6 +459,114 @@ def add_to_totals(counts: dict[tuple, int], column: str, *, last_done_at: dateti
                f"ELSE {greatest}({table}.{last}, excluded.{last}) END")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+    add_to_summaries(counts, column, last_done_at=last_done_at)
+
+
+# --- before holidays and key periods ----------------------------------------------------------------------
+
+
+#: How far before a day the search for the start of its days off goes (the longest public holiday period,
+#: with the weekend around it, is 8–9 days).
+LONGEST_HOLIDAY_DAYS = 12
+
+
+@dataclass(frozen=True)
+class KeyPeriod:
+    """A public holiday period (its first and last day off) or a period the bureau declares."""
+
+    start: date
+    end: date
+
+    def window(self, pre_days: int) -> tuple[datetime, datetime]:
+        """The window of the instance due before it: [start − ``pre_days`` days, start)."""
+        return local_midnight(self.start - timedelta(days=pre_days)), local_midnight(self.start)
+
+
+def holiday_periods(first: date, last: date, calendar=None) -> list[KeyPeriod]:
+    """The public holiday periods starting in [``first``, ``last``]: runs of days off of the work calendar
+    holding a weekday off (调休 working Saturdays count as working days). The search stops quietly at a year
+    the calendar does not cover: a holiday is never guessed."""
+    calendar = calendar if calendar is not None else work_calendar()
+    found: list[KeyPeriod] = []
+    day = first
+    try:
+        while day <= last + timedelta(days=LONGEST_HOLIDAY_DAYS):
+            if day.weekday() < 5 and not calendar.is_workday(day):
+                start, end = day, day
+                while not calendar.is_workday(start - timedelta(days=1)):
+                    start -= timedelta(days=1)
+                while not calendar.is_workday(end + timedelta(days=1)):
+                    end += timedelta(days=1)
+                if first <= start <= last:
+                    found.append(KeyPeriod(start=start, end=end))
+                day = end
+            day += timedelta(days=1)
+    except RuleInputError:
+        pass
+    return found
+
+
+def pre_period_days() -> int:
+    return settings.SHOUYE_MHI_PRE_HOLIDAY_DAYS
+
+
+def generate_pre_period_instances(*, now: datetime, horizon: datetime, calendar=None, tasks=None) -> int:
+    """Create the instance of every active ``before_key_periods`` task (``tasks`` narrows them) before each
+    key period that has not begun and whose window opens before ``horizon``: the public holiday periods, and
+    the special periods the bureau declared (``workcalendar.SpecialPeriod``, not cancelled) that apply to the
+    task's enterprise. Answers how many were created. A task that starts within the window has its instance
+    from its start; one that starts at or after the period, or ends before the window, has none; one done
+    within the window has none."""
+    pre_days = pre_period_days()
+    first = local_date(now) + timedelta(days=1)
+    last = local_date(horizon - timedelta(microseconds=1)) + timedelta(days=pre_days)
+    holidays = holiday_periods(first, last, calendar)
+    # The same rule as ``special_periods_for`` (township and industry), read once for every enterprise.
+    specials = [period for period in special_periods_overlapping(first, last) if first <= period.starts_on <= last]
+    if not holidays and not specials:
+        return 0
+    latest = max([period.start for period in holidays] + [period.starts_on for period in specials])
+    queryset = InvestigationTask.objects.filter(is_active=True, before_key_periods=True,
+                                                starts_at__lt=local_midnight(latest))
+    if tasks is not None:
+        queryset = queryset.filter(pk__in=tasks.values("pk"))
+
+    def periods_of(task: tuple) -> list[KeyPeriod]:
+        own = [KeyPeriod(start=period.starts_on, end=period.ends_on) for period in specials
+               if period.applies_to(township_id=task[_TOWNSHIP], industry_id=task[_INDUSTRY])]
+        starts = {period.start for period in holidays}
+        return holidays + [period for period in own if period.start not in starts]
+
+    created = 0
+    rows = list(queryset.order_by("pk").values_list(*_TASK_FIELDS))
+    for offset in range(0, len(rows), BATCH_SIZE):
+        created += _insert_pre_period(rows[offset:offset + BATCH_SIZE], periods_of, pre_days)
+    return created
+
+
+def _insert_pre_period(tasks: list[tuple], periods_of, pre_days: int) -> int:
+    wanted = [(task, period.window(pre_days)) for task in tasks for period in periods_of(task)]
+    if not wanted:
+        return 0
+    earliest = min(opens for _task, (opens, _closes) in wanted)
+    latest = max(closes for _task, (_opens, closes) in wanted)
+    done: dict[int, list[datetime]] = defaultdict(list)
+    for task_id, done_at in TaskInstance.objects.filter(
+            task_id__in={task[_PK] for task in tasks}, state=InstanceState.DONE, done_at__gte=earliest,
+            done_at__lt=latest).values_list("task_id", "done_at"):
+        done[task_id].append(done_at)
+    rows: list[tuple[tuple, Window]] = []
+    for task, (opens, closes) in wanted:
+        opens = max(opens, task[_STARTS_AT])
+        if opens >= closes or (task[_ENDS_ON] is not None and task[_ENDS_ON] < local_date(opens)):
+            continue
+        if any(opens <= moment < closes for moment in done[task[_PK]]):
+            continue
+        rows.append((task, Window(opens, closes, _micros(opens), _micros(closes), local_date(opens))))
+    with transaction.atomic():
+        inserted = _insert_instances(rows)
+        add_to_totals(inserted, "due")
+    return sum(inserted.values())
 
 
 # --- missed --------------------------------------------------------------------------------------------------

@@ -14,10 +14,8 @@ MANAGE = "risks.manage_risk_list"
 
 def _enterprise_context(request, enterprise) -> dict:
     user = request.user
-    if not user.has_perm(VIEW):
-        return {"visible": False}
     plan = selectors.current_plan(user, enterprise)
-    context = {"visible": True, "enterprise": enterprise, "plan": plan, "can_upload": user.has_perm(MANAGE)}
+    context = {"enterprise": enterprise, "plan": plan, "can_upload": user.has_perm(MANAGE)}
     if plan is None:
         return context
     zones = selectors.plan_zones(user, plan)
@@ -31,4 +29,4 @@ def _enterprise_context(request, enterprise) -> dict:
 
 enterprise_panels.register(Panel(key="risk-map", title=gettext_lazy("Four-colour risk map"),
                                  template="risks/plans/panels/enterprise.html", context=_enterprise_context,
-                                 order=35))
+                                 order=35, condition=lambda user: user.has_perm(VIEW)))

@@ -15,16 +15,15 @@ from .views.bureau import BADGES, VIEW_LIVENESS
 
 def _context(request, enterprise) -> dict:
     user = request.user
-    if not user.has_perm(VIEW_LIVENESS):
-        return {"visible": False}
     rows = liveness_rows(user, Filters(enterprise_ids=(enterprise.pk,)))
     row = rows[0] if rows else None
     grades = [(label, row.points.get(value, 0), BADGES[RISK_LEVEL_COLOURS[value]])
               for value, label in RiskLevel.choices] if row else []
-    return {"visible": True, "enterprise": enterprise, "row": row, "grades": grades, "window_days": WINDOW_DAYS,
+    return {"enterprise": enterprise, "row": row, "grades": grades, "window_days": WINDOW_DAYS,
             "colour_label": COLOUR_LABELS.get(row.colour, "") if row else "",
             "colour_badge": BADGES.get(row.colour, "") if row else ""}
 
 
 enterprise_panels.register(Panel(key="risk-liveness", title=gettext_lazy("Dual prevention"),
-                                 template="risks/bureau/panel.html", context=_context, order=35))
+                                 template="risks/bureau/panel.html", context=_context, order=35,
+                                 condition=lambda user: user.has_perm(VIEW_LIVENESS)))

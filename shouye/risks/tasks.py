@@ -1,9 +1,11 @@
-"""Background jobs of the investigation tasks. Each only calls the engine (``shouye.risks.generation``); both
-are idempotent."""
+"""Background jobs of the investigation tasks, of the bureau's liveness table and of the risk list's import.
+Each only calls its engine (``shouye.risks.generation``, ``shouye.risks.liveness_summary``,
+``shouye.risks.imports``); all are idempotent."""
 
 from celery import shared_task
 
-from . import generation
+from . import generation, imports, liveness_summary
+from .models import RiskImportJob
 
 
 @shared_task(name="shouye.risks.tasks.generate_instances", ignore_result=True)
@@ -18,3 +20,18 @@ def mark_missed() -> dict:
     """Celery beat "risk-tasks-missed", every hour at :05: an hourly window that closed undone is recorded as
     missed within the hour."""
     return generation.mark_missed()
+
+
+@shared_task(name="shouye.risks.tasks.run_import", ignore_result=True)
+def run_import(job_id: int, language: str | None = None) -> None:
+    """Run a risk list import too large for the request. Idempotent: a job runs once."""
+    job = RiskImportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        imports.run_import(job, language=language)
+
+
+@shared_task(name="shouye.risks.tasks.refresh_liveness", ignore_result=True)
+def refresh_liveness() -> dict:
+    """Celery beat "risk-liveness-daily", 00:01 Asia/Shanghai: every enterprise's liveness summary for the new
+    day (decision 0013)."""
+    return liveness_summary.refresh_summaries()

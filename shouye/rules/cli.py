@@ -16,7 +16,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import IO
 
-from shouye.rules import accidents, certificates, enterprise_risk, identifiers, major_hazard, permits, risk
+from shouye.rules import (
+    accidents,
+    certificates,
+    enterprise_risk,
+    gas_alarms,
+    identifiers,
+    major_hazard,
+    permits,
+    risk,
+)
 from shouye.rules._values import to_date, to_int
 from shouye.rules.data.risk import COLOUR_GRADES
 from shouye.rules.errors import RuleInputError
@@ -251,6 +260,20 @@ def _workdays(p: _Payload) -> dict:
     return {"date": calendar.add_workdays(start, n).isoformat(), "basis": WORKDAYS_BASIS}
 
 
+def _gas_alarm_setpoints(p: _Payload) -> dict:
+    result = gas_alarms.gas_alarm_setpoints(
+        p.require("kind", "气体类型"),
+        oel_mg_m3=p.get("oel_mg_m3"),
+        idlh_mg_m3=p.get("idlh_mg_m3"),
+        range_max_mg_m3=p.get("range_max_mg_m3"),
+    )
+    if result.kind == "oxygen":
+        out: dict = {"high": _number(result.high), "low": _number(result.low)}
+    else:
+        out = {"level_1": _number(result.level_1), "level_2": _number(result.level_2)}
+    return out | {"unit": result.unit, "basis": result.basis}
+
+
 COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "credit-code": _credit_code,
     "id-number": _id_number,
@@ -269,6 +292,7 @@ COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "lifting-grade": _lifting_grade,
     "accident": _accident,
     "workdays": _workdays,
+    "gas-alarm-setpoints": _gas_alarm_setpoints,
 }
 
 USAGE = (

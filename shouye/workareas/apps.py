@@ -24,14 +24,16 @@ class WorkAreasConfig(AppConfig):
             demo,
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
+            tasks,  # noqa: F401  registers the background import and export
             todos,  # noqa: F401  registers the to-dos
         )
-        from .models import WorkArea, Worker, WorkerImportJob
+        from .models import WorkArea, Worker, WorkerExport, WorkerImportJob
 
         stamped_models.register(WorkArea)
         stamped_models.register(Worker)
         retained_files.append(RetainedFiles(model=WorkerImportJob, fields=("file", "error_file"),
                                             verb="worker.import-files-removed"))
+        retained_files.append(RetainedFiles(model=WorkerExport, fields=("file",), verb="worker.export-files-removed"))
 
         verbs.register("workarea.assess", _("assessed the work area"))
         verbs.register("workarea.update", _("changed the work area's assessment"))
@@ -41,6 +43,7 @@ class WorkAreasConfig(AppConfig):
         verbs.register("worker.import", _("imported the personnel ledger"))
         verbs.register("worker.export", _("exported the personnel ledger"))
         verbs.register("worker.import-files-removed", _("deleted an imported ledger file after its retention"))
+        verbs.register("worker.export-files-removed", _("deleted an exported ledger file after its retention"))
 
         permission_bundles.register(self.label, permissions.BUNDLE)
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=25, run=demo.load_workareas))

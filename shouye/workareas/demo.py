@@ -9,13 +9,13 @@ import itertools
 from datetime import timedelta
 
 from shouye.core.demo import DemoContext, office_moment, workday_on_or_after
+from shouye.enterprises.chemical import is_chemical
 from shouye.enterprises.demo import people, person_name
 from shouye.rules.identifiers import compute_id_number_check
 
 from . import services
 from .certificates import SPECIAL_OPERATION_APPLY_DAYS, add_years
 from .choices import CertificateKind
-from .eligibility import is_chemical
 
 #: (name, location, hazards present, normally present, maximum, posts allowed, measures)
 HIGH_RISK_AREAS = [

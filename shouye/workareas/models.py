@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouye.core.importkit.models import ImportJobBase
+from shouye.core.jobs.models import BackgroundJob
 from shouye.enterprises.stamps import StampedModel
 from shouye.enterprises.validators import validate_id_number, validate_phone
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
@@ -182,3 +183,29 @@ class WorkerImportJob(ImportJobBase):
     class Meta(ImportJobBase.Meta):
         verbose_name = _("personnel ledger import")
         verbose_name_plural = _("personnel ledger imports")
+
+
+class WorkerExport(BackgroundJob):
+    """An Excel export of the personnel ledger too large for the request (more than
+    SHOUYE_LEDGER_SYNC_MAX_ROWS rows, as for the hazard ledger): a background job writes the file and reports its
+    progress. ``query`` holds the ledger's filter parameters as a query string, read with the creator's scope
+    and masking when the job runs. Visible only to the user who started it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Writing rows")
+        SUCCEEDED = "succeeded", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    CLAIMED = Status.RUNNING
+
+    query = models.TextField(_("filters"), blank=True)
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("personnel ledger export")
+        verbose_name_plural = _("personnel ledger exports")

@@ -1,15 +1,16 @@
 """The enterprise's 一企一账 for chemicals (issue 11): on its ledger page, its high-risk work areas with their
-occupancy, and the people of its personnel ledger with their certificate flags. Shown only for a chemical
-enterprise (``eligibility``) to a user who may read the ledger; read through the scoped selectors only."""
+occupancy, and the people of its personnel ledger with their certificate flags. On the page of a chemical
+enterprise only (``shouye.enterprises.chemical``, the panel's ``applies_to``), for a user who may read the ledger; read through
+the scoped selectors only."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from shouye.core.registry import Panel, enterprise_panels
+from shouye.enterprises.chemical import is_chemical
 from shouye.enterprises.masking import sees_personal_data
 
 from . import selectors
-from .eligibility import is_chemical
 
 VIEW = "workareas.view_worker"
 #: People the panel lists; the ledger filtered to the enterprise shows them all.
@@ -22,14 +23,12 @@ def _shown_to(user) -> bool:
 
 def _context(request, enterprise) -> dict:
     user = request.user
-    if not _shown_to(user) or not is_chemical(enterprise):
-        return {"visible": False}
     today = timezone.localdate()
     summary = selectors.ledger_summary(user, enterprise, today, PANEL_ROWS)
-    return {"visible": True, "enterprise": enterprise, "today": today, "masked": not sees_personal_data(user),
+    return {"enterprise": enterprise, "today": today, "masked": not sees_personal_data(user),
             "can_edit": user.has_perm("workareas.add_worker"), **summary}
 
 
 enterprise_panels.register(Panel(key="workareas", title=gettext_lazy("High-risk work areas and people"),
                                  template="workareas/panels/enterprise.html", context=_context, order=60,
-                                 condition=_shown_to))
+                                 condition=_shown_to, applies_to=is_chemical))

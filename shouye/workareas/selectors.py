@@ -14,7 +14,7 @@ from .models import WorkArea, Worker, WorkerCertificate, needs_attention_q
 
 def work_areas(actor):
     """The work areas the actor sees, each with ``people``: how many of the ledger work there."""
-    return (WorkArea.objects.visible_to(actor).select_related("enterprise", "township")
+    return (WorkArea.objects.visible_to(actor).select_related("enterprise", "township", "zone")
             .annotate(people=Count("workers", distinct=True)))
 
 

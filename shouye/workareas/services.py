@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
+from shouye.enterprises.chemical import is_chemical
 from shouye.enterprises.models import Enterprise
 from shouye.regions.scoping import ensure_in_scope
 from shouye.rules.errors import RuleInputError
 from shouye.rules.identifiers import mask_id_number, mask_phone
 
 from .choices import CertificateKind
-from .eligibility import is_chemical
 from .models import WorkArea, Worker, WorkerCertificate
 
 #: Fields a form, the API or an import may set.

@@ -1,9 +1,9 @@
-"""Background jobs of the personnel ledger. Each loads its row by id and calls the import."""
+"""Background jobs of the personnel ledger. Each loads its row by id and calls the import or the export."""
 
 from celery import shared_task
 
-from . import imports
-from .models import WorkerImportJob
+from . import exports, imports
+from .models import WorkerExport, WorkerImportJob
 
 
 @shared_task(name="workareas.run_import", ignore_result=True)
@@ -12,3 +12,11 @@ def run_import(job_id: int, language: str | None = None) -> None:
     job = WorkerImportJob.objects.filter(pk=job_id).first()
     if job is not None:
         imports.run_import(job, language=language)
+
+
+@shared_task(name="workareas.run_export", ignore_result=True)
+def run_export(job_id: int) -> None:
+    """Write an Excel export of the ledger too large for the request. Idempotent: a job runs once."""
+    job = WorkerExport.objects.filter(pk=job_id).first()
+    if job is not None:
+        exports.run_export(job)

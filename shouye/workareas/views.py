@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shouye.audit.selectors import timeline
 from shouye.core.actions import apply_errors
+from shouye.core.downloads import download
 from shouye.core.filters import valid_filterset
+from shouye.core.jobs.views import JobKind, job_views, own_job
 from shouye.core.views import ScopedDetailView, ScopedListView
 from shouye.enterprises.masking import sees_personal_data
 
-from . import selectors, services
-from .exports import XLSX, export_workers
+from . import exports, selectors, services
 from .filters import FLAG_CHOICES, WorkAreaFilter, WorkerFilter
 from .forms import CertificateFormSet, WorkAreaForm, WorkerForm, rows_of
 from .masking import worker_contact
@@ -222,19 +223,45 @@ def worker_remove(request, pk):
     return redirect("workareas:workers")
 
 
+EXPORT = "workareas.export_worker"
+
+
 @login_required
 @require_GET
 def worker_export(request):
-    if not request.user.has_perm("workareas.export_worker"):
+    """Excel of exactly the filtered ledger. Up to SHOUYE_LEDGER_SYNC_MAX_ROWS rows it is written in the request;
+    a larger ledger is exported in the background with a progress bar (the job page)."""
+    if not request.user.has_perm(EXPORT):
         raise PermissionDenied
     try:
         queryset = valid_filterset(WorkerFilter, request.GET, selectors.workers(request.user).order_by(
-            "enterprise__name", "name", "id"), request=request).qs
+            *exports.ORDER), request=request).qs
     except ValidationError:
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{reverse('workareas:workers')}?{request.GET.urlencode()}")
+    total = exports.row_count(queryset)
+    if total > exports.sync_max_rows():
+        job = exports.start_export(actor=request.user, filters=request.GET, total_rows=total)
+        return redirect("workareas:export-job", pk=job.pk)
     with transaction.atomic():
-        content, filename = export_workers(actor=request.user, queryset=queryset)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+        content, filename = exports.export_workers(actor=request.user, queryset=queryset)
+    return download(content, filename, content_type=exports.XLSX)
+
+
+EXPORT_JOBS = JobKind(
+    name="export", permission=EXPORT, jobs_of=exports.exports_of, page_template="workareas/export_job.html",
+    status_template="workareas/export_status.html", status_url="workareas:export-job-progress",
+    details=lambda job: {"filename": job.filename,
+                         "file_url": reverse("workareas:export-job-file", args=[job.pk]) if job.file else None},
+)
+export_job, export_job_progress, export_job_progress_json = job_views(EXPORT_JOBS)
+
+
+@login_required
+@require_GET
+def export_job_file(request, pk):
+    job = own_job(request, pk, EXPORT_JOBS)
+    if not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
+                        content_type=exports.XLSX)

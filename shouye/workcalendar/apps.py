@@ -15,3 +15,6 @@ class WorkCalendarConfig(AppConfig):
         permission_bundles.register(self.label, permissions.BUNDLE)
         navigation.register(NavEntry(key="workcalendar", label=_("Work calendar"), url_name="workcalendar:list",
                                      order=70, permission="workcalendar.add_workcalendaryear"))
+        navigation.register(NavEntry(key="special-periods", label=_("Special periods"),
+                                     url_name="workcalendar:periods", order=71,
+                                     condition=lambda user: bool(user.active_roles())))

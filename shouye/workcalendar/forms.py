@@ -10,10 +10,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.forms import ModelMultipleChoiceField
+from shouye.enterprises.models import Industry
+from shouye.regions.choices import RegionLevel
+from shouye.regions.models import Region
+
+from .choices import PeriodRuleAction, PermitKind, SpecialPeriodKind
+from .models import MAX_FILING_HOURS
 from .package import DayEntry
+from .periods import PeriodInput, RuleInput
 from .services import FIRST_YEAR, LAST_YEAR, NOTE_MAX_LENGTH
 
 DAY_OFF_WORDS = frozenset({"休", "放假", "假", "off"})
@@ -134,3 +143,88 @@ class AddYearForm(forms.Form):
                 days.append(day)
                 lines.append(parsed.line)
         return days, lines
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class SpecialPeriodForm(forms.Form):
+    """A special period and its rules: one row per kind of special operation with "raise the grade",
+    "prohibit" and "file ... hours before" (REGULATIONS-2 §C.4 [U]: all the bureau's own choice)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "2027年春节"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=SpecialPeriodKind.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    starts_on = forms.DateField(label=_("First day"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+    townships = ModelMultipleChoiceField(
+        Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"), label=_("Townships"),
+        required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every township."))
+    industries = ModelMultipleChoiceField(
+        Industry.objects.all(), label=_("Industries"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every industry."))
+    notice = forms.CharField(label=_("What the bureau requires"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}))
+
+    def __init__(self, *args, period=None, **kwargs):
+        if period is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_of(period)
+        super().__init__(*args, **kwargs)
+        for kind in PermitKind:
+            self.fields[f"{kind.value}_raise"] = forms.BooleanField(label=_("Raise the grade by one"), required=False)
+            self.fields[f"{kind.value}_prohibit"] = forms.BooleanField(label=_("Prohibit"), required=False)
+            self.fields[f"{kind.value}_filing_hours"] = forms.IntegerField(
+                label=_("File hours before"), required=False, min_value=1, max_value=MAX_FILING_HOURS,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "inputmode": "numeric"}))
+
+    def rule_rows(self) -> list[dict]:
+        """The rules grid, one row per kind, for the template."""
+        return [{"kind": kind, "raise": self[f"{kind.value}_raise"], "prohibit": self[f"{kind.value}_prohibit"],
+                 "hours": self[f"{kind.value}_filing_hours"]} for kind in PermitKind]
+
+    def period_input(self) -> PeriodInput:
+        data = self.cleaned_data
+        rules = []
+        for kind in PermitKind:
+            if data.get(f"{kind.value}_raise"):
+                rules.append(RuleInput(kind.value, PeriodRuleAction.RAISE_GRADE))
+            if data.get(f"{kind.value}_prohibit"):
+                rules.append(RuleInput(kind.value, PeriodRuleAction.PROHIBIT))
+            if data.get(f"{kind.value}_filing_hours") is not None:
+                rules.append(RuleInput(kind.value, PeriodRuleAction.REQUIRE_FILING,
+                                       data[f"{kind.value}_filing_hours"]))
+        return PeriodInput(name=data["name"], kind=data["kind"], starts_on=data["starts_on"],
+                           ends_on=data["ends_on"], townships=tuple(r.pk for r in data["townships"]),
+                           industries=tuple(i.pk for i in data["industries"]), notice=data["notice"],
+                           rules=tuple(rules))
+
+    def place_errors(self, exc: ValidationError, rules: tuple) -> None:
+        """The service's messages on the form: ``rules[i]`` goes to the kind's row."""
+        for key, messages in exc.message_dict.items():
+            if key.startswith("rules["):
+                rule = rules[int(key[6:-1])]
+                self.add_error(f"{rule.permit_kind}_raise", messages)
+            elif key in self.fields:
+                self.add_error(key, messages)
+            else:
+                self.add_error(None, messages)
+
+
+def initial_of(period) -> dict:
+    initial = {"name": period.name, "kind": period.kind, "starts_on": period.starts_on, "ends_on": period.ends_on,
+               "townships": list(period.townships.all()), "industries": list(period.industries.all()),
+               "notice": period.notice}
+    for rule in period.rules.all():
+        if rule.action == PeriodRuleAction.RAISE_GRADE:
+            initial[f"{rule.permit_kind}_raise"] = True
+        elif rule.action == PeriodRuleAction.PROHIBIT:
+            initial[f"{rule.permit_kind}_prohibit"] = True
+        else:
+            initial[f"{rule.permit_kind}_filing_hours"] = rule.filing_hours_before
+    return initial
+
+
+class CancelPeriodForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))

@@ -4,6 +4,8 @@
 from shouye.accounts.choices import Role
 
 BUNDLE: dict[str, frozenset[str]] = {
-    # The official arrangement of days off is entered once a year by the bureau's administrator.
-    Role.BUREAU_ADMIN: frozenset({"workcalendar.add_workcalendaryear"}),
+    # The official arrangement of days off is entered once a year by the bureau's administrator; special
+    # periods are declared by the bureau (REGULATIONS-2 §C.4).
+    Role.BUREAU_ADMIN: frozenset({"workcalendar.add_workcalendaryear", "workcalendar.manage_specialperiod"}),
+    Role.BUREAU_STAFF: frozenset({"workcalendar.manage_specialperiod"}),
 }

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q
 
 from shouye.rules.workdays import WorkCalendar
 
-from .models import WorkCalendarDay, WorkCalendarYear
+from .models import SpecialPeriod, WorkCalendarDay, WorkCalendarYear
 
 _lock = threading.Lock()
 _cached: tuple[tuple, WorkCalendar] | None = None
@@ -96,3 +96,22 @@ def year_grid(calendar_year: WorkCalendarYear) -> list[CalendarMonth]:
             weeks.append(row)
         months.append(CalendarMonth(month, weeks))
     return months
+
+
+def special_periods(*, include_cancelled: bool = False):
+    """Special periods, latest first, with their townships, industries and rules (three extra queries)."""
+    queryset = SpecialPeriod.objects.select_related("created_by").prefetch_related(
+        "townships", "industries", "rules")
+    return queryset if include_cancelled else queryset.filter(cancelled_at__isnull=True)
+
+
+def special_periods_overlapping(first: date, last: date) -> list[SpecialPeriod]:
+    """The periods in force on some day from ``first`` to ``last`` (not cancelled), earliest first."""
+    return list(special_periods().filter(starts_on__lte=last, ends_on__gte=first).order_by("starts_on", "id"))
+
+
+def special_periods_for(enterprise, first: date, last: date) -> list[SpecialPeriod]:
+    """The periods in force on some day from ``first`` to ``last`` that apply to ``enterprise`` (its township
+    and industry), earliest first; four queries whatever their number."""
+    return [period for period in special_periods_overlapping(first, last)
+            if period.applies_to(township_id=enterprise.township_id, industry_id=enterprise.industry_id)]

@@ -17,7 +17,7 @@ from shouye.accounts.middleware import SESSION_KEY
 from shouye.audit.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.idle_clock]
 
 LOGIN_URL = "/accounts/login/"
 BAD_CREDENTIALS = "用户名或密码错误。"

@@ -44,3 +44,31 @@ def test_a_safety_officer_assesses_a_hazard_source_on_a_phone(visit):
     assert tab.errors == []
     width = tab.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
+
+
+def test_an_enterprise_edits_its_own_table_as_rows(visit):
+    """The enterprise's own LEC table: "×" removes a band on the page (script, no inline code under the CSP), the
+    rules refuse the table naming the row, the fixed table is saved as the enterprise's own."""
+    from shouye.risks.models import RiskSettings
+
+    qiye = User.objects.get(username="qiye")
+    enterprise = qiye.memberships.get().enterprise
+    tab = visit()
+    tab.sign_in("qiye")
+    tab.page.goto(f"/risks/enterprises/{enterprise.pk}/tables/")
+    lec = tab.page.get_by_test_id("table-lec")
+    lec.get_by_label("使用本企业的表").check()
+    bands = lec.get_by_test_id("rows-lec-bands")
+    bands.locator("tr[data-row='4'] button[data-remove-row]").click()  # the lowest band (D from 0) goes
+    expect(bands.locator("tbody tr")).to_have_count(5)  # four bands and the blank row
+    tab.page.get_by_role("button", name="保存", exact=True).click()
+    expect(tab.page.get_by_test_id("row-error")).to_contain_text("第4行：最低一级的下限应为0")
+    tab.shot("refused")
+    assert not RiskSettings.objects.filter(enterprise=enterprise).exists()
+    row = tab.page.get_by_test_id("table-lec").get_by_test_id("rows-lec-bands").locator("tr[data-row='3']")
+    row.locator("input[name='lec-bands-minimum']").fill("0")
+    tab.page.get_by_role("button", name="保存", exact=True).click()
+    expect(tab.page.get_by_test_id("risk-point-table")).to_be_visible()
+    own = RiskSettings.objects.get(enterprise=enterprise)
+    assert [band["minimum"] for band in own.lec_table["bands"]] == [320, 160, 70, 0] and own.mes_table == {}
+    assert tab.errors == []

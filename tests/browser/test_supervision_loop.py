@@ -141,7 +141,7 @@ def test_inspection_to_closed_hazard_on_a_phone(visit, checklists):
     issue = page.get_by_test_id("issue-form")
     issue.locator("#id_kind").select_option("rectification_order")
     issue.locator("#id_deadline").fill(deadline.isoformat())
-    # The officer signs on the screen (static/shouye/signature.js); the enterprise's pad is left for a pen.
+    # The officer signs on the screen (static/core/signature.js); the enterprise's pad is left for a pen.
     pad = issue.locator("[data-signature-pad] canvas").first
     pad.scroll_into_view_if_needed()
     box = pad.bounding_box()

@@ -100,7 +100,7 @@ def form_field_problems(name: str, field) -> list[str]:
     if isinstance(field, forms.ModelMultipleChoiceField) and \
             not isinstance(field, core_forms.ModelMultipleChoiceField):
         return [f"{name} is a ModelMultipleChoiceField: use shouye.core.forms.ModelMultipleChoiceField"]
-    if isinstance(field, forms.MultipleChoiceField):
+    if isinstance(field, forms.MultipleChoiceField) and not isinstance(field, core_forms.MultipleChoiceField):
         return [f"{name} is a {type(field).__name__}, which has no bounded kind in shouye/core/forms.py: add one"]
     if isinstance(field, forms.FileField) and getattr(field.widget, "allow_multiple_selected", False) and \
             not isinstance(field, core_forms.MultipleFileField):

@@ -149,4 +149,4 @@ def test_an_error_page_does_not_echo_the_address(cast):
     pages do not repeat it, not even in the language switch's return address."""
     client = signed_in(cast["users"]["township_officer"])
     assert "secret-file-name" not in client.get("/media/hazards/secret-file-name.jpg").content.decode()
-    assert "calendar" not in client.get("/calendar/").content.decode()
+    assert "calendar/2027" not in client.get("/calendar/2027/").content.decode()

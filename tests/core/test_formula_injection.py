@@ -167,6 +167,17 @@ def _worker_export_api(client, staff, django_capture_on_commit_callbacks, settin
     return body(api_as(staff).get("/api/v1/workers/export/"))
 
 
+def _worker_export_job_file(client, staff, django_capture_on_commit_callbacks, settings):
+    from shouye.workareas.models import WorkerExport
+
+    _plant_worker(staff)
+    settings.SHOUYE_LEDGER_SYNC_MAX_ROWS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(reverse("workareas:worker-export")).status_code == 302
+    job = WorkerExport.objects.get()
+    return body(client.get(reverse("workareas:export-job-file", args=[job.pk])))
+
+
 def _worker_import_template(client, staff, django_capture_on_commit_callbacks, settings):
     client.force_login(_plant_worker(staff))
     return body(client.get(reverse("workareas:import-template")))
@@ -217,6 +228,27 @@ def _risk_import_template(client, staff, django_capture_on_commit_callbacks, set
     client.force_login(User.objects.get(username="enterprise_user"))
     return body(client.get(reverse("risks:import-template")))
 
+def _risk_import_error_file(client, staff, django_capture_on_commit_callbacks, settings):
+    """A risk list whose cells hold formula-like texts, refused for an unknown kind: the file with the error
+    column hands them back as text."""
+    from shouye.risks.models import RiskImportJob
+
+    owner = User.objects.get(username="enterprise_user")
+    client.force_login(owner)
+    workbook = load_workbook(io.BytesIO(body(client.get(reverse("risks:import-template")))))
+    sheet = workbook.worksheets[0]
+    for column, value in enumerate([LINK, DDE, "不存在的类型", "", MINUS], start=1):
+        sheet.cell(row=2, column=column, value=value).data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "公式.xlsx"
+    client.post(reverse("risks:import"), {"file": upload})
+    job = RiskImportJob.objects.get(created_by=owner)
+    assert job.status == RiskImportJob.Status.FAILED and job.error_file
+    return body(client.get(reverse("risks:import-error-file", args=[job.pk])))
+
+
 def _major_hazard_export(client, planted, capture, settings):
     """An installation of the planted enterprise named and located with formula-like texts."""
     from shouye.enterprises.models import Enterprise
@@ -232,6 +264,69 @@ def _major_hazard_export(client, planted, capture, settings):
     return body(client.get(reverse("major_hazards:export")))
 
 
+def _permit_statistics_export(client, planted, capture, settings):
+    """A permit of the planted enterprise (whose name is a formula) this month: its row of the statistics."""
+    from shouye.enterprises.models import Enterprise
+    from tests.permits.boardkit import make_permit
+
+    make_permit(Enterprise.objects.get(name=LINK), kind="hot_work", grade="2")
+    return body(client.get(reverse("permits:statistics-export")))
+
+
+def _alarm_daily_report(client, planted, capture, settings):
+    """An alarm of the planted enterprise today, its cause and measures formula-like texts."""
+    from shouye.enterprises.models import Enterprise
+    from tests.monitoring import kit
+
+    point = kit.point(kit.gateway(Enterprise.objects.get(name=LINK)))
+    kit.alarm(point_row=point, raised_at=timezone.now() - timedelta(minutes=5), cause=DDE, measures=MINUS)
+    return body(client.get(reverse("monitoring:report-export")))
+def _alarm_export(client, planted, capture, settings):
+    """An alarm of the planted enterprise whose handling's cause and measures are formula-like texts."""
+    from shouye.enterprises.models import Enterprise
+    from tests.monitoring import kit
+
+    camera = kit.camera(kit.vendor(), Enterprise.objects.get(name=LINK))
+    kit.alarm(camera_row=camera, state="handling", cause=DDE, measures=MINUS)
+    kit.alarm(camera_row=camera, state="handling", cause=AT)
+    return body(client.get(reverse("monitoring:alarm-export")))
+
+
+def _point_importer(client):
+    """The enterprise user of the planted enterprise (named LINK), with a gateway named with a formula-like text."""
+    from tests.monitoring import kit
+
+    owner = User.objects.get(username="enterprise_user")
+    kit.gateway(Enterprise.objects.get(name=LINK), code="gw-formula", name=DDE)
+    client.force_login(owner)
+    return owner
+
+
+def _point_import_template(client, staff, django_capture_on_commit_callbacks, settings):
+    _point_importer(client)
+    return body(client.get(reverse("monitoring:import-template")))
+
+
+def _point_import_error_file(client, staff, django_capture_on_commit_callbacks, settings):
+    """Points whose cells hold formula-like texts, refused for an unknown gateway: the file with the error column
+    hands them back as text."""
+    from shouye.monitoring.models import PointImportJob
+
+    owner = _point_importer(client)
+    workbook = load_workbook(io.BytesIO(body(client.get(reverse("monitoring:import-template")))))
+    sheet = workbook.worksheets[0]
+    for column, value in enumerate([LINK, DDE, MINUS, "压力", "MPa", "0", "2.5"], start=1):
+        sheet.cell(row=2, column=column, value=value).data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "公式.xlsx"
+    client.post(reverse("monitoring:import"), {"file": upload})
+    job = PointImportJob.objects.get(created_by=owner)
+    assert job.status == PointImportJob.Status.FAILED and job.error_file
+    return body(client.get(reverse("monitoring:import-error-file", args=[job.pk])))
+
+
 #: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
 SPREADSHEET_ROUTES = {
     "enterprises:export": (_enterprise_export_page, {LINK, DDE, MINUS, AT, TAB, CR}),
@@ -244,15 +339,24 @@ SPREADSHEET_ROUTES = {
     "enterprises:import-error-file": (_import_error_file, {LINK, DDE, MINUS, AT}),
     "workareas:worker-export": (_worker_export_page, {LINK, DDE, MINUS, AT}),
     "worker-export": (_worker_export_api, {LINK, DDE, MINUS, AT}),
+    "workareas:export-job-file": (_worker_export_job_file, {LINK, DDE, MINUS, AT}),
     "workareas:import-template": (_worker_import_template, {AT}),
     "workareas:import-error-file": (_worker_import_error_file, {LINK, DDE, MINUS}),
     "risks:control-list-export": (_risk_control_list, {DDE, LINK, AT, MINUS, CR, TAB}),
     "risks:source-ledger-export": (_risk_source_ledger, {DDE, CR, TAB}),
     "risks:import-template": (_risk_import_template, set()),
+    "risks:import-error-file": (_risk_import_error_file, {LINK, DDE, MINUS}),
     "major_hazards:export": (_major_hazard_export, {LINK, DDE, MINUS, AT}),
+    "permits:statistics-export": (_permit_statistics_export, {LINK}),
+    "monitoring:report-export": (_alarm_daily_report, {LINK, DDE, MINUS}),
+    "monitoring:alarm-export": (_alarm_export, {LINK, DDE, MINUS, AT}),
+    "monitoring:import-template": (_point_import_template, {LINK, DDE}),
+    "monitoring:import-error-file": (_point_import_error_file, {LINK, DDE, MINUS}),
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}
+#: Routes whose name only looks like a download: filing a permit with the bureau (报备) is an act.
+NOT_DOWNLOADS = {"permits:file", "permit-file"}
 
 
 @pytest.mark.parametrize("name", sorted(SPREADSHEET_ROUTES))
@@ -284,7 +388,7 @@ def _routes(resolver=None, prefix="", namespace=""):
 def test_every_download_route_is_listed_here():
     """A new export, template or file download joins the test above (or is named as not a spreadsheet)."""
     downloads = {name for path, name in _routes()
-                 if not name.startswith("admin:")
+                 if not name.startswith("admin:") and name not in NOT_DOWNLOADS
                  and (re.search(r"(export|template|file|download)$", name) or ".xlsx" in path)}
     assert downloads == set(SPREADSHEET_ROUTES) | OTHER_DOWNLOADS
 

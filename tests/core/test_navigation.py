@@ -48,12 +48,54 @@ ENTRIES = {
     "expert": READERS,
     "nobody": ["core:home", "api-docs"],
 }
-ENTRIES = {role: names if role == "nobody" else with_major_hazards(names) for role, names in ENTRIES.items()}
+
+
+def with_special_periods(names: list[str]) -> list[str]:
+    """The special periods (issue 12), a public notice of the bureau, for every role with a membership: after
+    the calculators and the work calendar."""
+    at = max(names.index(name) for name in ("calculators:index", "workcalendar:list") if name in names) + 1
+    return names[:at] + ["workcalendar:periods"] + names[at:]
+
+
+def with_permits(names: list[str]) -> list[str]:
+    """The special-operation permits (issue 12) right after the major hazard installations, for every role with a
+    membership."""
+    at = names.index("major_hazards:list") + 1
+    return names[:at] + ["permits:list"] + names[at:]
+
+
+def with_permit_board(role: str, names: list[str]) -> list[str]:
+    """The special-operation board (issue 12) after the major hazard installations (before the permits, by its
+    key), for the bureau and the officers (who hold ``permits.view_permit_board``)."""
+    if role not in ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer"):
+        return names
+    at = names.index("major_hazards:list") + 1
+    return names[:at] + ["permits:board"] + names[at:]
+
+
+def with_monitoring(role: str, names: list[str]) -> list[str]:
+    """Monitoring and alarms (issue 13), one drop-down menu after the map (by its key), or after the permits for
+    those without the map: the duty console for the enterprise, whose users handle its alarms; the alarms; the
+    board and statistics for the bureau and the officers; the points; the cameras for those who keep them; the
+    video vendors and the alarm rules for the bureau's administrator."""
+    at = names.index("map:index" if "map:index" in names else "permits:list") + 1
+    officer = role in ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer")
+    menu = (["monitoring:console"] if role == "enterprise_user" else []) + ["monitoring:alarm-list"] \
+        + (["monitoring:board", "monitoring:statistics"] if officer else []) + ["monitoring:points"] \
+        + (["monitoring:cameras"] if role in ("bureau_admin", "enterprise_user") else []) \
+        + (["monitoring:vendors", "monitoring:rules"] if role == "bureau_admin" else [])
+    return names[:at] + menu + names[at:]
+
+
+ENTRIES = {role: names if role == "nobody"
+           else with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
+               with_major_hazards(names)))))
+           for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
-               "/major-hazards/")
+               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/")
 
 
 def navbar(html: str) -> str:
@@ -62,14 +104,15 @@ def navbar(html: str) -> str:
 
 
 def without_added(nav: str) -> str:
-    """The bar without the entries of :data:`ADDED_SINCE`."""
+    """The bar without the entries of :data:`ADDED_SINCE` and without the drop-down menus (all added since)."""
+    nav = re.sub(r'\s*<li class="nav-item dropdown">.*?</ul>\s*</li>', "", nav, flags=re.S)
     for href in ADDED_SINCE:
         nav = re.sub(rf'\s*<li class="nav-item"><a class="nav-link" href="{re.escape(href)}">[^<]*</a></li>', "", nav)
     return nav
 
 
 def menu_links(html: str) -> list[str]:
-    return re.findall(r'class="nav-link" href="([^"]+)"', navbar(html))
+    return re.findall(r'class="(?:nav-link|dropdown-item)" href="([^"]+)"', navbar(html))
 
 
 def home_page(user, language="zh-hans") -> str:

@@ -31,11 +31,16 @@ REFERENCE_DATA = {
     "SupervisionGrade": "the supervision grades A–D, reference data",
     "Tag": "the enterprise tags, reference data",
     "Checklist": "the checklist library, reference data every signed-in user reads (UNSCOPED)",
+    "SpecialPeriod": "the bureau's special periods, public notices every signed-in user reads (UNSCOPED)",
     "Organisation": "the bureau's organisations (the squads a plan is assigned to), reference data",
     "TaskFrequencyDefault": "the default investigation frequencies of 应急〔2019〕78号 offered to every enterprise, "
                             "reference data",
     "DutyItem": "the responsible persons' task lists of major hazard installations, reference data the bureau "
                 "edits (UNSCOPED)",
+    "AlarmRule": "the district's alarm rule per level ([U], REGULATIONS-2 §B.5): read with monitoring.view_alarm, "
+                 "edited by the bureau",
+    "AlarmTrigger": "the district's table of alarm levels per condition and point kind, as AlarmRule",
+    "Scenario": "the video-AI scenarios every vendor's codes map to, reference data the bureau edits",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "
@@ -49,8 +54,6 @@ ALLOWED = {
     ("shouye/hazards/api/serializers.py", "Extension"): "the extensions of the hazard acted on, which came "
                                                         "through the scoped selector",
     ("shouye/inspections/forms.py", "User"): _PEOPLE,
-    ("shouye/major_hazards/forms.py", "User"): "the accounts of the installation's own enterprise (a responsible "
-                                               "person's optional link); the service checks the membership again",
     ("shouye/inspections/api/serializers.py", "User"): _PEOPLE,
     ("shouye/notifications/api/views.py", "Notification"): "names the model for the schema; get_queryset reads "
                                                            "the signed-in user's own notifications only",

@@ -11,11 +11,12 @@ from shouye.audit.models import AuditEvent
 from shouye.major_hazards import services
 from shouye.major_hazards.choices import InstallationKind, PersonRole
 from shouye.major_hazards.models import (
-    DutyRecord,
+    DutyTask,
     InstallationSubstance,
     MajorHazardInstallation,
     ResponsiblePerson,
 )
+from shouye.risks.models import InvestigationTask, TaskCheck, TaskInstance
 
 
 @pytest.fixture
@@ -32,10 +33,10 @@ def make_installation(actor, enterprise, *, substances=({"name": "液氯", "quan
         substances=list(substances), **fields)
 
 
-def appoint_all(actor, installation, on: date | None = None):
+def appoint_all(actor, installation, on: date | None = None, user=None):
     on = on or timezone.localdate() - timedelta(days=30)
     return {role: services.appoint_person(actor=actor, installation=installation, role=role, name=f"{role}人",
-                                          post="岗位", phone="13812345678", appointed_on=on)
+                                          post="岗位", phone="13812345678", appointed_on=on, user=user)
             for role in PersonRole.values}
 
 
@@ -49,6 +50,9 @@ def snapshot() -> dict:
         "installations": [model_to_dict(i) for i in MajorHazardInstallation.objects.order_by("pk")],
         "substances": [model_to_dict(s) for s in InstallationSubstance.objects.order_by("pk")],
         "persons": [model_to_dict(p) for p in ResponsiblePerson.objects.order_by("pk")],
-        "records": DutyRecord.objects.count(),
+        "duty_tasks": DutyTask.objects.count(),
+        "tasks": [model_to_dict(t, exclude=["measures"]) for t in InvestigationTask.objects.order_by("pk")],
+        "instances": [model_to_dict(i) for i in TaskInstance.objects.order_by("pk")],
+        "checks": TaskCheck.objects.count(),
         "events": AuditEvent.objects.count(),
     }

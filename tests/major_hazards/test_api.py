@@ -4,7 +4,7 @@ with the inventory, each act as a POST with the same refusals as the pages (404,
 import pytest
 
 from shouye.audit.models import AuditEvent
-from shouye.major_hazards.models import DutyItem, MajorHazardInstallation
+from shouye.major_hazards.models import MajorHazardInstallation
 from tests.conftest import api_as
 
 from .conftest import appoint_all, snapshot
@@ -55,11 +55,9 @@ def test_acts_through_the_api(owner, cast, installation):
         "role": "technical", "name": "张工", "post": "总工", "phone": "13900001111", "appointed_on": "2026-01-05"},
         format="json")
     assert response.status_code == 200
-    item = DutyItem.objects.get(role="technical", number=2)
-    response = client.post(f"{BASE}{installation.pk}/record-duty/", {"item": item.pk, "result": "ok"})
-    assert response.status_code == 200
-    records = client.get(f"{BASE}{installation.pk}/duty-records/").json()
-    assert len(records) == 1 and records[0]["result"] == "ok"
+    rows = client.get(f"{BASE}{installation.pk}/duty-tasks/").json()
+    assert [row["number"] for row in rows] == list(range(1, 10))
+    assert {row["role"] for row in rows} == {"technical"} and rows[4]["before_key_periods"] is True
     response = client.post(f"{BASE}{installation.pk}/filing/", {"filing_number": "备2026-1", "filed_on": "2026-01-10"},
                            format="json")
     assert response.status_code == 200 and response.json()["state"] == "filed"
@@ -94,7 +92,6 @@ ACTS = {
     "remove-substance": None,
     "appoint": {"role": "principal", "name": "甲", "post": "总经理", "phone": "13800000000",
                 "appointed_on": "2026-01-02"},
-    "record-duty": None,
     "filing": {"filing_number": "备-1", "filed_on": "2026-01-03"},
     "cancel": {"reason": "拆除"},
 }
@@ -122,8 +119,6 @@ def test_every_state_and_act(owner, cast, state, act):
     body = ACTS[act]
     if act == "remove-substance":
         body = {"substance": installation.substances.get().pk}
-    elif act == "record-duty":
-        body = {"item": DutyItem.objects.get(role="technical", number=1).pk, "result": "ok"}
     before = snapshot()
     response = api_as(owner).post(f"{BASE}{installation.pk}/{act}/", body, format="json")
     if act in ALLOWED[state]:
@@ -132,23 +127,23 @@ def test_every_state_and_act(owner, cast, state, act):
         assert response.status_code == 409 and snapshot() == before
 
 
-def test_record_a_duty_with_photos_and_a_refused_photo_changes_nothing(owner, installation):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def test_appointing_links_a_user_account_of_the_enterprise_only(cast, owner, installation):
+    """The API accepts the person's user account, checked in scope: another enterprise's account, or an id
+    that is no account, is refused alike (400) and nothing changes."""
+    from shouye.risks.models import InvestigationTask
+    from tests.factories import UserFactory, member
 
-    from shouye.major_hazards.models import DutyRecord
-    from tests.hazards.conftest import photo
-
-    appoint_all(owner, installation)
-    item = DutyItem.objects.get(role="operational", number=3)
+    stranger = UserFactory(username="stranger")
+    member(stranger, "enterprise_user", enterprise=cast["outside"])
+    body = {"role": "operational", "name": "赵班长", "post": "罐区班长", "phone": "13900002222",
+            "appointed_on": "2026-01-05"}
     client = api_as(owner)
     before = snapshot()
-    bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
-    response = client.post(f"{BASE}{installation.pk}/record-duty/", {"item": item.pk, "result": "ok",
-                                                                     "photos": [bad]}, format="multipart")
-    assert response.status_code == 400 and "photos" in response.json() and snapshot() == before
-    response = client.post(f"{BASE}{installation.pk}/record-duty/", {
-        "item": item.pk, "result": "not_ok", "note": "液位计失灵", "photos": [photo(), photo("b.jpg")]},
-        format="multipart")
+    for refused in (stranger.pk, 987654):
+        response = client.post(f"{BASE}{installation.pk}/appoint/", {**body, "user": refused}, format="json")
+        assert response.status_code == 400 and "user" in response.json()
+    assert snapshot() == before
+    response = client.post(f"{BASE}{installation.pk}/appoint/", {**body, "user": owner.pk}, format="json")
     assert response.status_code == 200
-    record = DutyRecord.objects.get()
-    assert record.result == "not_ok" and record.photos.count() == 2
+    tasks = InvestigationTask.objects.filter(duty__person__installation=installation)
+    assert tasks.count() == 10 and set(tasks.values_list("assignee", flat=True)) == {owner.pk}

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from shouye.audit.models import AuditEvent
 from shouye.major_hazards.choices import InstallationState
-from shouye.major_hazards.models import DutyItem, DutyRecord, MajorHazardInstallation
+from shouye.major_hazards.models import DutyItem, MajorHazardInstallation
 from tests.factories import EnterpriseFactory
 
 from .conftest import appoint_all, make_installation, snapshot
@@ -64,7 +64,7 @@ def test_supervisors_see_but_are_offered_nothing(client, cast, installation):
 def test_the_owner_is_offered_the_acts_of_the_state(client, owner, installation):
     client.force_login(owner)
     response = client.get(reverse("major_hazards:detail", args=[installation.pk]))
-    assert offered(response) == {"record-duty", "add-substance", "appoint", "edit", "filing", "cancel"}
+    assert offered(response) == {"add-substance", "appoint", "edit", "filing", "cancel"}
     client.post(reverse("major_hazards:cancel", args=[installation.pk]), {"cancel-reason": "停用"})
     installation.refresh_from_db()
     assert installation.state == InstallationState.CANCELLED
@@ -94,19 +94,6 @@ def test_the_notice_board_is_a_pdf_with_full_duty_phones(client, cast, owner, in
     context = board.board_context(installation)
     assert context["bureau_phone"] == "0531-87654321"
     assert [r["person"].phone for r in context["roles"]] == ["13812345678"] * 3
-
-
-def test_recording_a_duty_with_a_photo_through_the_page(client, owner, installation):
-    from tests.hazards.conftest import photo
-
-    appoint_all(owner, installation)
-    client.force_login(owner)
-    item = DutyItem.objects.get(role="technical", number=1)
-    response = client.post(reverse("major_hazards:record-duty", args=[installation.pk]), {
-        "record-duty-item": item.pk, "record-duty-result": "ok", "record-duty-photos": [photo()]})
-    assert response.status_code == 302
-    record = DutyRecord.objects.get()
-    assert record.photos.count() == 1 and record.person.role == "technical"
 
 
 def test_district_list_filters_and_exports(client, cast, owner, installation):
@@ -147,12 +134,9 @@ def test_list_and_detail_read_in_constant_queries(client, cast, owner, django_as
         client.get(reverse("major_hazards:detail", args=[first.pk]))
     for n in range(6):
         installation = make_installation(owner, cast["inside"], name=f"单元{n}")
-        appoint_all(owner, installation)
-    item = DutyItem.objects.get(role="principal", number=1)
-    from shouye.major_hazards import services
-    for _ in range(5):
-        services.record_duty(actor=owner, installation=first, item=item, result="ok",
-                             done_at=timezone.now() - timedelta(days=1))
+        appoint_all(owner, installation, on=timezone.localdate() - timedelta(days=60))
+    from shouye.risks import generation
+    generation.mark_missed()
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("major_hazards:list"))
     with django_assert_max_num_queries(len(detail_small.captured_queries) + 1):
@@ -176,10 +160,11 @@ def test_the_bureau_administrator_edits_a_duty_item(client, cast, owner, install
     assert item.text == "每周对重大危险源进行一次巡查" and not item.placeholder
     event = AuditEvent.objects.get(verb="major-hazard.duty-item")
     assert event.changes["text"][1] == "每周对重大危险源进行一次巡查"
-    # an item no longer in use leaves the duties and the overdue count
+    # an item no longer in use ends its tasks: they leave the duties and the overdue count
     appoint_all(owner, installation, on=timezone.localdate() - timedelta(days=10))
-    from shouye.major_hazards import duties
-    persons = installation.persons.filter(ended_on=None)
-    assert duties.overdue_count(persons) == 10
+    from shouye.major_hazards import selectors
+    staff = cast["users"]["bureau_staff"]
+    assert selectors.overdue_duty_count(staff) == 10  # the operational items' first weekly window was missed
     client.post(reverse("major_hazards:duty-item", args=[item.pk]), {"text": item.text, "frequency_days": "7"})
-    assert duties.overdue_count(persons) == 9
+    assert selectors.overdue_duty_count(staff) == 9
+    assert not item.duty_tasks.filter(task__is_active=True).exists()

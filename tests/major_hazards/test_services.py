@@ -1,6 +1,6 @@
 """The installation's services: identification by GB 18218-2018 kept with the record and recomputed in the
 same act when the inventory or the exposed population changes; filing, cancelling, appointing (one current
-person per role, history kept), recording duties; every refusal changing nothing."""
+person per role, history kept); every refusal changing nothing. The duties as tasks: test_duty_tasks.py."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
 from shouye.core.exceptions import InvalidTransition, NotInScope
-from shouye.major_hazards import duties, services
-from shouye.major_hazards.choices import DutyResult, InstallationState, PersonRole
+from shouye.major_hazards import services
+from shouye.major_hazards.choices import InstallationState, PersonRole
 from shouye.major_hazards.models import DutyItem, ResponsiblePerson
 
-from .conftest import appoint_all, make_installation, snapshot
+from .conftest import make_installation, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -131,91 +131,8 @@ def test_one_current_person_per_role_and_history_kept(owner, installation):
     assert snapshot() == before
 
 
-def test_recording_a_duty_clears_it_from_overdue(owner, installation):
-    appoint_all(owner, installation, on=timezone.localdate() - timedelta(days=100))
-    persons = installation.persons.filter(ended_on=None)
-    overdue = duties.overdue(persons)
-    # technical and principal every 90 days, operational every 7: all overdue 100 days after appointment
-    assert len(overdue) == 9 + 9 + 10
-    item = DutyItem.objects.get(role="technical", number=5)
-    assert item.before_key_periods and item.frequency_days == 90
-    services.record_duty(actor=owner, installation=installation, item=item, result=DutyResult.OK)
-    assert len(duties.overdue(persons)) == 27
-    assert AuditEvent.objects.filter(verb="major-hazard.record-duty").count() == 1
-
-
-def test_a_duty_not_ok_needs_a_note_and_a_role_without_person_is_refused(owner, installation):
-    item = DutyItem.objects.get(role="principal", number=1)
-    before = snapshot()
-    with pytest.raises(ValidationError):
-        services.record_duty(actor=owner, installation=installation, item=item, result=DutyResult.OK)
-    appoint_all(owner, installation)
-    before = snapshot()
-    with pytest.raises(ValidationError) as exc:
-        services.record_duty(actor=owner, installation=installation, item=item, result=DutyResult.NOT_OK)
-    assert "note" in exc.value.message_dict
-    assert snapshot() == before
-
-
-def test_due_date_rule():
-    from datetime import date
-    assert duties.due_date(appointed_on=date(2026, 1, 1), frequency_days=90, last_done=None) == date(2026, 4, 1)
-    assert duties.due_date(appointed_on=date(2026, 1, 1), frequency_days=7,
-                           last_done=date(2026, 3, 1)) == date(2026, 3, 8)
-
-
 def test_seeded_duty_lists_number_as_the_interface():
     counts = {role: DutyItem.objects.filter(role=role).count() for role in PersonRole.values}
     assert counts == {"principal": 9, "technical": 9, "operational": 10}
     assert DutyItem.objects.filter(role="operational", placeholder=True).count() == 10
     assert not DutyItem.objects.get(role="principal", number=7).placeholder
-
-
-def test_the_sql_count_agrees_with_the_rule_at_the_boundaries(owner, cast):
-    """Due = (last done or appointed) + frequency; overdue only once that day has passed."""
-    today = timezone.localdate()
-    on_the_day = make_installation(owner, cast["inside"], name="到期当天")
-    one_day_late = make_installation(owner, cast["inside"], name="逾期一天")
-    services.appoint_person(actor=owner, installation=on_the_day, role=PersonRole.TECHNICAL, name="甲", post="x",
-                            phone="13800000001", appointed_on=today - timedelta(days=90))
-    services.appoint_person(actor=owner, installation=one_day_late, role=PersonRole.TECHNICAL, name="乙", post="x",
-                            phone="13800000002", appointed_on=today - timedelta(days=91))
-    persons = ResponsiblePerson.objects.filter(ended_on=None)
-    assert len(duties.overdue(persons)) == duties.overdue_count(persons) == 9
-    assert {s.person.name for s in duties.overdue(persons)} == {"乙"}
-    item = DutyItem.objects.get(role="technical", number=1)
-    done = timezone.make_aware(timezone.datetime.combine(today - timedelta(days=90), timezone.datetime.min.time()))
-    services.record_duty(actor=owner, installation=one_day_late, item=item, result=DutyResult.OK, done_at=done)
-    assert len(duties.overdue(persons)) == duties.overdue_count(persons) == 8
-    late = duties.most_overdue(persons, 3)
-    assert len(late) == 3 and all(s.person.name == "乙" and s.due < today for s in late)
-
-
-def test_the_technical_investigation_is_due_before_a_public_holiday(owner, cast):
-    """应急厅〔2021〕12号 Art. 5(5): before holidays. National Day 2026 starts on 1 October (work calendar)."""
-    from datetime import date, datetime
-    from zoneinfo import ZoneInfo
-
-    import time_machine
-
-    tz = ZoneInfo("Asia/Shanghai")
-    with time_machine.travel(datetime(2026, 9, 1, 9, tzinfo=tz), tick=False):
-        installation = make_installation(owner, cast["inside"])
-        services.appoint_person(actor=owner, installation=installation, role=PersonRole.TECHNICAL, name="张工",
-                                post="总工", phone="13800000001", appointed_on=date(2026, 9, 1))
-    persons = ResponsiblePerson.objects.filter(ended_on=None)
-    item = DutyItem.objects.get(role="technical", number=5)
-    with time_machine.travel(datetime(2026, 9, 28, 9, tzinfo=tz), tick=False):
-        holiday = duties.holiday_ahead(date(2026, 9, 28))
-        assert holiday.start == date(2026, 10, 1) and holiday.end >= date(2026, 10, 7)
-        [status] = [s for s in duties.statuses(persons) if s.item == item]
-        assert status.before_holiday == holiday and status.due == date(2026, 9, 30)
-        assert duties.overdue_count(persons) == 0
-    with time_machine.travel(datetime(2026, 10, 2, 9, tzinfo=tz), tick=False):
-        assert duties.overdue_count(persons) == 1 == len(duties.overdue(persons))
-    with time_machine.travel(datetime(2026, 9, 29, 10, tzinfo=tz), tick=False):
-        services.record_duty(actor=owner, installation=installation, item=item, result=DutyResult.OK)
-    with time_machine.travel(datetime(2026, 10, 2, 9, tzinfo=tz), tick=False):
-        assert duties.overdue_count(persons) == 0 == len(duties.overdue(persons))
-    with time_machine.travel(datetime(2026, 10, 20, 9, tzinfo=tz), tick=False):
-        assert duties.holiday_ahead(date(2026, 10, 20)) is None

@@ -54,13 +54,13 @@ def test_liveness_counts_the_last_30_full_days(cast, alive):
     assert row.days_since_done == 1
     assert (row.self_reported, row.found_by_supervisors) == (2, 1)
     assert row.points == {"major": 1, "high": 2, "low": 1} and row.highest_grade == "major"
-    assert row.published and row.reasons == []
+    assert row.published and row.reasons == ()
 
 
 def test_an_enterprise_without_anything_is_inactive_for_every_reason(cast):
     row = _row(cast["users"]["bureau_staff"], cast["outside"])
     assert (row.due, row.completion_percent, row.days_since_done) == (0, None, None)
-    assert row.reasons == ["no_points", "unpublished", "idle"]
+    assert row.reasons == ("no_points", "unpublished", "idle")
 
 
 @pytest.mark.parametrize(("done", "low"), [(60, False), (59, True)])
@@ -88,7 +88,7 @@ def test_the_idle_threshold_counts_whole_days(cast, alive, days, idle):
 
 def test_the_thresholds_are_settings(cast, alive, settings):
     settings.SHOUYE_LIVENESS_MIN_COMPLETION_PERCENT = 80
-    assert _row(cast["users"]["bureau_staff"], alive).reasons == ["low_completion"]
+    assert _row(cast["users"]["bureau_staff"], alive).reasons == ("low_completion",)
 
 
 def test_the_last_completed_task_is_the_newest_over_all_days(cast, alive):

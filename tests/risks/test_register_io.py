@@ -1,5 +1,7 @@
 """The register's Excel: the 风险分级管控清单 (Art. 31 columns, measures by category, title row), the 台账, and
-the import: a filled template imports as it is; any error refuses the whole file with row, column, reason."""
+the import on the import kit's pages: a filled template imports as it is; any error refuses the whole file with
+row, column, reason on the job's page and in a copy of the file with the error column; a large file runs in the
+background."""
 
 import io
 
@@ -9,7 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shouye.audit.models import AuditEvent
-from shouye.risks.models import ControlMeasure, HazardSource, RiskAssessment, RiskPoint
+from shouye.risks import tasks
+from shouye.risks.models import ControlMeasure, HazardSource, RiskAssessment, RiskImportJob, RiskPoint
 from shouye.risks.services import register as services
 
 from .register_helpers import make_measure, make_point, make_source, plan_fields
@@ -81,24 +84,75 @@ GOOD = [
 
 def test_a_filled_template_imports_as_it_is(cast, officer, client):
     client.force_login(officer)
-    response = client.post(reverse("risks:import", args=[cast["inside"].pk]), {"file": _filled_template(client, GOOD)})
-    assert response.status_code == 302
+    response = client.post(reverse("risks:import"), {"file": _filled_template(client, GOOD)})
+    job = RiskImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("risks:import-job", args=[job.pk])
+    assert (job.status, job.created_count) == (RiskImportJob.Status.SUCCEEDED, 3)
     a1 = RiskPoint.objects.get(code="A-1")
+    assert a1.enterprise == cast["inside"]
     assert a1.hazard_sources.count() == 2 and a1.grade == "high"  # D = 252
+    assert list(a1.hazard_sources.values_list("order", flat=True)) == [1, 2]
     assert RiskPoint.objects.get(code="B-1").grade == "major"  # R = 5×6×8 = 240
     assert ControlMeasure.objects.filter(hazard_source__risk_point=a1).count() == 7
     assert set(ControlMeasure.objects.values_list("subcategory", flat=True)) <= {"1-5", "2-3", "3-4", "4-5"}
     assert RiskAssessment.objects.filter(current=True).count() == 3
-    assert AuditEvent.objects.filter(verb="risks.import").count() == 1
+    event = AuditEvent.objects.get(verb="risks.import")
+    assert (event.changes["points"], event.changes["sources"], event.changes["measures"]) == (2, 3, 8)
+    page = client.get(reverse("risks:import-job", args=[job.pk])).content.decode()
+    assert "已导入：3 个危险源" in page
 
 
 def test_any_error_refuses_the_whole_file_with_row_column_and_reason(cast, officer, client):
     make_point(officer, cast["inside"], code="B-1")
     bad = [GOOD[0], GOOD[1][:14] + [9] + GOOD[1][15:], GOOD[2]]
     client.force_login(officer)
-    response = client.post(reverse("risks:import", args=[cast["inside"].pk]), {"file": _filled_template(client, bad)})
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert "<td>3</td><td>L</td>" in page  # row 3: L = 9 is not on the matrix's scale
-    assert "<td>4</td><td>风险点编号</td>" in page and "本企业已有编号为B-1的风险点" in page
+    client.post(reverse("risks:import"), {"file": _filled_template(client, bad)})
+    job = RiskImportJob.objects.get()
+    assert job.status == RiskImportJob.Status.FAILED
+    found = {(error["row"], error["column"]) for error in job.errors}
+    assert (3, "L") in found  # row 3: L = 9 is not on the matrix's scale
+    assert (4, "风险点编号") in found
+    page = client.get(reverse("risks:import-job", args=[job.pk])).content.decode()
+    assert "本企业已有编号为B-1的风险点" in page and 'data-testid="import-error-file"' in page
+    errors = load_workbook(io.BytesIO(b"".join(client.get(reverse("risks:import-error-file", args=[job.pk]))
+                                               .streaming_content)))
+    assert any("B-1" in str(cell) for row in errors.worksheets[0].iter_rows(values_only=True) for cell in row)
     assert RiskPoint.objects.count() == 1 and not HazardSource.objects.exists()
+    assert not AuditEvent.objects.filter(verb="risks.import").exists()
+
+
+def test_a_large_file_runs_in_the_background_with_progress_and_all_or_nothing(cast, officer, client, settings,
+                                                                              monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
+    """Over SHOUYE_IMPORT_SYNC_MAX_ROWS rows the job is queued; a point spans the batches; the last row's error
+    refuses every row before it."""
+    settings.SHOUYE_IMPORT_SYNC_MAX_ROWS = 2
+    queued = []
+    monkeypatch.setattr(tasks.run_import, "delay", lambda *args: queued.append(args))
+    many = [GOOD[0]] + [GOOD[0][:10] + [f"安全阀失效{n}"] + GOOD[0][11:] for n in range(60)]
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("risks:import"), {"file": _filled_template(client, many + [GOOD[2][:14] + [None] * 9])})
+    job = RiskImportJob.objects.get()
+    assert job.status == RiskImportJob.Status.PENDING and queued == [(job.pk, "zh-hans")]
+    tasks.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == RiskImportJob.Status.FAILED and not RiskPoint.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("risks:import"), {"file": _filled_template(client, many)})
+    job = RiskImportJob.objects.latest("pk")
+    tasks.run_import(job.pk)
+    tasks.run_import(job.pk)  # delivered twice: runs once
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (RiskImportJob.Status.SUCCEEDED, 61)
+    point = RiskPoint.objects.get(code="A-1")
+    assert point.hazard_sources.count() == 61 and point.grade == "high"
+    assert sorted(point.hazard_sources.values_list("order", flat=True)) == list(range(1, 62))
+    progress = client.get(reverse("risks:import-job-progress-json", args=[job.pk])).json()
+    assert progress["status"] == "succeeded"
+
+
+def test_only_an_enterprise_user_imports(cast, client):
+    client.force_login(cast["users"]["bureau_staff"])
+    assert client.get(reverse("risks:import")).status_code == 403
+    assert not RiskImportJob.objects.exists()

@@ -84,6 +84,12 @@ RULE_DOCS: dict[str, RuleDoc] = {
         "The platform's work calendar. `check` a date, or `start` and `add` N working days; answers "
         "`is_workday` or `date`. A year not in the calendar is an error.",
         {"start": "2025-09-30", "add": 1}),
+    "gas-alarm-setpoints": RuleDoc(
+        "气体检测报警设定值 Gas detector setpoints",
+        "GB/T 50493-2019 5.5.2. `kind` (combustible, toxic, oxygen); for toxic `oel_mg_m3`, optional "
+        "`idlh_mg_m3` and `range_max_mg_m3`; answers `level_1`, `level_2` (or `high`, `low` for oxygen) and "
+        "`unit`.",
+        {"kind": "toxic", "oel_mg_m3": 10, "idlh_mg_m3": 430, "range_max_mg_m3": 100}),
 }
 
 class HasRole(permissions.BasePermission):

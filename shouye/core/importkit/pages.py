@@ -12,14 +12,14 @@ from types import ModuleType
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shouye.core.downloads import download
 from shouye.core.jobs.views import JobKind, job_views, own_job
 
 RECENT_JOBS = 10
@@ -113,9 +113,8 @@ class ImportPages:
         @require_GET
         def template(request):
             self._require_permission(request.user)
-            response = HttpResponse(imports.template_workbook(request.user), content_type=imports.XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = content_disposition_header(True, imports.template_filename())
-            return response
+            return download(imports.template_workbook(request.user), imports.template_filename(),
+                            content_type=imports.XLSX_CONTENT_TYPE)
 
         @login_required
         @require_GET

@@ -18,5 +18,5 @@ def verb_label(verb: str) -> str:
 
 @register.inclusion_tag("core/_navigation.html", takes_context=True)
 def navigation_bar(context) -> dict:
-    """The navigation bar's entries the signed-in user may see, as the apps registered them."""
-    return {"entries": navigation.for_user(context["user"])}
+    """The navigation bar's links and drop-down menus the signed-in user may see, as the apps registered them."""
+    return {"items": navigation.bar_for(context["user"])}

@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -7,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from shouye.core.api.viewsets import ScopedViewSetMixin
+from shouye.core.downloads import XLSX, download
 
 from .. import services
 from ..choices import Source
@@ -72,7 +72,4 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
             raise PermissionDenied()
         queryset = self.filter_queryset(enterprise_list(request.user).order_by("id"))
         content, filename = export_enterprises(actor=request.user, queryset=queryset)
-        response = HttpResponse(content, content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-        return response
+        return download(content, filename, content_type=XLSX)

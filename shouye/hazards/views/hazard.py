@@ -57,7 +57,7 @@ def hazard_page(request, hazard: Hazard, state: PageState = FIRST_VIEW) -> tuple
         "action_forms": action_forms,
         "refusal": state.refusal,
         "timeline": timeline(hazard),
-        "panels": [(panel, panel.context(request, hazard)) for panel in hazard_panels.ordered()],
+        "panels": [(panel, panel.context(request, hazard)) for panel in hazard_panels.for_object(request.user, hazard)],
     }
 
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from shouye.accounts.choices import OrganisationKind
 from shouye.accounts.models import Organisation, User
+from shouye.core import signatures
 from shouye.core.api import fields
 from shouye.core.api.fields import ScopedPrimaryKeyRelatedField, SlugRelatedField
 from shouye.core.bounds import MAX_PHOTOS
@@ -21,7 +22,6 @@ from ..models import (
     InspectionPhoto,
     InspectionPlan,
 )
-from ..signatures import MAX_BYTES
 
 #: Items one request may mark or turn into hazards: several times the longest checklist of the library (20
 #: items); a longer checklist is recorded in several requests.
@@ -67,8 +67,6 @@ class InspectionItemSerializer(serializers.ModelSerializer):
         fields = ["id", "order", "text", "legal_basis", "default_level", "category", "result", "finding",
                   "location", "hazard", "photos"]
 
-#: A signature's data URL at most (shouye.inspections.signatures.MAX_BYTES in base64, with its prefix).
-SIGNATURE_CHARS = MAX_BYTES * 4 // 3 + 64
 #: More inspectors and experts than any inspection has.
 MAX_SIGNERS = 20
 
@@ -229,9 +227,9 @@ class IssueDocumentSerializer(serializers.Serializer):
     delivery_place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
     inspector_signatures = fields.DictField(
-        child=serializers.CharField(max_length=SIGNATURE_CHARS), required=False, max_length=MAX_SIGNERS,
+        child=serializers.CharField(max_length=signatures.DATA_URL_CHARS), required=False, max_length=MAX_SIGNERS,
         help_text="检查人员签名：{用户 id: PNG data URL} Inspectors' signatures drawn on screen, by user id")
-    recipient_signature = serializers.CharField(required=False, allow_blank=True, max_length=SIGNATURE_CHARS,
+    recipient_signature = serializers.CharField(required=False, allow_blank=True, max_length=signatures.DATA_URL_CHARS,
                                                 help_text="被检查单位签收人签名（PNG data URL）")
 
     def validate_served_document(self, document):

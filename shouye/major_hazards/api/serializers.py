@@ -6,15 +6,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouye.core.api import fields
-from shouye.core.api.fields import ChoiceLabelField, PrimaryKeyRelatedField, ScopedPrimaryKeyRelatedField
-from shouye.core.bounds import MAX_PHOTOS
+from shouye.core.api.fields import ChoiceLabelField, ScopedPrimaryKeyRelatedField
 from shouye.enterprises.masking import sees_personal_data
 from shouye.enterprises.models import Enterprise
+from shouye.risks.services.tasks import enterprise_people
 from shouye.rules.identifiers import mask_phone
 from shouye.rules.major_hazard import MAX_SUBSTANCES
 
-from ..choices import DutyResult, InstallationKind, InstallationState, PersonRole
-from ..models import DutyItem, DutyRecord, InstallationSubstance, MajorHazardInstallation, ResponsiblePerson
+from ..choices import InstallationKind, InstallationState, PersonRole
+from ..models import DutyTask, InstallationSubstance, MajorHazardInstallation, ResponsiblePerson
 
 
 class InstallationListSerializer(serializers.ModelSerializer):
@@ -73,13 +73,27 @@ class InstallationDetailSerializer(InstallationListSerializer):
         return installation.inputs
 
 
-class DutyRecordSerializer(serializers.ModelSerializer):
-    item = serializers.StringRelatedField()
+class DutyTaskSerializer(serializers.ModelSerializer):
+    """一项包保责任人排查任务 A responsible person's duty as an investigation task, with its last done, next due
+    (the end of the earliest open instance), missed and overdue counts."""
+
     person = serializers.StringRelatedField()
+    role = serializers.CharField(source="person.role", read_only=True)
+    number = serializers.IntegerField(source="item.number", read_only=True)
+    duty = serializers.CharField(source="task.title", read_only=True)
+    frequency_days = serializers.IntegerField(source="task.cycle", read_only=True)
+    before_key_periods = serializers.BooleanField(source="task.before_key_periods", read_only=True)
+    last_done = serializers.DateTimeField(read_only=True, allow_null=True)
+    next_due = serializers.DateTimeField(read_only=True, allow_null=True)
+    open_instance = serializers.IntegerField(read_only=True, allow_null=True,
+                                             help_text=_("The instance to do now, if any"))
+    missed = serializers.IntegerField(read_only=True)
+    overdue = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = DutyRecord
-        fields = ["id", "person", "item", "done_at", "result", "note"]
+        model = DutyTask
+        fields = ["id", "task", "person", "role", "number", "duty", "frequency_days", "before_key_periods",
+                  "last_done", "next_due", "open_instance", "missed", "overdue"]
 
 
 # --- input ------------------------------------------------------------------------------------------------------
@@ -123,7 +137,7 @@ class FileSerializer(serializers.Serializer):
     filed_on = serializers.DateField()
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelInstallationSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
@@ -143,12 +157,16 @@ class AppointSerializer(serializers.Serializer):
     post = serializers.CharField(max_length=100)
     phone = serializers.RegexField(r"^[0-9+\- ]{5,20}$", max_length=20)
     appointed_on = serializers.DateField()
+    user = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True, default=None,
+                                    label=_("User account"),
+                                    help_text=_("An active user account of the installation's enterprise: the "
+                                                "person's duties are assigned to it"))
 
-
-class RecordDutySerializer(serializers.Serializer):
-    item = PrimaryKeyRelatedField(queryset=DutyItem.objects.filter(active=True))
-    done_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    result = serializers.ChoiceField(choices=DutyResult.choices)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    photos = fields.ListField(child=serializers.FileField(allow_empty_file=True, use_url=False), required=False,
-                              max_length=MAX_PHOTOS, label=_("Photos"))
+    def validate_user(self, value):
+        """The account among the enterprise's own; any other id is refused alike (no probing of accounts)."""
+        if value is None:
+            return None
+        account = enterprise_people(self.context["obj"].enterprise_id).filter(pk=value).first()
+        if account is None:
+            raise serializers.ValidationError(_("The user account must be one of this enterprise's."))
+        return account

@@ -69,11 +69,11 @@ class InstallationViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListMod
         installation = services.create_installation(actor=request.user, **serializer.validated_data)
         return self.detail_response(installation, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="履职记录 The duty records of an installation's responsible persons",
-                   responses={200: s.DutyRecordSerializer(many=True)}, tags=TAGS, filters=False)
-    @action(detail=True, methods=["get"], url_path="duty-records", pagination_class=None, filterset_class=None)
-    def duty_records(self, request, pk=None):
+    @extend_schema(summary="包保责任人排查任务 The current responsible persons' duty tasks with last done, next "
+                           "due, missed and overdue counts (done through /api/v1/task-instances/)",
+                   responses={200: s.DutyTaskSerializer(many=True)}, tags=TAGS, filters=False)
+    @action(detail=True, methods=["get"], url_path="duty-tasks", pagination_class=None, filterset_class=None)
+    def duty_tasks(self, request, pk=None):
         installation = self.get_object()
-        rows = selectors.duty_records(request.user, installation)[:200]
-        return Response(s.DutyRecordSerializer(rows, many=True).data)
+        return Response(s.DutyTaskSerializer(selectors.duty_tasks(request.user, installation), many=True).data)
 

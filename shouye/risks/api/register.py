@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from shouye.core.api.fields import ListField, ScopedPrimaryKeyRelatedField
 from shouye.core.api.schema import error_responses
+from shouye.core.exceptions import InvalidTransition
 from shouye.enterprises.models import Enterprise
 
 from ..choices import AssessmentMethod, ControlLevel, RegisterState, RiskLevel
@@ -145,6 +146,13 @@ class RegisterSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     changed_since_publication = serializers.BooleanField()
     problems = ListField(child=serializers.CharField(), help_text="Why it cannot be published now")
+
+
+def refused(exc: InvalidTransition) -> Response:
+    """A deletion refused because records refer to the row: the 409 of an invalid transition, with the reason
+    (which records, what to do instead) as its detail."""
+    return Response({"detail": str(exc), "state": exc.state, "action": exc.action, "allowed_actions": exc.allowed},
+                    status=status.HTTP_409_CONFLICT)
 
 
 # --- viewsets ---------------------------------------------------------------------------------------------
@@ -279,9 +287,13 @@ class RiskRegisterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(self._data(enterprise))
 
 
-@extend_schema_view(retrieve=extend_schema(summary="危险源详情 A hazard source with its assessments and measures",
-                                           tags=TAGS))
-class HazardSourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(summary="危险源详情 A hazard source with its assessments and measures", tags=TAGS),
+    destroy=extend_schema(summary="删除危险源 Delete a hazard source entered by mistake, with its assessments and "
+                                  "measures; the risk point is re-graded. Refused (409) when investigation records "
+                                  "or an active task refer to its measures", tags=TAGS),
+)
+class HazardSourceViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """危险源。Hazard sources of the risk points in the caller's scope."""
 
     queryset = HazardSource.objects.all()
@@ -299,6 +311,15 @@ class HazardSourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def _response(self, source, status_code=status.HTTP_200_OK):
         return Response(HazardSourceSerializer(self.get_queryset().get(pk=source.pk)).data, status=status_code)
+
+    @error_responses(403, 409)
+    def destroy(self, request, *args, **kwargs):
+        source = self._changeable(kwargs["pk"])
+        try:
+            services.delete_hazard_source(actor=request.user, source=source)
+        except InvalidTransition as exc:
+            return refused(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="风险评价 Assess the source by LEC, the risk matrix or MES; the point is re-graded",
                    request=AssessSerializer, responses={201: HazardSourceSerializer}, tags=TAGS)
@@ -320,3 +341,31 @@ class HazardSourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         services.add_measure(actor=request.user, source=source, **serializer.validated_data)
         return self._response(source, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="管控措施详情 A control measure", tags=TAGS),
+    destroy=extend_schema(summary="删除管控措施 Delete a control measure entered by mistake. Refused (409) when "
+                                  "investigation records or an active task refer to it: mark it not in use "
+                                  "instead", tags=TAGS),
+)
+class ControlMeasureViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """管控措施。Control measures of the hazard sources in the caller's scope."""
+
+    queryset = ControlMeasure.objects.all()
+    serializer_class = MeasureSerializer
+    permission_classes = [permissions.IsAuthenticated, CanViewRisks]
+
+    def get_queryset(self):
+        return selectors.control_measures(self.request.user)
+
+    @error_responses(403, 409)
+    def destroy(self, request, *args, **kwargs):
+        measure = get_object_or_404(self.get_queryset().select_related("hazard_source__risk_point"), pk=kwargs["pk"])
+        if not request.user.has_perm(services.MANAGE):
+            raise PermissionDenied()
+        try:
+            services.delete_measure(actor=request.user, measure=measure)
+        except InvalidTransition as exc:
+            return refused(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)

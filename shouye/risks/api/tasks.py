@@ -177,7 +177,10 @@ class WholeListResultSerializer(serializers.Serializer):
 
 
 class CheckInputSerializer(serializers.Serializer):
-    measure = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    measure = serializers.IntegerField(min_value=1, max_value=2**31 - 1, allow_null=True, required=False,
+                                       default=None,
+                                       help_text=gettext_lazy("Empty for the one result of a task without "
+                                                              "measures (a responsible person's duty)"))
     outcome = serializers.ChoiceField(choices=CheckOutcome.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -187,7 +190,9 @@ class CheckInputSerializer(serializers.Serializer):
 
 class CompleteSerializer(serializers.Serializer):
     """完成排查 Every measure's result. JSON, or multipart with ``checks`` as a JSON text and the photos of a
-    measure as repeated ``photos_<measure id>`` parts (a photo is required for a measure not OK)."""
+    measure as repeated ``photos_<measure id>`` parts (a photo is required for a measure not OK). A task
+    without measures (a responsible person's duty) takes one result with an empty measure, its photos as
+    ``photos_duty`` parts (a note is required when it is not OK)."""
 
     checks = CheckInputSerializer(many=True, max_length=MAX_ITEMS)
 
@@ -307,7 +312,7 @@ class TaskInstanceViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retr
         serializer.is_valid(raise_exception=True)
         checks = []
         for entry in serializer.validated_data["checks"]:
-            photos = request.FILES.getlist(f"photos_{entry['measure']}")[:MAX_PHOTOS]
+            photos = request.FILES.getlist(f"photos_{entry['measure'] or services.DUTY_KEY}")[:MAX_PHOTOS]
             checks.append(services.CheckInput(measure=entry["measure"], outcome=entry["outcome"],
                                               note=entry["note"], photos=photos))
         services.complete_instance(actor=request.user, instance=instance, checks=checks)

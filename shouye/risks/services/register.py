@@ -25,13 +25,16 @@ from shouye.rules.errors import RuleInputError
 from shouye.rules.risk import assess_lec, assess_mes, assess_risk_matrix, grade_risk_point
 
 from ..choices import AssessmentMethod, RegisterState, RiskLevel
+from ..liveness_summary import recount_points
 from ..models import (
     ControlMeasure,
     HazardSource,
+    InvestigationTask,
     RiskAssessment,
     RiskPoint,
     RiskRegister,
     SpecialControlPlan,
+    TaskCheck,
 )
 from .settings import SCALE_FIELDS, EffectiveTables, effective_tables
 
@@ -62,9 +65,11 @@ def _locked_point(actor, risk_point: RiskPoint) -> RiskPoint:
 
 
 def mark_changed(enterprise_id: int) -> None:
-    """Editing a published list marks it "已修改，待重新发布" until it is published again."""
+    """Editing a published list marks it "已修改，待重新发布" until it is published again. Every edit of the list
+    passes here, so the enterprise's liveness summary recounts its points here too."""
     RiskRegister.objects.filter(enterprise_id=enterprise_id, state=RegisterState.PUBLISHED,
                                 changed_since_publication=False).update(changed_since_publication=True)
+    recount_points(enterprise_id)
 
 
 def _clean(row, exclude: tuple[str, ...] = ()) -> None:
@@ -232,6 +237,61 @@ def update_hazard_source(*, actor, source: HazardSource, **fields) -> HazardSour
             mark_changed(point.enterprise_id)
         audit.record(actor=actor, verb="risks.source-update", target=point,
                      changes={"source": source.pk, **changes})
+    return source
+
+
+def deletion_refusal(measures) -> str:
+    """Why the hazard source or measure whose ``measures`` (a queryset) are given cannot be deleted, or "".
+
+    Investigation records (TaskCheck, 排查记录, REGULATIONS-2 §A.6) are evidence and keep their measure
+    (PROTECT): a measure with records is retired ("in use" off) instead. A measure an active investigation
+    task checks would silently leave the task: the task is stopped first."""
+    records = TaskCheck.objects.filter(measure__in=measures).count()
+    if records:
+        return _("%(count)d investigation records refer to it; records are evidence, so it cannot be deleted. "
+                 "Mark its control measures as not in use instead.") % {"count": records}
+    task = (InvestigationTask.objects.filter(measures__in=measures, is_active=True).order_by("pk")
+            .values_list("title", flat=True).first())
+    if task is not None:
+        return _("The active investigation task “%(task)s” checks it: stop the task first.") % {"task": task}
+    return ""
+
+
+def delete_hazard_source(*, actor, source: HazardSource) -> RiskPoint:
+    """Delete a hazard source entered by mistake, with its assessments and measures, when no investigation
+    record or active task refers to its measures; the point is re-graded in the same transaction (its grade is
+    the highest of its sources', DB37/T 2882 [P]) and one audit event keeps what was deleted."""
+    with transaction.atomic():
+        point = _locked_point(actor, source.risk_point)
+        source = HazardSource.objects.select_for_update().get(pk=source.pk)
+        refusal = deletion_refusal(ControlMeasure.objects.filter(hazard_source=source))
+        if refusal:
+            raise InvalidTransition(state="referenced", action="delete", allowed=[], message=refusal)
+        before = point.grade
+        details = {"source": source.name, "grade": source.grade, "measures": source.measures.count(),
+                   "assessments": source.assessments.count()}
+        source.delete()
+        regrade_points([point], effective_tables(point.enterprise_id))
+        mark_changed(point.enterprise_id)
+        audit.record(actor=actor, verb="risks.source-delete", target=point,
+                     changes={**details, "point_grade": [before, point.grade]})
+    return point
+
+
+def delete_measure(*, actor, measure: ControlMeasure) -> HazardSource:
+    """Delete a control measure entered by mistake when no investigation record or active task refers to it
+    (otherwise it is retired: "in use" off); one audit event keeps what was deleted."""
+    with transaction.atomic():
+        point = _locked_point(actor, measure.hazard_source.risk_point)
+        measure = ControlMeasure.objects.select_for_update().select_related("hazard_source").get(pk=measure.pk)
+        refusal = deletion_refusal(ControlMeasure.objects.filter(pk=measure.pk))
+        if refusal:
+            raise InvalidTransition(state="referenced", action="delete", allowed=[], message=refusal)
+        source = measure.hazard_source
+        details = {"source": source.pk, "measure": measure.description[:80], "category": measure.subcategory}
+        measure.delete()
+        mark_changed(point.enterprise_id)
+        audit.record(actor=actor, verb="risks.measure-delete", target=point, changes=details)
     return source
 
 

@@ -225,3 +225,20 @@ def save_enterprise_settings(*, actor, enterprise, lec_table=None, matrix_table=
         audit.record(actor=actor, verb="risks.enterprise-tables", target=enterprise,
                      changes={"fields": sorted(audit.diff(before, values))})
     return row
+
+
+def reset_enterprise_settings(*, actor, enterprise) -> bool:
+    """An enterprise goes back to the district's tables and control levels (its own row deleted); False when
+    it had none. Existing assessments keep their grades until re-graded, as after any edit."""
+    ensure_in_scope(actor, enterprise)
+    if not actor.has_perm(MANAGE):
+        raise PermissionDenied
+    with transaction.atomic():
+        row = RiskSettings.objects.select_for_update().filter(enterprise=enterprise).first()
+        if row is None:
+            return False
+        fields = sorted(name for name in (*TABLE_FIELDS, "control_levels") if getattr(row, name))
+        row.delete()
+        audit.record(actor=actor, verb="risks.enterprise-tables-reset", target=enterprise,
+                     changes={"fields": fields})
+    return True

@@ -175,7 +175,8 @@ def _save_task(actor, risk_point, data: TaskInput, measures) -> InvestigationTas
 
 
 def stop_task(*, actor, task: InvestigationTask) -> InvestigationTask:
-    """Stop a task: no new instances; those already created stay as they are (done, missed or due)."""
+    """Stop a task: no new instances; those already created stay as they are (done, missed or due). A
+    responsible person's duty task is ended by its appointment (shouye.major_hazards), never here: 409."""
     with transaction.atomic():
         task = InvestigationTask.objects.select_for_update().get(pk=task.pk)
         ensure_in_scope(actor, task)
@@ -183,6 +184,9 @@ def stop_task(*, actor, task: InvestigationTask) -> InvestigationTask:
         if not task.is_active:
             raise InvalidTransition(state="stopped", action="stop", allowed=[],
                                     message=_("The task is already stopped."))
+        if task.work_type != TaskWorkType.ROUTINE:
+            raise InvalidTransition(state="active", action="stop", allowed=[],
+                                    message=_("A responsible person's duty ends with the appointment, not here."))
         task.is_active = False
         task.save(update_fields=["is_active"])
         audit.record(actor=actor, verb="risk-task.stop", target=task, changes={"is_active": [True, False]})
@@ -247,12 +251,17 @@ def generate_for_whole_list(*, actor, enterprise, default: TaskFrequencyDefault,
 
 @dataclass
 class CheckInput:
-    """One measure's result as the form or the API gives it."""
+    """One measure's result as the form or the API gives it; ``measure`` None for the one record of a task
+    without measures (a responsible person's duty)."""
 
-    measure: int
+    measure: int | None
     outcome: str
     note: str = ""
     photos: list = field(default_factory=list)
+
+
+#: The key of the record without a measure in the form's fields and the errors (``checks.duty``).
+DUTY_KEY = "duty"
 
 
 def ensure_may_perform(actor, instance: TaskInstance) -> None:
@@ -280,7 +289,8 @@ def is_open(instance: TaskInstance, now: datetime | None = None) -> bool:
 
 
 def instance_measures(instance: TaskInstance) -> list[ControlMeasure]:
-    """The measures an instance checks, in the risk list's order, with their hazard source and point."""
+    """The measures an instance checks, in the risk list's order, with their hazard source and point; none
+    for a task that checks the duty itself."""
     return list(instance.task.measures.select_related("hazard_source__risk_point")
                 .order_by("hazard_source__order", "hazard_source_id", "order", "pk"))
 
@@ -288,7 +298,10 @@ def instance_measures(instance: TaskInstance) -> list[ControlMeasure]:
 def complete_instance(*, actor, instance: TaskInstance, checks: Iterable[CheckInput | Mapping]) -> TaskInstance:
     """Record the result of every measure of the instance and mark it done. Each measure not OK needs a photo
     and becomes exactly one hazard (source "control measure failed", the task's investigation type, the
-    check's photos shared, bound to the check); if any part fails nothing is saved. Done twice: 409."""
+    check's photos shared, bound to the check); if any part fails nothing is saved. Done twice: 409.
+
+    A task without measures (a responsible person's duty) takes one result without a measure: not OK needs
+    a note saying what was found (photos optional) and becomes one hazard the same way."""
     checks = [c if isinstance(c, CheckInput) else CheckInput(**c) for c in checks]
     with transaction.atomic():
         instance = (TaskInstance.objects.select_for_update(of=("self",)).select_related("task", "enterprise")
@@ -299,13 +312,14 @@ def complete_instance(*, actor, instance: TaskInstance, checks: Iterable[CheckIn
         now = timezone.now()
         failed = 0
         for entry in checks:
-            measure = measures[entry.measure]
+            measure = measures.get(entry.measure)
             check = TaskCheck.objects.create(instance=instance, measure=measure, outcome=entry.outcome,
                                              note=entry.note, checked_by=actor, checked_at=now)
             photos = save_photos(TaskCheckPhoto, {"task_check": check}, checked_photos[entry.measure], actor)
             if entry.outcome == CheckOutcome.NOT_OK:
                 failed += 1
-                check.hazard = _report_failed_measure(actor, instance, measure, entry.note, photos)
+                check.hazard = (_report_failed_measure(actor, instance, measure, entry.note, photos)
+                                if measure is not None else _report_failed_duty(actor, instance, entry.note, photos))
                 check.save(update_fields=["hazard"])
         instance.state, instance.done_at, instance.done_by = InstanceState.DONE, now, actor
         instance.save(update_fields=["state", "done_at", "done_by"])
@@ -316,22 +330,27 @@ def complete_instance(*, actor, instance: TaskInstance, checks: Iterable[CheckIn
     return instance
 
 
-def _validate_checks(checks: list[CheckInput], measures: dict) -> dict[int, list]:
-    """Every measure of the instance once, each with a result; a photo for each not OK. Answers each
-    measure's checked photos. All uploads are checked before anything is written."""
+def _validate_checks(checks: list[CheckInput], measures: dict) -> dict[int | None, list]:
+    """Every measure of the instance once, each with a result; a photo for each not OK. Without measures, one
+    result without a measure; a note when it is not OK. Answers each measure's checked photos. All uploads
+    are checked before anything is written."""
     errors: dict[str, list] = {}
+    expected = sorted(measures) if measures else [None]
     given = [entry.measure for entry in checks]
-    if sorted(given) != sorted(measures) or len(set(given)) != len(given):
-        errors["checks"] = [_("Give one result for each measure of this investigation.")]
+    if sorted(given, key=lambda pk: pk or 0) != expected or len(set(given)) != len(given):
+        errors["checks"] = [_("Give one result for each measure of this investigation.") if measures else
+                            _("Give one result for this duty.")]
     photos = {}
     for entry in checks:
-        key = f"checks.{entry.measure}"
+        key = f"checks.{entry.measure or DUTY_KEY}"
         if entry.outcome not in CheckOutcome.values:
             errors.setdefault(key, []).append(_("Choose OK or not OK."))
         entry.note = (entry.note or "").strip()
+        if entry.measure is None and entry.outcome == CheckOutcome.NOT_OK and not entry.note:
+            errors.setdefault(key, []).append(_("Say what was found when the result is not OK."))
         try:
             photos[entry.measure] = check_photos(
-                entry.photos, field=key, required=entry.outcome == CheckOutcome.NOT_OK,
+                entry.photos, field=key, required=entry.measure is not None and entry.outcome == CheckOutcome.NOT_OK,
                 required_message=_("Add a photo of the measure found not OK."))
         except ValidationError as exc:
             for messages in exc.message_dict.values():
@@ -339,6 +358,16 @@ def _validate_checks(checks: list[CheckInput], measures: dict) -> dict[int, list
     if errors:
         raise ValidationError(errors)
     return photos
+
+
+def _report_failed_duty(actor, instance: TaskInstance, note: str, photos):
+    """The hazard of a responsible person's duty found not OK: a management hazard (16号令 Art. 3) described
+    by the duty and what was found."""
+    description = _("Responsible person's duty not OK: %(duty)s") % {"duty": instance.task.title}
+    return hazard_services.report_from_investigation(
+        actor=actor, enterprise=instance.enterprise, description=f"{description}\n{note}",
+        investigation_type=instance.task.investigation_type, category=HazardCategory.MANAGEMENT,
+        stored_photos=photos)
 
 
 def _report_failed_measure(actor, instance: TaskInstance, measure: ControlMeasure, note: str, photos):

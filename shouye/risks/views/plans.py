@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouye.core.actions import apply_errors
+from shouye.core.downloads import download
 from shouye.core.forms import ModelMultipleChoiceField, ScopedModelChoiceField
 from shouye.core.views import ScopedListView
 from shouye.enterprises.models import Enterprise
@@ -159,9 +160,7 @@ def zone_points(request, pk):
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=PDF)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
-    return response
+    return download(content, filename, content_type=PDF, inline=True)
 
 
 @login_required

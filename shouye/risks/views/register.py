@@ -1,6 +1,7 @@
 """The risk register's pages: the officers' list of enterprises, an enterprise's risk list, a risk point's
 page with its sources, assessments, measures and special control plan, the forms that edit them, publication,
-re-grading, the editable tables and the Excel outputs and import.
+re-grading, the editable tables and the Excel outputs (the import's pages are the import kit's,
+``import_views``).
 
 Every view checks the permission first (403) and reads its object from ``visible_to`` (404 outside the
 scope); the acts are the services' (services/register.py, services/settings.py)."""
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouye.core.actions import apply_errors
+from shouye.core.downloads import XLSX, download
 from shouye.core.exceptions import InvalidTransition
 from shouye.core.filters import filtered, status_for
 
-from .. import exports, forms, imports
+from .. import exports, forms, forms_tables
 from ..choices import (
     RISK_LEVEL_COLOURS,
     AssessmentMethod,
@@ -366,6 +368,53 @@ def measure_edit(request, pk: int):
         next_url=lambda m: reverse("risks:point", args=[source.risk_point_id]), context=_measure_context(source, form))
 
 
+def _delete_page(request, *, what: str, name: str, note: str, point, measures, perform, success: str):
+    """GET asks to confirm (or says why it cannot be deleted); POST deletes and goes back to the point, or
+    says why not (409) and changes nothing."""
+    back = reverse("risks:point", args=[point.pk])
+    refusal = services.deletion_refusal(measures)
+    if request.method == "POST":
+        try:
+            perform()
+        except InvalidTransition as exc:
+            refusal = str(exc)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    return render(request, "risks/register/delete.html", {
+        "title": _("Delete %(what)s") % {"what": what}, "name": name, "note": note, "back": back, "back_label": str(point),
+        "enterprise": point.enterprise, "refusal": refusal,
+    }, status=409 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_delete(request, pk: int):
+    """Delete a hazard source entered by mistake (with its assessments and measures) and re-grade the point."""
+    source = _source(request, pk)
+    return _delete_page(
+        request, what=_("hazard source"), name=source.name, point=source.risk_point,
+        note=_("Its assessments and control measures are deleted with it, and the risk point is re-graded."),
+        measures=source.measures.all(),
+        perform=lambda: services.delete_hazard_source(actor=request.user, source=source),
+        success=_("The hazard source is deleted and the risk point re-graded."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_delete(request, pk: int):
+    """Delete a control measure entered by mistake."""
+    _need(request, MANAGE)
+    measure = get_object_or_404(selectors.control_measures(request.user).select_related(
+        "hazard_source__risk_point__enterprise"), pk=pk)
+    return _delete_page(
+        request, what=_("control measure"), name=measure.description, point=measure.hazard_source.risk_point,
+        note="",
+        measures=selectors.control_measures(request.user).filter(pk=measure.pk),
+        perform=lambda: services.delete_measure(actor=request.user, measure=measure),
+        success=_("The control measure is deleted."))
+
+
 # --- publication and re-grading ---------------------------------------------------------------------------
 
 
@@ -396,6 +445,24 @@ def regrade(request, pk: int):
 # --- the editable tables --------------------------------------------------------------------------------
 
 
+def _tables_page(request, page, *, title: str, back: str, save, done: str, context=None):
+    """GET shows the tables as rows; "add a row" or "×" redraws them; a valid POST saves through the service
+    and goes to ``done``; a refusal (the rules' reader, on the row it names) changes nothing (400)."""
+    if page.is_valid():
+        try:
+            save(page.values())
+        except ValidationError as exc:
+            page.refuse(exc)
+        else:
+            messages.success(request, _("The tables are saved. Existing assessments keep their grades until "
+                                        "re-graded."))
+            return redirect(done)
+    failed = request.method == "POST" and not page.redraw
+    return render(request, "risks/register/tables.html", {
+        "page": page, "title": title, "back": back, "colours": forms_tables.COLOUR_CHOICES, **(context or {}),
+    }, status=400 if failed else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def district_tables(request):
@@ -403,43 +470,48 @@ def district_tables(request):
     and the forced-major conditions (REGULATIONS.md §3)."""
     _need(request, EDIT_DISTRICT)
     row = risk_settings.district_settings()
-    form = forms.TablesForm(request.POST or None, initial=forms.tables_initial(row, district=True), district=True)
-    return _form_page(
-        request, form, title=_("Risk assessment tables of the district"), back=reverse("risks:index"),
-        perform=lambda f: risk_settings.save_district_settings(
-            actor=request.user, lec_table=f.cleaned_data["lec_table"], matrix_table=f.cleaned_data["matrix_table"],
-            mes_table=f.cleaned_data["mes_table"], control_levels=f.control_levels(),
-            forced_major_conditions=f.conditions()),
-        success=_("The tables are saved. Existing assessments keep their grades until re-graded."),
-        next_url=lambda _row: reverse("risks:tables"), context={"tables_help": True})
+    page = forms_tables.TablesPage(request.POST if request.method == "POST" else None, row=row, district=True,
+                                   fallback={})
+    return _tables_page(
+        request, page, title=_("Risk assessment tables of the district"), back=reverse("risks:index"),
+        save=lambda values: risk_settings.save_district_settings(actor=request.user, **values),
+        done=reverse("risks:tables"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_tables(request, pk: int):
-    """An enterprise's own tables and control levels (empty: the district's)."""
+    """An enterprise's own tables and control levels; a table not ticked as its own is the district's."""
     enterprise = _enterprise(request, pk, MANAGE)
     row = risk_settings.enterprise_settings(enterprise.pk)
-    form = forms.TablesForm(request.POST or None, initial=forms.tables_initial(row, district=False), district=False)
-    return _form_page(
-        request, form, title=_("Own risk assessment tables of %(enterprise)s") % {"enterprise": enterprise.name},
+    district = risk_settings.district_settings()
+    page = forms_tables.TablesPage(request.POST if request.method == "POST" else None, row=row, district=False,
+                                   fallback={name: getattr(district, name) for name in risk_settings.TABLE_FIELDS})
+    return _tables_page(
+        request, page, title=_("Own risk assessment tables of %(enterprise)s") % {"enterprise": enterprise.name},
         back=reverse("risks:enterprise", args=[enterprise.pk]),
-        perform=lambda f: risk_settings.save_enterprise_settings(
-            actor=request.user, enterprise=enterprise, lec_table=f.cleaned_data["lec_table"],
-            matrix_table=f.cleaned_data["matrix_table"], mes_table=f.cleaned_data["mes_table"],
-            control_levels=f.control_levels()),
-        success=_("The tables are saved. Existing assessments keep their grades until re-graded."),
-        next_url=lambda _row: reverse("risks:enterprise", args=[enterprise.pk]),
-        context={"enterprise": enterprise, "tables_help": True})
+        save=lambda values: risk_settings.save_enterprise_settings(actor=request.user, enterprise=enterprise,
+                                                                  **values),
+        done=reverse("risks:enterprise", args=[enterprise.pk]),
+        context={"enterprise": enterprise, "has_own": row is not None})
+
+
+@login_required
+@require_POST
+def enterprise_tables_reset(request, pk: int):
+    """Back to the district's tables and control levels: the enterprise's own are deleted."""
+    enterprise = _enterprise(request, pk, MANAGE)
+    if risk_settings.reset_enterprise_settings(actor=request.user, enterprise=enterprise):
+        messages.success(request, _("The enterprise uses the district's tables again. Existing assessments keep "
+                                    "their grades until re-graded."))
+    return redirect("risks:enterprise-tables", pk=enterprise.pk)
 
 
 # --- Excel ------------------------------------------------------------------------------------------------
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{exports.quoted(filename)}"
-    return response
+    return download(content, filename, content_type=XLSX)
 
 
 @login_required
@@ -458,36 +530,3 @@ def ledger_export(request, pk: int):
     enterprise = _enterprise(request, pk, EXPORT)
     content, filename = exports.source_ledger(request.user, enterprise)
     return _xlsx_response(content, filename)
-
-
-@login_required
-@require_GET
-def import_template(request):
-    _need(request, MANAGE)
-    return _xlsx_response(imports.template_bytes(), imports.TEMPLATE_NAME)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_list(request, pk: int):
-    """Import an existing risk list from Excel: all or nothing, every refusal with its row, column and
-    reason."""
-    enterprise = _enterprise(request, pk, MANAGE)
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.import_risk_list(actor=request.user, enterprise=enterprise,
-                                              upload=form.cleaned_data["file"])
-        except imports.ImportRefused as exc:
-            errors = exc.errors
-            form.add_error("file", _("Nothing was imported: fix the rows below and upload the file again."))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Imported %(points)d risk points with %(sources)d hazard sources.")
-                             % result)
-            return redirect("risks:enterprise", pk=enterprise.pk)
-    return render(request, "risks/register/import.html", {"form": form, "enterprise": enterprise,
-                                                          "errors": errors},
-                  status=400 if form.errors else 200)

@@ -30,7 +30,7 @@ from shouye.enterprises.models import Enterprise
 from shouye.hazards.choices import InvestigationType
 from shouye.hazards.forms import MultiplePhotoInput, style
 
-from ..choices import CheckOutcome, CycleUnit, InstanceState, WorkDayType
+from ..choices import CheckOutcome, CycleUnit, InstanceState, TaskWorkType, WorkDayType
 from ..generation import local_midnight
 from ..models import (
     ControlMeasure,
@@ -142,20 +142,27 @@ class WholeListForm(_ScheduleFields):
         style(self)
 
 
-def check_form(measures: list[ControlMeasure], data=None, files=None) -> forms.Form:
-    """The instance's form: for each measure OK / not OK, a note and photos (a photo required for not OK,
-    which the service checks)."""
+def row_keys(measures: list[ControlMeasure]) -> list:
+    """The keys of the instance's rows: its measures' ids, or ``duty`` for the one record of a task without
+    measures (a responsible person's duty)."""
+    return [m.pk for m in measures] or [services.DUTY_KEY]
+
+
+def check_form(measures: list[ControlMeasure], data=None, files=None, *, duty: str = "") -> forms.Form:
+    """The instance's form: for each measure (or the duty, for a task without measures) OK / not OK, a note
+    and photos (a photo required for a measure not OK, a note for a duty not OK, which the service checks)."""
     form = forms.Form(data, files)
-    for measure in measures:
-        form.fields[f"outcome_{measure.pk}"] = forms.ChoiceField(
-            label=measure.description, choices=CheckOutcome.choices, widget=forms.RadioSelect)
-        form.fields[f"note_{measure.pk}"] = forms.CharField(label=_("Note"), max_length=2000, required=False,
-                                                            widget=forms.Textarea(attrs={"rows": 2}))
-        form.fields[f"photos_{measure.pk}"] = MultipleFileField(label=_("Photos"), max_items=MAX_PHOTOS,
-                                                                widget=MultiplePhotoInput)
+    labels = {m.pk: m.description for m in measures} or {services.DUTY_KEY: duty}
+    for key, label in labels.items():
+        form.fields[f"outcome_{key}"] = forms.ChoiceField(label=label, choices=CheckOutcome.choices,
+                                                          widget=forms.RadioSelect)
+        form.fields[f"note_{key}"] = forms.CharField(label=_("Note"), max_length=2000, required=False,
+                                                     widget=forms.Textarea(attrs={"rows": 2}))
+        form.fields[f"photos_{key}"] = MultipleFileField(label=_("Photos"), max_items=MAX_PHOTOS,
+                                                         widget=MultiplePhotoInput)
     style(form)
-    for measure in measures:
-        form.fields[f"outcome_{measure.pk}"].widget.attrs["class"] = "btn-check"
+    for key in labels:
+        form.fields[f"outcome_{key}"].widget.attrs["class"] = "btn-check"
     return form
 
 
@@ -243,7 +250,8 @@ def task_detail(request, pk: int):
     instances = list(task.instances.select_related("done_by").order_by("-due_from", "-id")[:RECENT])
     return render(request, "risks/tasks/detail.html", {
         "task": task, "instances": instances,
-        "may_stop": task.is_active and request.user.has_perm(services.MANAGE)})
+        "may_stop": task.is_active and task.work_type == TaskWorkType.ROUTINE
+        and request.user.has_perm(services.MANAGE)})
 
 
 @login_required
@@ -300,11 +308,12 @@ def instance_detail(request, pk: int):
     _require(request.user, VIEW)
     instance = get_object_or_404(_instances(request.user).select_related("done_by", "enterprise"), pk=pk)
     measures = services.instance_measures(instance)
-    checks = {check.measure_id: check for check in instance.checks.select_related("hazard")
-              .prefetch_related("photos")}
+    checks = {check.measure_id or services.DUTY_KEY: check
+              for check in instance.checks.select_related("hazard").prefetch_related("photos")}
     may_do = services.is_open(instance) and request.user.has_perm(services.PERFORM) and (
         instance.assignee_id in (None, request.user.pk))
-    form = check_form(measures, request.POST or None, request.FILES or None) if may_do else None
+    form = check_form(measures, request.POST or None, request.FILES or None,
+                      duty=instance.task.title) if may_do else None
     if request.method == "POST":
         if form is None:
             # Not open to this user: the service's own checks say why (403, or 409 with the state).
@@ -315,9 +324,10 @@ def instance_detail(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            entries = [services.CheckInput(measure=m.pk, outcome=data[f"outcome_{m.pk}"],
-                                           note=data[f"note_{m.pk}"], photos=data[f"photos_{m.pk}"])
-                       for m in measures]
+            entries = [services.CheckInput(measure=key if key != services.DUTY_KEY else None,
+                                           outcome=data[f"outcome_{key}"], note=data[f"note_{key}"],
+                                           photos=data[f"photos_{key}"])
+                       for key in row_keys(measures)]
             try:
                 services.complete_instance(actor=request.user, instance=instance, checks=entries)
             except ValidationError as exc:
@@ -332,7 +342,8 @@ def instance_detail(request, pk: int):
 
 
 def _apply_check_errors(form, exc: ValidationError) -> None:
-    """The service names a measure's errors ``checks.<id>``: shown under that measure's photos."""
+    """The service names a measure's errors ``checks.<id>`` (``checks.duty`` for a duty): shown under that
+    row's photos."""
     for key, field_messages in exc.message_dict.items():
         name = f"photos_{key.split('.', 1)[1]}" if key.startswith("checks.") else None
         form.add_error(name if name in form.fields else None, field_messages)
@@ -340,10 +351,11 @@ def _apply_check_errors(form, exc: ValidationError) -> None:
 
 def _instance_page(request, instance, measures, checks, form, refusal, *, status=200):
     rows = []
-    for measure in measures:
-        fields = ({"outcome": form[f"outcome_{measure.pk}"], "note": form[f"note_{measure.pk}"],
-                   "photos": form[f"photos_{measure.pk}"]} if form is not None else None)
-        rows.append({"measure": measure, "check": checks.get(measure.pk), "fields": fields})
+    by_key = {m.pk: m for m in measures}
+    for key in row_keys(measures):
+        fields = ({"outcome": form[f"outcome_{key}"], "note": form[f"note_{key}"],
+                   "photos": form[f"photos_{key}"]} if form is not None else None)
+        rows.append({"key": key, "measure": by_key.get(key), "check": checks.get(key), "fields": fields})
     return render(request, "risks/tasks/instance.html", {
         "instance": instance, "rows": rows, "form": form, "refusal": refusal,
         "open": services.is_open(instance)}, status=status)

@@ -22,12 +22,20 @@ class WorkAreaSerializer(serializers.ModelSerializer):
     enterprise = ScopedPrimaryKeyRelatedField(Enterprise, help_text=_("The enterprise's id (on create only)."))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     people = serializers.IntegerField(read_only=True, help_text=_("People of the ledger who work there."))
-    zone = ScopedPrimaryKeyRelatedField(PlanZone, required=False, allow_null=True,
-                                        help_text=_("The id of its zone on the enterprise's floor plan."))
+    zone = ScopedPrimaryKeyRelatedField(
+        PlanZone, required=False, allow_null=True,
+        help_text=_("The id of its zone on the enterprise's floor plan (GET /api/v1/plan-zones/): a zone of a plan of "
+                    "the same enterprise, for a high-risk work area only (an area assessed as not high-risk keeps "
+                    "none); null to take it off the plan."))
+    zone_name = serializers.CharField(source="zone.name", read_only=True, allow_null=True,
+                                      help_text=_("The name of its zone on the plan."))
+    zone_plan = serializers.IntegerField(source="zone.plan_id", read_only=True, allow_null=True,
+                                         help_text=_("The id of the floor plan its zone is drawn on."))
 
     class Meta:
         model = WorkArea
-        fields = ["id", "enterprise", "enterprise_name", *AREA_FIELDS, "people", "created_at", "updated_at"]
+        fields = ["id", "enterprise", "enterprise_name", *AREA_FIELDS, "zone_name", "zone_plan", "people",
+                  "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         # The service runs the model validation and the uniqueness check inside its transaction.
         validators = []

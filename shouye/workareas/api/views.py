@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -7,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from shouye.core.api.viewsets import ScopedViewSetMixin
+from shouye.core.downloads import download
 
 from .. import selectors, services
 from ..exports import XLSX, export_workers
@@ -115,6 +115,4 @@ class WorkerViewSet(ObjectFirstMixin, ScopedViewSetMixin, mixins.ListModelMixin,
             raise PermissionDenied()
         queryset = self.filter_queryset(self.get_queryset())
         content, filename = export_workers(actor=request.user, queryset=queryset)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-        return response
+        return download(content, filename, content_type=XLSX)

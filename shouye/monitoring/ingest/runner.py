@@ -1,0 +1,287 @@
+"""The ingest process: an MQTT client (paho's network loop in its own thread) and one loop that batches the
+messages, writes each batch in one transaction and only then acknowledges its messages to the broker.
+
+Nothing is lost or written twice across failures: the client keeps a persistent session (a fixed client id,
+``clean_session=False``, QoS 1), so messages published while it is down, or received but not acknowledged, are
+delivered again; readings are keyed (point, time), so a message delivered again writes nothing twice and its
+points' evaluation does not move back (``evaluation.py``). A batch whose transaction failed (the database
+restarted) is retried, with back-off, until it commits. An acknowledgement is only sent on the connection the
+message came on; after a reconnection the broker delivers the message again instead."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import Error as DatabaseError
+from django.db import connection
+from django.utils import timezone
+
+from . import wire
+from .directory import REFRESH_SECONDS, Directory
+from .writer import Writer, oldest_ms
+
+log = logging.getLogger("shouye.monitoring.ingest")
+
+#: A batch is written when its first message waited this long, or when it holds ``BATCH_READINGS``.
+BATCH_SECONDS = 0.1
+BATCH_READINGS = 50_000
+#: How often the points are checked for silence (offline).
+SWEEP_SECONDS = 5
+#: The ingest is behind when a batch leaves full or its oldest message waited longer than this; the offline
+#: sweep is skipped until it has kept up for a whole sweep interval (a backlog is not an outage).
+BEHIND_SECONDS = 2
+#: How often each point's latest value is written to its status row (``Writer.flush_latest``), in
+#: ``LATEST_PARTS`` slices spread over the interval: all 50,000 at once held the batches up for half a second.
+LATEST_SECONDS = 5
+LATEST_PARTS = 10
+#: How often the counters are logged and written to the status file.
+REPORT_SECONDS = 10
+#: Back-off after a failed write or an unreachable database: doubling up to this.
+MAX_BACKOFF_SECONDS = 10
+
+
+@dataclass
+class Counters:
+    messages: int = 0
+    unparseable: int = 0
+    readings: int = 0
+    written: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    batches: int = 0
+    failed_batches: int = 0
+    alarms_raised: int = 0
+    alarms_worsened: int = 0
+    alarms_cleared: int = 0
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    """``mqtt://host:port``; empty means the embedded broker of ``shouye up``."""
+    if not url:
+        return "127.0.0.1", settings.SHOUYE_MQTT_EMBEDDED_PORT
+    parts = urlsplit(url)
+    if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
+        raise ValueError(f"not an mqtt:// URL: {url}")
+    return parts.hostname, parts.port or 1883
+
+
+class Ingest:
+    def __init__(self, *, url: str = "", client_id: str = "shouye-ingest", topic: str = "",
+                 status_file: str | os.PathLike | None = None, batch_seconds: float = BATCH_SECONDS,
+                 sweep_seconds: float = SWEEP_SECONDS, report_seconds: float = REPORT_SECONDS):
+        self.host, self.port = broker_address(url)
+        self.client_id = client_id
+        self.topic = topic or settings.SHOUYE_MQTT_TOPIC
+        self.status_file = Path(status_file) if status_file else None
+        self.batch_seconds, self.sweep_seconds, self.report_seconds = batch_seconds, sweep_seconds, report_seconds
+        self.counters = Counters()
+        self.connected = threading.Event()
+        #: Set when the broker confirmed the subscription (tests and the benchmark wait for it).
+        self.subscribed = threading.Event()
+        self._stop = threading.Event()
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._generation = 0
+        self._started = time.monotonic()
+        #: When the ingest was last found behind (the sweep waits a whole interval after it).
+        self._behind_at = float("-inf")
+
+    # -- the MQTT side (paho's thread) -------------------------------------------------------------------
+
+    def _client(self):
+        import paho.mqtt.client as mqtt
+
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id, clean_session=False,
+                             protocol=mqtt.MQTTv311, manual_ack=True)
+        client.reconnect_delay_set(min_delay=1, max_delay=30)
+
+        def on_connect(client, userdata, flags, reason_code, properties):
+            if reason_code.is_failure:
+                log.warning("broker refused the connection: %s", reason_code)
+                return
+            self._generation += 1
+            client.subscribe(self.topic, qos=1)
+            self.connected.set()
+            log.info("connected to %s:%s as %s, subscribed to %s", self.host, self.port, self.client_id,
+                     self.topic)
+
+        def on_subscribe(client, userdata, mid, reason_codes, properties):
+            if all(not code.is_failure for code in reason_codes):
+                self.subscribed.set()
+            else:
+                log.error("broker refused the subscription to %s: %s", self.topic, reason_codes)
+
+        def on_disconnect(client, userdata, flags, reason_code, properties):
+            self.connected.clear()
+            self.subscribed.clear()
+            if not self._stop.is_set():
+                log.warning("disconnected from the broker (%s); reconnecting", reason_code)
+
+        def on_message(client, userdata, message):
+            self._inbox.put((self._generation, message.mid, message.qos, message.topic, message.payload,
+                             time.monotonic()))
+
+        client.on_connect, client.on_subscribe = on_connect, on_subscribe
+        client.on_disconnect, client.on_message = on_disconnect, on_message
+        return client
+
+    # -- the batching loop (this thread) ----------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask the loop to finish: the batch in hand is written and acknowledged, then it disconnects."""
+        self._stop.set()
+
+    def run(self) -> Counters:
+        directory = self._retry(lambda: Directory().load())
+        if directory is None:
+            return self.counters
+        self.writer = Writer(directory)
+        self.client = self._client()
+        self.client.connect_async(self.host, self.port, keepalive=30)
+        self.client.loop_start()
+        self.report()
+        refreshed = swept = reported = flushed = time.monotonic()
+        part = 0
+        batch: list = []
+        size, first_at = 0, 0.0
+        try:
+            while not self._stop.is_set():
+                wait = self.batch_seconds - (time.monotonic() - first_at) if batch else 0.5
+                try:
+                    item = self._inbox.get(timeout=max(wait, 0.001))
+                except queue.Empty:
+                    item = None
+                while item is not None:  # all that waits, then the batch is checked
+                    if not batch:
+                        first_at = time.monotonic()
+                    batch.append(item)
+                    size += len(item[4]) // wire.RECORD.itemsize
+                    if size >= BATCH_READINGS:
+                        break
+                    try:
+                        item = self._inbox.get_nowait()
+                    except queue.Empty:
+                        item = None
+                if batch and (time.monotonic() - first_at >= self.batch_seconds or size >= BATCH_READINGS):
+                    self._flush(batch)
+                    batch, size = [], 0
+                now = time.monotonic()
+                if now - refreshed >= REFRESH_SECONDS:
+                    self._refresh()
+                    refreshed = now
+                if now - flushed >= LATEST_SECONDS / LATEST_PARTS:
+                    self._retry(lambda k=part % LATEST_PARTS: self.writer.flush_latest(k, LATEST_PARTS), give_up=True)
+                    flushed, part = now, part + 1
+                if now - swept >= self.sweep_seconds:
+                    self._sweep()
+                    swept = now
+                if now - reported >= self.report_seconds:
+                    self.report()
+                    reported = now
+            while True:  # what arrived before the stop is written and acknowledged too
+                try:
+                    batch.append(self._inbox.get_nowait())
+                except queue.Empty:
+                    break
+            if batch:
+                self._flush(batch, stopping=True)
+            self._retry(self.writer.flush_latest, give_up=True)
+        finally:
+            self.client.disconnect()
+            self.client.loop_stop()
+            self.report()
+            connection.close()
+        return self.counters
+
+    def behind(self, now: float | None = None) -> bool:
+        """Whether the ingest was behind the broker within the last sweep interval."""
+        return (time.monotonic() if now is None else now) - self._behind_at < self.sweep_seconds
+
+    def _decode(self, batch) -> wire.Decoded:
+        """The batch's readings, validated; the messages that cannot be parsed are logged and counted (they
+        are acknowledged with the rest: they can never succeed)."""
+        c = self.counters
+        c.messages += len(batch)
+        now = timezone.now()
+        decoded, bad = wire.decode_many([(item[3], item[4]) for item in batch], self.writer.directory,
+                                        int(now.timestamp() * 1000), oldest_ms(now))
+        for topic, error in bad:
+            log.warning("unparseable message on %s refused: %s", topic[:200], error)
+        c.unparseable += len(bad)
+        c.readings += len(decoded.pks) + decoded.refused
+        c.refused += decoded.refused
+        return decoded
+
+    def _flush(self, batch, stopping: bool = False) -> None:
+        if time.monotonic() - batch[0][5] > BEHIND_SECONDS or \
+                sum(len(item[4]) for item in batch) // wire.RECORD.itemsize >= BATCH_READINGS:
+            self._behind_at = time.monotonic()
+        decoded = self._decode(batch)
+        if len(decoded.pks):
+            result = self._retry(lambda: self.writer.write(decoded.pks, decoded.times, decoded.values),
+                                 give_up=stopping)
+            if result is None:
+                return  # not committed: nothing is acknowledged, the broker delivers the messages again
+            c = self.counters
+            c.written += result.written
+            c.duplicates += result.duplicates
+            c.alarms_raised += len(result.raised)
+            c.alarms_worsened += len(result.worsened)
+            c.alarms_cleared += len(result.cleared)
+        self.counters.batches += 1
+        for generation, mid, qos, *_ in batch:
+            if qos and generation == self._generation:
+                self.client.ack(mid, qos)
+
+    def _retry(self, work, give_up: bool = False):
+        """Run ``work`` against the database until it succeeds (or the loop is stopping and ``give_up``)."""
+        delay = 0.25
+        while True:
+            try:
+                # Not ``close_old_connections``: without CONN_MAX_AGE it closes the connection every time, and
+                # the ingest would connect again for every batch. A failed statement closes it (below).
+                return work()
+            except DatabaseError as error:
+                self.counters.failed_batches += 1
+                log.warning("database unavailable or the batch failed (%s); retrying in %.1f s", error, delay)
+                connection.close()
+                if give_up or (self._stop.is_set() and delay >= MAX_BACKOFF_SECONDS):
+                    return None
+                self._stop.wait(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
+    def _refresh(self) -> None:
+        if self._retry(Directory.fingerprint, give_up=True) == self.writer.directory.version:
+            return
+        directory = self._retry(lambda: Directory().load(), give_up=True)
+        if directory is not None:
+            self._retry(lambda: self.writer.adopt(directory), give_up=True)
+
+    def _sweep(self) -> None:
+        """Raise the offline alarms due, unless the ingest was behind within the last sweep interval: the
+        points whose messages still wait in the broker or the inbox have not been heard only because of it."""
+        if self.behind():
+            log.info("behind the broker: the offline sweep waits")
+            return
+        raised = self._retry(self.writer.sweep, give_up=True)
+        if raised:
+            self.counters.alarms_raised += len(raised)
+
+    def report(self) -> dict:
+        status = {**asdict(self.counters), "connected": self.connected.is_set(),
+                  "uptime_seconds": round(time.monotonic() - self._started, 1), "at": timezone.now().isoformat(),
+                  "points": len(self.writer.directory.points) if hasattr(self, "writer") else 0}
+        log.info("ingest: %s", " ".join(f"{k}={v}" for k, v in status.items()))
+        if self.status_file:
+            temporary = self.status_file.with_suffix(self.status_file.suffix + ".tmp")
+            temporary.write_text(json.dumps(status), encoding="utf-8")
+            os.replace(temporary, self.status_file)
+        return status
