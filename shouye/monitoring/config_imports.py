@@ -92,6 +92,11 @@ class ValidRow:
     filled: bool
 
 
+#: Names enterprises' existing point lists use for a kind besides the catalogue's own (GB/T 50493-2019 says
+#: 可燃气体 and 有毒气体; the catalogue says 可燃气体 and 有毒有害气体).
+KIND_ALIASES = {"有毒气体": PointKind.TOXIC_GAS.value, "氧含量": PointKind.OXYGEN.value}
+
+
 class PointRowChecker(RowChecker):
     """Reads the gateways the importer keeps and their enterprises' installations once; then each row."""
 
@@ -106,6 +111,7 @@ class PointRowChecker(RowChecker):
         for value, label in PointKind.choices:
             self.kinds[fold(value)] = value
             self.kinds.update({text: value for text in in_every_language(label)})
+        self.kinds.update(KIND_ALIASES)
         self.rows: list[ValidRow] = []
 
     def check(self, number: int, values: dict, errors: ImportErrors) -> ValidRow | None:

@@ -145,3 +145,13 @@ def test_the_import_through_the_pages(cast, gateways):
     other = Client()
     other.force_login(cast["users"]["bureau_admin"])
     assert other.get(reverse("monitoring:import-job", args=[job.pk])).status_code == 404
+
+
+def test_the_names_of_the_design_standard_are_read_as_the_catalogues_kinds(cast, gateways):
+    """GB/T 50493-2019 says 有毒气体 where the catalogue says 有毒有害气体; lists also write 氧含量 for oxygen."""
+    job = _upload(cast["users"]["enterprise_user"], [
+        _row("TX-1", kind="有毒气体", unit="mg/m³", range_max="100", high_high="40", high="20"),
+        _row("OX-1", kind="氧含量", unit="%VOL", range_max="30", high_high="", high="23.5", low="19.5"),
+    ])
+    assert job.status == PointImportJob.Status.SUCCEEDED, job.errors
+    assert dict(MonitoringPoint.objects.values_list("code", "kind")) == {"TX-1": "toxic", "OX-1": "oxygen"}
