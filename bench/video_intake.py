@@ -72,6 +72,7 @@ def prepare(url: str, cameras: int, enterprises: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from shouye.core.identifiers import credit_code
     from shouye.enterprises import demo, reference_data
     from shouye.enterprises.models import Enterprise, Industry
     from shouye.monitoring.models import AlarmVendor, Camera, Scenario, VendorTypeMapping
@@ -88,8 +89,10 @@ def prepare(url: str, cameras: int, enterprises: int) -> dict:
     stations = list(Enterprise.objects.filter(name__startswith="基准测试·视频加油站").order_by("pk"))
     township, industry = Region.objects.get(code="370113107"), Industry.objects.get(code="hazardous_chemicals")
     for number in range(len(stations), enterprises):
+        # The credit code from the station's number: the factory's own counter restarts with each run, and a
+        # rerun with more stations would reuse the codes of the first run's.
         stations.append(EnterpriseFactory(name=f"基准测试·视频加油站{number + 1:03d}", township=township,
-                                          industry=industry))
+                                          industry=industry, credit_code=credit_code(900_000 + number)))
     vendor, _ = AlarmVendor.objects.update_or_create(code=VENDOR_CODE, defaults={
         "name": "基准测试视频平台", "key_id": "bench-video-key", "secret": SECRET, "replay_window_seconds": 600,
         "severity_map": {"5": "red", "4": "orange", "3": "yellow", "2": "blue", "1": "blue"}, "is_active": True})
