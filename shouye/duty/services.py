@@ -55,11 +55,11 @@ def create_roster(*, actor, unit_kind: str, year: int, month: int, township=None
             locked = locked_for_stamping(type(enterprise).objects.filter(pk=enterprise.pk)).get()
             roster.enterprise, roster.township_id, roster.industry_id = locked, locked.township_id, locked.industry_id
     if not allowed:
-        raise ValidationError({"unit_kind": _("单位：只能为本单位编排值班表。")})
+        raise ValidationError({"unit_kind": _("Unit: you draw up rosters for your own unit only.")})
     same_unit = {UnitKind.BUREAU: {}, UnitKind.TOWNSHIP: {"township": roster.township},
                  UnitKind.ENTERPRISE: {"enterprise": roster.enterprise}}[unit_kind]
     if Roster.objects.filter(unit_kind=unit_kind, year=year, month=month, **same_unit).exists():
-        raise ValidationError({"month": _("月份：本单位该月已有值班表。")})
+        raise ValidationError({"month": _("Month: your unit already has a roster for this month.")})
     roster.save()
     audit.record(actor=actor, verb="duty.roster-create", target=roster,
                  changes={"unit": unit_kind, "month": f"{year}-{month:02d}"})
@@ -152,25 +152,25 @@ def problems(roster: Roster, assignments=None) -> list[str]:
     found = []
     for day in days:
         rows = by_day.get(day, [])
-        label = day.strftime("%m月%d日")
+        label = _("%(month)02d/%(day)02d") % {"month": day.month, "day": day.day}
         for leader in leaders:
             if not any(row.position_id == leader.pk for row in rows):
-                found.append(_("%(day)s：没有%(position)s。") % {"day": label, "position": leader.name})
+                found.append(_("%(day)s: no %(position)s.") % {"day": label, "position": leader.name})
         if roster.unit_kind == UnitKind.BUREAU:
             for position in selectors.positions():
                 need = position.per_shift + (position.reinforced_extra if day in marks else 0)
                 have = sum(1 for row in rows if row.position_id == position.pk)
                 if have < need and not position.is_leader:
-                    found.append(_("%(day)s：%(position)s需要%(need)d人，只有%(have)d人。") % {
+                    found.append(_("%(day)s: %(position)s needs %(need)d, has %(have)d.") % {
                         "day": label, "position": position.name, "need": need, "have": have})
         seen = set()
         for row in rows:
             key = row.user_id or row.name.strip()
             if key in seen:
-                found.append(_("%(day)s：%(name)s同一天被安排了两次。") % {"day": label, "name": row.name})
+                found.append(_("%(day)s: %(name)s is on duty twice the same day.") % {"day": label, "name": row.name})
             seen.add(key)
             if row.user_id and _on_leave(leaves, row.user_id, day):
-                found.append(_("%(day)s：%(name)s在休假。") % {"day": label, "name": row.name})
+                found.append(_("%(day)s: %(name)s is on leave.") % {"day": label, "name": row.name})
     return found
 
 
@@ -190,7 +190,7 @@ def publish_roster(*, actor, roster: Roster) -> Roster:
 
 def _check_day(roster: Roster, day: date) -> None:
     if (day.year, day.month) != (roster.year, roster.month):
-        raise ValidationError({"day": _("日期：须在值班表所属月份内。")})
+        raise ValidationError({"day": _("Day: it must be in the roster's month.")})
 
 
 @transaction.atomic
@@ -200,10 +200,12 @@ def add_assignment(*, actor, roster: Roster, day: date, position, user=None, nam
     roster = _locked(Roster, roster)
     ROSTER.ensure_may(actor, roster, "add-assignment")
     _check_day(roster, day)
+    if user is not None and roster.unit_kind != UnitKind.BUREAU:
+        raise ValidationError({"user": _("Person: a township's or enterprise's roster names its people by name and phone.")})
     if user is not None:
         name, phone = name or _person_name(user), phone or user.phone
     if not name.strip():
-        raise ValidationError({"name": _("姓名：请填写值班人员姓名。")})
+        raise ValidationError({"name": _("Name: give the name of the person on duty.")})
     row = Assignment.objects.create(roster=roster, day=day, position=position, user=user, name=name.strip(),
                                     phone=phone.strip())
     audit.record(actor=actor, verb="duty.assignment-add", target=roster,
@@ -216,7 +218,7 @@ def remove_assignment(*, actor, roster: Roster, assignment: Assignment) -> None:
     roster = _locked(Roster, roster)
     ROSTER.ensure_may(actor, roster, "remove-assignment")
     if assignment.roster_id != roster.pk:
-        raise ValidationError({"assignment": _("值班安排：不属于此值班表。")})
+        raise ValidationError({"assignment": _("Assignment: it is not on this roster.")})
     audit.record(actor=actor, verb="duty.assignment-remove", target=roster,
                  changes={"day": assignment.day.isoformat(), "name": assignment.name})
     assignment.delete()
@@ -232,11 +234,11 @@ def request_swap(*, actor, roster: Roster, mine: Assignment, theirs: Assignment,
     roster = _locked(Roster, roster)
     ROSTER.ensure_may(actor, roster, "request-swap")
     if mine.roster_id != roster.pk or mine.user_id != actor.pk:
-        raise ValidationError({"mine": _("我的班次：请选择本人在此值班表上的班次。")})
+        raise ValidationError({"mine": _("My shift: choose one of your own shifts on this roster.")})
     if theirs.roster_id != roster.pk or theirs.user_id in (None, actor.pk):
-        raise ValidationError({"theirs": _("对方班次：请选择同事在此值班表上的班次。")})
+        raise ValidationError({"theirs": _("Colleague's shift: choose a colleague's shift on this roster.")})
     if theirs.position_id != mine.position_id:
-        raise ValidationError({"theirs": _("对方班次：只能与同一岗位的班次互换。")})
+        raise ValidationError({"theirs": _("Colleague's shift: only shifts of the same position can be swapped.")})
     swap = SwapRequest.objects.create(roster=roster, mine=mine, theirs=theirs, requested_by=actor,
                                       colleague=theirs.user, reason=reason)
     audit.record(actor=actor, verb="duty.swap-request", target=swap,
@@ -265,7 +267,7 @@ def approve_swap(*, actor, swap: SwapRequest, note: str = "") -> SwapRequest:
     mine = Assignment.objects.select_for_update().get(pk=swap.mine_id)
     theirs = Assignment.objects.select_for_update().get(pk=swap.theirs_id)
     if mine.user_id != swap.requested_by_id or theirs.user_id != swap.colleague_id:
-        raise ValidationError({"__all__": [_("这两个班次已被调整，不能再互换。")]})
+        raise ValidationError({"__all__": [_("These two shifts have changed since; they can no longer be swapped.")]})
     for field in ("user", "name", "phone"):
         first, second = getattr(mine, field), getattr(theirs, field)
         setattr(mine, field, second)
@@ -295,14 +297,14 @@ def record_entry(*, actor, kind: str, occurred_at, counterpart: str, content: st
     if not actor.has_perm("duty.keep_duty_log"):
         raise PermissionDenied(_("You do not have permission to do this."))
     if occurred_at > timezone.now():
-        raise ValidationError({"occurred_at": _("时间：不能晚于现在。")})
+        raise ValidationError({"occurred_at": _("Time: it cannot be later than now.")})
     if report_stage in (ReportStage.FOLLOW_UP, ReportStage.FINAL) and follows is None:
-        raise ValidationError({"follows": _("前一报：续报和终报须选择它所接续的报告。")})
+        raise ValidationError({"follows": _("Follows the report: a follow-up or final report names the report it follows.")})
     if follows is not None:
         if not follows.report_stage or follows.report_stage == ReportStage.FINAL:
-            raise ValidationError({"follows": _("前一报：只能接续尚未终报的报告。")})
+            raise ValidationError({"follows": _("Follows the report: only a report not yet final can be followed.")})
         if follows.follow_ups.exists():
-            raise ValidationError({"follows": _("前一报：该报告已有续报，请接续最新一报。")})
+            raise ValidationError({"follows": _("Follows the report: that report already has a follow-up; follow the latest one.")})
     entry = LogEntry.objects.create(
         kind=kind, occurred_at=occurred_at, shift_day=selectors.shift_day_at(occurred_at, selectors.setup().handover_time),
         counterpart=counterpart, phone=phone, content=content, report_stage=report_stage, follows=follows,
@@ -328,9 +330,9 @@ def hand_over(*, actor, shift_day: date, notes: str = "") -> Handover:
     if not actor.has_perm("duty.keep_duty_log"):
         raise PermissionDenied(_("You do not have permission to do this."))
     if shift_day > selectors.current_shift_day():
-        raise ValidationError({"shift_day": _("班次：不能交接尚未开始的班次。")})
+        raise ValidationError({"shift_day": _("Shift: a shift that has not begun cannot be handed over.")})
     if Handover.objects.filter(shift_day=shift_day).exists():
-        raise ValidationError({"shift_day": _("班次：该班次已交接。")})
+        raise ValidationError({"shift_day": _("Shift: this shift has already been handed over.")})
     handover = Handover.objects.create(shift_day=shift_day, notes=notes, handed_over_by=actor)
     open_entries = list(LogEntry.objects.filter(state=EntryState.OPEN, shift_day__lte=shift_day))
     handover.open_entries.set(open_entries)

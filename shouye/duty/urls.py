@@ -28,5 +28,4 @@ urlpatterns = [
     *[path(f"handovers/{p.pattern}", p.callback, name=p.name)
       for p in action_urls(actions.HANDOVER_ACTIONS, actions.HANDOVER_ACTIONS.actions, page=views.handover_page)],
     path("setup/", views.setup, name="setup"),
-    path("setup/positions/<id:pk>/", views.position, name="position"),
 ]

@@ -23,7 +23,7 @@ from shouye.rules.identifiers import mask_phone
 
 from . import actions, exports, forms, selectors, services
 from .filters import LogEntryFilter, RosterFilter, SwapFilter
-from .models import DutyPosition, Roster
+from .models import Roster
 from .permissions import EXPORT, KEEP_LOG, MANAGE, PHONES, SETUP, VIEW, VIEW_LOG, VIEW_SWAP
 
 
@@ -287,7 +287,7 @@ SETUP_FORMS = {"settings": forms.SetupForm, "season": forms.SeasonForm, "leave":
 @require_http_methods(["GET", "POST"])
 def setup(request):
     """Positions and their numbers, the handover time and duty phone, seasons, leaves and the rotation; each
-    form posts here with its ``form`` name."""
+    form posts here with its ``form`` name (a position's is ``position-<code>``)."""
     _require(request, SETUP)
     data = selectors.setup_page_data()
     bound = request.POST.get("form") if request.method == "POST" else None
@@ -295,6 +295,10 @@ def setup(request):
     for name, form_class in SETUP_FORMS.items():
         instance = data["setup"] if name == "settings" else None
         page_forms[name] = form_class(request.POST if bound == name else None, instance=instance, prefix=name)
+    for row in data["positions"]:
+        name = f"position-{row.code}"
+        row.form = page_forms[name] = forms.PositionForm(request.POST if bound == name else None, instance=row,
+                                                         prefix=name)
     status = 200
     if bound in page_forms:
         form = page_forms[bound]
@@ -306,17 +310,3 @@ def setup(request):
     elif request.method == "POST":
         status = 400
     return render(request, "duty/setup.html", {**data, "forms": page_forms}, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def position(request, pk):
-    _require(request, SETUP)
-    row = get_object_or_404(DutyPosition, pk=pk)
-    form = forms.PositionForm(request.POST or None, instance=row)
-    if request.method == "POST" and form.is_valid():
-        services.save_setup_row(actor=request.user, form=form)
-        messages.success(request, _("Saved."))
-        return redirect("duty:setup")
-    return render(request, "duty/position.html", {"form": form, "position": row, "setup": selectors.setup()},
-                  status=400 if form.errors else 200)

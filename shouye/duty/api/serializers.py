@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from shouye.accounts.models import User
-from shouye.core.api.fields import ChoiceLabelField, PrimaryKeyRelatedField, SlugRelatedField
+from shouye.core.api.fields import ChoiceLabelField, ListSerializer, PrimaryKeyRelatedField, SlugRelatedField
 from shouye.rules.identifiers import mask_phone
 
 from ..choices import EntryState, HandoverState, LogKind, ReportStage, RosterState, SwapState, UnitKind
@@ -163,4 +163,4 @@ class OnDutyUnitSerializer(serializers.Serializer):
     unit_kind = serializers.CharField(source="roster.unit_kind")
     unit_name = serializers.CharField(source="roster.unit_name")
     duty_phone = serializers.CharField(source="roster.duty_phone")
-    people = AssignmentSerializer(many=True)
+    people = ListSerializer(child=AssignmentSerializer())

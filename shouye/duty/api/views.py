@@ -2,6 +2,7 @@
 — the same services as the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -71,7 +72,7 @@ class RosterViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["unit"] not in dict(forms.unit_choices(request.user)):
-            raise DjangoValidationError({"unit": "单位：只能为本单位编排值班表。"})
+            raise DjangoValidationError({"unit": _("Unit: you draw up rosters for your own unit only.")})
         unit = forms.parse_unit(request.user, data["unit"])
         roster = services.create_roster(actor=request.user, year=data["year"], month=data["month"],
                                         duty_phone=data["duty_phone"], **unit)
