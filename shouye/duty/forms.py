@@ -8,7 +8,7 @@ from shouye.accounts.models import User
 from shouye.core.actions import ActionForm
 from shouye.enterprises.models import Enterprise
 from shouye.regions.models import Region
-from shouye.regions.scoping import scope_for
+from shouye.regions.scoping import DISTRICT_WIDE_ROLES, scope_for
 
 from .choices import LogKind, ReportStage, UnitKind
 from .models import Assignment, DutyLeave, DutyPosition, DutySeason, DutySetup, LogEntry, RotationMember
@@ -85,8 +85,9 @@ class PublishForm(Styled, ActionForm):
 class AddAssignmentForm(Styled, ActionForm):
     day = forms.DateField(label=_("Day"), widget=DATE)
     position = forms.ModelChoiceField(label=_("Position"), queryset=DutyPosition.objects.order_by("order"))
-    user = forms.ModelChoiceField(label=_("Bureau member"), required=False,
-                                  queryset=User.objects.filter(is_active=True).order_by("username"))
+    user = forms.ModelChoiceField(label=_("Bureau member"), required=False, queryset=User.objects.filter(
+        is_active=True, memberships__active=True, memberships__role__in=sorted(DISTRICT_WIDE_ROLES)).distinct()
+        .order_by("username"))
     name = forms.CharField(label=_("Name"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 

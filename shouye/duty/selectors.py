@@ -22,6 +22,7 @@ from .models import (
     RotationMember,
     SwapRequest,
 )
+from .permissions import VIEW_LOG, VIEW_SWAP
 
 
 def setup() -> DutySetup:
@@ -69,15 +70,23 @@ def on_duty(actor, day: date) -> list[dict]:
 
 
 def swaps(actor):
+    """The bureau's swaps, for those who may read them (the district-wide roles); none for anyone else, so an
+    act on a swap answers as for one that does not exist."""
+    if not actor.has_perm(VIEW_SWAP):
+        return SwapRequest.objects.none()
     return SwapRequest.objects.select_related("roster", "mine__position", "theirs__position", "requested_by",
                                               "colleague", "decided_by")
 
 
 def log_entries(actor):
+    if not actor.has_perm(VIEW_LOG):
+        return LogEntry.objects.none()
     return LogEntry.objects.select_related("recorded_by", "follows")
 
 
 def handovers(actor):
+    if not actor.has_perm(VIEW_LOG):
+        return Handover.objects.none()
     return Handover.objects.select_related("handed_over_by", "acknowledged_by").prefetch_related("open_entries")
 
 

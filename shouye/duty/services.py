@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,8 +94,9 @@ def _on_leave(leaves: dict[int, list[DutyLeave]], user_id: int | None, day: date
 def generate_roster(*, actor, roster: Roster) -> dict[str, int]:
     """Fill the bureau's draft month from the rotation lists, replacing what it held.
 
-    Each position's people are taken round-robin in their rotation order, continuing through the month, so
-    everyone serves about as often; someone on leave or already on that day is skipped. Each day needs the
+    Each position's people are taken round-robin in their rotation order, continuing through the month from
+    where the previous month's roster left off, so everyone serves about as often; someone on leave or
+    already on that day is skipped. Each day needs the
     position's ``per_shift``; a reinforced day (holiday, eve, day after — ``day_marks``) adds its
     ``reinforced_extra``; a standby position adds each season's ``standby_per_day`` on the season's days."""
     roster = _locked(Roster, roster)
@@ -104,10 +106,11 @@ def generate_roster(*, actor, roster: Roster) -> dict[str, int]:
     seasons = selectors.seasons_overlapping(days[0], days[-1])
     leaves = _leave_days(days[0], days[-1])
     roster.assignments.all().delete()
+    served_before = _served_last_month(roster)
     rows, short = [], 0
     for position in selectors.positions():
         members = selectors.rotation(position)
-        pointer = 0
+        pointer = served_before.get(position.pk, 0)
         for day in days:
             need = position.per_shift
             reason = AssignmentReason.REGULAR
@@ -135,6 +138,13 @@ def generate_roster(*, actor, roster: Roster) -> dict[str, int]:
     audit.record(actor=actor, verb="duty.roster-generate", target=roster,
                  changes={"assignments": len(rows), "unfilled": short, "reinforced_days": len(marks)})
     return {"assignments": len(rows), "unfilled": short}
+
+
+def _served_last_month(roster: Roster) -> dict[int, int]:
+    """How many shifts each position's rotation gave in the bureau's previous month (where this month goes on)."""
+    year, month = (roster.year - 1, 12) if roster.month == 1 else (roster.year, roster.month - 1)
+    rows = Assignment.objects.filter(roster__unit_kind=UnitKind.BUREAU, roster__year=year, roster__month=month)
+    return dict(rows.values_list("position").annotate(n=Count("id")).values_list("position", "n"))
 
 
 def problems(roster: Roster, assignments=None) -> list[str]:

@@ -37,7 +37,7 @@ def phone_for(user, phone: str) -> str:
     return phone if user.has_perm(PHONES) else mask_phone(phone)
 
 
-def _action_forms(request, action_set, obj, state: PageState, url_name: str, skip=()) -> list[dict]:
+def _action_forms(request, action_set, obj, state: PageState, skip=()) -> list[dict]:
     rows = []
     for name in action_set.available(request.user, obj):
         if name in skip:
@@ -127,7 +127,7 @@ def roster_page(request, roster: Roster, state: PageState = FIRST_VIEW) -> tuple
         found = exc.messages
     return "duty/roster.html", {
         "roster": roster, "grid": _grid(request, roster), "problems": found[:30],
-        "action_forms": _action_forms(request, actions.ROSTER_ACTIONS, roster, state, "roster",
+        "action_forms": _action_forms(request, actions.ROSTER_ACTIONS, roster, state,
                                       skip=("remove-assignment",)),
         "can_remove": "remove-assignment" in actions.ROSTER_ACTIONS.available(request.user, roster),
         "can_export": request.user.has_perm(EXPORT), "refusal": state.refusal, "timeline": timeline(roster),
@@ -181,7 +181,7 @@ def swaps(request):
 def swap_page(request, swap, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
     return "duty/swap.html", {
         "swap": swap, "refusal": state.refusal, "timeline": timeline(swap), "setup": selectors.setup(),
-        "action_forms": _action_forms(request, actions.SWAP_ACTIONS, swap, state, "swap")}
+        "action_forms": _action_forms(request, actions.SWAP_ACTIONS, swap, state)}
 
 
 @login_required
@@ -232,7 +232,7 @@ def entry_page(request, entry, state: PageState = FIRST_VIEW) -> tuple[str, dict
     return "duty/entry.html", {
         "entry": entry, "earlier": chain, "later": list(entry.follow_ups.all()), "refusal": state.refusal,
         "timeline": timeline(entry), "setup": selectors.setup(),
-        "action_forms": _action_forms(request, actions.ENTRY_ACTIONS, entry, state, "entry")}
+        "action_forms": _action_forms(request, actions.ENTRY_ACTIONS, entry, state)}
 
 
 @login_required
@@ -265,7 +265,7 @@ def handover_create(request):
 def handover_page(request, handover, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
     return "duty/handover.html", {
         "handover": handover, "refusal": state.refusal, "timeline": timeline(handover), "setup": selectors.setup(),
-        "action_forms": _action_forms(request, actions.HANDOVER_ACTIONS, handover, state, "handover")}
+        "action_forms": _action_forms(request, actions.HANDOVER_ACTIONS, handover, state)}
 
 
 @login_required

@@ -125,3 +125,13 @@ def test_a_year_not_in_the_calendar_is_refused(cast, crew):
     with pytest.raises(ValidationError) as refused:
         services.generate_roster(actor=cast["users"]["bureau_staff"], roster=roster)
     assert "2099年的节假日安排尚未录入工作日历" in " ".join(refused.value.messages)
+
+
+def test_the_rotation_goes_on_from_last_month(cast, crew):
+    staff = cast["users"]["bureau_staff"]
+    january, february = bureau_roster(cast, month=1), bureau_roster(cast, month=2)
+    services.generate_roster(actor=staff, roster=january)
+    services.generate_roster(actor=staff, roster=february)
+    last = people_on(january, date(2026, 1, 31), "leader")[0].user
+    first = people_on(february, date(2026, 2, 1), "leader")[0].user
+    assert last != first           # 31 shifts in January: February starts with the other leader
