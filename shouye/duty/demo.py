@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from shouye.accounts.models import Membership, Organisation, User
 from shouye.core.demo import moment
 from shouye.enterprises import reference_data
+from shouye.enterprises.demo import DEMO_USER_PREFIX
 from shouye.workcalendar.selectors import work_calendar
 
 from . import defaults, selectors, services
@@ -23,9 +24,9 @@ from .models import Assignment, DutyPosition, DutySeason, RotationMember
 
 #: The demo bureau's duty phone (a made-up number of the 0531 area).
 DUTY_PHONE = "0531-87000000"
-LEADERS = [("duty-leader-1", "王副局长"), ("duty-leader-2", "李副局长")]
-OFFICERS = [("duty-officer-1", "赵值班员"), ("duty-officer-2", "钱值班员"), ("duty-officer-3", "孙值班员"),
-            ("duty-officer-4", "周值班员")]
+LEADERS = [(f"{DEMO_USER_PREFIX}duty-leader-{n}", name) for n, name in enumerate(("王副局长", "李副局长"), 1)]
+OFFICERS = [(f"{DEMO_USER_PREFIX}duty-officer-{n}", name)
+            for n, name in enumerate(("赵值班员", "钱值班员", "孙值班员", "周值班员"), 1)]
 #: The demo's flood season (主汛期, as many northern districts declare it); a district enters its own each year.
 FLOOD_SEASON = ((6, 1), (9, 30))
 LOG = [
