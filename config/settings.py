@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shouye.workareas",
     "shouye.permits",
     "shouye.monitoring",
+    "shouye.duty",
     "shouye.dashboards",
 ]
 
@@ -339,6 +340,12 @@ SPECTACULAR_SETTINGS = {
         "NotifyRoleEnum": "shouye.monitoring.choices.NotifyRole",
         "PointKindEnum": "shouye.monitoring.choices.PointKind",
         "PointConditionEnum": "shouye.monitoring.choices.Condition",
+        # Duty (issue 14): the roster, swap, log entry and handover states; the log entry's kind.
+        "RosterStateEnum": "shouye.duty.choices.RosterState",
+        "SwapStateEnum": "shouye.duty.choices.SwapState",
+        "LogEntryStateEnum": "shouye.duty.choices.EntryState",
+        "HandoverStateEnum": "shouye.duty.choices.HandoverState",
+        "LogKindEnum": "shouye.duty.choices.LogKind",
     },
 }
 

@@ -22,7 +22,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from operator import attrgetter
 from typing import Any
@@ -38,6 +38,11 @@ from django.views.generic import DetailView, ListView, UpdateView
 from shouye.accounts.models import User
 from shouye.core.identifiers import credit_code
 from shouye.core.registry import map_layers
+from shouye.duty.actions import ENTRY_ACTIONS as DUTY_ENTRY_ACTIONS
+from shouye.duty.actions import HANDOVER_ACTIONS as DUTY_HANDOVER_ACTIONS
+from shouye.duty.actions import ROSTER_ACTIONS as DUTY_ROSTER_ACTIONS
+from shouye.duty.actions import SWAP_ACTIONS as DUTY_SWAP_ACTIONS
+from shouye.duty.models import Assignment, DutyPosition, Handover, LogEntry, Roster, SwapRequest
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
@@ -407,6 +412,75 @@ def _calendar_year_objects(cast: dict, role: str) -> Objects:
     return Objects(inside=[store[2091]], outside=[store[2092]])
 
 
+def _duty_roster_objects(cast: dict, role: str) -> Objects:
+    """A roster of each cast enterprise (stamped), of 马山镇 and of 孝里街道, and the bureau's; the duty phone is the
+    label. The bureau's is the district-wide roles' alone; a township's its officers' (and the bureau's)."""
+    store = cast.setdefault("_duty_rosters", {})
+    if not store:
+        creator = cast["users"]["bureau_admin"]
+        store["bureau"] = Roster.objects.create(unit_kind="bureau", year=2091, month=1, created_by=creator,
+                                                duty_phone="scope-roster-bureau")
+        for key, code in (("mashan", "370113107"), ("xiaoli", "370113008")):
+            store[key] = Roster.objects.create(unit_kind="township", township=Region.objects.get(code=code),
+                                               year=2091, month=1, created_by=creator,
+                                               duty_phone=f"scope-roster-{key}")
+
+    def make(enterprise, label):
+        return Roster.objects.create(unit_kind="enterprise", enterprise=enterprise, township=enterprise.township,
+                                     industry=enterprise.industry, year=2091, month=1, duty_phone=label,
+                                     created_by=cast["users"]["bureau_admin"])
+    per_enterprise = _per_enterprise(cast, role, "_duty_enterprise_rosters", make)
+    units = [store["bureau"], store["mashan"], store["xiaoli"]]
+    if role in DISTRICT_WIDE:
+        inside = units
+    elif role == "township_officer":
+        inside = [store["mashan"]]
+    else:
+        inside = []
+    return Objects(inside=per_enterprise.inside + inside,
+                   outside=per_enterprise.outside + [unit for unit in units if unit not in inside])
+
+
+def _duty_room_objects(key: str, view_perm: str, make):
+    """The bureau's own duty rows (swaps, log entries, handovers): the roles holding ``view_perm`` (the
+    district-wide ones) see them all; for every other role a row is beyond reach (403 whether it exists or not),
+    so one counts as inside and another as outside."""
+
+    def objects(cast: dict, role: str) -> Objects:
+        store = cast.setdefault(key, {})
+        for name in ("one", "two"):
+            if name not in store:
+                store[name] = make(cast, f"scope-{key.strip('_')}-{name}")
+        if cast["users"][role].has_perm(view_perm):
+            return Objects(inside=[store["one"], store["two"]], outside=[])
+        return Objects(inside=[store["one"]], outside=[store["two"]])
+
+    return objects
+
+
+def _duty_swap(cast: dict, label: str) -> SwapRequest:
+    users = cast["users"]
+    roster = Roster.objects.get_or_create(unit_kind="bureau", year=2092, month=1,
+                                          defaults={"created_by": users["bureau_admin"], "state": "published"})[0]
+    officer = DutyPosition.objects.get(code="officer")
+    mine, theirs = (Assignment.objects.create(roster=roster, day=roster_day, position=officer, user=users[who],
+                                              name=who)
+                    for roster_day, who in ((date(2092, 1, 2), "bureau_staff"),
+                                            (date(2092, 1, 3), "bureau_admin")))
+    return SwapRequest.objects.create(roster=roster, mine=mine, theirs=theirs, requested_by=users["bureau_staff"],
+                                      colleague=users["bureau_admin"], reason=label)
+
+
+def _duty_entry(cast: dict, label: str) -> LogEntry:
+    return LogEntry.objects.create(kind="call_received", occurred_at=timezone.now(), shift_day=timezone.localdate(),
+                                   counterpart="scope", content=label, recorded_by=cast["users"]["bureau_staff"])
+
+
+def _duty_handover(cast: dict, label: str) -> Handover:
+    day = timezone.localdate() - timedelta(days=400 + len(cast.get("_duty_handovers", {})))
+    return Handover.objects.create(shift_day=day, notes=label, handed_over_by=cast["users"]["bureau_staff"])
+
+
 def _png() -> bytes:
     """A small plan image."""
     from PIL import Image
@@ -674,6 +748,18 @@ MODELS: dict[type, ScopeCase | str] = {
     # monitoring: alarms (lifecycle)
     Alarm: ScopeCase(objects=_alarm_objects, label=lambda alarm: alarm.camera.name, view_perm="monitoring.view_alarm",
                      change_perm="monitoring.handle_alarm"),
+    # Duty (issue 14): the rosters of the bureau, the townships and the enterprises; the bureau's duty room.
+    Roster: ScopeCase(objects=_duty_roster_objects, label=lambda r: r.duty_phone, view_perm="duty.view_roster",
+                      change_perm="duty.manage_roster"),
+    SwapRequest: ScopeCase(objects=_duty_room_objects("_duty_swaps", "duty.view_swaprequest", _duty_swap),
+                           label=lambda swap: swap.reason, view_perm="duty.view_swaprequest",
+                           change_perm="duty.request_swap"),
+    LogEntry: ScopeCase(objects=_duty_room_objects("_duty_entries", "duty.view_logentry", _duty_entry),
+                        label=lambda entry: entry.content, view_perm="duty.view_logentry",
+                        change_perm="duty.keep_duty_log"),
+    Handover: ScopeCase(objects=_duty_room_objects("_duty_handovers", "duty.view_logentry", _duty_handover),
+                        label=lambda handover: handover.notes, view_perm="duty.view_logentry",
+                        change_perm="duty.keep_duty_log"),
 }
 
 
@@ -903,6 +989,29 @@ ROUTES: dict[str, RouteSpec] = {
     "risks:enterprise-score": RouteSpec(UPDATE, model=Enterprise, methods=("get", "post"),
                                         perm="risks.view_liveness"),
     "risk-exchange": RouteSpec(PAGE),
+    "duty:now": RouteSpec(PAGE),
+    "duty:roster-create": RouteSpec(PAGE, methods=("get", "post")),
+    # The Excel holds the duty phone only as a cell of a compressed sheet: an ACTION, not searched for it.
+    "duty:roster-export": RouteSpec(ACTION, model=Roster, perm="duty.export_roster"),
+    "duty:roster-print": RouteSpec(DETAIL, model=Roster),
+    **{f"duty:{name}": RouteSpec(ACTION, model=Roster, methods=("post",),
+                                 perm="duty.request_swap" if name == "request-swap" else "")
+       for name in DUTY_ROSTER_ACTIONS.actions},
+    "duty-roster-on-duty": RouteSpec(PAGE),
+    "duty:swaps": RouteSpec(LIST, model=SwapRequest),
+    "duty:swap": RouteSpec(DETAIL, model=SwapRequest),
+    **{f"duty:{name}": RouteSpec(ACTION, model=SwapRequest, methods=("post",),
+                                 perm="duty.approve_swap" if name in ("approve", "reject") else "")
+       for name in DUTY_SWAP_ACTIONS.actions},
+    "duty:log": RouteSpec(LIST, model=LogEntry),
+    "duty:entry-create": RouteSpec(PAGE, methods=("get", "post")),
+    "duty:entry": RouteSpec(DETAIL, model=LogEntry),
+    **{f"duty:{name}": RouteSpec(ACTION, model=LogEntry, methods=("post",)) for name in DUTY_ENTRY_ACTIONS.actions},
+    "duty:handover-create": RouteSpec(PAGE, methods=("get", "post")),
+    "duty:handover": RouteSpec(DETAIL, model=Handover),
+    **{f"duty:{name}": RouteSpec(ACTION, model=Handover, methods=("post",))
+       for name in DUTY_HANDOVER_ACTIONS.actions},
+    "duty:setup": RouteSpec(PAGE, methods=("get", "post")),
     "major_hazards:create": RouteSpec(PAGE, methods=("get", "post")),
     "major_hazards:duty-items": RouteSpec(LIST, model=DutyItem),
     "major_hazards:duty-item": RouteSpec(UPDATE, model=DutyItem, methods=("get", "post"), get_needs="change"),
@@ -1417,7 +1526,20 @@ def _camera_body(cast: dict, role: str, values: dict, target, *, api: bool) -> d
             "vendor_device_id": f"scope-cam-{next(_WRITE_SERIAL)}", "name": "scope-write-camera", "zone": "fuelling"}
 
 
+def _duty_units(cast: dict, role: str, target) -> Objects:
+    """The enterprises whose roster the role may draw up (its own enterprise's user only) and the rest."""
+    everyone = [cast[name] for name in ("inside", "building", "outside")]
+    inside = [cast["inside"]] if role == "enterprise_user" else []
+    return Objects(inside=inside, outside=[e for e in everyone if e not in inside])
+
+
+def _duty_roster_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"unit": values["unit"], "year": 2093, "month": 2 if api else 1, "duty_phone": "scope-write-roster"}
+
+
 WRITES: dict[str, WriteCase] = {
+    **_page_and_api("duty:roster-create", "duty-roster-list", _duty_roster_body, "duty.manage_roster",
+                    {"unit": ForeignKey(Enterprise, _duty_units, lambda e: f"enterprise:{e.pk}")}),
     **_page_and_api("monitoring:gateway-create", "gateway-list", _gateway_body, "monitoring.configure_monitoring",
                     _ENTERPRISE),
     **_page_and_api("monitoring:point-create", "monitoring-point-list", _monitoring_point_body,
@@ -1539,6 +1661,14 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "permits:edit", *(f"permits:{name}" for name in PERMIT_ACTIONS.actions if name != "edit"),
     *(f"permit-{name}" for name in PERMIT_ACTIONS.actions if name != "gas-test"), "permit-gas-test",
     "permit-signatures",
+    # Duty: the roster, swap, entry or handover in the URL; a roster's assignments are chosen among its own; a
+    # person by account only on the bureau's roster (whose keepers see every account), by name elsewhere. The
+    # log, swaps and handovers are the bureau's duty room's (no one's scope); the setup is the district's.
+    *(f"duty:{name}" for name in DUTY_ROSTER_ACTIONS.actions),
+    *(f"duty-roster-{name}" for name in DUTY_ROSTER_ACTIONS.actions),
+    *(f"duty:{name}" for name in DUTY_SWAP_ACTIONS.actions), *(f"duty-swap-{name}" for name in DUTY_SWAP_ACTIONS.actions),
+    "duty:close", "duty-log-entry-close", "duty:acknowledge", "duty-handover-acknowledge",
+    "duty:entry-create", "duty-log-entry-list", "duty:handover-create", "duty-handover-list", "duty:setup",
     # An alarm's acts name only the alarm in the URL (lifecycle).
     *(f"monitoring:{name}" for name in ALARM_ACTIONS.actions), *(f"alarm-{name}" for name in ALARM_ACTIONS.actions),
 })

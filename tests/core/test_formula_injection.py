@@ -327,6 +327,20 @@ def _point_import_error_file(client, staff, django_capture_on_commit_callbacks, 
     return body(client.get(reverse("monitoring:import-error-file", args=[job.pk])))
 
 
+def _duty_roster_export(client, staff, django_capture_on_commit_callbacks, settings):
+    """A month of the bureau's roster whose people are named with formula-like texts."""
+    from datetime import date
+
+    from shouye.duty import services as duty
+    from shouye.duty.models import DutyPosition
+
+    roster = duty.create_roster(actor=staff, unit_kind="bureau", year=2026, month=2)
+    officer = DutyPosition.objects.get(code="officer")
+    for day, name in ((1, DDE), (2, MINUS), (3, AT)):
+        duty.add_assignment(actor=staff, roster=roster, day=date(2026, 2, day), position=officer, name=name)
+    return body(client.get(reverse("duty:roster-export", args=[roster.pk])))
+
+
 #: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
 SPREADSHEET_ROUTES = {
     "enterprises:export": (_enterprise_export_page, {LINK, DDE, MINUS, AT, TAB, CR}),
@@ -352,6 +366,7 @@ SPREADSHEET_ROUTES = {
     "monitoring:alarm-export": (_alarm_export, {LINK, DDE, MINUS, AT}),
     "monitoring:import-template": (_point_import_template, {LINK, DDE}),
     "monitoring:import-error-file": (_point_import_error_file, {LINK, DDE, MINUS}),
+    "duty:roster-export": (_duty_roster_export, {DDE, MINUS, AT}),
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}

@@ -87,9 +87,22 @@ def with_monitoring(role: str, names: list[str]) -> list[str]:
     return names[:at] + menu + names[at:]
 
 
+def with_duty(role: str, names: list[str]) -> list[str]:
+    """Duty (issue 14), one drop-down menu right after monitoring: who is on duty now and the rosters for every
+    role that files or reads rosters; the swaps and the duty log for the bureau's duty room; the setup for its
+    administrator."""
+    if role in ("expert", "nobody"):
+        return names
+    at = max(n for n, name in enumerate(names) if name.startswith("monitoring:")) + 1
+    room = role in ("bureau_admin", "bureau_staff", "leader")
+    menu = ["duty:now", "duty:rosters"] + (["duty:swaps", "duty:log"] if room else []) \
+        + (["duty:setup"] if role == "bureau_admin" else [])
+    return names[:at] + menu + names[at:]
+
+
 ENTRIES = {role: names if role == "nobody"
-           else with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
-               with_major_hazards(names)))))
+           else with_duty(role, with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
+               with_major_hazards(names))))))
            for role, names in ENTRIES.items()}
 
 

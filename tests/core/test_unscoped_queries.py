@@ -41,13 +41,28 @@ REFERENCE_DATA = {
                  "edited by the bureau",
     "AlarmTrigger": "the district's table of alarm levels per condition and point kind, as AlarmRule",
     "Scenario": "the video-AI scenarios every vendor's codes map to, reference data the bureau edits",
+    "DutyPosition": "the positions of a duty shift and their numbers (REGULATIONS.md §8 [P]), reference data the "
+                    "bureau edits",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "
            "check each one's jurisdiction over the enterprise (inspections/services.py _check_people, "
            "update_plan)")
+_DUTY_ROOM = ("the bureau's duty room's own rows (no township, industry or enterprise): reading them needs "
+              "duty.view_logentry or duty.view_swaprequest, which only the district-wide roles hold")
+_DUTY_PEOPLE = ("a person on the bureau's own roster, chosen among the district's accounts by the bureau's roster "
+                "keepers (district-wide roles); the service refuses an account on any other unit's roster")
+_DUTY_ASSIGNMENTS = "names the model; the field reads the assignments of the roster acted on (obj.assignments)"
 #: Other reads without a scope, by file and model, each with its reason.
 ALLOWED = {
+    ("shouye/duty/api/views.py", "SwapRequest"): _DUTY_ROOM,
+    ("shouye/duty/api/views.py", "LogEntry"): _DUTY_ROOM,
+    ("shouye/duty/api/views.py", "Handover"): _DUTY_ROOM,
+    ("shouye/duty/api/serializers.py", "LogEntry"): _DUTY_ROOM,
+    ("shouye/duty/forms.py", "LogEntry"): _DUTY_ROOM,
+    ("shouye/duty/api/serializers.py", "User"): _DUTY_PEOPLE,
+    ("shouye/duty/forms.py", "User"): _DUTY_PEOPLE,
+    ("shouye/duty/api/serializers.py", "Assignment"): _DUTY_ASSIGNMENTS,
     ("shouye/accounts/api/views.py", "Token"): "the API token of the user who has just signed in",
     ("shouye/workcalendar/views.py", "WorkCalendarYear"): "one calendar for the whole district; the view needs "
                                                          "the administrator's permission",

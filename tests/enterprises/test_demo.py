@@ -243,6 +243,18 @@ def test_the_demo_is_a_living_district():
     assert sum(count(bureau, f"/api/v1/alarms/?state={state}") for state in ("raised", "acknowledged",
                                                                               "handling")) == live.count()
 
+    # Duty (issue 14): the bureau's roster of this month published, someone of the bureau on duty now, the
+    # duty log with a report chain and open entries, a swap decided, the handovers acknowledged.
+    from shouye.workcalendar.selectors import work_calendar
+
+    if today.year in work_calendar().years:
+        on_duty = bureau.get("/api/v1/duty-rosters/on-duty/").json()
+        assert on_duty[0]["unit_kind"] == "bureau" and len(on_duty[0]["people"]) >= 2
+        assert count(bureau, "/api/v1/duty-swaps/") == 1
+    assert count(bureau, "/api/v1/duty-log/?state=open") >= 1
+    assert count(bureau, "/api/v1/duty-log/") == 6
+    assert count(bureau, "/api/v1/duty-handovers/") == 2
+
     # The statistics' daily totals match the hazards, and the audit chain verifies.
     assert totals.differences() == []
     assert verify_chain().ok
