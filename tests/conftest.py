@@ -41,10 +41,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(autouse=True)
-def _steady_session_stamp(request, monkeypatch):
-    """The idle-timeout middleware rewrites the session's activity stamp once a minute (two queries). On a
-    loaded machine a minute can pass between two requests of a query-counting test, which then counts the
-    rewrite; so the stamp is written only at the first request, except in tests marked ``idle_clock``."""
+def _steady_process_caches(request, monkeypatch):
+    """Two per-process timers would make a query count depend on the machine's speed: the idle-timeout
+    middleware rewrites the session's activity stamp once a minute, and the alarm rulebook reads its tables
+    again every 30 s (two queries each). On a loaded machine that much time can pass between two requests of
+    a query-counting test. So each test starts with the rulebook unread and keeps what it reads, and the stamp
+    is written at the first request only, except in tests marked ``idle_clock``."""
+    from shouye.monitoring import rulebook
+
+    monkeypatch.setattr(rulebook, "TTL_SECONDS", 24 * 3600)
+    rulebook.forget()  # after the patch: forgetting dates the last read a TTL back
     if request.node.get_closest_marker("idle_clock") is None:
         monkeypatch.setattr("shouye.accounts.middleware.TOUCH_INTERVAL", 24 * 3600)
 
