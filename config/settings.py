@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shouye.workareas",
     "shouye.permits",
     "shouye.monitoring",
+    "shouye.incidents",
     "shouye.dashboards",
 ]
 
@@ -339,6 +340,15 @@ SPECTACULAR_SETTINGS = {
         "NotifyRoleEnum": "shouye.monitoring.choices.NotifyRole",
         "PointKindEnum": "shouye.monitoring.choices.PointKind",
         "PointConditionEnum": "shouye.monitoring.choices.Condition",
+        # Incidents (issue 14).
+        "IncidentKindEnum": "shouye.incidents.choices.IncidentKind",
+        "IncidentStateEnum": "shouye.incidents.choices.IncidentState",
+        "IncidentSourceEnum": "shouye.incidents.choices.IncidentSource",
+        "IncidentGradeEnum": "shouye.incidents.choices.Grade",
+        "AccidentKindEnum": "shouye.incidents.choices.AccidentKind",
+        "ClockKindEnum": "shouye.incidents.choices.ClockKind",
+        "ClockStateEnum": "shouye.incidents.choices.ClockState",
+        "ReportKindEnum": "shouye.incidents.choices.ReportKind",
     },
 }
 
