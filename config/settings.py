@@ -340,7 +340,8 @@ SPECTACULAR_SETTINGS = {
         "NotifyRoleEnum": "shouye.monitoring.choices.NotifyRole",
         "PointKindEnum": "shouye.monitoring.choices.PointKind",
         "PointConditionEnum": "shouye.monitoring.choices.Condition",
-        # Incidents (issue 14).
+        # Incidents (issue 14); the risk level keeps the name it had before the incident's grade came.
+        "GradeEnum": "shouye.risks.choices.RiskLevel",
         "IncidentKindEnum": "shouye.incidents.choices.IncidentKind",
         "IncidentStateEnum": "shouye.incidents.choices.IncidentState",
         "IncidentSourceEnum": "shouye.incidents.choices.IncidentSource",
