@@ -13,6 +13,8 @@ class IncidentsConfig(AppConfig):
 
         from . import (
             actions,  # noqa: F401  registers the incident's action set
+            cockpit,  # noqa: F401  registers the cockpit panel
+            layers,  # noqa: F401  registers the map layer
             permissions,
             todos,  # noqa: F401  registers the clocks' to-do
         )
@@ -31,5 +33,10 @@ class IncidentsConfig(AppConfig):
             ("incident.clock-missed", _("marked a reporting clock missed")),
         ):
             verbs.register(verb, label)
+        from shouye.core.registry import DemoStep, demo_steps
+
+        from . import demo
+
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=45, run=demo.load_incidents))
         navigation.register(NavEntry(key="incidents", label=_("Incidents"), url_name="incidents:list", order=58,
                                      permission=VIEW))

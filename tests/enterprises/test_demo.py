@@ -243,6 +243,15 @@ def test_the_demo_is_a_living_district():
     assert sum(count(bureau, f"/api/v1/alarms/?state={state}") for state in ("raised", "acknowledged",
                                                                               "handling")) == live.count()
 
+    # Incidents (issue 14): four past ones, closed, every clock met or missed (the large accident's written
+    # report came late).
+    from shouye.incidents.models import Incident, IncidentClock
+
+    assert count(bureau, "/api/v1/incidents/?active=false") == Incident.objects.count() == 4
+    assert not IncidentClock.objects.filter(state="open").exists()
+    assert IncidentClock.objects.get(kind="written_report").state == "missed"
+    assert IncidentClock.objects.filter(state="met").count() >= 10
+
     # The statistics' daily totals match the hazards, and the audit chain verifies.
     assert totals.differences() == []
     assert verify_chain().ok
