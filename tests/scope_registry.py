@@ -937,6 +937,8 @@ ROUTES: dict[str, RouteSpec] = {
        for name in PERMIT_ACTIONS.actions if name != "edit"},
     # Incidents (issue 14): taking one may name an enterprise; the acts are the incident's.
     "incidents:create": RouteSpec(PAGE, methods=("get", "post")),
+    "incidents:report-pdf": RouteSpec(ACTION, model=Incident, perm="incidents.record_incident"),
+    "incidents:report-docx": RouteSpec(ACTION, model=Incident, perm="incidents.record_incident"),
     **{f"incidents:{name}": RouteSpec(ACTION, model=Incident, methods=("post",),
                                       perm=INCIDENT_ACTIONS.workflow.steps[name].permissions[0])
        for name in INCIDENT_ACTIONS.actions},

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.downloads import download
 from shouye.core.views import ScopedDetailView, ScopedListView
 
-from . import actions, forms, selectors, services
+from . import actions, documents, forms, selectors, services
+from .choices import ReportKind
 from .filters import IncidentFilter
 from .masking import contact_phone_for
 from .models import Incident
@@ -85,6 +87,7 @@ def incident_page(request, incident: Incident, state: PageState = FIRST_VIEW) ->
         "contact_phone": contact_phone_for(request.user, incident.contact_phone),
         "action_forms": action_forms, "refusal": state.refusal, "entries": entries,
         "older": entries[-1].pk if len(entries) == selectors.TIMELINE_PAGE else None,
+        "report_kinds": ReportKind.choices,
     }
 
 
@@ -99,3 +102,26 @@ class IncidentDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context.update(incident_page(self.request, self.object)[1])
         return context
+
+
+#: The incident report's formats: how it is rendered and sent.
+FORMATS = {
+    "pdf": (documents.render_pdf, "application/pdf"),
+    "docx": (documents.render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
+@login_required
+@require_http_methods(["GET"])
+def incident_report(request, pk, fmt):
+    """The incident report (快报/续报/终报 in ``?kind=``, default 快报) generated from the timeline as PDF or
+    Word, for those who send reports."""
+    incident = get_object_or_404(selectors.incident_detail(request.user), pk=pk)
+    if not request.user.has_perm(RECORD):
+        raise PermissionDenied
+    kind = request.GET.get("kind", ReportKind.FIRST)
+    if kind not in ReportKind.values:
+        kind = ReportKind.FIRST
+    render_document, content_type = FORMATS[fmt]
+    name = f"{incident.title}-{ReportKind(kind).label}.{fmt}"
+    return download(render_document(incident, kind), name, content_type=content_type)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -96,3 +97,20 @@ def test_the_forms_of_an_intake_have_all_of_article_29(browser):
                  "missing", "serious_injuries", "direct_loss_yuan", "source", "contact_name", "contact_phone",
                  "scope_of_impact", "development", "handling"):
         assert f'name="{name}"' in page, name
+
+
+def test_the_report_as_pdf_and_word_from_the_timeline(browser, accident, staff, cast):
+    import io
+
+    from docx import Document
+
+    services.add_entry(actor=staff, incident=accident, kind="decision", text="启动区级应急预案")
+    word = browser.get(reverse("incidents:report-docx", kwargs={"pk": accident.pk}), {"kind": "follow_up"})
+    assert word.status_code == 200 and "filename*" in word["Content-Disposition"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
+    assert "续报" in text and "启动区级应急预案" in text
+    pdf = browser.get(reverse("incidents:report-pdf", kwargs={"pk": accident.pk}))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    reader = Client()
+    reader.force_login(cast["users"]["township_officer"])
+    assert reader.get(reverse("incidents:report-pdf", kwargs={"pk": accident.pk})).status_code == 403
