@@ -40,12 +40,18 @@ def _lock(actor, incident: Incident, action: str) -> Incident:
     return incident
 
 
+#: The earliest time an incident's record accepts (a typing error otherwise; the platform holds no older ones).
+EARLIEST = datetime(2000, 1, 1, tzinfo=clock_rules.SHANGHAI)
+
+
 def _moment(value: datetime | None, field: str, label: str, now: datetime) -> datetime:
-    """A time entered by a person: now when omitted, never in the future."""
+    """A time entered by a person: now when omitted, never in the future nor before :data:`EARLIEST`."""
     if value is None:
         return now
     if value > now:
         raise ValidationError({field: _("%(label)s cannot be in the future.") % {"label": label}})
+    if value < EARLIEST:
+        raise ValidationError({field: _("%(label)s cannot be before 2000.") % {"label": label}})
     return value
 
 

@@ -114,6 +114,7 @@ def test_forest_fire_is_graded_by_its_own_rule_and_starts_no_accident_clock(cast
     ({"occurred_at": NOW + timedelta(minutes=1)}, "occurred_at"),
     ({"received_at": NOW - timedelta(minutes=20)}, "occurred_at"),
     ({"latitude": Decimal("36.5")}, "longitude"),
+    ({"occurred_at": datetime(1999, 12, 31, 23, 0, tzinfo=SHANGHAI)}, "occurred_at"),
 ])
 def test_intake_refuses_bad_input_naming_the_field(cast, staff, fields, field):
     with pytest.raises(ValidationError) as refused:

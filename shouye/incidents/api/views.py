@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
@@ -78,6 +79,7 @@ class IncidentViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMi
                    parameters=[OpenApiParameter("before", OpenApiTypes.INT, description="entries older than this")],
                    responses={200: s.TimelineEntrySerializer(many=True)}, tags=TAGS)
     @action(detail=True, methods=["get"], url_path="timeline", pagination_class=None, filterset_class=None)
+    @error_responses(400)
     def timeline(self, request, pk=None):
         incident = self.get_object()
         before = request.query_params.get("before", "")
