@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("shouye.permits.api.urls")),
     path("", include("shouye.monitoring.api.urls")),
     path("", include("shouye.duty.api.urls")),
+    path("", include("shouye.incidents.api.urls")),
 ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "shouye.permits",
     "shouye.monitoring",
     "shouye.duty",
+    "shouye.incidents",
     "shouye.dashboards",
 ]
 
@@ -346,6 +347,16 @@ SPECTACULAR_SETTINGS = {
         "LogEntryStateEnum": "shouye.duty.choices.EntryState",
         "HandoverStateEnum": "shouye.duty.choices.HandoverState",
         "LogKindEnum": "shouye.duty.choices.LogKind",
+        # Incidents (issue 14); the risk level keeps the name it had before the incident's grade came.
+        "GradeEnum": "shouye.risks.choices.RiskLevel",
+        "IncidentKindEnum": "shouye.incidents.choices.IncidentKind",
+        "IncidentStateEnum": "shouye.incidents.choices.IncidentState",
+        "IncidentSourceEnum": "shouye.incidents.choices.IncidentSource",
+        "IncidentGradeEnum": "shouye.incidents.choices.Grade",
+        "AccidentKindEnum": "shouye.incidents.choices.AccidentKind",
+        "ClockKindEnum": "shouye.incidents.choices.ClockKind",
+        "ClockStateEnum": "shouye.incidents.choices.ClockState",
+        "ReportKindEnum": "shouye.incidents.choices.ReportKind",
     },
 }
 

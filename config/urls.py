@@ -24,6 +24,7 @@ urlpatterns = [
     path("permits/", include("shouye.permits.urls")),
     path("monitoring/", include("shouye.monitoring.urls")),
     path("duty/", include("shouye.duty.urls")),
+    path("incidents/", include("shouye.incidents.urls")),
     path("map/", include("shouye.dashboards.urls")),
     path("tip-off/", include((tip_off_urlpatterns, "tip-off"))),
     path("i18n/", include("django.conf.urls.i18n")),

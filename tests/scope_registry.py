@@ -45,6 +45,8 @@ from shouye.duty.actions import SWAP_ACTIONS as DUTY_SWAP_ACTIONS
 from shouye.duty.models import Assignment, DutyPosition, Handover, LogEntry, Roster, SwapRequest
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
+from shouye.incidents.actions import INCIDENT as INCIDENT_ACTIONS
+from shouye.incidents.models import Incident
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.major_hazards.actions import INSTALLATION as MHI_ACTIONS
 from shouye.major_hazards.models import DutyItem, MajorHazardInstallation
@@ -555,6 +557,19 @@ def _permit_objects(cast: dict, role: str) -> Objects:
     return _per_enterprise(cast, role, "_permits", make)
 
 
+def _incident_objects(cast: dict, role: str) -> Objects:
+    """An accident at each cast enterprise, taken an hour ago (issue 14), its title the label."""
+    def make(enterprise, label):
+        now = timezone.now()
+        incident = Incident(title=label, kind="accident", occurred_at=now - timedelta(hours=1), received_at=now,
+                            place=label, source="duty_phone", grade="ordinary", grade_basis="scope",
+                            created_by=cast["users"]["bureau_staff"])
+        incident.stamp_from(enterprise)
+        incident.save()
+        return incident
+    return _per_enterprise(cast, role, "_incidents", make)
+
+
 def _risk_score_objects(cast: dict, role: str) -> Objects:
     """A current 100-point assessment of each cast enterprise, its assessor the label."""
     def make(enterprise, label):
@@ -735,6 +750,8 @@ MODELS: dict[type, ScopeCase | str] = {
     SpecialOperationPermit: ScopeCase(objects=_permit_objects, label=lambda p: p.number,
                                       view_perm="permits.view_specialoperationpermit",
                                       change_perm="permits.issue_permit"),
+    Incident: ScopeCase(objects=_incident_objects, label=lambda i: i.title, view_perm="incidents.view_incident",
+                        change_perm="incidents.record_incident"),
     # Monitoring, video (issue 13): the cameras are each enterprise's; the vendors the bureau's.
     Camera: ScopeCase(objects=_camera_objects, label=lambda c: c.name, view_perm="monitoring.view_monitoringpoint",
                       change_perm="monitoring.configure_monitoring"),
@@ -1027,6 +1044,13 @@ ROUTES: dict[str, RouteSpec] = {
     **{f"permits:{name}": RouteSpec(ACTION, model=SpecialOperationPermit, methods=("post",),
                                     perm=PERMIT_ACTIONS.workflow.steps[name].permissions[0])
        for name in PERMIT_ACTIONS.actions if name != "edit"},
+    # Incidents (issue 14): taking one may name an enterprise; the acts are the incident's.
+    "incidents:create": RouteSpec(PAGE, methods=("get", "post")),
+    "incidents:report-pdf": RouteSpec(ACTION, model=Incident, perm="incidents.record_incident"),
+    "incidents:report-docx": RouteSpec(ACTION, model=Incident, perm="incidents.record_incident"),
+    **{f"incidents:{name}": RouteSpec(ACTION, model=Incident, methods=("post",),
+                                      perm=INCIDENT_ACTIONS.workflow.steps[name].permissions[0])
+       for name in INCIDENT_ACTIONS.actions},
     # monitoring: the alarm's page, its acts, the filtered Excel, and the enterprise's duty console and its feed
     # (pages showing the user's own live alarms) (lifecycle).
     "monitoring:alarm-detail": RouteSpec(DETAIL, model=Alarm),
@@ -1396,6 +1420,13 @@ def _permit_body(cast: dict, role: str, values: dict, target, *, api: bool) -> d
     return {**common, "details-method": "电焊", "watchperson": "监护人"}
 
 
+def _incident_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """An accident at the enterprise named, ten minutes ago."""
+    occurred = (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    return {"enterprise": values["enterprise"], "title": "scope-write-incident", "kind": "accident",
+            "accident_kind": "other", "occurred_at": occurred, "place": "scope", "source": "duty_phone"}
+
+
 def _first_inside_enterprise(cast: dict, role: str):
     inside = _enterprise_objects(cast, role).inside
     return inside[0] if inside else None
@@ -1570,6 +1601,7 @@ WRITES: dict[str, WriteCase] = {
     **_page_and_api("major_hazards:create", "major-hazard-installation-list", _installation_body,
                     "major_hazards.manage_installation", _ENTERPRISE),
     **_page_and_api("permits:create", "permit-list", _permit_body, "permits.issue_permit", _ENTERPRISE),
+    **_page_and_api("incidents:create", "incident-list", _incident_body, "incidents.record_incident", _ENTERPRISE),
     **_page_and_api("enterprises:create", "enterprise-list", _enterprise_body, "enterprises.add_enterprise",
                     _PLACE, _PLACE_BY_CODE),
     "risks:plan-upload": WriteCase(_ENTERPRISE, partial(_plan_upload_body, api=False), "risks.manage_risk_list"),
@@ -1669,6 +1701,9 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     *(f"duty:{name}" for name in DUTY_SWAP_ACTIONS.actions), *(f"duty-swap-{name}" for name in DUTY_SWAP_ACTIONS.actions),
     "duty:close", "duty-log-entry-close", "duty:acknowledge", "duty-handover-acknowledge",
     "duty:entry-create", "duty-log-entry-list", "duty:handover-create", "duty-handover-list", "duty:setup",
+    # Acts on the incident in the URL: figures, texts, times and clock kinds of its own (issue 14).
+    *(f"incidents:{name}" for name in INCIDENT_ACTIONS.actions),
+    *(f"incident-{name}" for name in INCIDENT_ACTIONS.actions),
     # An alarm's acts name only the alarm in the URL (lifecycle).
     *(f"monitoring:{name}" for name in ALARM_ACTIONS.actions), *(f"alarm-{name}" for name in ALARM_ACTIONS.actions),
 })

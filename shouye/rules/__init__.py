@@ -14,6 +14,8 @@ standard and clause applied, marked [P] or [U] where REGULATIONS.md marks the va
 - :mod:`~shouye.rules.major_hazard` — GB 18218-2018 identification and grading
 - :mod:`~shouye.rules.permits` — GB 30871-2022 grades, validity, gas tests, approvers
 - :mod:`~shouye.rules.accidents` — 国务院令第493号 grade, reporting deadlines, supplementary reports
+- :mod:`~shouye.rules.incidents` — Shandong's direct report (Art. 65), the investigation report's 60 days
+  (493号令 Art. 29), forest-fire grades and the national report (森林防火条例 Art. 32, 40)
 - :mod:`~shouye.rules.workdays` — the work calendar
 - :mod:`~shouye.rules.emergency_plans` — plan filing, drill and evaluation deadlines
 - :mod:`~shouye.rules.cli` — ``shouye rules NAME``

@@ -22,6 +22,7 @@ from shouye.rules import (
     enterprise_risk,
     gas_alarms,
     identifiers,
+    incidents,
     major_hazard,
     permits,
     risk,
@@ -247,6 +248,27 @@ def _accident(p: _Payload) -> dict:
     }
 
 
+def _direct_report(p: _Payload) -> dict:
+    result = incidents.direct_report(p.require("grade", "事故等级"), p.require("received_at", "接报时间"))
+    written = result.written_report_by
+    return {"direct_report_by": result.direct_report_by.isoformat(),
+            "written_report_by": written.isoformat() if written else None, "basis": result.basis}
+
+
+def _investigation_report_due(p: _Payload) -> dict:
+    result = incidents.investigation_report_due(p.require("occurred_on", "事故发生日期"),
+                                                p.get("extension_days", 0))
+    return {"due_on": result.due_on.isoformat(), "latest_possible_on": result.latest_possible_on.isoformat(),
+            "basis": result.basis}
+
+
+def _forest_fire(p: _Payload) -> dict:
+    result = incidents.forest_fire(p.require("burnt_area_ha", "受害森林面积"), p.require("deaths", "死亡人数"),
+                                   p.require("serious_injuries", "重伤人数"), p.get("burning_hours"),
+                                   p.get("threatens_residential"))
+    return {"grade": result.grade, "report_to_national": result.report_to_national, "basis": result.basis}
+
+
 def _workdays(p: _Payload) -> dict:
     calendar = default_calendar()
     check, add = p.get("check"), p.get("add")
@@ -291,6 +313,9 @@ COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "height-grade": _height_grade,
     "lifting-grade": _lifting_grade,
     "accident": _accident,
+    "direct-report": _direct_report,
+    "investigation-report-due": _investigation_report_due,
+    "forest-fire": _forest_fire,
     "workdays": _workdays,
     "gas-alarm-setpoints": _gas_alarm_setpoints,
 }

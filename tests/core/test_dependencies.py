@@ -27,7 +27,7 @@ LAYERS = (
     ("inspections", "hazards", "calculators"),
     ("risks", "permits"),
     ("major_hazards",),
-    ("workareas", "monitoring"),
+    ("workareas", "monitoring", "incidents"),
     ("dashboards",),
 )
 #: Imports between apps of one layer that the architecture allows: inspections record hazards through the hazards

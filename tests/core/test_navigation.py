@@ -100,15 +100,23 @@ def with_duty(role: str, names: list[str]) -> list[str]:
     return names[:at] + menu + names[at:]
 
 
+def with_incidents(role: str, names: list[str]) -> list[str]:
+    """The incidents (issue 14) before the map (same order, by key), for the bureau and the officers."""
+    if role not in ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer"):
+        return names
+    at = names.index("map:index")
+    return names[:at] + ["incidents:list"] + names[at:]
+
+
 ENTRIES = {role: names if role == "nobody"
-           else with_duty(role, with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
-               with_major_hazards(names))))))
+           else with_incidents(role, with_duty(role, with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
+               with_major_hazards(names)))))))
            for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
-               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/")
+               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/incidents/")
 
 
 def navbar(html: str) -> str:

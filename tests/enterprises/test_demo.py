@@ -254,6 +254,14 @@ def test_the_demo_is_a_living_district():
     assert count(bureau, "/api/v1/duty-log/?state=open") >= 1
     assert count(bureau, "/api/v1/duty-log/") == 6
     assert count(bureau, "/api/v1/duty-handovers/") == 2
+    # Incidents (issue 14): four past ones, closed, every clock met or missed (the large accident's written
+    # report came late).
+    from shouye.incidents.models import Incident, IncidentClock
+
+    assert count(bureau, "/api/v1/incidents/?active=false") == Incident.objects.count() == 4
+    assert not IncidentClock.objects.filter(state="open").exists()
+    assert IncidentClock.objects.get(kind="written_report").state == "missed"
+    assert IncidentClock.objects.filter(state="met").count() >= 10
 
     # The statistics' daily totals match the hazards, and the audit chain verifies.
     assert totals.differences() == []

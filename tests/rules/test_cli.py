@@ -15,6 +15,18 @@ REPO = Path(__file__).resolve().parents[2]
 
 # Every NAME with an input that succeeds and the fields the answer must carry (besides basis).
 CASES = {
+    "direct-report": (
+        {"grade": "large", "received_at": "2026-03-01T23:45:00+08:00"},
+        {"direct_report_by": "2026-03-02T00:15:00+08:00", "written_report_by": "2026-03-02T00:45:00+08:00"},
+    ),
+    "investigation-report-due": (
+        {"occurred_on": "2026-03-01"},
+        {"due_on": "2026-04-30", "latest_possible_on": "2026-06-29"},
+    ),
+    "forest-fire": (
+        {"burnt_area_ha": 1, "deaths": 0, "serious_injuries": 0, "burning_hours": 25},
+        {"grade": "large", "report_to_national": True},
+    ),
     "credit-code": ({"code": "91350100M000100Y43"}, {"valid": True, "expected_check": "3"}),
     "id-number": (
         {"number": "11010519491231002X"},
@@ -159,6 +171,13 @@ def test_optional_and_conditional_fields():
         ("lifting-grade", {"mass_t": -1}, "mass_t"),
         ("accident", {"deaths": 1, "serious_injuries": 0, "direct_loss_yuan": 0}, "occurred_at"),
         ("workdays", {"start": "2025-01-01"}, "add"),
+        ("direct-report", {"grade": "big", "received_at": "2026-03-01T10:00"}, "grade"),
+        ("direct-report", {"grade": "large"}, "received_at"),
+        ("investigation-report-due", {"occurred_on": "2026-03-01", "extension_days": 61}, "extension_days"),
+        ("investigation-report-due", {"occurred_on": "2026-03-01T10:00"}, "occurred_on"),
+        ("forest-fire", {"burnt_area_ha": -1, "deaths": 0, "serious_injuries": 0}, "burnt_area_ha"),
+        ("forest-fire", {"burnt_area_ha": 1, "deaths": 0, "serious_injuries": 0,
+                         "threatens_residential": "yes"}, "threatens_residential"),
         ("workdays", {"start": "2025-01-01", "add": 1, "check": "2025-01-01"}, "add"),
         ("workdays", {"add": 1}, "start"),
         ("gas-alarm-setpoints", {}, "kind"),

@@ -1,0 +1,138 @@
+"""An incident (突发事件) with its grade, the reporting clocks that grade starts, and its timeline: one stream of
+everything that happened (REGULATIONS-2 §E.3: 山东省突发事件应对条例 Art. 29's contents, 续报 until 终报)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shouye.enterprises.stamps import StampedModel
+from shouye.regions.scoping import ScopedQuerySet, ScopePaths
+
+from .choices import (
+    AccidentKind,
+    ClockKind,
+    ClockState,
+    EntryKind,
+    Grade,
+    IncidentKind,
+    IncidentSource,
+    IncidentState,
+    ReportKind,
+)
+
+
+class Incident(StampedModel):
+    """One incident as the duty officer takes it (Art. 29: time, place, unit, contact, source, kind,
+    casualties, loss, scope, development, handling). The township is where it happened; an incident at an
+    enterprise is stamped with it (and moves with it), otherwise the unit is free text."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="incidents")
+    industry = models.ForeignKey("enterprises.Industry", verbose_name=_("industry"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=IncidentKind.choices)
+    accident_kind = models.CharField(_("accident kind"), max_length=12, choices=AccidentKind.choices,
+                                     default=AccidentKind.OTHER)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"))
+    place = models.CharField(_("place"), max_length=200)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    unit_name = models.CharField(_("unit"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=IncidentSource.choices)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    missing = models.PositiveIntegerField(_("missing"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)
+    direct_loss_yuan = models.DecimalField(_("direct loss (yuan)"), max_digits=14, decimal_places=2, default=0)
+    burnt_area_ha = models.DecimalField(_("burnt forest area (ha)"), max_digits=10, decimal_places=2, default=0)
+    threatens_residential = models.BooleanField(_("threatens residential areas or key facilities"), default=False)
+    scope_of_impact = models.TextField(_("scope of impact"), blank=True)
+    development = models.TextField(_("development"), blank=True)
+    handling = models.TextField(_("handling so far"), blank=True)
+    grade = models.CharField(_("grade"), max_length=14, choices=Grade.choices)
+    grade_basis = models.TextField(_("basis of the grade"))
+    report_to_national = models.BooleanField(_("report to the national headquarters"), default=False)
+    state = models.CharField(_("state"), max_length=12, choices=IncidentState.choices,
+                             default=IncidentState.REPORTED)
+    command_post = models.CharField(_("on-site command post"), max_length=200, blank=True)
+    commander = models.CharField(_("commander"), max_length=50, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    SCOPE_PATHS = ScopePaths(region="township", industry="industry", enterprise="enterprise")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        permissions = [
+            ("record_incident", "Can take and report incidents"),
+            ("command_incident", "Can command the response to incidents"),
+            ("update_incident_on_site", "Can update incidents from the site"),
+        ]
+        indexes = [models.Index(fields=["state", "-occurred_at"], name="incident_state_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class IncidentClock(models.Model):
+    """A reporting deadline the incident's grade starts: open until met (a report sent in time) or missed (due
+    passed, or the report came late). ``warned_at`` is when the duty officers were told it is about to run
+    out."""
+
+    SCOPE_PATHS = ScopePaths(region="incident__township", industry="incident__industry",
+                             enterprise="incident__enterprise")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(_("kind"), max_length=16, choices=ClockKind.choices)
+    due_at = models.DateTimeField(_("due at"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=ClockState.choices, default=ClockState.OPEN)
+    basis = models.TextField(_("basis"))
+    warned_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("incident clock")
+        verbose_name_plural = _("incident clocks")
+        constraints = [models.UniqueConstraint(fields=["incident", "kind"], name="incident_clock_once")]
+        indexes = [models.Index(fields=["state", "due_at"], name="incident_clock_due_idx")]
+
+    def __str__(self):
+        return f"{self.incident} · {self.get_kind_display()}"
+
+
+class TimelineEntry(models.Model):
+    """One entry of the incident's timeline; every act writes one in its transaction beside its audit event."""
+
+    SCOPE_PATHS = ScopePaths(region="incident__township", industry="incident__industry",
+                             enterprise="incident__enterprise")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    at = models.DateTimeField(_("time"))
+    text = models.TextField(_("text"))
+    report_kind = models.CharField(_("report kind"), max_length=10, choices=ReportKind.choices, blank=True)
+    recipient = models.CharField(_("sent to"), max_length=100, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [models.Index(fields=["incident", "-at", "-id"], name="incident_entry_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.text[:30]}"
