@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shouye.workareas",
     "shouye.permits",
     "shouye.monitoring",
+    "shouye.resources",
     "shouye.dashboards",
 ]
 
@@ -339,6 +340,10 @@ SPECTACULAR_SETTINGS = {
         "NotifyRoleEnum": "shouye.monitoring.choices.NotifyRole",
         "PointKindEnum": "shouye.monitoring.choices.PointKind",
         "PointConditionEnum": "shouye.monitoring.choices.Condition",
+        "TeamKindEnum": "shouye.resources.choices.TeamKind",
+        "TeamReadinessEnum": "shouye.resources.choices.Readiness",
+        "WarehouseStateEnum": "shouye.resources.choices.WarehouseState",
+        "StockMovementKindEnum": "shouye.resources.choices.MovementKind",
     },
 }
 
