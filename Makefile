@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/risk_task_generation.py
 	$(BIN)/python bench/major_hazards.py
 	$(BIN)/python bench/permits.py
+	$(BIN)/python bench/resources_nearest.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,7 +21,8 @@ class ResourcesConfig(AppConfig):
         from . import (
             actions,  # noqa: F401  registers the team's and the warehouse's action sets
             demo,
-            layers,  # noqa: F401  registers the map layer
+            layers,  # noqa: F401  registers the map layers
+            panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
         )
         from .models import Team, Warehouse

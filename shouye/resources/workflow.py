@@ -11,8 +11,8 @@ ANY = (R.READY, R.DEPLOYED, R.STOOD_DOWN)
 
 TEAM_WORKFLOW = Workflow(states=R, state_field="readiness", steps=[
     Step("deploy", sources=(R.READY,), target=R.DEPLOYED, permissions=(DISPATCH,)),
-    Step("return", sources=(R.DEPLOYED, R.STOOD_DOWN), target=R.READY, permissions=(MANAGE_TEAM, DISPATCH)),
-    Step("stand-down", sources=(R.READY, R.DEPLOYED), target=R.STOOD_DOWN, permissions=(MANAGE_TEAM, DISPATCH)),
+    Step("return", sources=(R.DEPLOYED, R.STOOD_DOWN), target=R.READY, permissions=(MANAGE_TEAM,)),
+    Step("stand-down", sources=(R.READY, R.DEPLOYED), target=R.STOOD_DOWN, permissions=(MANAGE_TEAM,)),
     Step("add-member", sources=ANY, permissions=(MANAGE_TEAM,)),
     Step("remove-member", sources=ANY, permissions=(MANAGE_TEAM,)),
     Step("add-equipment", sources=ANY, permissions=(MANAGE_TEAM,)),

@@ -87,15 +87,22 @@ def with_monitoring(role: str, names: list[str]) -> list[str]:
     return names[:at] + menu + names[at:]
 
 
+def with_resources(names: list[str]) -> list[str]:
+    """The rescue forces and reserves (issue 14), for every role with a membership: by its order (59) and key, before
+    the dual-prevention liveness, or before the calculators for those without it."""
+    at = names.index("risks:liveness" if "risks:liveness" in names else "calculators:index")
+    return names[:at] + ["resources:teams"] + names[at:]
+
+
 ENTRIES = {role: names if role == "nobody"
-           else with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
-               with_major_hazards(names)))))
+           else with_resources(with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
+               with_major_hazards(names))))))
            for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
-               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/")
+               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/resources/teams/")
 
 
 def navbar(html: str) -> str:

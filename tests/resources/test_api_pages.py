@@ -95,3 +95,11 @@ def test_nearest_api_and_page(cast, staff, team, warehouse, item):
     body = page_as(staff).get("/resources/nearest/", {"lat": 36.55, "lng": 116.75, "item": item.pk,
                                                       "quantity": "5"}).content.decode()
     assert team.name in body and warehouse.name in body
+
+
+def test_enterprise_ledger_panel(cast, staff):
+    owner = cast["users"]["enterprise_user"]
+    team = services.create_team(actor=owner, name="企业应急队", kind="enterprise", latitude=36.5, longitude=116.7,
+                                duty_phone="13800000000", enterprise=cast["inside"])
+    body = page_as(owner).get(f"/enterprises/{cast['inside'].pk}/").content.decode()
+    assert 'data-testid="resources-panel"' in body and team.name in body

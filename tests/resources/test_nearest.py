@@ -20,7 +20,9 @@ def test_haversine():
 def test_ranks_ready_teams_and_warehouses_holding_the_items(cast, staff, item, mashan):
     make = lambda name, lat, kind=TeamKind.SOCIAL: services.create_team(  # noqa: E731
         actor=staff, name=name, kind=kind, latitude=lat, longitude=116.7, duty_phone="13800000000")
-    near, far, farther = make("近", 36.51), make("远", 36.7, TeamKind.FIRE_BRIGADE), make("很远", 37.9)
+    near = make("近", 36.51)
+    make("远", 36.7, TeamKind.FIRE_BRIGADE)
+    make("很远", 37.9)
     services.dispatch_team(actor=staff, team=near, note="已派出")
     answer = nearest(staff, lat=36.5, lng=116.7, limit=5)
     assert answer["ranked_by"] == "straight_line"

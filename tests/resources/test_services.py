@@ -81,7 +81,7 @@ def test_dispatch_keeps_the_incident_and_needs_the_permission(cast, staff, team,
     assert event.changes["incident"] == "INC-42"
 
 
-def test_minimum_members_rule(staff, team):
+def test_minimum_members_rule(cast, staff, team):
     minimums = selectors.minimum_members()
     assert minimums["repair_power"] == 20 and "volunteer" not in minimums
     for n in range(19):
@@ -92,14 +92,8 @@ def test_minimum_members_rule(staff, team):
     team.refresh_from_db()
     assert team.member_count == 20 and selectors.shortfall(team, minimums) is None
     rule = TeamKindRule.objects.get(kind="repair_power")
-    services.update_team_rule(actor=cast_admin(team), rule=rule, minimum_members=25, basis="区政府通知")
+    services.update_team_rule(actor=cast["users"]["bureau_admin"], rule=rule, minimum_members=25, basis="区政府通知")
     assert selectors.shortfall(team, selectors.minimum_members()) == 25
-
-
-def cast_admin(team):
-    from shouye.accounts.models import User
-
-    return User.objects.get(username="bureau_admin")
 
 
 def test_stock_never_goes_negative(staff, warehouse, item):
