@@ -66,7 +66,8 @@ def generate(teams: int, warehouses: int) -> int:
             name=f"仓库{n}", latitude=rng.uniform(*LAT), longitude=rng.uniform(*LNG),
             township_id=rng.choice(townships) if n % 3 == 0 else None) for n in range(warehouses)), batch_size=5000)
         StockLine.objects.bulk_create((StockLine(warehouse=row, item=item, quantity=Decimal(rng.randint(0, 500)),
-                                                 minimum=Decimal(50))
+                                                 minimum=Decimal(50), latitude=row.latitude,
+                                                 longitude=row.longitude)
                                        for row in rows for item in rng.sample(items, LINES_PER_WAREHOUSE)),
                                       batch_size=10000)
     return teams + warehouses

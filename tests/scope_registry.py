@@ -301,7 +301,7 @@ def _warehouse_objects(cast: dict, role: str) -> Objects:
         warehouse = Warehouse(name=label, latitude=36.5, longitude=116.7)
         warehouse.stamp_from(enterprise)
         warehouse.save()
-        StockLine.objects.create(warehouse=warehouse, item=item, quantity=1000)
+        StockLine.objects.create(warehouse=warehouse, item=item, quantity=1000, latitude=36.5, longitude=116.7)
         return warehouse
     return _per_enterprise(cast, role, "_warehouses", make)
 

@@ -223,6 +223,10 @@ class StockLine(models.Model):
     minimum = models.DecimalField(_("minimum stock"), max_digits=12, decimal_places=2, default=0,
                                   validators=[MinValueValidator(0)])
     expires_on = models.DateField(_("earliest expiry"), null=True, blank=True)
+    #: the warehouse's point, copied when the line is made (a warehouse does not move), so that nearest dispatch
+    #: finds the lines of an item around a point in one index (bench/resources_nearest.py)
+    latitude = models.FloatField(_("latitude"), validators=LATITUDE)
+    longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -232,7 +236,7 @@ class StockLine(models.Model):
         verbose_name_plural = _("stock lines")
         constraints = [models.UniqueConstraint(fields=["warehouse", "item"], name="resources_stock_line_key"),
                        models.CheckConstraint(condition=models.Q(quantity__gte=0), name="resources_stock_not_negative")]
-        indexes = [models.Index(fields=["item", "warehouse"], name="resources_stock_item")]
+        indexes = [models.Index(fields=["item", "latitude", "longitude"], name="resources_stock_item_point")]
 
     def __str__(self):
         return f"{self.warehouse} · {self.item}"

@@ -20,6 +20,7 @@ EARTH_RADIUS_KM = 6371.0088
 #: The first search radius and its growth; past the last the whole scope is read.
 RADII_KM = (2.0, 8.0, 32.0, 128.0)
 MAX_LIMIT = 50
+WAREHOUSE_COLUMNS = ("id", "latitude", "longitude", "name", "enterprise__name", "township__name")
 
 
 def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -79,11 +80,9 @@ def nearest_warehouses(actor, *, lat: float, lng: float, items: dict[int, Decima
     holding any of them, each with what it holds of each and whether it covers every need."""
     if not items:
         queryset = Warehouse.objects.visible_to(actor).filter(state=WarehouseState.OPEN)
-        columns = ("id", "latitude", "longitude", "name", "enterprise__name", "township__name")
-
         def fetch(box):
             rows = queryset.filter(**box) if box else queryset
-            return [(row[0], row[1], row[2], row) for row in rows.values_list(*columns)]
+            return [(row[0], row[1], row[2], row) for row in rows.values_list(*WAREHOUSE_COLUMNS)]
 
         return [{"id": row[0], "name": row[3], "owner": row[4] or row[5] or "", "latitude": row[1],
                  "longitude": row[2], "distance_km": round(distance, 3), "items": [], "covers_all": True}
@@ -91,11 +90,12 @@ def nearest_warehouses(actor, *, lat: float, lng: float, items: dict[int, Decima
 
     lines = StockLine.objects.visible_to(actor).filter(item_id__in=sorted(items), quantity__gt=0,
                                                        warehouse__state=WarehouseState.OPEN)
-    columns = ("warehouse_id", "warehouse__latitude", "warehouse__longitude", "warehouse__name",
-               "warehouse__enterprise__name", "warehouse__township__name", "item_id", "quantity")
+    columns = ("warehouse_id", "latitude", "longitude", "warehouse__name", "warehouse__enterprise__name",
+               "warehouse__township__name", "item_id", "quantity")
 
     def fetch(box):
-        rows = lines.filter(**{f"warehouse__{k}": v for k, v in box.items()}) if box else lines
+        """The lines of the needed items around the point (each carries its warehouse's point: one index)."""
+        rows = lines.filter(**box) if box else lines
         return [(row[0], row[1], row[2], row) for row in rows.values_list(*columns)]
 
     hits: dict[int, dict] = {}
@@ -112,7 +112,7 @@ def nearest_warehouses(actor, *, lat: float, lng: float, items: dict[int, Decima
         held = hit.pop("held")
         hit["items"] = [{"item": item_id, "needed": needed, "available": held.get(item_id, Decimal(0))}
                         for item_id, needed in items.items()]
-        hit["covers_all"] = all(line["available"] >= line["needed"] for line in hit["items"])
+        hit["covers_all"] = all(need["available"] >= need["needed"] for need in hit["items"])
         answer.append(hit)
     return answer
 

@@ -228,7 +228,8 @@ def _lock_warehouse(actor, warehouse: Warehouse, action: str) -> Warehouse:
 def _locked_line(warehouse: Warehouse, item: Item, *, create: bool) -> StockLine | None:
     """The warehouse's line of ``item``, locked until the transaction ends (created empty when ``create``)."""
     if create:
-        StockLine.objects.get_or_create(warehouse=warehouse, item=item)
+        StockLine.objects.get_or_create(warehouse=warehouse, item=item, defaults={
+            "latitude": warehouse.latitude, "longitude": warehouse.longitude})
     return StockLine.objects.select_for_update().filter(warehouse=warehouse, item=item).first()
 
 
