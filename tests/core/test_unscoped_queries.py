@@ -41,6 +41,8 @@ REFERENCE_DATA = {
                  "edited by the bureau",
     "AlarmTrigger": "the district's table of alarm levels per condition and point kind, as AlarmRule",
     "Scenario": "the video-AI scenarios every vendor's codes map to, reference data the bureau edits",
+    "Item": "the district's catalogue of emergency materials, reference data (UNSCOPED in tests/scope_registry.py)",
+    "TeamKindRule": "the minimum members per kind of rescue team, the district's rule table the bureau edits",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "

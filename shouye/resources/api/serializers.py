@@ -17,6 +17,10 @@ from ..models import Item, StockLine, StockMovement, Team, TeamAgreement, TeamEq
 from ..nearest import MAX_LIMIT
 
 PHONE = r"^[0-9+\- ]{5,20}$"
+#: an optional phone: empty, or as PHONE
+#: the most items one nearest-dispatch question may name
+MAX_NEEDS = 20
+OPTIONAL_PHONE = r"^([0-9+\- ]{5,20})?$"
 
 
 def _masked(serializer, phone: str) -> str:
@@ -153,7 +157,7 @@ class WarehouseCreateSerializer(_OwnerInput):
     name = serializers.CharField(max_length=100)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     keeper_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    keeper_phone = serializers.RegexField(PHONE, max_length=20, required=False, allow_blank=True, default="")
+    keeper_phone = serializers.RegexField(OPTIONAL_PHONE, max_length=20, required=False, allow_blank=True, default="")
 
 
 class NoteSerializer(serializers.Serializer):
@@ -173,7 +177,7 @@ class MemberInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     skills = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     certificates = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    phone = serializers.RegexField(PHONE, max_length=20, required=False, allow_blank=True, default="")
+    phone = serializers.RegexField(OPTIONAL_PHONE, max_length=20, required=False, allow_blank=True, default="")
 
 
 class RemoveMemberSerializer(serializers.Serializer):
@@ -236,7 +240,7 @@ class NearestQuerySerializer(serializers.Serializer):
     kinds = fields.ListField(child=serializers.ChoiceField(choices=TeamKind.choices), required=False, default=list,
                              max_length=len(TeamKind.choices))
     items = fields.ListField(child=serializers.RegexField(r"^\d{1,9}:\d{1,10}(\.\d{1,2})?$"), required=False,
-                             default=list, max_length=20,
+                             default=list, max_length=MAX_NEEDS,
                              help_text=_("Items needed, each as “item id:quantity”, e.g. 3:50"))
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=10)
 
@@ -278,7 +282,7 @@ class NearestWarehouseSerializer(serializers.Serializer):
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     distance_km = serializers.FloatField()
-    items = NearestNeedSerializer(many=True)
+    items = fields.ListSerializer(child=NearestNeedSerializer(), max_length=MAX_NEEDS)
     covers_all = serializers.BooleanField()
 
 
@@ -288,5 +292,5 @@ class NearestSerializer(serializers.Serializer):
     ranked_by = serializers.CharField()
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
-    teams = NearestTeamSerializer(many=True)
-    warehouses = NearestWarehouseSerializer(many=True)
+    teams = fields.ListSerializer(child=NearestTeamSerializer(), max_length=MAX_LIMIT)
+    warehouses = fields.ListSerializer(child=NearestWarehouseSerializer(), max_length=MAX_LIMIT)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
@@ -146,6 +147,7 @@ class NearestView(APIView):
     @extend_schema(summary="就近调度 The nearest ready teams and warehouses holding the items, ranked by "
                            "straight-line distance (no road network configured)",
                    parameters=[s.NearestQuerySerializer], responses=s.NearestSerializer, tags=["rescue-teams"])
+    @error_responses(400)
     def get(self, request):
         query = s.NearestQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
