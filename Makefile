@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/major_hazards.py
 	$(BIN)/python bench/permits.py
 	$(BIN)/python bench/incident_page.py
+	$(BIN)/python bench/resources_nearest.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("shouye.monitoring.api.urls")),
     path("", include("shouye.duty.api.urls")),
     path("", include("shouye.incidents.api.urls")),
+    path("", include("shouye.resources.api.urls")),
 ]

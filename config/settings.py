@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "shouye.monitoring",
     "shouye.duty",
     "shouye.incidents",
+    "shouye.resources",
     "shouye.dashboards",
 ]
 
@@ -357,6 +358,10 @@ SPECTACULAR_SETTINGS = {
         "ClockKindEnum": "shouye.incidents.choices.ClockKind",
         "ClockStateEnum": "shouye.incidents.choices.ClockState",
         "ReportKindEnum": "shouye.incidents.choices.ReportKind",
+        "TeamKindEnum": "shouye.resources.choices.TeamKind",
+        "TeamReadinessEnum": "shouye.resources.choices.Readiness",
+        "WarehouseStateEnum": "shouye.resources.choices.WarehouseState",
+        "StockMovementKindEnum": "shouye.resources.choices.MovementKind",
     },
 }
 

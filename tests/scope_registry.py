@@ -64,6 +64,9 @@ from shouye.notifications.models import Notification
 from shouye.permits.actions import PERMIT as PERMIT_ACTIONS
 from shouye.permits.models import SpecialOperationPermit
 from shouye.regions.models import Region
+from shouye.resources.actions import TEAM as TEAM_ACTIONS
+from shouye.resources.actions import WAREHOUSE as WAREHOUSE_ACTIONS
+from shouye.resources.models import Item, StockLine, Team, TeamKindRule, Warehouse
 from shouye.risks.models import (
     ControlMeasure,
     EnterpriseRiskScore,
@@ -285,6 +288,42 @@ def _duty_item_objects(cast: dict, role: str) -> Objects:
     if role == "bureau_admin":
         return Objects(inside=[store["principal"], store["technical"]], outside=[])
     return Objects(inside=[store["principal"]], outside=[store["technical"]])
+
+
+def _team_objects(cast: dict, role: str) -> Objects:
+    """A rescue team of each cast enterprise (issue 14); the district's own teams are the bureau's roles' alone."""
+    def make(enterprise, label):
+        team = Team(name=label, kind="enterprise", latitude=36.5, longitude=116.7, duty_phone="13800000000")
+        team.stamp_from(enterprise)
+        team.save()
+        return team
+    return _per_enterprise(cast, role, "_teams", make)
+
+
+def _warehouse_objects(cast: dict, role: str) -> Objects:
+    """A warehouse of each cast enterprise, holding 1,000 of the scope item (a transfer from it succeeds)."""
+    item = Item.objects.get_or_create(name="scope-item", defaults={"category": "scope", "unit": "个"})[0]
+
+    def make(enterprise, label):
+        warehouse = Warehouse(name=label, latitude=36.5, longitude=116.7)
+        warehouse.stamp_from(enterprise)
+        warehouse.save()
+        StockLine.objects.create(warehouse=warehouse, item=item, quantity=1000, latitude=36.5, longitude=116.7)
+        return warehouse
+    return _per_enterprise(cast, role, "_warehouses", make)
+
+
+def _team_rule_objects(cast: dict, role: str) -> Objects:
+    """The minimum members per kind of team are the district's, edited by the bureau's administrator
+    (``resources.change_teamkindrule``); for every other role a rule is beyond reach (403 whether it exists or
+    not), so one counts as inside and another as outside."""
+    store = cast.setdefault("_team_rules", {})
+    for kind in ("militia", "social"):
+        if kind not in store:
+            store[kind] = TeamKindRule.objects.update_or_create(kind=kind, defaults={"basis": f"scope-rule-{kind}"})[0]
+    if role == "bureau_admin":
+        return Objects(inside=[store["militia"], store["social"]], outside=[])
+    return Objects(inside=[store["militia"]], outside=[store["social"]])
 
 
 def _camera_objects(cast: dict, role: str) -> Objects:
@@ -777,6 +816,15 @@ MODELS: dict[type, ScopeCase | str] = {
     Handover: ScopeCase(objects=_duty_room_objects("_duty_handovers", "duty.view_logentry", _duty_handover),
                         label=lambda handover: handover.notes, view_perm="duty.view_logentry",
                         change_perm="duty.keep_duty_log"),
+    # Rescue forces and reserves (issue 14): teams and warehouses of the district, a township or an enterprise;
+    # the catalogue of materials is the district's reference data; the team rules the bureau's.
+    Team: ScopeCase(objects=_team_objects, label=lambda t: t.name, view_perm="resources.view_team",
+                    change_perm="resources.manage_team"),
+    Warehouse: ScopeCase(objects=_warehouse_objects, label=lambda w: w.name, view_perm="resources.view_warehouse",
+                         change_perm="resources.manage_warehouse"),
+    TeamKindRule: ScopeCase(objects=_team_rule_objects, label=lambda r: r.basis,
+                            view_perm="resources.change_teamkindrule", change_perm="resources.change_teamkindrule"),
+    Item: UNSCOPED,
 }
 
 
@@ -1060,6 +1108,22 @@ ROUTES: dict[str, RouteSpec] = {
     **{f"monitoring:{name}": RouteSpec(ACTION, model=Alarm, methods=("post",), perm="monitoring.handle_alarm")
        for name in ALARM_ACTIONS.actions},
 }
+
+ROUTES.update({
+    "resources:team-create": RouteSpec(PAGE, methods=("get", "post")),
+    "resources:warehouse-create": RouteSpec(PAGE, methods=("get", "post")),
+    "resources:items": RouteSpec(PAGE, methods=("get", "post")),
+    "resources:rules": RouteSpec(LIST, model=TeamKindRule),
+    "resources:rule": RouteSpec(UPDATE, model=TeamKindRule, methods=("get", "post"), get_needs="change"),
+    "resources:nearest": RouteSpec(PAGE),
+    "api-resources-nearest": RouteSpec(PAGE),
+    **{f"resources:team-{name}": RouteSpec(ACTION, model=Team, methods=("post",),
+                                           perm=TEAM_ACTIONS.workflow.steps[name].permissions[0])
+       for name in TEAM_ACTIONS.actions},
+    **{f"resources:warehouse-{name}": RouteSpec(ACTION, model=Warehouse, methods=("post",),
+                                                perm=WAREHOUSE_ACTIONS.workflow.steps[name].permissions[0])
+       for name in WAREHOUSE_ACTIONS.actions},
+})
 
 HOW_TO_REGISTER = (
     "Register it in tests/scope_registry.py: add its URL name to ROUTES with its kind (LIST, PAGE, DETAIL, "
@@ -1627,6 +1691,54 @@ WRITES: dict[str, WriteCase] = {
                     api_method="patch"),
 }
 
+def _team_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {**values, "name": "scope-write-team", "kind": "enterprise", "duty_phone": "13800000000",
+            "latitude": "36.5", "longitude": "116.7"}
+
+
+def _warehouse_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {**values, "name": "scope-write-warehouse", "latitude": "36.5", "longitude": "116.7"}
+
+
+def _first_inside_team(cast: dict, role: str):
+    inside = _team_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _first_inside_warehouse(cast: dict, role: str):
+    inside = _warehouse_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _agreement_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    today = timezone.localdate()
+    return {"enterprise": values["enterprise"], "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=365)).isoformat(), "scope": "scope-write-agreement"}
+
+
+def _other_warehouses(cast: dict, role: str, target) -> Objects:
+    """Another warehouse the role sees (a transfer to the warehouse itself is refused for what it is)."""
+    objects = _warehouse_objects(cast, role)
+    return Objects(inside=[w for w in objects.inside if w != target], outside=objects.outside)
+
+
+def _transfer_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    item = Item.objects.get(name="scope-item")
+    return {"to_warehouse": values["to_warehouse"], "item": item.pk, "quantity": "1", "note": "scope"}
+
+
+WRITES.update({
+    **_page_and_api("resources:team-create", "rescue-team-list", _team_body, "resources.manage_team", _ENTERPRISE),
+    **_page_and_api("resources:warehouse-create", "warehouse-list", _warehouse_body, "resources.manage_warehouse",
+                    _ENTERPRISE),
+    "rescue-team-add-agreement": WriteCase(_ENTERPRISE, partial(_agreement_body, api=True), "resources.manage_team",
+                                           target=_first_inside_team, api=True),
+    "warehouse-transfer": WriteCase({"to_warehouse": ForeignKey(Warehouse, _other_warehouses)},
+                                    partial(_transfer_body, api=True), "resources.manage_warehouse",
+                                    target=_first_inside_warehouse, api=True),
+})
+
+
 #: Routes that take a write whose body names no row of a scoped model: registering one here is a statement.
 WITHOUT_FOREIGN_KEYS = frozenset({
     # The gateway or point in the URL; an installation of another enterprise is refused by the service
@@ -1707,6 +1819,19 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     # An alarm's acts name only the alarm in the URL (lifecycle).
     *(f"monitoring:{name}" for name in ALARM_ACTIONS.actions), *(f"alarm-{name}" for name in ALARM_ACTIONS.actions),
 })
+
+#: Rescue forces and reserves (issue 14): the team or warehouse in the URL; members to remove among the team's own;
+#: items from the catalogue (reference data); the catalogue and the team rules are the district's.
+WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
+    *(f"resources:team-{name}" for name in TEAM_ACTIONS.actions if name != "add-agreement"),
+    *(f"rescue-team-{name}" for name in TEAM_ACTIONS.actions if name != "add-agreement"),
+    *(f"resources:warehouse-{name}" for name in WAREHOUSE_ACTIONS.actions if name != "transfer"),
+    *(f"warehouse-{name}" for name in WAREHOUSE_ACTIONS.actions if name != "transfer"),
+    "resources:items", "material-item-list", "resources:rule",
+    # The page forms of the agreement and the transfer name their enterprise or warehouse through scoped fields
+    # (an outside row is an invalid choice, 400); their API routes are tried with outside rows above.
+    "resources:team-add-agreement", "resources:warehouse-transfer",
+}
 
 HOW_TO_DECLARE = (
     "Declare it in tests/scope_registry.py: add a WriteCase to WRITES naming the fields of its body that refer "

@@ -108,15 +108,28 @@ def with_incidents(role: str, names: list[str]) -> list[str]:
     return names[:at] + ["incidents:list"] + names[at:]
 
 
+def with_resources(names: list[str]) -> list[str]:
+    """The rescue forces and reserves (issue 14), for every role with a membership: by its order (59) and key, before
+    the dual-prevention liveness, or before the calculators for those without it."""
+    at = names.index("risks:liveness" if "risks:liveness" in names else "calculators:index")
+    return names[:at] + ["resources:teams"] + names[at:]
+
+
+def with_issue_14(role: str, names: list[str]) -> list[str]:
+    """The response side's entries (issue 14)."""
+    return with_resources(with_incidents(role, with_duty(role, names)))
+
+
 ENTRIES = {role: names if role == "nobody"
-           else with_incidents(role, with_duty(role, with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
-               with_major_hazards(names)))))))
+           else with_issue_14(role, with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
+               with_major_hazards(names))))))
            for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
-               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/incidents/")
+               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/incidents/",
+               "/resources/teams/")
 
 
 def navbar(html: str) -> str:

@@ -43,6 +43,8 @@ REFERENCE_DATA = {
     "Scenario": "the video-AI scenarios every vendor's codes map to, reference data the bureau edits",
     "DutyPosition": "the positions of a duty shift and their numbers (REGULATIONS.md §8 [P]), reference data the "
                     "bureau edits",
+    "Item": "the district's catalogue of emergency materials, reference data (UNSCOPED in tests/scope_registry.py)",
+    "TeamKindRule": "the minimum members per kind of rescue team, the district's rule table the bureau edits",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "

@@ -1,0 +1,10 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import ItemViewSet, NearestView, TeamViewSet, WarehouseViewSet
+
+router = SimpleRouter()
+router.register("rescue-teams", TeamViewSet, basename="rescue-team")
+router.register("warehouses", WarehouseViewSet, basename="warehouse")
+router.register("material-items", ItemViewSet, basename="material-item")
+urlpatterns = [path("resources/nearest/", NearestView.as_view(), name="api-resources-nearest"), *router.urls]

@@ -1,0 +1,363 @@
+"""Every act on the rescue forces and the reserves: one transaction, the row locked, the scope (404), the role
+and the state (403, 409, from the workflows), the input (400, a Chinese message naming the field), one audit
+event. Stock never goes below zero: a movement that would is refused and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouye.audit import services as audit
+from shouye.regions.scoping import ensure_in_scope, scope_for
+
+from .choices import MovementKind, WarehouseState
+from .models import (
+    Item,
+    StockLine,
+    StockMovement,
+    Team,
+    TeamAgreement,
+    TeamEquipment,
+    TeamKindRule,
+    TeamMember,
+    Warehouse,
+)
+from .permissions import CHANGE_ITEM, CHANGE_RULE, MANAGE_TEAM, MANAGE_WAREHOUSE
+from .workflow import TEAM_WORKFLOW, WAREHOUSE_WORKFLOW
+
+#: Quantities are kept to two decimals (tonnes, cubic metres, pieces).
+CENT = Decimal("0.01")
+
+
+# --- ownership -------------------------------------------------------------------------------------------------
+
+
+def _own(actor, row, *, township=None, enterprise=None, permission: str):
+    """Give ``row`` its owner: an enterprise (stamped, the enterprise in the actor's scope: else 404), a
+    township (the actor's own township or the whole district), or the district (the bureau's roles only)."""
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if enterprise is not None:
+        ensure_in_scope(actor, enterprise)
+        return row.stamp_from(enterprise)
+    scope = scope_for(actor)
+    if township is not None:
+        if not scope.admits(region_id=township.pk):
+            raise PermissionDenied(_("You may only register the teams and warehouses of your own township."))
+        row.township = township
+        return row
+    if not scope.everything:
+        raise PermissionDenied(_("Only the bureau registers the district's own teams and warehouses."))
+    return row
+
+
+def _positive(value, field: str) -> Decimal:
+    if value is None or Decimal(value) <= 0:
+        raise ValidationError({field: _("Give a quantity greater than 0.")})
+    return Decimal(value).quantize(CENT)
+
+
+# --- teams -----------------------------------------------------------------------------------------------------
+
+
+def create_team(*, actor, name: str, kind: str, latitude: float, longitude: float, duty_phone: str,
+                base_address: str = "", township=None, enterprise=None) -> Team:
+    """Register a team of the district, a township or an enterprise; it starts ready."""
+    with transaction.atomic():
+        team = _own(actor, Team(name=name.strip(), kind=kind, latitude=latitude, longitude=longitude,
+                                duty_phone=duty_phone.strip(), base_address=base_address.strip()),
+                    township=township, enterprise=enterprise, permission=MANAGE_TEAM)
+        team.full_clean()
+        team.save()
+        audit.record(actor=actor, verb="resources.team-create", target=team,
+                     changes={"kind": kind, "owner": team.owner_name})
+    return team
+
+
+def _lock_team(actor, team: Team, action: str) -> Team:
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    ensure_in_scope(actor, team)
+    TEAM_WORKFLOW.ensure_may(actor, team, action)
+    return team
+
+
+def _move_team(*, actor, team: Team, action: str, note: str, incident: str | None = None) -> Team:
+    with transaction.atomic():
+        team = _lock_team(actor, team, action)
+        before = team.readiness
+        team.readiness = TEAM_WORKFLOW.ensure_allowed(before, action)
+        if incident is not None:
+            team.incident = str(incident)[:64]
+        team.save(update_fields=["readiness", "incident"])
+        audit.record(actor=actor, verb=f"resources.team-{action}", target=team, note=note or "",
+                     changes={"readiness": [before, team.readiness],
+                              **({"incident": team.incident} if incident is not None else {})})
+    return team
+
+
+def dispatch_team(*, actor, team: Team, note: str, incident=None) -> Team:
+    """Send a ready team out (ready → deployed). ``incident`` is the incidents app's opaque reference."""
+    return _move_team(actor=actor, team=team, action="deploy", note=note, incident=incident)
+
+
+def return_team(*, actor, team: Team, note: str = "") -> Team:
+    """The team is back and ready (deployed or stood down → ready)."""
+    return _move_team(actor=actor, team=team, action="return", note=note)
+
+
+def stand_down_team(*, actor, team: Team, note: str) -> Team:
+    """The team is not available (training, repair, rest)."""
+    return _move_team(actor=actor, team=team, action="stand-down", note=note)
+
+
+def add_member(*, actor, team: Team, name: str, skills: str = "", certificates: str = "",
+               phone: str = "") -> TeamMember:
+    with transaction.atomic():
+        team = _lock_team(actor, team, "add-member")
+        member = TeamMember(team=team, name=name.strip(), skills=skills.strip(), certificates=certificates.strip(),
+                            phone=phone.strip())
+        member.full_clean()
+        member.save()
+        team.member_count += 1
+        team.save(update_fields=["member_count"])
+        audit.record(actor=actor, verb="resources.team-add-member", target=team, changes={"member": member.name})
+    return member
+
+
+def remove_member(*, actor, team: Team, member: TeamMember) -> Team:
+    with transaction.atomic():
+        team = _lock_team(actor, team, "remove-member")
+        if member.team_id != team.pk:
+            raise ValidationError({"member": _("This person is not a member of this team.")})
+        member.delete()
+        team.member_count -= 1
+        team.save(update_fields=["member_count"])
+        audit.record(actor=actor, verb="resources.team-remove-member", target=team, changes={"member": member.name})
+    return team
+
+
+def add_equipment(*, actor, team: Team, name: str, quantity: int, note: str = "") -> TeamEquipment:
+    with transaction.atomic():
+        team = _lock_team(actor, team, "add-equipment")
+        line = TeamEquipment(team=team, name=name.strip(), quantity=quantity, note=note.strip())
+        line.full_clean()
+        line.save()
+        audit.record(actor=actor, verb="resources.team-add-equipment", target=team,
+                     changes={"equipment": line.name, "quantity": quantity})
+    return line
+
+
+def add_agreement(*, actor, team: Team, starts_on: date, ends_on: date, scope: str,
+                  enterprise=None) -> TeamAgreement:
+    """Bind the team by agreement to the district (no enterprise) or to an enterprise in the actor's scope
+    (708号令 Art. 10: a small enterprise's agreement with a nearby team)."""
+    with transaction.atomic():
+        team = _lock_team(actor, team, "add-agreement")
+        if enterprise is not None:
+            ensure_in_scope(actor, enterprise)
+        if ends_on < starts_on:
+            raise ValidationError({"ends_on": _("The agreement cannot end before it starts.")})
+        agreement = TeamAgreement.objects.create(team=team, enterprise=enterprise, starts_on=starts_on,
+                                                 ends_on=ends_on, scope=scope.strip())
+        audit.record(actor=actor, verb="resources.team-add-agreement", target=team,
+                     changes={"enterprise": enterprise.name if enterprise else None,
+                              "term": [starts_on.isoformat(), ends_on.isoformat()]})
+    return agreement
+
+
+def update_team_rule(*, actor, rule: TeamKindRule, minimum_members: int | None, basis: str) -> TeamKindRule:
+    """The bureau edits the minimum members of a kind of team."""
+    if not actor.has_perm(CHANGE_RULE):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    with transaction.atomic():
+        rule = TeamKindRule.objects.select_for_update().get(pk=rule.pk)
+        before = {"minimum_members": rule.minimum_members, "basis": rule.basis}
+        rule.minimum_members, rule.basis = minimum_members, basis.strip()
+        rule.save()
+        audit.record(actor=actor, verb="resources.team-rule", target=rule,
+                     changes=audit.diff(before, {"minimum_members": minimum_members, "basis": rule.basis}))
+    return rule
+
+
+# --- the catalogue ---------------------------------------------------------------------------------------------
+
+
+def create_item(*, actor, name: str, category: str, unit: str, shelf_life_months: int | None = None,
+                rotation_notice_days: int = 30) -> Item:
+    if not actor.has_perm(CHANGE_ITEM):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    with transaction.atomic():
+        if Item.objects.filter(name=name.strip()).exists():
+            raise ValidationError({"name": _("The catalogue already has an item of this name.")})
+        item = Item.objects.create(name=name.strip(), category=category.strip(), unit=unit.strip(),
+                                   shelf_life_months=shelf_life_months, rotation_notice_days=rotation_notice_days)
+        audit.record(actor=actor, verb="resources.item-create", target=item,
+                     changes={"category": item.category, "unit": item.unit})
+    return item
+
+
+# --- warehouses and stock --------------------------------------------------------------------------------------
+
+
+def create_warehouse(*, actor, name: str, latitude: float, longitude: float, address: str = "",
+                     keeper_name: str = "", keeper_phone: str = "", township=None, enterprise=None) -> Warehouse:
+    with transaction.atomic():
+        warehouse = _own(actor, Warehouse(name=name.strip(), latitude=latitude, longitude=longitude,
+                                          address=address.strip(), keeper_name=keeper_name.strip(),
+                                          keeper_phone=keeper_phone.strip()),
+                         township=township, enterprise=enterprise, permission=MANAGE_WAREHOUSE)
+        warehouse.full_clean()
+        warehouse.save()
+        audit.record(actor=actor, verb="resources.warehouse-create", target=warehouse,
+                     changes={"owner": warehouse.owner_name})
+    return warehouse
+
+
+def _lock_warehouse(actor, warehouse: Warehouse, action: str) -> Warehouse:
+    warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    ensure_in_scope(actor, warehouse)
+    WAREHOUSE_WORKFLOW.ensure_may(actor, warehouse, action)
+    return warehouse
+
+
+def _locked_line(warehouse: Warehouse, item: Item, *, create: bool) -> StockLine | None:
+    """The warehouse's line of ``item``, locked until the transaction ends (created empty when ``create``)."""
+    if create:
+        StockLine.objects.get_or_create(warehouse=warehouse, item=item, defaults={
+            "latitude": warehouse.latitude, "longitude": warehouse.longitude})
+    return StockLine.objects.select_for_update().filter(warehouse=warehouse, item=item).first()
+
+
+def _take(line: StockLine | None, quantity: Decimal, item: Item) -> StockLine:
+    """Take ``quantity`` off the line, or refuse naming what is there (stock never goes negative)."""
+    held = line.quantity if line is not None else Decimal(0)
+    if quantity > held:
+        raise ValidationError({"quantity": _("Only %(held)s %(unit)s of %(item)s in stock: nothing was changed.")
+                               % {"held": f"{held.normalize():f}", "unit": item.unit, "item": item.name}})
+    line.quantity -= quantity
+    if not line.quantity:
+        line.expires_on = None
+    line.save(update_fields=["quantity", "expires_on"])
+    return line
+
+
+def _movement(*, actor, warehouse, item, kind, quantity, note="", incident="", other=None) -> StockMovement:
+    return StockMovement.objects.create(warehouse=warehouse, item=item, kind=kind, quantity=quantity,
+                                        other_warehouse=other, note=note.strip(), incident=incident,
+                                        actor=actor if actor.is_authenticated else None, at=timezone.now())
+
+
+def _record(actor, warehouse, verb, item, quantity, line, **extra):
+    audit.record(actor=actor, verb=verb, target=warehouse,
+                 changes={"item": item.name, "quantity": str(quantity), "stock": str(line.quantity), **extra})
+
+
+def stock_in(*, actor, warehouse: Warehouse, item: Item, quantity, expires_on: date | None = None,
+             note: str = "") -> StockLine:
+    """Receive a batch; the line keeps the earliest expiry of what it holds."""
+    quantity = _positive(quantity, "quantity")
+    with transaction.atomic():
+        warehouse = _lock_warehouse(actor, warehouse, "stock-in")
+        line = _locked_line(warehouse, item, create=True)
+        if expires_on is not None and (line.expires_on is None or not line.quantity or expires_on < line.expires_on):
+            line.expires_on = expires_on
+        line.quantity += quantity
+        line.save(update_fields=["quantity", "expires_on"])
+        _movement(actor=actor, warehouse=warehouse, item=item, kind=MovementKind.IN, quantity=quantity, note=note)
+        _record(actor, warehouse, "resources.stock-in", item, quantity, line)
+    return line
+
+
+def _out(*, actor, warehouse, item, quantity, note, action, kind, verb, incident="") -> StockLine:
+    quantity = _positive(quantity, "quantity")
+    with transaction.atomic():
+        warehouse = _lock_warehouse(actor, warehouse, action)
+        line = _take(_locked_line(warehouse, item, create=False), quantity, item)
+        _movement(actor=actor, warehouse=warehouse, item=item, kind=kind, quantity=quantity, note=note,
+                  incident=incident)
+        _record(actor, warehouse, verb, item, quantity, line, **({"incident": incident} if incident else {}))
+    return line
+
+
+def stock_out(*, actor, warehouse: Warehouse, item: Item, quantity, note: str) -> StockLine:
+    """Issue stock for use other than an incident (a drill, a loan)."""
+    return _out(actor=actor, warehouse=warehouse, item=item, quantity=quantity, note=note, action="stock-out",
+                kind=MovementKind.OUT, verb="resources.stock-out")
+
+
+def dispatch_items(*, actor, warehouse: Warehouse, item: Item, quantity, note: str, incident=None) -> StockLine:
+    """Send materials to an incident; ``incident`` is the incidents app's opaque reference."""
+    return _out(actor=actor, warehouse=warehouse, item=item, quantity=quantity, note=note, action="dispatch-items",
+                kind=MovementKind.DISPATCH, verb="resources.dispatch-items",
+                incident="" if incident is None else str(incident)[:64])
+
+
+def scrap_stock(*, actor, warehouse: Warehouse, item: Item, quantity, note: str) -> StockLine:
+    """Scrap stock at or past expiry or damaged (Art. 43)."""
+    return _out(actor=actor, warehouse=warehouse, item=item, quantity=quantity, note=note, action="scrap",
+                kind=MovementKind.SCRAP, verb="resources.scrap")
+
+
+def transfer_stock(*, actor, warehouse: Warehouse, to_warehouse: Warehouse, item: Item, quantity,
+                   note: str = "") -> StockLine:
+    """Move stock to another warehouse in the actor's scope: two movements, both lines locked (in the order of
+    their warehouses, so two opposite transfers never deadlock); the batch's expiry goes with it."""
+    quantity = _positive(quantity, "quantity")
+    if to_warehouse.pk == warehouse.pk:
+        raise ValidationError({"to_warehouse": _("Choose another warehouse than this one.")})
+    with transaction.atomic():
+        locked = {w.pk: w for w in Warehouse.objects.select_for_update().filter(
+            pk__in=[warehouse.pk, to_warehouse.pk]).order_by("pk")}
+        for row in (warehouse, to_warehouse):
+            ensure_in_scope(actor, locked.get(row.pk))
+            WAREHOUSE_WORKFLOW.ensure_may(actor, locked[row.pk], "transfer")
+        warehouse, target = locked[warehouse.pk], locked[to_warehouse.pk]
+        lines = {w.pk: _locked_line(w, item, create=w.pk == target.pk) for w in (warehouse, target)}
+        expiry = lines[warehouse.pk].expires_on if lines[warehouse.pk] else None
+        line = _take(lines[warehouse.pk], quantity, item)
+        incoming = lines[target.pk]
+        if expiry is not None and (incoming.expires_on is None or not incoming.quantity
+                                   or expiry < incoming.expires_on):
+            incoming.expires_on = expiry
+        incoming.quantity += quantity
+        incoming.save(update_fields=["quantity", "expires_on"])
+        _movement(actor=actor, warehouse=warehouse, item=item, kind=MovementKind.TRANSFER_OUT, quantity=quantity,
+                  note=note, other=target)
+        _movement(actor=actor, warehouse=target, item=item, kind=MovementKind.TRANSFER_IN, quantity=quantity,
+                  note=note, other=warehouse)
+        _record(actor, warehouse, "resources.transfer", item, quantity, line, to=target.name)
+    return line
+
+
+def set_minimum(*, actor, warehouse: Warehouse, item: Item, minimum) -> StockLine:
+    """The minimum stock of an item in this warehouse (the reserve plan's quantity, Art. 42)."""
+    if minimum is None or Decimal(minimum) < 0:
+        raise ValidationError({"minimum": _("Give a minimum stock of 0 or more.")})
+    with transaction.atomic():
+        warehouse = _lock_warehouse(actor, warehouse, "set-minimum")
+        line = _locked_line(warehouse, item, create=True)
+        before = str(line.minimum)
+        line.minimum = Decimal(minimum).quantize(CENT)
+        line.save(update_fields=["minimum"])
+        audit.record(actor=actor, verb="resources.set-minimum", target=warehouse,
+                     changes={"item": item.name, "minimum": [before, str(line.minimum)]})
+    return line
+
+
+def close_warehouse(*, actor, warehouse: Warehouse, note: str) -> Warehouse:
+    """Close an empty warehouse (its stock moved or scrapped first)."""
+    with transaction.atomic():
+        warehouse = _lock_warehouse(actor, warehouse, "close")
+        if warehouse.stock.filter(quantity__gt=0).exists():
+            raise ValidationError({"note": _("Move or scrap the stock before closing the warehouse.")})
+        warehouse.state = WarehouseState.CLOSED
+        warehouse.save(update_fields=["state"])
+        audit.record(actor=actor, verb="resources.warehouse-close", target=warehouse, note=note,
+                     changes={"state": [WarehouseState.OPEN, WarehouseState.CLOSED]})
+    return warehouse
+

@@ -1,0 +1,251 @@
+"""Pages: the teams (with the minimum-members check), the warehouses (below minimum, due for rotation), each
+one's page with the acts its user may take now, registering one, the catalogue, the team rules, and nearest
+dispatch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shouye.audit.selectors import timeline
+from shouye.core import actions as core_actions
+from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.views import ScopedDetailView, ScopedListView
+from shouye.enterprises.masking import sees_personal_data
+from shouye.rules.identifiers import mask_phone
+
+from . import actions, forms, selectors, services
+from .filters import TeamFilter, WarehouseFilter
+from .models import Item, Team, TeamKindRule, Warehouse
+from .nearest import nearest
+from .permissions import CHANGE_ITEM, CHANGE_RULE, MANAGE_TEAM, MANAGE_WAREHOUSE, VIEW_TEAM, VIEW_WAREHOUSE
+
+
+def _phone(user, phone: str) -> str:
+    return phone if sees_personal_data(user) else mask_phone(phone)
+
+
+def _action_forms(request, action_set, obj, state: PageState, url_prefix: str, skip=()) -> list[dict]:
+    available = action_set.available(request.user, obj)
+    rows = []
+    for name, act in action_set.actions.items():
+        if name not in available or name in skip:
+            continue
+        is_bound = state.form is not None and state.action == name
+        rows.append({"action": name, "title": act.title, "button": act.button,
+                     "form": state.form if is_bound else core_actions.unbound(act, request, obj),
+                     "url": reverse(f"resources:{url_prefix}{name}", kwargs={"pk": obj.pk}), "open": is_bound})
+    return rows
+
+
+# --- teams -----------------------------------------------------------------------------------------------------
+
+
+class TeamListView(ScopedListView):
+    """The teams the user sees, filtered by township, kind and readiness, each checked against the minimum
+    members of its kind (the bureau's rule table)."""
+
+    model = Team
+    template_name = "resources/teams.html"
+    filterset_class = TeamFilter
+    ordering_options = {"name": "name", "kind": "kind", "members": "member_count"}
+
+    def scoped_queryset(self, qs):
+        return qs.select_related("enterprise", "township")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        minimums = selectors.minimum_members()
+        rows = list(context["object_list"])
+        for row in rows:
+            row.short_of = selectors.shortfall(row, minimums)
+        context.update(object_list=rows, can_create=self.request.user.has_perm(MANAGE_TEAM))
+        return context
+
+
+def team_page(request, team: Team, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """The team: base, readiness, members (phones masked as the user needs), equipment, agreements, the
+    minimum-members check, and a form for each act offered now."""
+    members = list(team.members.all())
+    return "resources/team.html", {
+        "team": team,
+        "short_of": selectors.shortfall(team, selectors.minimum_members()),
+        "members": [(member, _phone(request.user, member.phone)) for member in members],
+        "can_remove_member": "remove-member" in actions.TEAM.available(request.user, team),
+        "action_forms": _action_forms(request, actions.TEAM, team, state, "team-", skip=("remove-member",)),
+        "refusal": state.refusal,
+        "timeline": timeline(team),
+    }
+
+
+class TeamDetailView(ScopedDetailView):
+    model = Team
+    template_name = "resources/team.html"
+
+    def scoped_queryset(self, qs):
+        return selectors.team_detail(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(team_page(self.request, self.object)[1])
+        return context
+
+
+def _create(request, *, permission, form_class, service, template, redirect_name, success):
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    form = form_class(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = service(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            core_actions.apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_name, pk=row.pk)
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request):
+    return _create(request, permission=MANAGE_TEAM, form_class=forms.TeamCreateForm, service=services.create_team,
+                   template="resources/team_create.html", redirect_name="resources:team",
+                   success=_("The team is registered. Now add its members."))
+
+
+# --- warehouses ------------------------------------------------------------------------------------------------
+
+
+class WarehouseListView(ScopedListView):
+    """The warehouses the user sees, each with its lines below minimum and due for rotation (Art. 43)."""
+
+    model = Warehouse
+    template_name = "resources/warehouses.html"
+    filterset_class = WarehouseFilter
+    ordering_options = {"name": "name"}
+
+    def scoped_queryset(self, qs):
+        return selectors.warehouses(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        expiring = selectors.expiring_counts(row.pk for row in rows)
+        for row in rows:
+            row.expiring = expiring.get(row.pk, 0)
+        context.update(object_list=rows, can_create=self.request.user.has_perm(MANAGE_WAREHOUSE))
+        return context
+
+
+def warehouse_page(request, warehouse: Warehouse, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    today = timezone.localdate()
+    lines = [(line, line.expiring(today)) for line in selectors.stock_lines(warehouse)]
+    return "resources/warehouse.html", {
+        "warehouse": warehouse,
+        "keeper_phone": _phone(request.user, warehouse.keeper_phone),
+        "lines": lines,
+        "movements": warehouse.movements.select_related("item", "actor", "other_warehouse")[:50],
+        "action_forms": _action_forms(request, actions.WAREHOUSE, warehouse, state, "warehouse-"),
+        "refusal": state.refusal,
+        "timeline": timeline(warehouse),
+    }
+
+
+class WarehouseDetailView(ScopedDetailView):
+    model = Warehouse
+    template_name = "resources/warehouse.html"
+
+    def scoped_queryset(self, qs):
+        return selectors.warehouse_detail(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(warehouse_page(self.request, self.object)[1])
+        return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def warehouse_create(request):
+    return _create(request, permission=MANAGE_WAREHOUSE, form_class=forms.WarehouseCreateForm,
+                   service=services.create_warehouse, template="resources/warehouse_create.html",
+                   redirect_name="resources:warehouse", success=_("The warehouse is registered."))
+
+
+# --- the catalogue and the team rules --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def items(request):
+    """The catalogue; the bureau adds to it."""
+    if not request.user.has_perm(VIEW_WAREHOUSE):
+        raise PermissionDenied
+    can_add = request.user.has_perm(CHANGE_ITEM)
+    if request.method == "POST" and not can_add:
+        raise PermissionDenied
+    form = forms.ItemForm(request.POST or None) if can_add else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_item(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            core_actions.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The item is added to the catalogue."))
+            return redirect("resources:items")
+    return render(request, "resources/items.html", {"items": Item.objects.order_by("category", "name"),
+                                                    "form": form}, status=400 if form and form.errors else 200)
+
+
+@login_required
+@require_GET
+def rules(request):
+    if not request.user.has_perm(CHANGE_RULE):
+        raise PermissionDenied
+    return render(request, "resources/rules.html", {"rules": TeamKindRule.objects.order_by("kind")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule(request, pk):
+    """Edit the minimum members of a kind of team, audited."""
+    if not request.user.has_perm(CHANGE_RULE):
+        raise PermissionDenied
+    row = get_object_or_404(TeamKindRule, pk=pk)
+    form = forms.RuleForm(request.POST or None, initial={"minimum_members": row.minimum_members, "basis": row.basis})
+    if request.method == "POST" and form.is_valid():
+        services.update_team_rule(actor=request.user, rule=row, minimum_members=form.cleaned_data["minimum_members"],
+                                  basis=form.cleaned_data["basis"])
+        messages.success(request, _("The rule is saved."))
+        return redirect("resources:rules")
+    return render(request, "resources/rule.html", {"rule": row, "form": form}, status=400 if form.errors else 200)
+
+
+# --- nearest dispatch ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def nearest_page(request):
+    """A point (typed or clicked on the map), a kind of team and an item needed: the ranked table."""
+    if not request.user.has_perm(VIEW_TEAM):
+        raise PermissionDenied
+    form = forms.NearestForm(request.GET or None)
+    answer = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        needs = {data["item"].pk: data["quantity"] or 1} if data["item"] else None
+        answer = nearest(request.user, lat=data["lat"], lng=data["lng"], items=needs,
+                         kinds=[data["kind"]] if data["kind"] else ())
+        kinds = dict(Team._meta.get_field("kind").choices)
+        for team in answer["teams"]:
+            team["kind_display"] = kinds.get(team["kind"], team["kind"])
+    return render(request, "resources/nearest.html", {"form": form, "answer": answer},
+                  status=400 if form.errors else 200)
