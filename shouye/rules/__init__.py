@@ -15,7 +15,8 @@ standard and clause applied, marked [P] or [U] where REGULATIONS.md marks the va
 - :mod:`~shouye.rules.permits` — GB 30871-2022 grades, validity, gas tests, approvers
 - :mod:`~shouye.rules.accidents` — 国务院令第493号 grade, reporting deadlines, supplementary reports
 - :mod:`~shouye.rules.workdays` — the work calendar
-- :mod:`~shouye.rules.emergency_plans` — plan filing, drill and evaluation deadlines
+- :mod:`~shouye.rules.emergency_plans` — plan filing, drill and evaluation deadlines, drill
+  clocks per unit (山东省安全生产条例 Art. 63, 708号令 Art. 8)
 - :mod:`~shouye.rules.cli` — ``shouye rules NAME``
 
 Tables live in :mod:`shouye.rules.data`; callers may pass edited copies where a value is a default.
