@@ -1,5 +1,4 @@
-"""The workbench's to-dos of plans and drills, for whoever keeps plans (the enterprise, the township, the
-bureau): plans overdue (not filed within 20 working days, evaluation or their own drill past due) and units
+"""The workbench's to-dos of plans and drills, for the enterprise and the township: plans overdue (not filed within 20 working days, evaluation or their own drill past due) and units
 whose "any drill" clock has run out. Each reads through ``visible_to``: one query for the count, one for the
 items."""
 
@@ -14,11 +13,13 @@ from shouye.core.registry import TodoItem, TodoProvider, todo_providers
 
 from . import selectors
 from .choices import PlanState
-from .permissions import MANAGE_BUREAU, MANAGE_ENTERPRISE, VIEW
+from .permissions import VIEW
 
 
 def _keeps_plans(user) -> bool:
-    return user.has_perm(MANAGE_ENTERPRISE) or user.has_perm(MANAGE_BUREAU)
+    """The enterprise's users and the township officers (the issue's "workbench of the enterprise and the
+    township"); the bureau reads the statistics."""
+    return user.has_role("enterprise_user", "township_officer")
 
 
 def _why(plan, today) -> tuple[str, object]:

@@ -87,15 +87,21 @@ def with_monitoring(role: str, names: list[str]) -> list[str]:
     return names[:at] + menu + names[at:]
 
 
+def with_plans(names: list[str]) -> list[str]:
+    """The emergency plans and drills (issue 14) right after the calculators, for every role with a membership."""
+    at = names.index("calculators:index") + 1
+    return names[:at] + ["plans:list"] + names[at:]
+
+
 ENTRIES = {role: names if role == "nobody"
-           else with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
-               with_major_hazards(names)))))
+           else with_plans(with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
+               with_major_hazards(names))))))
            for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
-               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/")
+               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/plans/")
 
 
 def navbar(html: str) -> str:
