@@ -69,9 +69,12 @@ class CreatePlanForm(_PlanFields):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.has_perm(MANAGE_ENTERPRISE):
-            self.fields["enterprise"] = ScopedModelChoiceField(Enterprise.objects.order_by("name"), user=user,
-                                                               label=_("Enterprise"))
+        # Every user may name an enterprise (one outside the scope is an invalid choice); only its users keep
+        # its plans, which the service decides. The bureau's users are not offered the field.
+        keeper = user.has_perm(MANAGE_ENTERPRISE)
+        self.fields["enterprise"] = ScopedModelChoiceField(
+            Enterprise.objects.order_by("name"), user=user, label=_("Enterprise"), required=keeper,
+            widget=forms.Select if keeper else forms.HiddenInput)
         if user.has_perm(MANAGE_BUREAU):
             district_wide = offered_limits(user).get("township") is None
             self.fields["township"] = forms.ModelChoiceField(
