@@ -26,7 +26,7 @@ class PlanKind(models.TextChoices):
     """2号令 Art. 6: the three plan types."""
 
     COMPREHENSIVE = "comprehensive", _("Comprehensive plan")
-    SPECIAL = "special", _("Special plan")
+    SPECIAL = "special", _("Special emergency plan")
     ON_SITE = "on_site", _("On-site plan")
 
 

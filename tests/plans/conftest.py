@@ -26,7 +26,7 @@ def owner(cast):
     return cast["users"]["enterprise_user"]
 
 
-def make_plan(actor, enterprise=None, *, kind=PlanKind.COMPREHENSIVE, title="综合应急预案", published_on=None,
+def make_plan(actor, enterprise=None, *, kind=PlanKind.COMPREHENSIVE, title="全厂生产安全事故应急预案", published_on=None,
               **unit):
     plan = services.create_plan(actor=actor, enterprise=enterprise, kind=kind, title=title, **unit)
     if published_on is not None:
