@@ -77,7 +77,7 @@ def unit_for(*, enterprise=None, township=None, department=None) -> PlanUnit:
 
 
 def _lock_unit(actor, unit: PlanUnit) -> PlanUnit:
-    unit = PlanUnit.objects.select_for_update().select_related("enterprise__industry").get(pk=unit.pk)
+    unit = PlanUnit.objects.select_for_update(of=("self",)).select_related("enterprise__industry").get(pk=unit.pk)
     ensure_in_scope(actor, unit)
     return unit
 
