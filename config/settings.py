@@ -340,6 +340,19 @@ SPECTACULAR_SETTINGS = {
         "NotifyRoleEnum": "shouye.monitoring.choices.NotifyRole",
         "PointKindEnum": "shouye.monitoring.choices.PointKind",
         "PointConditionEnum": "shouye.monitoring.choices.Condition",
+        # Emergency plans and drills (issue 14).
+        "UnitKindEnum": "shouye.plans.choices.UnitKind",
+        "DrillCategoryEnum": "shouye.plans.choices.DrillCategory",
+        "EnterpriseDrillCategoryEnum": "shouye.plans.choices.ENTERPRISE_CATEGORIES",
+        "PlanKindEnum": "shouye.plans.choices.PlanKind",
+        "PlanStateEnum": "shouye.plans.choices.PlanState",
+        "PlanAudienceEnum": "shouye.plans.choices.Audience",
+        "RevisionTriggerEnum": "shouye.plans.choices.RevisionTrigger",
+        "DrillKindEnum": "shouye.plans.choices.DrillKind",
+        "DrillStateEnum": "shouye.plans.choices.DrillState",
+        "DrillProblemOutcomeEnum": "shouye.plans.choices.ProblemOutcome",
+        # A drill problem's outcome beside the investigation check's: the latter keeps the name it had.
+        "OutcomeEnum": "shouye.risks.choices.CheckOutcome",
     },
 }
 

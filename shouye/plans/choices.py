@@ -82,3 +82,7 @@ class ProblemOutcome(models.TextChoices):
 
 #: Plans still in force (drilled, evaluated, counted).
 LIVE_STATES = (PlanState.PUBLISHED, PlanState.FILED, PlanState.UNDER_REVISION)
+
+#: The categories the bureau may set on an enterprise (a government is one by Art. 63 ¶1, never by choice).
+ENTERPRISE_CATEGORIES = [(DrillCategory.HIGH_RISK.value, DrillCategory.HIGH_RISK.label),
+                         (DrillCategory.OTHER.value, DrillCategory.OTHER.label)]

@@ -1,6 +1,8 @@
 """Input and output shapes of the plans API (field validation only; the services decide)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouye.accounts.models import Organisation
@@ -14,6 +16,7 @@ from shouye.enterprises.models import Enterprise
 from shouye.regions.models import Region
 
 from ..choices import (
+    ENTERPRISE_CATEGORIES,
     LIVE_STATES,
     Audience,
     DrillCategory,
@@ -72,36 +75,35 @@ class CreatePlanSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
-class EditPlanSerializer(serializers.Serializer):
+class PlanEditSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanKind.choices)
     title = serializers.CharField(max_length=150)
     audience = serializers.ChoiceField(choices=Audience.choices)
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
-class PublishSerializer(serializers.Serializer):
+class PlanPublishSerializer(serializers.Serializer):
     published_on = serializers.DateField()
 
 
-class FileSerializer(serializers.Serializer):
+class PlanFileSerializer(serializers.Serializer):
     filed_on = serializers.DateField()
     filing_number = serializers.CharField(max_length=50)
 
 
-class EvaluateSerializer(serializers.Serializer):
+class PlanEvaluateSerializer(serializers.Serializer):
     evaluated_on = serializers.DateField()
     conclusion = serializers.CharField(max_length=4000)
 
 
-class ReviseSerializer(serializers.Serializer):
+class PlanReviseSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=RevisionTrigger.choices)
     reason = serializers.CharField(max_length=4000)
 
 
-class CategorySerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=[("", ""), (DrillCategory.HIGH_RISK, DrillCategory.HIGH_RISK.label),
-                                                (DrillCategory.OTHER, DrillCategory.OTHER.label)],
-                                       allow_blank=True, help_text=_("Empty: as derived from the registry"))
+class UnitCategorySerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ENTERPRISE_CATEGORIES, allow_blank=True,
+                                       help_text=_("Empty: as derived from the registry"))
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -141,16 +143,17 @@ class CreateDrillSerializer(serializers.Serializer):
     plans = LivePlans(EmergencyPlan, many=True)
 
 
-class HoldSerializer(serializers.Serializer):
+class DrillHoldSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     participants = serializers.IntegerField(min_value=1, max_value=100_000)
     evaluation = serializers.CharField(max_length=4000)
 
 
-class CancelDrillSerializer(serializers.Serializer):
+class DrillCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class DrillPlans(PrimaryKeyRelatedField):
     """One of the drill's own plans (the drill is the act's object)."""
 
@@ -159,7 +162,7 @@ class DrillPlans(PrimaryKeyRelatedField):
         return drill.plans.all() if drill is not None else EmergencyPlan.objects.none()
 
 
-class RecordProblemSerializer(serializers.Serializer):
+class DrillProblemInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=4000)
     outcome = serializers.ChoiceField(choices=ProblemOutcome.choices, default=ProblemOutcome.NOTED)
     plan = DrillPlans(required=False, allow_null=True)
