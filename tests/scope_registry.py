@@ -1481,6 +1481,7 @@ def _emergency_plan_body(cast: dict, role: str, values: dict, target, *, api: bo
 
 def _drill_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
     """A drill of the unit named, of its plans in force (none for a unit outside: refused by the unit)."""
+    _emergency_plan_objects(cast, "bureau_staff")
     plans = list(EmergencyPlan.objects.filter(unit_id=values["unit"], state="published").values_list("pk", flat=True))
     return {"unit": values["unit"], "title": "scope-write-drill", "kind": "tabletop",
             "planned_on": timezone.localdate().isoformat(), "plans": plans}

@@ -120,7 +120,7 @@ class CreateDrillForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of drill"), choices=DrillKind.choices)
     planned_on = forms.DateField(label=_("Planned for"), widget=DATE)
     scope = forms.CharField(label=_("Scope"), max_length=200, required=False)
-    plans = forms.ModelMultipleChoiceField(label=_("Plans drilled"), queryset=EmergencyPlan.objects.none())
+    plans = ModelMultipleChoiceField(label=_("Plans drilled"), queryset=EmergencyPlan.objects.none())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -120,6 +120,7 @@ class DrillSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     kind_display = ChoiceLabelField(DrillKind.choices, source="kind")
     state_display = ChoiceLabelField(DrillState.choices, source="state")
+    plans = PrimaryKeyRelatedField(many=True, read_only=True)
     problems = ProblemSerializer(many=True, read_only=True)
 
     class Meta:
