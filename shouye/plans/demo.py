@@ -34,13 +34,14 @@ def load_plans(context) -> dict[str, int]:
 
     def publish(actor, plan, on, file_after):
         with context.at(office_moment(rng, on)):
-            services.publish_plan(actor=actor, plan=plan, published_on=on)
+            plan = services.publish_plan(actor=actor, plan=plan, published_on=on)
         made["plans"] += 1
         if file_after is not None and on + timedelta(days=file_after) < context.today:
             filed = workday_on_or_after(on + timedelta(days=file_after))
             with context.at(office_moment(rng, filed)):
-                services.file_plan(actor=actor, plan=plan, filed_on=filed,
-                                   filing_number=f"370113-{filed:%Y}-{plan.pk:04d}")
+                plan = services.file_plan(actor=actor, plan=plan, filed_on=filed,
+                                          filing_number=f"370113-{filed:%Y}-{plan.pk:04d}")
+        return plan
 
     def drill(actor, unit, plans, on, kind, problem=False):
         with context.at(office_moment(rng, on - timedelta(days=20))):
@@ -60,8 +61,7 @@ def load_plans(context) -> dict[str, int]:
     for n, (title, kind) in enumerate(DISTRICT_PLANS):
         with context.at(office_moment(rng, start)):
             plan = services.create_plan(actor=people.staff, kind=kind, title=title, audience=Audience.SOCIETY)
-        publish(people.staff, plan, day(start, start + timedelta(days=60)), 15 if n < 2 else None)
-        plans.append(plan)
+        plans.append(publish(people.staff, plan, day(start, start + timedelta(days=60)), 15 if n < 2 else None))
     drill(people.staff, plans[0].unit, plans[1:2], day(last - timedelta(days=120), last), DrillKind.FULL_SCALE,
           problem=True)
     # Every township's comprehensive plan; two thirds drill.
@@ -71,7 +71,7 @@ def load_plans(context) -> dict[str, int]:
         with context.at(office_moment(rng, start)):
             plan = services.create_plan(actor=officer, kind=PlanKind.COMPREHENSIVE, township=township,
                                         title=f"{township.name}突发事件总体应急预案", audience=Audience.SOCIETY)
-        publish(officer, plan, day(start, start + timedelta(days=90)), rng.choice([10, 18, 40]))
+        plan = publish(officer, plan, day(start, start + timedelta(days=90)), rng.choice([10, 18, 40]))
         if n % 3:
             drill(officer, plan.unit, [plan], day(last - timedelta(days=150), last), DrillKind.TABLETOP)
     # A third of the enterprises: comprehensive and on-site plans; half of them drill.
@@ -83,8 +83,7 @@ def load_plans(context) -> dict[str, int]:
             with context.at(office_moment(rng, start)):
                 plan = services.create_plan(actor=user, enterprise=enterprise, kind=kind,
                                             title=f"{enterprise.name}{title}")
-            publish(user, plan, day(start, start + timedelta(days=150)), rng.choice([12, 16, 25, None]))
-            own.append(plan)
+            own.append(publish(user, plan, day(start, start + timedelta(days=150)), rng.choice([12, 16, 25, None])))
         if n % 2 == 0:
             drill(user, own[0].unit, own, day(last - timedelta(days=100), last), DrillKind.FUNCTIONAL,
                   problem=n % 4 == 0)

@@ -252,6 +252,7 @@ def plan_drill(*, actor, unit: PlanUnit, title: str, kind: str, planned_on: date
             raise PermissionDenied(_("Only the unit that owns these plans keeps them."))
         if not plans:
             raise ValidationError({"plans": _("Choose the plans the drill exercises.")})
+        plans = list(EmergencyPlan.objects.filter(pk__in=[plan.pk for plan in plans]))  # their state now
         if any(plan.unit_id != unit.pk or plan.state not in (PlanState.PUBLISHED, PlanState.FILED,
                                                               PlanState.UNDER_REVISION) for plan in plans):
             raise ValidationError({"plans": _("Choose plans of this unit that are in force.")})
