@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("shouye.duty.api.urls")),
     path("", include("shouye.incidents.api.urls")),
     path("", include("shouye.resources.api.urls")),
+    path("", include("shouye.plans.api.urls")),
 ]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shouye.duty",
     "shouye.incidents",
     "shouye.resources",
+    "shouye.plans",
     "shouye.dashboards",
 ]
 
@@ -362,6 +363,19 @@ SPECTACULAR_SETTINGS = {
         "TeamReadinessEnum": "shouye.resources.choices.Readiness",
         "WarehouseStateEnum": "shouye.resources.choices.WarehouseState",
         "StockMovementKindEnum": "shouye.resources.choices.MovementKind",
+        # Emergency plans and drills (issue 14).
+        "UnitKindEnum": "shouye.plans.choices.UnitKind",
+        "DrillCategoryEnum": "shouye.plans.choices.DrillCategory",
+        "EnterpriseDrillCategoryEnum": "shouye.plans.choices.ENTERPRISE_CATEGORIES",
+        "PlanKindEnum": "shouye.plans.choices.PlanKind",
+        "PlanStateEnum": "shouye.plans.choices.PlanState",
+        "PlanAudienceEnum": "shouye.plans.choices.Audience",
+        "RevisionTriggerEnum": "shouye.plans.choices.RevisionTrigger",
+        "DrillKindEnum": "shouye.plans.choices.DrillKind",
+        "DrillStateEnum": "shouye.plans.choices.DrillState",
+        "DrillProblemOutcomeEnum": "shouye.plans.choices.ProblemOutcome",
+        # A drill problem's outcome beside the investigation check's: the latter keeps the name it had.
+        "OutcomeEnum": "shouye.risks.choices.CheckOutcome",
     },
 }
 

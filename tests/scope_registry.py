@@ -63,6 +63,11 @@ from shouye.monitoring.models import (
 from shouye.notifications.models import Notification
 from shouye.permits.actions import PERMIT as PERMIT_ACTIONS
 from shouye.permits.models import SpecialOperationPermit
+from shouye.plans import services as plan_services
+from shouye.plans.actions import DRILL as DRILL_ACTIONS
+from shouye.plans.actions import PLAN as EMERGENCY_PLAN_ACTIONS
+from shouye.plans.actions import UNIT as PLAN_UNIT_ACTIONS
+from shouye.plans.models import Drill, EmergencyPlan, PlanUnit
 from shouye.regions.models import Region
 from shouye.resources.actions import TEAM as TEAM_ACTIONS
 from shouye.resources.actions import WAREHOUSE as WAREHOUSE_ACTIONS
@@ -718,6 +723,39 @@ def _alarm_objects(cast: dict, role: str) -> Objects:
     return _per_enterprise(cast, role, "_alarms", make)
 
 
+def _plan_unit_objects(cast: dict, role: str) -> Objects:
+    """The plan unit of each cast enterprise (emergency plans, issue 14), named by its label."""
+    def make(enterprise, label):
+        unit = plan_services.unit_for(enterprise=enterprise)  # a write of the walk may have made it already
+        unit.name = label
+        unit.save(update_fields=["name"])
+        return unit
+    return _per_enterprise(cast, role, "_plan_units", make)
+
+
+def _emergency_plan_objects(cast: dict, role: str) -> Objects:
+    """A published plan of each cast enterprise's unit."""
+    units = {unit.enterprise_id: unit for unit in _plan_unit_objects(cast, "bureau_staff").inside}
+
+    def make(enterprise, label):
+        day = timezone.localdate() - timedelta(days=10)
+        return EmergencyPlan.objects.create(unit=units[enterprise.pk], kind="comprehensive", title=label,
+                                            state="published", published_on=day, filing_due_on=day)
+    return _per_enterprise(cast, role, "_emergency_plans", make)
+
+
+def _drill_objects(cast: dict, role: str) -> Objects:
+    """A planned drill of each cast enterprise's plan."""
+    plans = {plan.unit.enterprise_id: plan for plan in _emergency_plan_objects(cast, "bureau_staff").inside}
+
+    def make(enterprise, label):
+        plan = plans[enterprise.pk]
+        drill = Drill.objects.create(unit=plan.unit, title=label, kind="tabletop", planned_on=timezone.localdate())
+        drill.plans.add(plan)
+        return drill
+    return _per_enterprise(cast, role, "_drills", make)
+
+
 MODELS: dict[type, ScopeCase | str] = {
     Gateway: ScopeCase(objects=_gateway_objects, label=lambda g: g.name, view_perm="monitoring.view_monitoringpoint",
                        change_perm="monitoring.configure_monitoring"),
@@ -801,6 +839,13 @@ MODELS: dict[type, ScopeCase | str] = {
     PointImportJob: ScopeCase(objects=_import_objects(PointImportJob, "point-"), label=lambda j: j.original_name,
                               view_perm="monitoring.configure_monitoring",
                               change_perm="monitoring.configure_monitoring"),
+    # Emergency plans and drills (issue 14): an enterprise's unit, its plans and drills are its own to keep.
+    PlanUnit: ScopeCase(objects=_plan_unit_objects, label=lambda u: u.name, view_perm="plans.view_emergencyplan",
+                        change_perm="plans.manage_enterprise_plans"),
+    EmergencyPlan: ScopeCase(objects=_emergency_plan_objects, label=lambda p: p.title,
+                             view_perm="plans.view_emergencyplan", change_perm="plans.manage_enterprise_plans"),
+    Drill: ScopeCase(objects=_drill_objects, label=lambda d: d.title, view_perm="plans.view_emergencyplan",
+                     change_perm="plans.manage_enterprise_plans"),
     # monitoring: alarms (lifecycle)
     Alarm: ScopeCase(objects=_alarm_objects, label=lambda alarm: alarm.camera.name, view_perm="monitoring.view_alarm",
                      change_perm="monitoring.handle_alarm"),
@@ -1107,6 +1152,18 @@ ROUTES: dict[str, RouteSpec] = {
     "monitoring:console-feed": RouteSpec(PAGE),
     **{f"monitoring:{name}": RouteSpec(ACTION, model=Alarm, methods=("post",), perm="monitoring.handle_alarm")
        for name in ALARM_ACTIONS.actions},
+    # Emergency plans and drills (issue 14): new plans and drills name their unit; the statistics are pages of
+    # counts; each act is the plan's, the drill's or the unit's (setting a category is the bureau's).
+    "plans:create": RouteSpec(PAGE, methods=("get", "post")),
+    "plans:drill-create": RouteSpec(PAGE, methods=("get", "post")),
+    "plans:statistics": RouteSpec(PAGE),
+    "plans:statistics-export": RouteSpec(PAGE),
+    "emergency-plan-statistics": RouteSpec(PAGE),
+    **{f"plans:{name}": RouteSpec(ACTION, model=EmergencyPlan, methods=("post",))
+       for name in EMERGENCY_PLAN_ACTIONS.actions},
+    **{f"plans:drill-{name}": RouteSpec(ACTION, model=Drill, methods=("post",)) for name in DRILL_ACTIONS.actions},
+    **{f"plans:{name}": RouteSpec(ACTION, model=PlanUnit, methods=("post",), perm="plans.set_drill_category")
+       for name in PLAN_UNIT_ACTIONS.actions},
 }
 
 ROUTES.update({
@@ -1632,9 +1689,26 @@ def _duty_roster_body(cast: dict, role: str, values: dict, target, *, api: bool)
     return {"unit": values["unit"], "year": 2093, "month": 2 if api else 1, "duty_phone": "scope-write-roster"}
 
 
+def _emergency_plan_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"enterprise": values["enterprise"], "kind": "comprehensive", "title": "scope-write-plan",
+            "audience": "workforce"}
+
+
+def _drill_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    """A drill of the unit named, of its plans in force (none for a unit outside: refused by the unit)."""
+    _emergency_plan_objects(cast, "bureau_staff")
+    plans = list(EmergencyPlan.objects.filter(unit_id=values["unit"], state="published").values_list("pk", flat=True))
+    return {"unit": values["unit"], "title": "scope-write-drill", "kind": "tabletop",
+            "planned_on": timezone.localdate().isoformat(), "plans": plans}
+
+
 WRITES: dict[str, WriteCase] = {
     **_page_and_api("duty:roster-create", "duty-roster-list", _duty_roster_body, "duty.manage_roster",
                     {"unit": ForeignKey(Enterprise, _duty_units, lambda e: f"enterprise:{e.pk}")}),
+    **_page_and_api("plans:create", "emergency-plan-list", _emergency_plan_body, "plans.manage_enterprise_plans",
+                    _ENTERPRISE),
+    **_page_and_api("plans:drill-create", "drill-list", _drill_body, "plans.manage_enterprise_plans",
+                    {"unit": ForeignKey(PlanUnit)}),
     **_page_and_api("monitoring:gateway-create", "gateway-list", _gateway_body, "monitoring.configure_monitoring",
                     _ENTERPRISE),
     **_page_and_api("monitoring:point-create", "monitoring-point-list", _monitoring_point_body,
@@ -1816,6 +1890,12 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     # Acts on the incident in the URL: figures, texts, times and clock kinds of its own (issue 14).
     *(f"incidents:{name}" for name in INCIDENT_ACTIONS.actions),
     *(f"incident-{name}" for name in INCIDENT_ACTIONS.actions),
+    # Acts on the plan, the drill or the unit in the URL; a drill's problem names one of its own plans.
+    *(f"plans:{name}" for name in EMERGENCY_PLAN_ACTIONS.actions),
+    *(f"emergency-plan-{name}" for name in EMERGENCY_PLAN_ACTIONS.actions),
+    *(f"plans:drill-{name}" for name in DRILL_ACTIONS.actions), *(f"drill-{name}" for name in DRILL_ACTIONS.actions),
+    *(f"plans:{name}" for name in PLAN_UNIT_ACTIONS.actions),
+    *(f"plan-unit-{name}" for name in PLAN_UNIT_ACTIONS.actions),
     # An alarm's acts name only the alarm in the URL (lifecycle).
     *(f"monitoring:{name}" for name in ALARM_ACTIONS.actions), *(f"alarm-{name}" for name in ALARM_ACTIONS.actions),
 })

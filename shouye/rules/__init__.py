@@ -17,7 +17,8 @@ standard and clause applied, marked [P] or [U] where REGULATIONS.md marks the va
 - :mod:`~shouye.rules.incidents` — Shandong's direct report (Art. 65), the investigation report's 60 days
   (493号令 Art. 29), forest-fire grades and the national report (森林防火条例 Art. 32, 40)
 - :mod:`~shouye.rules.workdays` — the work calendar
-- :mod:`~shouye.rules.emergency_plans` — plan filing, drill and evaluation deadlines
+- :mod:`~shouye.rules.emergency_plans` — plan filing, drill and evaluation deadlines, drill
+  clocks per unit (山东省安全生产条例 Art. 63, 708号令 Art. 8)
 - :mod:`~shouye.rules.cli` — ``shouye rules NAME``
 
 Tables live in :mod:`shouye.rules.data`; callers may pass edited copies where a value is a default.

@@ -19,6 +19,7 @@ from typing import IO
 from shouye.rules import (
     accidents,
     certificates,
+    emergency_plans,
     enterprise_risk,
     gas_alarms,
     identifiers,
@@ -296,6 +297,16 @@ def _gas_alarm_setpoints(p: _Payload) -> dict:
     return out | {"unit": result.unit, "basis": result.basis}
 
 
+def _drill_frequency(p: _Payload) -> dict:
+    result = emergency_plans.drill_frequency(p.require("unit", "单位类别"), p.get("jurisdiction", "shandong"))
+    return {
+        "any_drill_every_months": result.any_drill_every_months,
+        "each_special_plan_every_months": result.each_special_plan_every_months,
+        "each_onsite_plan_every_months": result.each_onsite_plan_every_months,
+        "basis": result.basis,
+    }
+
+
 COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "credit-code": _credit_code,
     "id-number": _id_number,
@@ -318,6 +329,7 @@ COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "forest-fire": _forest_fire,
     "workdays": _workdays,
     "gas-alarm-setpoints": _gas_alarm_setpoints,
+    "drill-frequency": _drill_frequency,
 }
 
 USAGE = (

@@ -1,6 +1,7 @@
 """Emergency-plan deadlines for enterprises: filing, drills and evaluation (REGULATIONS.md §6.1).
 
-Source: 《生产安全事故应急预案管理办法》 as amended by 应急管理部令第2号; tables in
+Source: 《生产安全事故应急预案管理办法》 as amended by 应急管理部令第2号; the drill clocks per unit also from
+国务院令第708号 Art. 8 and 山东省安全生产条例 Art. 63 (REGULATIONS-2.md §E.2); tables in
 :mod:`shouye.rules.data.emergency_plans`.
 """
 
@@ -11,11 +12,17 @@ from datetime import date
 
 from shouye.rules._values import add_months, to_bool, to_date
 from shouye.rules.data.emergency_plans import (
+    DRILL_FREQUENCY_NATIONAL,
+    DRILL_FREQUENCY_SHANDONG,
     DRILL_INTERVAL_MONTHS,
+    DRILL_UNITS,
+    EMERGENCY_REGULATION,
     EVALUATION_INTERVAL_YEARS,
     FILING_WORKDAYS,
+    JURISDICTIONS,
     MEASURES,
     PLAN_TYPES,
+    SHANDONG_REGULATION,
     UNIT_KINDS,
 )
 from shouye.rules.errors import RuleInputError
@@ -83,3 +90,64 @@ def next_evaluation_due(last_evaluated_on: date, listed_in_art21: bool) -> PlanD
         due=add_months(last, 12 * EVALUATION_INTERVAL_YEARS),
         basis=f"{MEASURES}第二十一条、第三十五条：每三年进行一次应急预案评估",
     )
+
+
+@dataclass(frozen=True)
+class DrillFrequency:
+    """Months within which a unit must drill; ``None`` where the source sets no interval."""
+
+    any_drill_every_months: int | None
+    each_special_plan_every_months: int | None
+    each_onsite_plan_every_months: int | None
+    basis: str
+
+
+def drill_frequency(unit: str, jurisdiction: str = "shandong") -> DrillFrequency:
+    """The drill clocks of a unit (``government``, ``high_risk`` or ``other``).
+
+    ``any_drill_every_months``: at least one comprehensive or special-plan drill within;
+    ``each_special_plan_every_months``: every special plan drilled within; ``each_onsite_plan_every_months``:
+    on-site plans drilled within (each plan in Shandong, at least one under the national rule).
+    Shandong (the default, stricter): 山东省安全生产条例 Art. 63. National: 708号令 Art. 8 for governments,
+    2号令 Art. 33 for enterprises.
+    """
+    if unit not in DRILL_UNITS:
+        allowed = "、".join(f"{k}（{v}）" for k, v in DRILL_UNITS.items())
+        raise RuleInputError(f"单位类别应为{allowed}之一，收到 {unit!r}", "unit")
+    if jurisdiction not in JURISDICTIONS:
+        allowed = "、".join(f"{k}（{v}）" for k, v in JURISDICTIONS.items())
+        raise RuleInputError(f"适用规定应为{allowed}之一，收到 {jurisdiction!r}", "jurisdiction")
+    if jurisdiction == "shandong":
+        any_drill, special, onsite = DRILL_FREQUENCY_SHANDONG[unit]
+        paragraph = {"government": "第一款", "high_risk": "第二款", "other": "第三款"}[unit]
+        basis = f"{SHANDONG_REGULATION}第六十三条{paragraph}：{DRILL_UNITS[unit]}"
+        if unit == "government":
+            basis += "每年至少组织一次应急预案演练（未规定每项专项预案、现场处置方案的演练周期）"
+        else:
+            basis += (
+                f"每{_period(any_drill)}至少组织一次综合或专项应急预案演练，"
+                f"每{_period(special)}对所有专项应急预案至少演练一次，"
+                f"每{_period(onsite)}对所有现场处置方案至少演练一次"
+            )
+    else:
+        any_drill, special, onsite = DRILL_FREQUENCY_NATIONAL[unit]
+        if unit == "government":
+            basis = (
+                f"{EMERGENCY_REGULATION}第八条：县级以上人民政府及其部门、乡镇、街道至少每2年组织一次演练"
+                "（未规定每项专项预案、现场处置方案的演练周期）"
+            )
+        elif unit == "high_risk":
+            basis = (
+                f"{MEASURES}第三十三条、{EMERGENCY_REGULATION}第八条：重点生产经营单位和人员密集场所"
+                "每半年至少组织一次应急预案演练（未规定每项专项预案的演练周期）"
+            )
+        else:
+            basis = (
+                f"{MEASURES}第三十三条：每年至少组织一次综合或专项应急预案演练，"
+                "每半年至少组织一次现场处置方案演练（未规定每项专项预案的演练周期）"
+            )
+    return DrillFrequency(any_drill, special, onsite, basis)
+
+
+def _period(months: int) -> str:
+    return {6: "半年", 12: "年"}.get(months, f"{months // 12}年")

@@ -264,6 +264,20 @@ def _major_hazard_export(client, planted, capture, settings):
     return body(client.get(reverse("major_hazards:export")))
 
 
+def _plan_statistics_export(client, planted, capture, settings):
+    """A plan of the planted enterprise: its township's row of the statistics (townships and kinds of unit,
+    no free text of a user's)."""
+    from shouye.enterprises.models import Enterprise
+    from shouye.plans import services as plans
+    from tests.factories import member
+
+    owner = UserFactory(username="plan-owner")
+    enterprise = Enterprise.objects.get(name=LINK)
+    member(owner, "enterprise_user", enterprise=enterprise)
+    plans.create_plan(actor=owner, enterprise=enterprise, kind="comprehensive", title=DDE)
+    return body(client.get(reverse("plans:statistics-export")))
+
+
 def _permit_statistics_export(client, planted, capture, settings):
     """A permit of the planted enterprise (whose name is a formula) this month: its row of the statistics."""
     from shouye.enterprises.models import Enterprise
@@ -362,6 +376,7 @@ SPREADSHEET_ROUTES = {
     "risks:import-error-file": (_risk_import_error_file, {LINK, DDE, MINUS}),
     "major_hazards:export": (_major_hazard_export, {LINK, DDE, MINUS, AT}),
     "permits:statistics-export": (_permit_statistics_export, {LINK}),
+    "plans:statistics-export": (_plan_statistics_export, set()),
     "monitoring:report-export": (_alarm_daily_report, {LINK, DDE, MINUS}),
     "monitoring:alarm-export": (_alarm_export, {LINK, DDE, MINUS, AT}),
     "monitoring:import-template": (_point_import_template, {LINK, DDE}),
@@ -370,8 +385,9 @@ SPREADSHEET_ROUTES = {
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}
-#: Routes whose name only looks like a download: filing a permit with the bureau (报备) is an act.
-NOT_DOWNLOADS = {"permits:file", "permit-file"}
+#: Routes whose name only looks like a download: filing a permit with the bureau (报备) is an act, and so is
+#: recording an emergency plan's filing (备案).
+NOT_DOWNLOADS = {"permits:file", "permit-file", "plans:file", "emergency-plan-file"}
 
 
 @pytest.mark.parametrize("name", sorted(SPREADSHEET_ROUTES))

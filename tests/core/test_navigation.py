@@ -115,9 +115,15 @@ def with_resources(names: list[str]) -> list[str]:
     return names[:at] + ["resources:teams"] + names[at:]
 
 
+def with_plans(names: list[str]) -> list[str]:
+    """The emergency plans and drills (issue 14) right after the calculators, for every role with a membership."""
+    at = names.index("calculators:index") + 1
+    return names[:at] + ["plans:list"] + names[at:]
+
+
 def with_issue_14(role: str, names: list[str]) -> list[str]:
     """The response side's entries (issue 14)."""
-    return with_resources(with_incidents(role, with_duty(role, names)))
+    return with_plans(with_resources(with_incidents(role, with_duty(role, names))))
 
 
 ENTRIES = {role: names if role == "nobody"
@@ -129,7 +135,7 @@ ENTRIES = {role: names if role == "nobody"
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
                "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/incidents/",
-               "/resources/teams/")
+               "/resources/teams/", "/plans/")
 
 
 def navbar(html: str) -> str:

@@ -87,7 +87,8 @@ def test_an_enterprise_user_sees_its_deadlines_overdue_first_and_no_bureau_chart
                            "risk-instances-missed", "alarms-to-acknowledge", "alarms-to-finish", "hazards-governance",
                            "workareas-certificates",
                            "workareas-over-capacity", "major-hazards-overdue-duties", "major-hazards-assessments",
-                           "permits-awaiting-signature", "permits-filings", "notifications-unread"]
+                           "permits-awaiting-signature", "permits-filings", "plans-overdue", "plans-drills-overdue",
+                           "notifications-unread"]
     rectify = card(html, "hazards-to-rectify")
     assert count_of(html, "hazards-to-rectify") == 2
     assert rectify.index("配电箱未接地") < rectify.index("消防通道堵塞")

@@ -96,6 +96,14 @@ CASES = {
             "apply_by": "2027-02-28",
         },
     ),
+    "drill-frequency": (
+        {"unit": "high_risk"},
+        {
+            "any_drill_every_months": 6,
+            "each_special_plan_every_months": 24,
+            "each_onsite_plan_every_months": 6,
+        },
+    ),
     "risk-point-grade": (
         {"assessments": [{"method": "lec", "l": 3, "e": 6, "c": 7}, {"method": "matrix", "l": 3, "s": 3}]},
         {"grade": "high", "colour": "orange", "control_level": "deputy"},

@@ -4,7 +4,12 @@ from datetime import date
 
 import pytest
 
-from shouye.rules.emergency_plans import filing_deadline, next_drill_due, next_evaluation_due
+from shouye.rules.emergency_plans import (
+    drill_frequency,
+    filing_deadline,
+    next_drill_due,
+    next_evaluation_due,
+)
 from shouye.rules.errors import RuleInputError
 from shouye.rules.workdays import WorkCalendar
 
@@ -64,3 +69,38 @@ def test_next_evaluation_every_three_years_for_art21_units():
     with pytest.raises(RuleInputError) as exc:
         next_evaluation_due(date(2024, 2, 29), "yes")
     assert exc.value.field == "listed_in_art21"
+
+
+@pytest.mark.parametrize(
+    ("unit", "jurisdiction", "expected", "cited"),
+    [
+        ("high_risk", "shandong", (6, 24, 6), "第六十三条第二款"),
+        ("other", "shandong", (12, 36, 12), "第六十三条第三款"),
+        ("government", "shandong", (12, None, None), "第六十三条第一款"),
+        ("high_risk", "national", (6, None, 6), "第三十三条"),
+        ("other", "national", (12, None, 6), "第三十三条"),
+        ("government", "national", (24, None, None), "第八条"),
+    ],
+)
+def test_drill_frequency(unit, jurisdiction, expected, cited):
+    result = drill_frequency(unit, jurisdiction)
+    got = (
+        result.any_drill_every_months,
+        result.each_special_plan_every_months,
+        result.each_onsite_plan_every_months,
+    )
+    assert got == expected
+    assert cited in result.basis
+
+
+def test_drill_frequency_defaults_to_shandong_and_names_missing_values():
+    assert drill_frequency("other") == drill_frequency("other", "shandong")
+    assert "未规定每项专项预案" in drill_frequency("other", "national").basis
+    assert "每2年对所有专项应急预案" in drill_frequency("high_risk").basis
+
+
+@pytest.mark.parametrize(("args", "field"), [(("key",), "unit"), (("other", "jiangsu"), "jurisdiction")])
+def test_drill_frequency_bad_input(args, field):
+    with pytest.raises(RuleInputError) as exc:
+        drill_frequency(*args)
+    assert exc.value.field == field
