@@ -93,7 +93,7 @@ class RequestSwapSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class NoteSerializer(serializers.Serializer):
+class SwapNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
