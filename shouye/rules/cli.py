@@ -19,6 +19,7 @@ from typing import IO
 from shouye.rules import (
     accidents,
     certificates,
+    early_warnings,
     enterprise_risk,
     gas_alarms,
     identifiers,
@@ -274,6 +275,11 @@ def _gas_alarm_setpoints(p: _Payload) -> dict:
     return out | {"unit": result.unit, "basis": result.basis}
 
 
+def _warning_measures(p: _Payload) -> dict:
+    result = early_warnings.warning_measures(p.require("level", "预警级别"))
+    return {"colour": result.colour, "articles": list(result.articles), "basis": result.basis}
+
+
 COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "credit-code": _credit_code,
     "id-number": _id_number,
@@ -293,6 +299,7 @@ COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "accident": _accident,
     "workdays": _workdays,
     "gas-alarm-setpoints": _gas_alarm_setpoints,
+    "warning-measures": _warning_measures,
 }
 
 USAGE = (
