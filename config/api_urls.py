@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("shouye.workcalendar.api.urls")),
     path("", include("shouye.permits.api.urls")),
     path("", include("shouye.monitoring.api.urls")),
+    path("", include("shouye.warnings.api.urls")),
 ]

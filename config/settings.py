@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shouye.workareas",
     "shouye.permits",
     "shouye.monitoring",
+    "shouye.warnings",
     "shouye.dashboards",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("major-hazards/", include("shouye.major_hazards.urls")),
     path("permits/", include("shouye.permits.urls")),
     path("monitoring/", include("shouye.monitoring.urls")),
+    path("warnings/", include("shouye.warnings.urls")),
     path("map/", include("shouye.dashboards.urls")),
     path("tip-off/", include((tip_off_urlpatterns, "tip-off"))),
     path("i18n/", include("django.conf.urls.i18n")),
