@@ -87,15 +87,24 @@ def with_monitoring(role: str, names: list[str]) -> list[str]:
     return names[:at] + menu + names[at:]
 
 
+def with_warnings(role: str, names: list[str]) -> list[str]:
+    """The warnings (issue 14) after the calculators, for the bureau, the
+    leaders and the officers (who hold ``warnings.view_earlywarning``)."""
+    if role not in ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer"):
+        return names
+    at = names.index("calculators:index") + 1
+    return names[:at] + ["warnings:list"] + names[at:]
+
+
 ENTRIES = {role: names if role == "nobody"
-           else with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
-               with_major_hazards(names)))))
+           else with_warnings(role, with_monitoring(role, with_permit_board(role, with_special_periods(with_permits(
+               with_major_hazards(names))))))
            for role, names in ENTRIES.items()}
 
 
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
-               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/")
+               "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/warnings/")
 
 
 def navbar(html: str) -> str:
