@@ -69,6 +69,8 @@ from shouye.risks.models import (
     TaskInstance,
 )
 from shouye.rules.cli import COMMANDS as CALCULATOR_RULES
+from shouye.warnings.actions import WARNING as WARNING_ACTIONS
+from shouye.warnings.models import EarlyWarning, FireDangerReading, Season
 from shouye.workareas.models import WorkArea, Worker, WorkerExport, WorkerImportJob
 from shouye.workcalendar.models import SpecialPeriod, WorkCalendarYear
 from tests.factories import EnterpriseFactory, UserFactory, member
@@ -278,6 +280,26 @@ def _duty_item_objects(cast: dict, role: str) -> Objects:
     if role == "bureau_admin":
         return Objects(inside=[store["principal"], store["technical"]], outside=[])
     return Objects(inside=[store["principal"]], outside=[store["technical"]])
+
+
+def _warning_objects(cast: dict, role: str) -> Objects:
+    """A warning covering 马山镇 (the township officer's) and one covering 孝里街道 only. Every department is
+    notified of every warning, so the bureau's roles and the department officer see both; the township officer
+    the 马山镇 one; the others (no ``warnings.view_earlywarning``) neither."""
+    from shouye.warnings.services import issue_warning
+    store = cast.setdefault("_warnings", {})
+    for key, code in (("mashan", "370113107"), ("xiaoli", "370113008")):
+        if key not in store:
+            store[key] = issue_warning(actor=cast["users"]["bureau_staff"], title=f"scope-warning-{key}",
+                                       kind="rainstorm", source="manual", level=3, issued_at=_an_hour_ago(),
+                                       all_district=False, townships=[Region.objects.get(code=code)],
+                                       content=f"scope-warning-{key}")
+    both = [store["mashan"], store["xiaoli"]]
+    if role in DISTRICT_WIDE or role == "department_officer":
+        return Objects(inside=both, outside=[])
+    if role == "township_officer":
+        return Objects(inside=[store["mashan"]], outside=[store["xiaoli"]])
+    return Objects(inside=[], outside=both)
 
 
 def _camera_objects(cast: dict, role: str) -> Objects:
@@ -674,6 +696,12 @@ MODELS: dict[type, ScopeCase | str] = {
     # monitoring: alarms (lifecycle)
     Alarm: ScopeCase(objects=_alarm_objects, label=lambda alarm: alarm.camera.name, view_perm="monitoring.view_alarm",
                      change_perm="monitoring.handle_alarm"),
+    # Warnings (issue 14): the district's, seen by township through the units notified.
+    EarlyWarning: ScopeCase(objects=_warning_objects, label=lambda w: w.title, view_perm="warnings.view_earlywarning",
+                            change_perm="warnings.issue_warning"),
+    # The seasons and the daily fire-danger levels are the district's public notices (森林防火条例 Art. 23, 30).
+    Season: UNSCOPED,
+    FireDangerReading: UNSCOPED,
 }
 
 
@@ -926,6 +954,16 @@ ROUTES: dict[str, RouteSpec] = {
     "monitoring:console-feed": RouteSpec(PAGE),
     **{f"monitoring:{name}": RouteSpec(ACTION, model=Alarm, methods=("post",), perm="monitoring.handle_alarm")
        for name in ALARM_ACTIONS.actions},
+    # Warnings (issue 14): entering one, its checklist page and acts; the seasons page (status, seasons,
+    # readings, the fire-danger scale) and the measure templates (the administrator's).
+    "warnings:create": RouteSpec(PAGE, methods=("get", "post")),
+    "warnings:seasons": RouteSpec(PAGE, methods=("get", "post")),
+    "warnings:measures": RouteSpec(PAGE, methods=("get", "post")),
+    "warnings:checklist": RouteSpec(DETAIL, model=EarlyWarning),
+    **{f"warnings:{name}": RouteSpec(ACTION, model=EarlyWarning, methods=("post",),
+                                     perm=WARNING_ACTIONS.workflow.steps[name].permissions[0])
+       for name in WARNING_ACTIONS.actions},
+    "warning-status": RouteSpec(PAGE),
 }
 
 HOW_TO_REGISTER = (
@@ -1541,6 +1579,13 @@ WITHOUT_FOREIGN_KEYS = frozenset({
     "permit-signatures",
     # An alarm's acts name only the alarm in the URL (lifecycle).
     *(f"monitoring:{name}" for name in ALARM_ACTIONS.actions), *(f"alarm-{name}" for name in ALARM_ACTIONS.actions),
+    # Warnings (issue 14): the townships a warning covers are regions (reference data); the unit acknowledging
+    # and the measure ticked are looked up among the warning's own (refused otherwise, tests/warnings); the
+    # seasons, readings, fire-danger scale and measure templates are the district's, no one's scope.
+    "warnings:create", "early-warning-list", "warnings:seasons", "warnings:measures", "warning-season-list",
+    "fire-danger-reading-list",
+    *(f"warnings:{name}" for name in WARNING_ACTIONS.actions),
+    *(f"early-warning-{name}" for name in WARNING_ACTIONS.actions),
 })
 
 HOW_TO_DECLARE = (

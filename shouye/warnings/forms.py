@@ -81,6 +81,7 @@ class FireDangerForm(forms.Form):
 
 
 class FireDangerLevelForm(forms.Form):
+    level = forms.TypedChoiceField(label=_("Fire-danger level"), choices=FIRE_DANGER_CHOICES, coerce=int)
     name = forms.CharField(label=_("Name"), max_length=30)
     action = forms.CharField(label=_("Action"), max_length=200)
     colour = forms.ChoiceField(label=_("Warning colour"), choices=[("", "—"), *WarningColour.choices],
@@ -88,6 +89,10 @@ class FireDangerLevelForm(forms.Form):
 
 
 class MeasureTemplateForm(forms.Form):
+    """A new measure, or (with ``template``) the new wording or state of an existing one."""
+
+    template = forms.IntegerField(label=_("Measure to edit"), required=False, min_value=1, max_value=2**31 - 1,
+                                  widget=forms.HiddenInput)
     level = forms.TypedChoiceField(label=_("Level"), choices=LEVEL_CHOICES, coerce=int)
     article = forms.TypedChoiceField(label=_("Article"), choices=ARTICLE_CHOICES, coerce=int)
     text = forms.CharField(label=_("Measure"), max_length=300)

@@ -137,6 +137,9 @@ class ChecklistItem(models.Model):
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
 
+    def __str__(self):
+        return self.text
+
 
 class MeasureTemplate(models.Model):
     """A measure the units take on a warning of ``level``, seeded from Art. 66 (levels 3–4) and Art. 66 + 67

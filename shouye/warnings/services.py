@@ -214,10 +214,10 @@ def tick(*, actor, warning: EarlyWarning, item, done: bool = True) -> ChecklistI
     return item
 
 
-def save_season(*, actor, kind: str, year: int, starts_on: date, ends_on: date, notice: str = "",
-                season: Season | None = None) -> Season:
-    """Record (or correct) a season's dates from the district's notice: a season starts in its ``year`` and
-    lasts less than a year (a fire season runs into the next year, 11-01 → 05-31 in 青岛 and 烟台)."""
+def save_season(*, actor, kind: str, year: int, starts_on: date, ends_on: date, notice: str = "") -> Season:
+    """Record a season's dates from the district's notice, or correct them (one season of a kind a year): a
+    season starts in its ``year`` and lasts less than a year (a fire season runs into the next year, 11-01 →
+    05-31 in 青岛 and 烟台)."""
     if not actor.has_perm(MANAGE_SEASONS):
         raise PermissionDenied
     with transaction.atomic():
@@ -227,12 +227,9 @@ def save_season(*, actor, kind: str, year: int, starts_on: date, ends_on: date, 
             raise ValidationError({"starts_on": _("The season must start in its year.")})
         if ends_on < starts_on or (ends_on - starts_on).days >= 366:
             raise ValidationError({"ends_on": _("The end must be after the start and within a year of it.")})
-        clash = Season.objects.filter(kind=kind, year=year).exclude(pk=getattr(season, "pk", None))
-        if clash.exists():
-            raise ValidationError({"year": _("This season is already recorded for the year.")})
+        season = Season.objects.select_for_update().filter(kind=kind, year=year).first()
         before = None
         if season is not None:
-            season = Season.objects.select_for_update().get(pk=season.pk)
             before = {"starts_on": str(season.starts_on), "ends_on": str(season.ends_on)}
         else:
             season = Season()
@@ -264,12 +261,14 @@ def record_fire_danger(*, actor, day: date, level: int, source: str) -> FireDang
     return reading
 
 
-def update_fire_danger_level(*, actor, row: FireDangerLevel, name: str, action: str, colour: str):
-    """Edit one row of the fire-danger scale (its name, action and warning colour), audited."""
+def update_fire_danger_level(*, actor, level: int, name: str, action: str, colour: str):
+    """Edit the fire-danger scale's row of ``level`` (its name, action and warning colour), audited."""
     if not actor.has_perm(EDIT_TABLES):
         raise PermissionDenied
     with transaction.atomic():
-        row = FireDangerLevel.objects.select_for_update().get(pk=row.pk)
+        row = FireDangerLevel.objects.select_for_update().filter(level=level).first()
+        if row is None:
+            raise ValidationError({"level": _("The fire-danger level is 1 to 5.")})
         before = {"name": row.name, "action": row.action, "colour": row.colour}
         row.name, row.action, row.colour = name.strip(), action.strip(), colour
         row.save()
@@ -279,8 +278,9 @@ def update_fire_danger_level(*, actor, row: FireDangerLevel, name: str, action: 
 
 
 def save_measure_template(*, actor, level: int, article: int, text: str, active: bool = True,
-                          template: MeasureTemplate | None = None) -> MeasureTemplate:
-    """Add or edit a measure of a level's checklist (the next warnings of that level use it), audited."""
+                          template: int | None = None) -> MeasureTemplate:
+    """Add a measure to a level's checklist, or (``template``: its id) change an existing one's wording or
+    state; the next warnings of that level use it. Audited."""
     if not actor.has_perm(EDIT_TABLES):
         raise PermissionDenied
     with transaction.atomic():
@@ -292,7 +292,9 @@ def save_measure_template(*, actor, level: int, article: int, text: str, active:
             template = MeasureTemplate(level=level, article=article, position=(last.position + 1) if last else 1)
             before = None
         else:
-            template = MeasureTemplate.objects.select_for_update().get(pk=template.pk)
+            template = MeasureTemplate.objects.select_for_update().filter(pk=template).first()
+            if template is None:
+                raise ValidationError({"template": _("This measure does not exist.")})
             before = {"text": template.text, "active": template.active}
         template.text, template.active = text, active
         template.save()

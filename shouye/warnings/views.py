@@ -122,32 +122,28 @@ def checklist(request, pk):
     return render(request, template, context)
 
 
-def _tables_context(request) -> dict:
-    return {"levels": FireDangerLevel.objects.order_by("level"),
-            "templates": MeasureTemplate.objects.order_by("level", "article", "position", "id"),
-            "can_edit_tables": request.user.has_perm(EDIT_TABLES)}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def seasons(request):
-    """Today's status, the seasons by year, the fire-danger readings; the bureau adds seasons and readings."""
-    can_manage = request.user.has_perm(MANAGE_SEASONS)
-    season_form = forms.SeasonForm(prefix="season")
-    reading_form = forms.FireDangerForm(prefix="reading")
+    """Today's status, the seasons by year, the fire-danger readings and scale. The bureau records a season
+    (a second one of the same kind and year corrects its dates) and the day's level; its administrator edits
+    the scale's row of a level."""
+    can_manage, can_edit = request.user.has_perm(MANAGE_SEASONS), request.user.has_perm(EDIT_TABLES)
+    bound = {"season": forms.SeasonForm(prefix="season"), "reading": forms.FireDangerForm(prefix="reading"),
+             "scale": forms.FireDangerLevelForm(prefix="scale")}
     status_code = 200
     if request.method == "POST":
-        if not can_manage:
+        which = next((key for key in bound if f"{key}-submit" in request.POST), "")
+        allowed = {"season": can_manage, "reading": can_manage, "scale": can_edit}
+        if not allowed.get(which):
             raise PermissionDenied
-        if "season-kind" in request.POST:
-            season_form = forms.SeasonForm(request.POST, prefix="season")
-            form, save = season_form, lambda data: services.save_season(actor=request.user, **data)
-        else:
-            reading_form = forms.FireDangerForm(request.POST, prefix="reading")
-            form, save = reading_form, lambda data: services.record_fire_danger(actor=request.user, **data)
+        form = type(bound[which])(request.POST, prefix=which)
+        bound[which] = form
+        save = {"season": services.save_season, "reading": services.record_fire_danger,
+                "scale": services.update_fire_danger_level}[which]
         if form.is_valid():
             try:
-                save(form.cleaned_data)
+                save(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 core_actions.apply_errors(form, exc)
             else:
@@ -157,68 +153,27 @@ def seasons(request):
     return render(request, "warnings/seasons.html", {
         "status": selectors.current_status(), "seasons": Season.objects.order_by("-year", "kind")[:40],
         "readings": FireDangerReading.objects.select_related("recorded_by").order_by("-day")[:30],
-        "season_form": season_form, "reading_form": reading_form, "can_manage": can_manage,
-        **_tables_context(request)}, status=status_code)
+        "levels": FireDangerLevel.objects.order_by("level"), "season_form": bound["season"],
+        "reading_form": bound["reading"], "scale_form": bound["scale"], "can_manage": can_manage,
+        "can_edit_tables": can_edit}, status=status_code)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def season_edit(request, pk):
-    """Correct a season's dates (a later notice moved them), audited."""
-    if not request.user.has_perm(MANAGE_SEASONS):
+def measures(request):
+    """The checklist measures of each level (seeded from Art. 66 and 67); the administrator adds a measure or
+    edits one — the next warnings of that level use them."""
+    if not request.user.has_perm(EDIT_TABLES):
         raise PermissionDenied
-    season = get_object_or_404(Season, pk=pk)
-    initial = {"kind": season.kind, "year": season.year, "starts_on": season.starts_on, "ends_on": season.ends_on,
-               "notice": season.notice}
-    form = forms.SeasonForm(request.POST or None, initial=initial)
+    form = forms.MeasureTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_season(actor=request.user, season=season, **form.cleaned_data)
+            services.save_measure_template(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             core_actions.apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("warnings:seasons")
-    return render(request, "warnings/edit.html", {"form": form, "title": str(season)},
-                  status=400 if form.errors else 200)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def fire_danger_level(request, pk):
-    """Edit a row of the fire-danger scale (name, action, warning colour)."""
-    if not request.user.has_perm(EDIT_TABLES):
-        raise PermissionDenied
-    row = get_object_or_404(FireDangerLevel, pk=pk)
-    form = forms.FireDangerLevelForm(request.POST or None,
-                                     initial={"name": row.name, "action": row.action, "colour": row.colour})
-    if request.method == "POST" and form.is_valid():
-        services.update_fire_danger_level(actor=request.user, row=row, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("warnings:seasons")
-    return render(request, "warnings/edit.html", {"form": form, "title": str(row)},
-                  status=400 if form.errors else 200)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def measure_template(request, pk=None):
-    """Add a measure to a level's checklist, or edit one (the next warnings of that level use it)."""
-    if not request.user.has_perm(EDIT_TABLES):
-        raise PermissionDenied
-    template = get_object_or_404(MeasureTemplate, pk=pk) if pk else None
-    initial = ({"level": template.level, "article": template.article, "text": template.text,
-                "active": template.active} if template else None)
-    form = forms.MeasureTemplateForm(request.POST or None, initial=initial)
-    if template:
-        form.fields["level"].disabled = form.fields["article"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_measure_template(actor=request.user, template=template, **form.cleaned_data)
-        except ValidationError as exc:
-            core_actions.apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("warnings:seasons")
-    return render(request, "warnings/edit.html", {"form": form, "title": _("Measure of the checklist")},
-                  status=400 if form.errors else 200)
+            return redirect("warnings:measures")
+    return render(request, "warnings/measures.html", {
+        "form": form, "templates": MeasureTemplate.objects.order_by("level", "article", "position", "id")},
+        status=400 if form.errors else 200)

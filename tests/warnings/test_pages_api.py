@@ -109,13 +109,13 @@ def test_seasons_page_api_and_home_panel(client, cast):
     today = timezone.localdate()
     response = client.post(reverse("warnings:seasons"), {
         "season-kind": "flood", "season-year": today.year, "season-starts_on": today.replace(day=1).isoformat(),
-        "season-ends_on": today.isoformat(), "season-notice": "区防指通告"})
+        "season-ends_on": today.isoformat(), "season-notice": "区防指通告", "season-submit": "1"})
     assert response.status_code == 302 and Season.objects.count() == 1
     response = client.post(reverse("warnings:seasons"), {"reading-day": today.isoformat(), "reading-level": "4",
-                                                         "reading-source": "manual"})
+                                                         "reading-source": "manual", "reading-submit": "1"})
     assert response.status_code == 302
     bad = client.post(reverse("warnings:seasons"), {"reading-day": today.isoformat(), "reading-level": "6",
-                                                    "reading-source": "manual"})
+                                                    "reading-source": "manual", "reading-submit": "1"})
     assert bad.status_code == 400
     home = client.get("/")
     assert b'data-testid="warning-status"' in home.content
@@ -130,21 +130,36 @@ def test_seasons_page_api_and_home_panel(client, cast):
         "ends_on": f"{today.year + 1}-05-31"}, format="json")
     assert created.status_code == 201
     client.force_login(cast["users"]["township_officer"])
-    assert client.post(reverse("warnings:seasons"), {"reading-day": today.isoformat()}).status_code == 403
+    assert client.post(reverse("warnings:seasons"), {"reading-day": today.isoformat(),
+                                                     "reading-submit": "1"}).status_code == 403
 
 
 def test_tables_edited_by_the_administrator(client, cast):
     from shouye.warnings.models import FireDangerLevel, MeasureTemplate
     client.force_login(cast["users"]["bureau_staff"])
-    row = FireDangerLevel.objects.get(level=2)
-    assert client.get(reverse("warnings:fire-danger-level", args=[row.pk])).status_code == 403
+    scale = {"scale-level": "2", "scale-name": "不易燃烧", "scale-action": "可用火", "scale-colour": "blue",
+             "scale-submit": "1"}
+    assert client.post(reverse("warnings:seasons"), scale).status_code == 403
+    assert client.get(reverse("warnings:measures")).status_code == 403
     client.force_login(cast["users"]["bureau_admin"])
-    response = client.post(reverse("warnings:fire-danger-level", args=[row.pk]),
-                           {"name": "不易燃烧", "action": "可用火", "colour": "blue"})
+    assert client.post(reverse("warnings:seasons"), scale).status_code == 302
+    assert FireDangerLevel.objects.get(level=2).colour == "blue"
+    response = client.post(reverse("warnings:measures"), {"level": "3", "article": "0", "text": "检查山洪灾害危险区",
+                                                          "active": "on"})
     assert response.status_code == 302
-    row.refresh_from_db()
-    assert row.colour == "blue"
-    response = client.post(reverse("warnings:measure-create"), {"level": "3", "article": "0",
-                                                                "text": "检查山洪灾害危险区", "active": "on"})
-    assert response.status_code == 302
-    assert MeasureTemplate.objects.filter(level=3, article=0).count() == 1
+    added = MeasureTemplate.objects.get(level=3, article=0)
+    response = client.post(reverse("warnings:measures"), {"template": added.pk, "level": "3", "article": "0",
+                                                          "text": "检查山洪灾害危险区和地质灾害隐患点"})
+    added.refresh_from_db()
+    assert response.status_code == 302 and not added.active and added.text.endswith("隐患点")
+    assert client.get(reverse("warnings:measures")).status_code == 200
+
+
+def test_a_season_recorded_again_corrects_its_dates(cast):
+    from datetime import date
+
+    from shouye.warnings import services
+    staff = cast["users"]["bureau_staff"]
+    services.save_season(actor=staff, kind="flood", year=2025, starts_on=date(2025, 6, 1), ends_on=date(2025, 9, 30))
+    services.save_season(actor=staff, kind="flood", year=2025, starts_on=date(2025, 6, 15), ends_on=date(2025, 9, 15))
+    assert Season.objects.get().starts_on == date(2025, 6, 15)

@@ -110,21 +110,31 @@ class TickSerializer(serializers.Serializer):
 
 
 class SeasonSerializer(serializers.ModelSerializer):
+    """A season of one year (one of a kind a year: recording it again corrects its dates)."""
+
+    name = serializers.SerializerMethodField()
     kind_display = ChoiceLabelField(SeasonKind.choices, source="kind")
 
     class Meta:
         model = Season
-        fields = ["id", "kind", "kind_display", "year", "starts_on", "ends_on", "notice"]
+        fields = ["id", "name", "kind", "kind_display", "year", "starts_on", "ends_on", "notice"]
+
+    def get_name(self, season) -> str:
+        return str(season)
 
 
 class FireDangerReadingSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
     recorded_by = serializers.StringRelatedField()
     level = serializers.ChoiceField(label=_("Fire-danger level"), choices=FIRE_DANGER_CHOICES)
 
     class Meta:
         model = FireDangerReading
-        fields = ["id", "day", "level", "source", "recorded_by", "recorded_at"]
+        fields = ["id", "name", "day", "level", "source", "recorded_by", "recorded_at"]
         read_only_fields = ["recorded_at"]
+
+    def get_name(self, reading) -> str:
+        return str(reading)
 
 
 class FireDangerLevelSerializer(serializers.ModelSerializer):
