@@ -29,7 +29,7 @@ def _seasons(context: DemoContext, agenda: Agenda, staff) -> int:
     plans = [(SeasonKind.FLOOD, flood_year, date(flood_year, 6, 1), date(flood_year, 9, 30))]
     for year in sorted(fire_years):
         plans.append((SeasonKind.FOREST_FIRE, year, date(year, 11, 1), date(year + 1, 5, 31)))
-        plans.append((SeasonKind.HIGH_FIRE_RISK, year, date(year + 1, 3, 1), date(year + 1, 4, 30)))
+        plans.append((SeasonKind.HIGH_FIRE_RISK, year + 1, date(year + 1, 3, 1), date(year + 1, 4, 30)))
     for kind, year, starts, ends in plans:
         noticed = min(max(starts - timedelta(days=14), context.start), context.today - timedelta(days=1))
         agenda.add(moment(noticed, time(9, 0)), lambda k=kind, y=year, s=starts, e=ends: services.save_season(
@@ -82,7 +82,8 @@ def load_warnings(context: DemoContext) -> dict[str, int]:
             services.acknowledge(actor=officer, warning=warning, unit=unit)
     ticked = 0
     for minutes, officer, unit in answers:
-        for n, item in enumerate(unit.items.filter(done_at__isnull=True).order_by("article", "position")):
+        done = rng.randint(2, 6)
+        for n, item in enumerate(unit.items.filter(done_at__isnull=True).order_by("article", "position")[:done]):
             with context.at(issued + timedelta(minutes=minutes + 60 + 10 * n)):
                 services.tick(actor=officer, warning=warning, item=item)
             ticked += 1

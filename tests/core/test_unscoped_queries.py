@@ -41,6 +41,10 @@ REFERENCE_DATA = {
                  "edited by the bureau",
     "AlarmTrigger": "the district's table of alarm levels per condition and point kind, as AlarmRule",
     "Scenario": "the video-AI scenarios every vendor's codes map to, reference data the bureau edits",
+    "Season": "the district's flood and fire seasons, public notices every signed-in user reads (UNSCOPED)",
+    "FireDangerReading": "the district's daily fire-danger level, a public notice (UNSCOPED)",
+    "FireDangerLevel": "the fire-danger scale (level, action, warning colour), reference data the bureau edits",
+    "MeasureTemplate": "the warning checklists' measures per level (Art. 66, 67), reference data the bureau edits",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shouye.core.api.fields import ChoiceLabelField, PrimaryKeyRelatedField
+from shouye.core.api.fields import ChoiceLabelField, ListSerializer, PrimaryKeyRelatedField
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 
@@ -147,6 +147,6 @@ class StatusSerializer(serializers.Serializer):
     """今日状态 Today: the seasons in force and the fire-danger level."""
 
     day = serializers.DateField()
-    seasons = SeasonSerializer(many=True)
+    seasons = ListSerializer(child=SeasonSerializer())
     reading = FireDangerReadingSerializer(allow_null=True)
     fire_level = FireDangerLevelSerializer(allow_null=True)
