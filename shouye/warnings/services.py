@@ -184,7 +184,8 @@ def acknowledge(*, actor, warning: EarlyWarning, unit: NotifiedUnit) -> Notified
     """The unit answers the warning (叫应): once, by its own officer or recorded by the bureau."""
     with transaction.atomic():
         warning = _lock(actor, warning, "acknowledge")
-        unit = NotifiedUnit.objects.select_for_update().filter(warning=warning, pk=getattr(unit, "pk", unit)).first()
+        unit = (NotifiedUnit.objects.select_for_update().filter(warning=warning, pk=getattr(unit, "pk", unit))
+                .order_by("pk").first())
         if unit is None or not _may_answer_for(actor, unit):
             raise ValidationError({"unit": _("Choose a unit of this warning you answer for.")})
         if unit.acknowledged_at is not None:
