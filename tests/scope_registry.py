@@ -283,9 +283,9 @@ def _duty_item_objects(cast: dict, role: str) -> Objects:
 
 
 def _warning_objects(cast: dict, role: str) -> Objects:
-    """A warning covering 马山镇 (the township officer's) and one covering 孝里街道 only. Every department is
-    notified of every warning, so the bureau's roles and the department officer see both; the township officer
-    the 马山镇 one; the others (no ``warnings.view_earlywarning``) neither."""
+    """A warning covering 马山镇 (the township officer's) and one covering 孝里街道 only, entered before 住建
+    (the department officer's) existed, so it was not notified of it: the bureau's roles see both, the township
+    officer and the department officer the 马山镇 one, the others (no ``warnings.view_earlywarning``) neither."""
     from shouye.warnings.services import issue_warning
     store = cast.setdefault("_warnings", {})
     for key, code in (("mashan", "370113107"), ("xiaoli", "370113008")):
@@ -294,10 +294,12 @@ def _warning_objects(cast: dict, role: str) -> Objects:
                                        kind="rainstorm", source="manual", level=3, issued_at=_an_hour_ago(),
                                        all_district=False, townships=[Region.objects.get(code=code)],
                                        content=f"scope-warning-{key}")
+            if key == "xiaoli":
+                store[key].units.filter(department__name="区住房和城乡建设局").delete()
     both = [store["mashan"], store["xiaoli"]]
-    if role in DISTRICT_WIDE or role == "department_officer":
+    if role in DISTRICT_WIDE:
         return Objects(inside=both, outside=[])
-    if role == "township_officer":
+    if role in ("township_officer", "department_officer"):
         return Objects(inside=[store["mashan"]], outside=[store["xiaoli"]])
     return Objects(inside=[], outside=both)
 

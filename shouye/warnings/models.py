@@ -2,8 +2,8 @@
 response checklist, the measure templates per level, and the seasons and daily fire-danger levels
 (REGULATIONS-2.md §E.4, §E.6, §E.7).
 
-A warning is the district's, not an enterprise's: the bureau's roles and the departments (all notified) see
-every warning, a township officer those that cover the township (:meth:`WarningQuerySet.visible_to`). The
+A warning is the district's, not an enterprise's: the bureau's roles see every warning, a township or
+department officer those its unit was notified of (:meth:`WarningQuerySet.visible_to`). The
 seasons, the fire-danger table and readings are the district's public notices, read by every signed-in user."""
 
 from __future__ import annotations
@@ -32,17 +32,18 @@ def _department_ids(user) -> set[int]:
 
 class WarningQuerySet(models.QuerySet):
     def visible_to(self, user) -> WarningQuerySet:
-        """District-wide roles and department officers (every department is notified): all warnings; a
-        township officer: those covering its township; anyone else: none."""
+        """District-wide roles: all warnings; a township or department officer: those its township or
+        department was notified of (every township covered, every department existing when it was entered);
+        anyone else: none."""
         scope = scope_for(user)
         if scope.everything:
             return self.all()
-        if user.is_authenticated and user.is_active and _department_ids(user):
-            return self.all()
-        if not scope.region_ids:
+        departments = _department_ids(user) if user.is_authenticated and user.is_active else set()
+        if not (scope.region_ids or departments):
             return self.none()
-        covers = NotifiedUnit.objects.filter(warning=OuterRef("pk"), township_id__in=sorted(scope.region_ids))
-        return self.filter(Q(all_district=True) | Exists(covers))
+        notified = NotifiedUnit.objects.filter(Q(township_id__in=sorted(scope.region_ids))
+                                               | Q(department_id__in=sorted(departments)), warning=OuterRef("pk"))
+        return self.filter(Exists(notified))
 
 
 class EarlyWarning(models.Model):

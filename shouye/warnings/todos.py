@@ -14,8 +14,7 @@ from .permissions import ACKNOWLEDGE
 
 def _acknowledgement_items(user, limit: int) -> list[TodoItem]:
     return [TodoItem(title=unit.warning.title, url=reverse("warnings:detail", kwargs={"pk": unit.warning_id}),
-                     detail=str(unit.township_id and unit.township or unit.department or ""),
-                     due=unit.notified_at, overdue=True)
+                     detail=str(unit))
             for unit in selectors.pending_acknowledgements(user).select_related("township", "department")[:limit]]
 
 

@@ -109,10 +109,12 @@ def test_workflow_table(warning, staff):
         ("issued", "lift"): "lifted", ("adjusted", "lift"): "lifted"}
 
 
-def test_scope_township_sees_its_warnings_department_all(warning, xiaoli_warning, cast):
+def test_scope_township_and_department_see_the_warnings_they_were_notified_of(warning, xiaoli_warning, cast):
     users = cast["users"]
     assert set(EarlyWarning.objects.visible_to(users["township_officer"])) == {warning}
     assert set(EarlyWarning.objects.visible_to(users["department_officer"])) == {warning, xiaoli_warning}
+    xiaoli_warning.units.filter(department__name="区住房和城乡建设局").delete()
+    assert set(EarlyWarning.objects.visible_to(users["department_officer"])) == {warning}
     assert set(EarlyWarning.objects.visible_to(users["leader"])) == {warning, xiaoli_warning}
     for role in ("enterprise_user", "expert", "nobody"):
         assert not EarlyWarning.objects.visible_to(users[role]).exists()
