@@ -285,7 +285,8 @@ def _duty_item_objects(cast: dict, role: str) -> Objects:
 def _warning_objects(cast: dict, role: str) -> Objects:
     """A warning covering 马山镇 (the township officer's) and one covering 孝里街道 only, entered before 住建
     (the department officer's) existed, so it was not notified of it: the bureau's roles see both, the township
-    officer and the department officer the 马山镇 one, the others (no ``warnings.view_earlywarning``) neither."""
+    officer and the department officer the 马山镇 one. For the others (no ``warnings.view_earlywarning``) a
+    warning is beyond reach (403 whether it exists or not), so one counts as inside and the other as outside."""
     from shouye.warnings.services import issue_warning
     store = cast.setdefault("_warnings", {})
     for key, code in (("mashan", "370113107"), ("xiaoli", "370113008")):
@@ -299,9 +300,7 @@ def _warning_objects(cast: dict, role: str) -> Objects:
     both = [store["mashan"], store["xiaoli"]]
     if role in DISTRICT_WIDE:
         return Objects(inside=both, outside=[])
-    if role in ("township_officer", "department_officer"):
-        return Objects(inside=[store["mashan"]], outside=[store["xiaoli"]])
-    return Objects(inside=[], outside=both)
+    return Objects(inside=[store["mashan"]], outside=[store["xiaoli"]])
 
 
 def _camera_objects(cast: dict, role: str) -> Objects:
