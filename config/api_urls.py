@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("shouye.incidents.api.urls")),
     path("", include("shouye.resources.api.urls")),
     path("", include("shouye.plans.api.urls")),
+    path("", include("shouye.warnings.api.urls")),
 ]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shouye.incidents",
     "shouye.resources",
     "shouye.plans",
+    "shouye.warnings",
     "shouye.dashboards",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("incidents/", include("shouye.incidents.urls")),
     path("resources/", include("shouye.resources.urls")),
     path("plans/", include("shouye.plans.urls")),
+    path("warnings/", include("shouye.warnings.urls")),
     path("map/", include("shouye.dashboards.urls")),
     path("tip-off/", include((tip_off_urlpatterns, "tip-off"))),
     path("i18n/", include("django.conf.urls.i18n")),

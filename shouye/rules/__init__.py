@@ -19,6 +19,8 @@ standard and clause applied, marked [P] or [U] where REGULATIONS.md marks the va
 - :mod:`~shouye.rules.workdays` — the work calendar
 - :mod:`~shouye.rules.emergency_plans` — plan filing, drill and evaluation deadlines, drill
   clocks per unit (山东省安全生产条例 Art. 63, 708号令 Art. 8)
+- :mod:`~shouye.rules.early_warnings` — a warning level's colour and the articles of 突发事件应对法 (2024)
+  whose measures apply (Art. 63, 66, 67)
 - :mod:`~shouye.rules.cli` — ``shouye rules NAME``
 
 Tables live in :mod:`shouye.rules.data`; callers may pass edited copies where a value is a default.

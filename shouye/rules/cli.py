@@ -19,6 +19,7 @@ from typing import IO
 from shouye.rules import (
     accidents,
     certificates,
+    early_warnings,
     emergency_plans,
     enterprise_risk,
     gas_alarms,
@@ -305,6 +306,9 @@ def _drill_frequency(p: _Payload) -> dict:
         "each_onsite_plan_every_months": result.each_onsite_plan_every_months,
         "basis": result.basis,
     }
+def _warning_measures(p: _Payload) -> dict:
+    result = early_warnings.warning_measures(p.require("level", "预警级别"))
+    return {"colour": result.colour, "articles": list(result.articles), "basis": result.basis}
 
 
 COMMANDS: dict[str, Callable[[_Payload], dict]] = {
@@ -330,6 +334,7 @@ COMMANDS: dict[str, Callable[[_Payload], dict]] = {
     "workdays": _workdays,
     "gas-alarm-setpoints": _gas_alarm_setpoints,
     "drill-frequency": _drill_frequency,
+    "warning-measures": _warning_measures,
 }
 
 USAGE = (

@@ -15,7 +15,7 @@ SHOUYE = Path(__file__).resolve().parents[2] / "shouye"
 #: enterprises; ``calculators`` is a page over ``rules`` and the work calendar, with nothing built on it.
 #: ``major_hazards`` sits above ``risks``: the responsible persons' duties are investigation tasks of the risks
 #: engine (issue 11), which never knows of the installations. The response side (issue 14): rescue forces and
-#: the duty stand on the registry and the work calendar; the plans' drills report hazards; incidents sit above
+#: the duty and the warnings stand on the registry and the work calendar; the plans' drills report hazards; incidents sit above
 #: them all, for they will dispatch teams and open plans.
 LAYERS = (
     ("rules",),
@@ -26,7 +26,7 @@ LAYERS = (
     ("notifications",),
     ("enterprises",),
     ("workcalendar",),
-    ("inspections", "hazards", "calculators", "resources", "duty"),
+    ("inspections", "hazards", "calculators", "resources", "duty", "warnings"),
     ("risks", "permits", "plans"),
     ("major_hazards",),
     ("workareas", "monitoring", "incidents"),

@@ -121,9 +121,18 @@ def with_plans(names: list[str]) -> list[str]:
     return names[:at] + ["plans:list"] + names[at:]
 
 
+def with_warnings(role: str, names: list[str]) -> list[str]:
+    """The warnings (issue 14) after the calculators, for the bureau, the
+    leaders and the officers (who hold ``warnings.view_earlywarning``)."""
+    if role not in ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer"):
+        return names
+    at = names.index("calculators:index") + 1
+    return names[:at] + ["warnings:list"] + names[at:]
+
+
 def with_issue_14(role: str, names: list[str]) -> list[str]:
     """The response side's entries (issue 14)."""
-    return with_plans(with_resources(with_incidents(role, with_duty(role, names))))
+    return with_warnings(role, with_plans(with_resources(with_incidents(role, with_duty(role, names)))))
 
 
 ENTRIES = {role: names if role == "nobody"
@@ -135,7 +144,7 @@ ENTRIES = {role: names if role == "nobody"
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
                "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/incidents/",
-               "/resources/teams/", "/plans/")
+               "/resources/teams/", "/plans/", "/warnings/")
 
 
 def navbar(html: str) -> str:

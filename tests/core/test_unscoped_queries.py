@@ -45,6 +45,10 @@ REFERENCE_DATA = {
                     "bureau edits",
     "Item": "the district's catalogue of emergency materials, reference data (UNSCOPED in tests/scope_registry.py)",
     "TeamKindRule": "the minimum members per kind of rescue team, the district's rule table the bureau edits",
+    "Season": "the district's flood and fire seasons, public notices every signed-in user reads (UNSCOPED)",
+    "FireDangerReading": "the district's daily fire-danger level, a public notice (UNSCOPED)",
+    "FireDangerLevel": "the fire-danger scale (level, action, warning colour), reference data the bureau edits",
+    "MeasureTemplate": "the warning checklists' measures per level (Art. 66, 67), reference data the bureau edits",
 }
 
 _PEOPLE = ("inspectors, experts and a plan's officer are chosen among the district's people; the services "

@@ -262,6 +262,17 @@ def test_the_demo_is_a_living_district():
     assert not IncidentClock.objects.filter(state="open").exists()
     assert IncidentClock.objects.get(kind="written_report").state == "missed"
     assert IncidentClock.objects.filter(state="met").count() >= 10
+    # Last summer's rainstorm warning (issue 14): raised to orange, acknowledged by most units, lifted; the
+    # seasons (example dates) and the last days' fire-danger readings.
+    from shouye.warnings.models import EarlyWarning, Season
+
+    assert "  Warnings and seasons: " in output
+    warning = EarlyWarning.objects.get()
+    assert (warning.state, warning.colour) == ("lifted", "orange") and timezone.localdate(warning.lifted_at) < today
+    assert warning.units.filter(acknowledged_at__isnull=True).exists()
+    assert warning.units.filter(acknowledged_at__isnull=False).count() >= 5
+    assert count(bureau, "/api/v1/early-warnings/") == 1
+    assert Season.objects.filter(kind="forest_fire").count() == 2
 
     # The statistics' daily totals match the hazards, and the audit chain verifies.
     assert totals.differences() == []

@@ -87,6 +87,7 @@ CASES = {
     "mes": ({"m": 3, "e": 6, "s": 10}, {"r": 180, "band": 1, "grade": "major", "colour": "red"}),
     "enterprise-risk-colour": ({"score": 75}, {"colour": "yellow"}),
     "park-risk-grade": ({"score": 85}, {"grade": "D"}),
+    "warning-measures": ({"level": 2}, {"colour": "orange", "articles": [66, 67]}),
     "certificate-review": (
         {"kind": "special_operation", "issued_on": "2024-02-29"},
         {
@@ -232,6 +233,8 @@ def test_optional_and_conditional_fields():
             {"kind": "special_operation", "issued_on": "2024-01-02", "expires_on": "2030-01-02"},
             "expires_on",
         ),
+        ("warning-measures", {}, "level"),
+        ("warning-measures", {"level": 5}, "level"),
         ("risk-point-grade", {}, "assessments"),
         ("risk-point-grade", {"assessments": []}, "assessments"),
         ("risk-point-grade", {"assessments": [{"method": "matrix", "l": 1, "s": 1}] * 201}, "assessments"),
