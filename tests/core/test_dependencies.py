@@ -14,9 +14,9 @@ SHOUYE = Path(__file__).resolve().parents[2] / "shouye"
 #: bundle names accounts' roles and a special period names townships and industries, so it sits above
 #: enterprises; ``calculators`` is a page over ``rules`` and the work calendar, with nothing built on it.
 #: ``major_hazards`` sits above ``risks``: the responsible persons' duties are investigation tasks of the risks
-#: engine (issue 11), which never knows of the installations. The response side (issue 14): rescue forces and
-#: the duty and the warnings stand on the registry and the work calendar; the plans' drills report hazards; incidents sit above
-#: them all, for they will dispatch teams and open plans.
+#: engine (issue 11), which never knows of the installations. The response side (issue 14): rescue forces, the
+#: duty and the warnings stand on the registry and the work calendar; the plans' drills report hazards;
+#: incidents sit above them all, for they will dispatch teams and open plans.
 LAYERS = (
     ("rules",),
     ("core",),
