@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "LogEntryStateEnum": "shouye.duty.choices.EntryState",
         "HandoverStateEnum": "shouye.duty.choices.HandoverState",
         "LogKindEnum": "shouye.duty.choices.LogKind",
+        "DutyUnitKindEnum": "shouye.duty.choices.UnitKind",
         # Incidents (issue 14); the risk level keeps the name it had before the incident's grade came.
         "GradeEnum": "shouye.risks.choices.RiskLevel",
         "IncidentKindEnum": "shouye.incidents.choices.IncidentKind",
@@ -377,6 +378,13 @@ SPECTACULAR_SETTINGS = {
         "DrillProblemOutcomeEnum": "shouye.plans.choices.ProblemOutcome",
         # A drill problem's outcome beside the investigation check's: the latter keeps the name it had.
         "OutcomeEnum": "shouye.risks.choices.CheckOutcome",
+        # Warnings and seasons (issue 14).
+        "WarningKindEnum": "shouye.warnings.choices.WarningKind",
+        "WarningSourceEnum": "shouye.warnings.choices.WarningSource",
+        "WarningStateEnum": "shouye.warnings.choices.WarningState",
+        "WarningLevelEnum": "shouye.warnings.choices.LEVEL_CHOICES",
+        "FireDangerLevelEnum": "shouye.warnings.choices.FIRE_DANGER_CHOICES",
+        "SeasonKindEnum": "shouye.warnings.choices.SeasonKind",
     },
 }
 

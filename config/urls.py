@@ -26,7 +26,7 @@ urlpatterns = [
     path("duty/", include("shouye.duty.urls")),
     path("incidents/", include("shouye.incidents.urls")),
     path("resources/", include("shouye.resources.urls")),
-    path("plans/", include("shouye.plans.urls")),
+    path("emergency-plans/", include("shouye.plans.urls")),
     path("warnings/", include("shouye.warnings.urls")),
     path("map/", include("shouye.dashboards.urls")),
     path("tip-off/", include((tip_off_urlpatterns, "tip-off"))),

@@ -1,6 +1,8 @@
 """The fixed cast: one user per role, the demo district's townships, and one enterprise inside and one
 outside each role's scope."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
@@ -45,12 +47,12 @@ def _steady_process_caches(request, monkeypatch):
     """Two per-process timers would make a query count depend on the machine's speed: the idle-timeout
     middleware rewrites the session's activity stamp once a minute, and the alarm rulebook reads its tables
     again every 30 s (two queries each). On a loaded machine that much time can pass between two requests of
-    a query-counting test. So each test starts with the rulebook unread and keeps what it reads, and the stamp
-    is written at the first request only, except in tests marked ``idle_clock``."""
+    a query-counting test. So each test starts with the rulebook unread and its clock standing still (it keeps
+    what it reads), and the stamp is written at the first request only, except in tests marked ``idle_clock``."""
     from shouye.monitoring import rulebook
 
-    monkeypatch.setattr(rulebook, "TTL_SECONDS", 24 * 3600)
-    rulebook.forget()  # after the patch: forgetting dates the last read a TTL back
+    monkeypatch.setattr(rulebook, "time", SimpleNamespace(monotonic=lambda: 0.0))
+    rulebook.forget()
     if request.node.get_closest_marker("idle_clock") is None:
         monkeypatch.setattr("shouye.accounts.middleware.TOUCH_INTERVAL", 24 * 3600)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
+from shouye.core.moments import ensure_not_before_2000
 from shouye.enterprises.stamps import locked_for_stamping
 from shouye.regions.scoping import scope_for
 from shouye.rules.duty_days import reinforced_days
@@ -308,6 +309,7 @@ def record_entry(*, actor, kind: str, occurred_at, counterpart: str, content: st
         raise PermissionDenied(_("You do not have permission to do this."))
     if occurred_at > timezone.now():
         raise ValidationError({"occurred_at": _("Time: it cannot be later than now.")})
+    ensure_not_before_2000(occurred_at, "occurred_at", _("Time"))
     if report_stage in (ReportStage.FOLLOW_UP, ReportStage.FINAL) and follows is None:
         raise ValidationError({"follows": _("Follows the report: a follow-up or final report names the report it follows.")})
     if follows is not None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shouye.accounts.choices import Role
 from shouye.accounts.selectors import users_with_role
 from shouye.audit import services as audit
+from shouye.core.moments import ensure_not_before_2000
 from shouye.notifications.services import notify
 from shouye.regions.scoping import ensure_in_scope, scope_for
 from shouye.rules.accidents import accident_grade
@@ -40,18 +41,13 @@ def _lock(actor, incident: Incident, action: str) -> Incident:
     return incident
 
 
-#: The earliest time an incident's record accepts (a typing error otherwise; the platform holds no older ones).
-EARLIEST = datetime(2000, 1, 1, tzinfo=clock_rules.SHANGHAI)
-
-
 def _moment(value: datetime | None, field: str, label: str, now: datetime) -> datetime:
-    """A time entered by a person: now when omitted, never in the future nor before :data:`EARLIEST`."""
+    """A time entered by a person: now when omitted, never in the future nor before 2000."""
     if value is None:
         return now
     if value > now:
         raise ValidationError({field: _("%(label)s cannot be in the future.") % {"label": label}})
-    if value < EARLIEST:
-        raise ValidationError({field: _("%(label)s cannot be before 2000.") % {"label": label}})
+    ensure_not_before_2000(value, field, label)
     return value
 
 

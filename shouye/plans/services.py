@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from shouye.audit import services as audit
 from shouye.hazards.choices import HazardSource
 from shouye.hazards.services.reporting import report_hazard
-from shouye.regions.scoping import ensure_in_scope
+from shouye.regions.scoping import ensure_in_scope, is_in_scope
 from shouye.rules.emergency_plans import filing_deadline
 from shouye.rules.errors import RuleInputError
 from shouye.workcalendar.selectors import work_calendar
@@ -117,6 +117,9 @@ def create_plan(*, actor, kind: str, title: str, audience: str = Audience.WORKFO
         if enterprise is not None:
             ensure_in_scope(actor, enterprise)
         unit = unit_for(enterprise=enterprise, township=township, department=department)
+        if enterprise is township is department is None and not is_in_scope(actor, unit):
+            # Naming no unit means the district's own plans, which only the bureau keeps: ask for the unit.
+            raise ValidationError({"enterprise": _("Name the unit whose plan this is.")})
         ensure_in_scope(actor, unit)
         if not may_manage(actor, unit):
             raise PermissionDenied(_("Only the unit that owns these plans keeps them."))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Organisation, User
 from shouye.audit import services as audit
+from shouye.core.moments import ensure_not_before_2000
 from shouye.notifications.services import notify
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -60,6 +61,7 @@ def _level(level) -> tuple[int, str, str]:
 def _not_ahead(moment: datetime, field: str) -> None:
     if moment > timezone.now():
         raise ValidationError({field: _("This time is in the future.")})
+    ensure_not_before_2000(moment, field, _("Time"))
 
 
 def own_units_q(user) -> Q:

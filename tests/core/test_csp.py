@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(ROOT.glob("shouye/**/templates/**/*.html"))
 #: Templates rendered only to PDF by WeasyPrint, never sent to a browser: their <style> is the document's
 #: print layout, and no policy applies to it.
-PDF_ONLY = ("inspections/documents/", "risks/plans/documents/", "major_hazards/board.html", "permits/documents/")
+PDF_ONLY = ("inspections/documents/", "risks/plans/documents/", "major_hazards/board.html", "permits/documents/",
+            "incidents/report.html")
 
 #: Code in the HTML that the policy refuses, with what to do instead.
 SCRIPT_PATTERNS = {

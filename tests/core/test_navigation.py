@@ -132,7 +132,7 @@ def with_warnings(role: str, names: list[str]) -> list[str]:
 
 def with_issue_14(role: str, names: list[str]) -> list[str]:
     """The response side's entries (issue 14)."""
-    return with_warnings(role, with_plans(with_resources(with_incidents(role, with_duty(role, names)))))
+    return with_plans(with_warnings(role, with_resources(with_incidents(role, with_duty(role, names)))))
 
 
 ENTRIES = {role: names if role == "nobody"
@@ -144,7 +144,7 @@ ENTRIES = {role: names if role == "nobody"
 #: Entries registered after the bar moved into the registry, left out when it is compared with the bar before.
 ADDED_SINCE = ("/cockpit/", "/map/", "/risks/", "/risks/my-tasks/", "/work-areas/", "/risks/liveness/",
                "/major-hazards/", "/calendar/periods/", "/permits/", "/permits/board/", "/incidents/",
-               "/resources/teams/", "/plans/", "/warnings/")
+               "/resources/teams/", "/emergency-plans/", "/warnings/")
 
 
 def navbar(html: str) -> str:

@@ -34,7 +34,7 @@ class WarningListSerializer(serializers.ModelSerializer):
                   "state_display", "issued_at", "all_district", "lifted_at", "unit_count", "acknowledged_count"]
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class WarningChecklistItemSerializer(serializers.ModelSerializer):
     done_by = serializers.StringRelatedField()
 
     class Meta:
@@ -50,7 +50,7 @@ class NotifiedUnitSerializer(serializers.ModelSerializer):
     department = serializers.StringRelatedField()
     acknowledged_by = serializers.StringRelatedField()
     minutes_to_acknowledge = serializers.IntegerField(read_only=True, allow_null=True)
-    items = ChecklistItemSerializer(many=True, read_only=True)
+    items = WarningChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = NotifiedUnit
