@@ -86,8 +86,8 @@ def test_a_township_runs_the_government_clock(cast, mashan):
     unit = PlanUnit.objects.get(pk=plan.unit_id)
     assert unit.kind == UnitKind.TOWNSHIP and unit.category == DrillCategory.GOVERNMENT
     assert unit.any_drill_due_on == date(2027, 3, 2) and plan.evaluation_due_on == date(2029, 3, 2)
-    # A township officer keeps only its own township's plans: the district's are beyond its scope.
-    with pytest.raises(NotInScope):
+    # A township officer keeps only its own township's plans: naming no unit (the district's) asks for one.
+    with pytest.raises(ValidationError, match="请指明预案所属的单位"):
         make_plan(officer)
     # ... and an enterprise's are its enterprise's to keep.
     with pytest.raises(PermissionDenied):
