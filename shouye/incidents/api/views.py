@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
@@ -22,9 +23,7 @@ TAGS = ["incidents"]
 JSON = "application/json"
 
 
-class CanView(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW)
+CanView = requires(VIEW)
 
 
 @extend_schema_view(

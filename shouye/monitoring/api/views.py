@@ -6,6 +6,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.permissions import requires
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors
@@ -17,9 +18,7 @@ from . import serializers as s
 TAGS = ["alarms"]
 
 
-class CanView(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW)
+CanView = requires(VIEW)
 
 
 @extend_schema_view(

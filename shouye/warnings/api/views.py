@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.permissions import requires
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
@@ -19,9 +20,7 @@ TAGS = ["early-warnings"]
 JSON = "application/json"
 
 
-class CanView(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW)
+CanView = requires(VIEW)
 
 
 class ReadsOrManagesSeasons(permissions.BasePermission):
