@@ -29,8 +29,8 @@ class PlansConfig(AppConfig):
 
         stamped_models.register(PlanUnit)
         permission_bundles.register(self.label, permissions.BUNDLE)
-        navigation.register(NavEntry(key="plans", label=_("Emergency plans"), url_name="plans:list", order=62,
-                                     permission=permissions.VIEW))
+        navigation.register(NavEntry(key="plans", label=_("Emergency plans"), url_name="plans:list", order=4,
+                                     permission=permissions.VIEW, group="response"))
         # After the registry, the accounts and the hazards (its drills report hazards).
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=42, run=demo.load_plans))
         for verb, label in (

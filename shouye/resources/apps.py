@@ -53,4 +53,4 @@ class ResourcesConfig(AppConfig):
         permission_bundles.register(self.label, permissions.BUNDLE)
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=60, run=demo.load_resources))
         navigation.register(NavEntry(key="resources", label=_("Emergency resources"), url_name="resources:teams",
-                                     order=59, permission=permissions.VIEW_TEAM))
+                                     order=3, permission=permissions.VIEW_TEAM, group="response"))

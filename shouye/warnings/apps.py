@@ -30,5 +30,5 @@ class WarningsConfig(AppConfig):
 
         permission_bundles.register(self.label, permissions.BUNDLE)
         demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=60, run=demo.load_warnings))
-        navigation.register(NavEntry(key="warnings", label=_("Warnings"), url_name="warnings:list", order=62,
-                                     permission=permissions.VIEW))
+        navigation.register(NavEntry(key="warnings", label=_("Warnings"), url_name="warnings:list", order=2,
+                                     permission=permissions.VIEW, group="response"))

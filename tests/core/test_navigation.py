@@ -100,39 +100,28 @@ def with_duty(role: str, names: list[str]) -> list[str]:
     return names[:at] + menu + names[at:]
 
 
-def with_incidents(role: str, names: list[str]) -> list[str]:
-    """The incidents (issue 14) before the map (same order, by key), for the bureau and the officers."""
-    if role not in ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer"):
+OFFICERS = ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer")
+
+
+def with_response(role: str, names: list[str]) -> list[str]:
+    """Emergency response (issue 14), one drop-down menu right after monitoring (by its key), before duty: the
+    incidents and the warnings for the bureau, the leaders and the officers; the rescue forces and the plans for
+    every role with a membership."""
+    if role == "nobody":
         return names
-    at = names.index("map:index")
-    return names[:at] + ["incidents:list"] + names[at:]
-
-
-def with_resources(names: list[str]) -> list[str]:
-    """The rescue forces and reserves (issue 14), for every role with a membership: by its order (59) and key, before
-    the dual-prevention liveness, or before the calculators for those without it."""
-    at = names.index("risks:liveness" if "risks:liveness" in names else "calculators:index")
-    return names[:at] + ["resources:teams"] + names[at:]
-
-
-def with_plans(names: list[str]) -> list[str]:
-    """The emergency plans and drills (issue 14) right after the calculators, for every role with a membership."""
-    at = names.index("calculators:index") + 1
-    return names[:at] + ["plans:list"] + names[at:]
-
-
-def with_warnings(role: str, names: list[str]) -> list[str]:
-    """The warnings (issue 14) after the calculators, for the bureau, the
-    leaders and the officers (who hold ``warnings.view_earlywarning``)."""
-    if role not in ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer"):
-        return names
-    at = names.index("calculators:index") + 1
-    return names[:at] + ["warnings:list"] + names[at:]
+    at = max(n for n, name in enumerate(names) if name.startswith("monitoring:")) + 1
+    menu = (["incidents:list", "warnings:list"] if role in OFFICERS else []) + ["resources:teams", "plans:list"]
+    return names[:at] + menu + names[at:]
 
 
 def with_issue_14(role: str, names: list[str]) -> list[str]:
-    """The response side's entries (issue 14)."""
-    return with_plans(with_warnings(role, with_resources(with_incidents(role, with_duty(role, names)))))
+    """The response side's entries (issue 14): the response menu, then the duty menu after it."""
+    with_menu = with_response(role, names)
+    if role in ("expert", "nobody"):
+        return with_menu
+    at = max(n for n, name in enumerate(with_menu) if name.startswith("plans:")) + 1
+    duty = with_duty(role, names)
+    return with_menu[:at] + [name for name in duty if name.startswith("duty:")] + with_menu[at:]
 
 
 ENTRIES = {role: names if role == "nobody"
