@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.response import Response
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 from shouye.core.request_context import client_ip
@@ -28,16 +29,9 @@ MULTIPART = "multipart/form-data"
 JSON = "application/json"
 
 
-class CanViewHazards(permissions.BasePermission):
-    """Every hazard route needs the read permission; what a user may change is the services' to decide."""
-
-    def has_permission(self, request, view):
-        return request.user.has_perm("hazards.view_hazard")
-
-
-class CanViewTipOffs(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("hazards.view_tipoff")
+#: Every hazard route needs the read permission; what a user may change is the services' to decide.
+CanViewHazards = requires("hazards.view_hazard")
+CanViewTipOffs = requires("hazards.view_tipoff")
 
 
 @extend_schema_view(

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.permissions import requires
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
@@ -20,9 +21,7 @@ MULTIPART = "multipart/form-data"
 JSON = "application/json"
 
 
-class CanView(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW)
+CanView = requires(VIEW)
 
 
 @extend_schema_view(

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouye.core.api.fields import ListSerializer
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.core.filters import valid_filterset
 
@@ -21,9 +22,7 @@ from ..workflow import BOARD
 TAGS = ["monitoring"]
 
 
-class CanViewBoard(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(BOARD)
+CanViewBoard = requires(BOARD)
 
 
 class AlarmLevelCountSerializer(serializers.Serializer):

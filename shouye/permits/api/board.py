@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouye.core.api.fields import ListSerializer
+from shouye.core.api.permissions import requires
 
 from ..board import board_data
 from ..workflow import BOARD
@@ -14,9 +15,7 @@ from ..workflow import BOARD
 TAGS = ["permits"]
 
 
-class CanViewBoard(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(BOARD)
+CanViewBoard = requires(BOARD)
 
 
 class BoardFiguresSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
@@ -23,9 +24,7 @@ JSON = "application/json"
 API_ACTIONS = tuple(name for name in actions.PERMIT.actions if name != "gas-test")
 
 
-class CanView(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW)
+CanView = requires(VIEW)
 
 
 @extend_schema_view(

@@ -9,11 +9,12 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouye.core.api.pagination import Pagination
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.enterprises.models import Enterprise
 
@@ -61,9 +62,7 @@ _FILTERS = [
 ]
 
 
-class CanViewLiveness(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW_LIVENESS)
+CanViewLiveness = requires(VIEW_LIVENESS)
 
 
 class LivenessView(APIView):

@@ -11,6 +11,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from shouye.core.api.fields import ListField, ScopedPrimaryKeyRelatedField
+from shouye.core.api.permissions import requires
 from shouye.core.api.viewsets import ScopedViewSetMixin
 from shouye.core.filters import FilterSet, IntegerFilter
 from shouye.enterprises.models import Enterprise
@@ -23,11 +24,8 @@ TAGS = ["risk plans"]
 VIEW = "risks.view_riskpoint"
 
 
-class CanViewRisks(permissions.BasePermission):
-    """Reading plans needs the risk list's read permission; writing is the services' to decide."""
-
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW)
+#: Reading plans needs the risk list's read permission; writing is the services' to decide.
+CanViewRisks = requires(VIEW)
 
 
 class FloorPlanFilter(FilterSet):

@@ -13,6 +13,7 @@ from rest_framework.generics import get_object_or_404  # a malformed id is a 404
 from rest_framework.response import Response
 
 from shouye.core.api.fields import ListField, ScopedPrimaryKeyRelatedField
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.core.exceptions import InvalidTransition
 from shouye.enterprises.models import Enterprise
@@ -27,11 +28,8 @@ TAGS = ["risks"]
 VIEW = "risks.view_riskpoint"
 
 
-class CanViewRisks(permissions.BasePermission):
-    """Every route needs the read permission; writes need the enterprise's, checked by the services."""
-
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW)
+#: Every route needs the read permission; writes need the enterprise's, checked by the services.
+CanViewRisks = requires(VIEW)
 
 
 # --- serializers ------------------------------------------------------------------------------------------

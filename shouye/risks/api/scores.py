@@ -10,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from shouye.core.api.fields import ListField, ScopedPrimaryKeyRelatedField
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.enterprises.models import Enterprise
 
@@ -22,12 +23,9 @@ TAGS = ["risks"]
 VIEW_LIVENESS = "risks.view_liveness"
 
 
-class CanViewScores(permissions.BasePermission):
-    """Reading needs the liveness view (the bureau, leaders, township and department officers); recording
-    needs the bureau's verb, checked again by the service."""
-
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW_LIVENESS)
+#: Reading needs the liveness view (the bureau, leaders, township and department officers); recording needs the
+#: bureau's verb, checked again by the service.
+CanViewScores = requires(VIEW_LIVENESS)
 
 
 class RiskScoreSerializer(serializers.ModelSerializer):
