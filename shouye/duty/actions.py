@@ -15,7 +15,7 @@ ROSTER_ACTIONS = register(ActionSet(
 ).add(
     Action("generate", title=_("Generate from the rotation"), button=_("Generate"),
            success=_("The roster is generated from the rotation."), form=forms.GenerateForm,
-           serializer=s.GenerateSerializer,
+           serializer=s.RosterGenerateSerializer,
            summary="按轮班生成 Fill a draft month by rotation (reinforced days, seasons, leaves): the bureau's from "
                    "its rotation lists, a township's or enterprise's from `people` (default: its previous month's)",
            perform=lambda actor, roster, data: services.generate_roster(actor=actor, roster=roster, **data)),
@@ -33,7 +33,7 @@ ROSTER_ACTIONS = register(ActionSet(
            summary="发布值班表 Publish (refused with each problem: a day without its leader, a person twice, "
                    "a person on leave)",
            perform=lambda actor, roster, data: services.publish_roster(actor=actor, roster=roster)),
-    Action("file", title=_("File with the bureau"), button=_("File"),
+    Action("file", title=_("File with the bureau"), button=_("File the roster"),
            success=_("The roster is filed with the bureau."), form=forms.PublishForm, serializer=s.EmptySerializer,
            summary="报备值班表 A township or key enterprise files its roster with the bureau (refused with each "
                    "problem, as publishing)",

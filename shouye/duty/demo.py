@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 
 from shouye.accounts.models import Membership, Organisation, User
 from shouye.core.demo import moment
-from shouye.enterprises import reference_data
 from shouye.enterprises import demo as district
+from shouye.enterprises import reference_data
 from shouye.enterprises.demo import DEMO_USER_PREFIX, person_name
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region

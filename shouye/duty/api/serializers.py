@@ -63,7 +63,7 @@ class EmptySerializer(serializers.Serializer):
     pass
 
 
-class PersonSerializer(serializers.Serializer):
+class DutyPersonSerializer(serializers.Serializer):
     """一名值班人员 A person of a township's or enterprise's rotation."""
 
     position = SlugRelatedField(slug_field="code", queryset=DutyPosition.objects.all())
@@ -71,11 +71,11 @@ class PersonSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class GenerateSerializer(serializers.Serializer):
+class RosterGenerateSerializer(serializers.Serializer):
     """A township's or enterprise's people in rotation order (none: those of its previous month); the bureau's
     roster takes none (its rotation lists)."""
 
-    people = PersonSerializer(many=True, required=False, max_length=200)
+    people = DutyPersonSerializer(many=True, required=False, max_length=200)
 
     def validate(self, attrs):
         return {"people": attrs.get("people") or []}
