@@ -103,8 +103,9 @@ def on_duty(actor, day: date) -> list[dict]:
 #: 危险物品 producers, traders and stores (the hazardous-chemicals and urban-gas industries, gas stations,
 #: fireworks), mines (non-coal mines), metal smelting (metallurgy), and any enterprise with a major hazard
 #: installation (重大危险源) or a hazardous chemical process (危险化工工艺). Construction (建筑施工, also in Art. 14)
-#: files its duty with the housing bureau that supervises it (``enterprises.reference_data``), so it is not
-#: listed here; add its industry code to include it. Operating enterprises only.
+#: is left out: the registry holds construction companies, not the sites that keep the duty, and the housing
+#: bureau supervises them (``enterprises.reference_data``); add its industry code to include it. Operating
+#: enterprises only.
 KEY_INDUSTRY_CODES = ("hazardous_chemicals", "non_coal_mines", "urban_gas")
 KEY_TAG_CODES = ("mhi", "hazardous_process", "metallurgy", "fireworks", "gas_station")
 
