@@ -1135,6 +1135,7 @@ ROUTES: dict[str, RouteSpec] = {
                                  perm="duty.request_swap" if name == "request-swap" else "")
        for name in DUTY_ROSTER_ACTIONS.actions},
     "duty-roster-on-duty": RouteSpec(PAGE),
+    "duty-roster-not-filed": RouteSpec(PAGE),
     "duty:swaps": RouteSpec(LIST, model=SwapRequest),
     "duty:swap": RouteSpec(DETAIL, model=SwapRequest),
     **{f"duty:{name}": RouteSpec(ACTION, model=SwapRequest, methods=("post",),

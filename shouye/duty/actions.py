@@ -14,10 +14,11 @@ ROSTER_ACTIONS = register(ActionSet(
     detail_url=lambda roster: reverse("duty:roster", kwargs={"pk": roster.pk}),
 ).add(
     Action("generate", title=_("Generate from the rotation"), button=_("Generate"),
-           success=_("The roster is generated from the rotation lists."), form=forms.GenerateForm,
-           serializer=s.EmptySerializer,
-           summary="按轮班表生成 Fill the bureau's draft month from the rotation (reinforced days, seasons, leaves)",
-           perform=lambda actor, roster, data: services.generate_roster(actor=actor, roster=roster)),
+           success=_("The roster is generated from the rotation."), form=forms.GenerateForm,
+           serializer=s.RosterGenerateSerializer,
+           summary="按轮班生成 Fill a draft month by rotation (reinforced days, seasons, leaves): the bureau's from "
+                   "its rotation lists, a township's or enterprise's from `people` (default: its previous month's)",
+           perform=lambda actor, roster, data: services.generate_roster(actor=actor, roster=roster, **data)),
     Action("add-assignment", title=_("Add a person"), button=_("Add"), success=_("The person is added."),
            form=forms.AddAssignmentForm, serializer=s.AddAssignmentSerializer,
            summary="增加值班人员 Put a person on a day of a draft roster",
@@ -32,6 +33,11 @@ ROSTER_ACTIONS = register(ActionSet(
            summary="发布值班表 Publish (refused with each problem: a day without its leader, a person twice, "
                    "a person on leave)",
            perform=lambda actor, roster, data: services.publish_roster(actor=actor, roster=roster)),
+    Action("file", title=_("File with the bureau"), button=_("File the roster"),
+           success=_("The roster is filed with the bureau."), form=forms.PublishForm, serializer=s.EmptySerializer,
+           summary="报备值班表 A township or key enterprise files its roster with the bureau (refused with each "
+                   "problem, as publishing)",
+           perform=lambda actor, roster, data: services.file_roster(actor=actor, roster=roster)),
     Action("request-swap", title=_("Ask to swap a shift"), button=_("Ask"),
            success=_("The swap is asked; your colleague answers it."), form=forms.RequestSwapForm,
            serializer=s.RequestSwapSerializer,

@@ -19,7 +19,7 @@ class DutyConfig(AppConfig):
             stamped_models,
         )
 
-        from . import actions, demo, permissions  # noqa: F401  actions registers the duty action sets
+        from . import actions, demo, permissions, todos  # noqa: F401  actions and todos register themselves
         from .models import Roster
 
         stamped_models.register(Roster)
@@ -27,6 +27,7 @@ class DutyConfig(AppConfig):
             ("duty.roster-create", _("created the duty roster")),
             ("duty.roster-generate", _("generated the duty roster from the rotation")),
             ("duty.roster-publish", _("published the duty roster")),
+            ("duty.roster-file", _("filed the duty roster with the bureau")),
             ("duty.assignment-add", _("put a person on duty")),
             ("duty.assignment-remove", _("took a person off duty")),
             ("duty.swap-request", _("asked to swap a shift")),

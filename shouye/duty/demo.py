@@ -1,7 +1,8 @@
 """The duty area in the demo district (``shouye demo``): the bureau's duty crew on the rotation lists, the
 flood season of the demo's year, last month's and this month's rosters generated and published (each on the
 20th of the month before), a swap asked, agreed and approved, and a week of the duty log with a report chain
-(首报 → 续报 → 终报) and the handovers between shifts. Everything through the services, at its moment in the past;
+(首报 → 续报 → 终报) and the handovers between shifts; every township's roster generated and filed for last month and
+this month but the last township's, which has not filed this month's yet. Everything through the services, at its moment in the past;
 a month of a year the work calendar does not hold is left out (its holidays are never guessed)."""
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from django.core.exceptions import ValidationError
 
 from shouye.accounts.models import Membership, Organisation, User
 from shouye.core.demo import moment
+from shouye.enterprises import demo as district
 from shouye.enterprises import reference_data
-from shouye.enterprises.demo import DEMO_USER_PREFIX
+from shouye.enterprises.demo import DEMO_USER_PREFIX, person_name
+from shouye.regions.choices import RegionLevel
+from shouye.regions.models import Region
 from shouye.workcalendar.selectors import work_calendar
 
 from . import defaults, selectors, services
@@ -106,8 +110,39 @@ def load_duty(context) -> dict[str, int]:
         made["rosters"] += 1
     if rosters:
         made["swaps"] = _swap(context, rosters[0], officers)
+    made["township rosters"] = _townships(context, [m for m in (_month_before(*this_month), this_month)
+                                                    if m[0] in covered])
     made["log entries"], made["handovers"] = _log(context, officers)
     return made
+
+
+def _townships(context, months) -> int:
+    """Each township's officer generates its roster from its own people (two leaders on duty and three duty
+    officers, who also stand by) and files it on the 25th of the month before; the next month is generated from
+    the last one's people. The last township (by code) has not filed this month's: the bureau's "on duty now"
+    lists it, and its officer has the to-do."""
+    people = district.people(context)
+    rng = context.rng("duty-townships")
+    positions = {p.code: p for p in DutyPosition.objects.all()}
+    townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, pk__in=people.township_officers)
+                     .order_by("code"))
+    filed = 0
+    for number, township in enumerate(townships, start=1):
+        officer = people.township_officers[township.pk]
+        crew = [(code, person_name(rng), f"1390531{number:02d}{n:02d}")
+                for n, code in enumerate(("leader", "leader", "officer", "officer", "officer"))]
+        rota = [{"position": positions[code], "name": name, "phone": phone} for code, name, phone in crew]
+        rota += [{**row, "position": positions["standby"]} for row in rota if row["position"].code == "officer"]
+        for n, (year, month) in enumerate(months):
+            if township == townships[-1] and (year, month) == months[-1] and len(townships) > 1:
+                continue
+            with context.at(moment(date(*_month_before(year, month), 25), time(10, 0))):
+                roster = services.create_roster(actor=officer, unit_kind="township", year=year, month=month,
+                                                township=township, duty_phone=f"0531-8700{number:04d}")
+                services.generate_roster(actor=officer, roster=roster, people=rota if n == 0 else None)
+                services.file_roster(actor=officer, roster=roster)
+            filed += 1
+    return filed
 
 
 def _swap(context, roster, officers) -> int:

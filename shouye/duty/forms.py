@@ -10,6 +10,7 @@ from shouye.enterprises.models import Enterprise
 from shouye.regions.models import Region
 from shouye.regions.scoping import DISTRICT_WIDE_ROLES, scope_for
 
+from . import selectors
 from .choices import LogKind, ReportStage, UnitKind
 from .models import Assignment, DutyLeave, DutyPosition, DutySeason, DutySetup, LogEntry, RotationMember
 
@@ -75,7 +76,40 @@ class RosterCreateForm(Styled, forms.Form):
 
 
 class GenerateForm(Styled, ActionForm):
-    pass
+    """A township's or enterprise's people in rotation order, one per line: position, name, phone (blank:
+    those of its previous month). The bureau's roster has no such field (its rotation lists)."""
+
+    people = forms.CharField(
+        label=_("People on duty"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One person per line, in rotation order: position, name, phone (for example: 带班领导 张三 "
+                    "13800000000). Left blank, the people of your previous month are taken."))
+
+    def __init__(self, *args, obj, user, **kwargs):
+        super().__init__(*args, obj=obj, user=user, **kwargs)
+        if obj.unit_kind == UnitKind.BUREAU:
+            del self.fields["people"]
+        else:
+            self.fields["people"].initial = "\n".join(
+                f"{row.position.name} {row.name} {row.phone}".strip() for row in selectors.unit_previous_month(obj))
+
+    def clean_people(self):
+        ordered = list(DutyPosition.objects.order_by("order", "id"))
+        positions = {key: position for position in ordered for key in (position.code, position.name)}
+        people = []
+        for number, line in enumerate(self.cleaned_data["people"].splitlines(), start=1):
+            words = line.replace(",", " ").replace("，", " ").split()
+            if not words:
+                continue
+            if len(words) > 3 or words[0] not in positions or len(words) < 2:
+                raise forms.ValidationError(
+                    _("Line %(number)d: write the position (%(positions)s), the name and the phone.")
+                    % {"number": number, "positions": "、".join(p.name for p in ordered)})
+            phone = words[2] if len(words) == 3 else ""
+            if len(words[1]) > 60 or len(phone) > 20:
+                raise forms.ValidationError(_("Line %(number)d: the name or the phone is too long.")
+                                            % {"number": number})
+            people.append({"position": positions[words[0]], "name": words[1], "phone": phone})
+        return people
 
 
 class PublishForm(Styled, ActionForm):

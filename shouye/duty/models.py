@@ -75,6 +75,11 @@ class DutySetup(models.Model):
     def __str__(self):
         return str(self._meta.verbose_name)
 
+    @property
+    def phone(self) -> str:
+        """The phone every duty page shows: the duty room's own, else the bureau's (``SHOUYE_BUREAU_PHONE``)."""
+        return self.duty_phone or settings.SHOUYE_BUREAU_PHONE
+
 
 class DutySeason(models.Model):
     """A season mode of one year (flood season, forest-fire season, a major event): its dates come from the

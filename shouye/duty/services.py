@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -91,9 +92,46 @@ def _on_leave(leaves: dict[int, list[DutyLeave]], user_id: int | None, day: date
     return any(leave.first_day <= day <= leave.last_day for leave in leaves.get(user_id, ()))
 
 
+class _Person(NamedTuple):
+    """One person of a rotation: a bureau user, or a township's or enterprise's person by name and phone."""
+
+    user: object
+    name: str
+    phone: str
+
+    @property
+    def key(self):
+        return self.user.pk if self.user is not None else self.name
+
+
+def _bureau_rotation(position) -> list[_Person]:
+    return [_Person(m.user, _person_name(m.user), m.user.phone) for m in selectors.rotation(position)]
+
+
+def _unit_rotation(roster: Roster, people) -> dict[int, list[_Person]]:
+    """A township's or enterprise's people by position: those given, else those of the unit's previous
+    month (in the order they first served), so a unit enters its people once."""
+    if not people:
+        people = [{"position": row.position, "name": row.name, "phone": row.phone}
+                  for row in selectors.unit_previous_month(roster)]
+    if not people:
+        raise ValidationError({"people": _("People: give your unit's people on duty, one per line "
+                                           "(position, name, phone).")})
+    by_position: dict[int, list[_Person]] = defaultdict(list)
+    for row in people:
+        person = _Person(None, row["name"].strip(), row.get("phone", "").strip())
+        if not person.name:
+            raise ValidationError({"people": _("People: every line needs the person's name.")})
+        if person not in by_position[row["position"].pk]:
+            by_position[row["position"].pk].append(person)
+    return by_position
+
+
 @transaction.atomic
-def generate_roster(*, actor, roster: Roster) -> dict[str, int]:
-    """Fill the bureau's draft month from the rotation lists, replacing what it held.
+def generate_roster(*, actor, roster: Roster, people=None) -> dict[str, int]:
+    """Fill a draft month from the rotation, replacing what it held: the bureau's from its rotation lists,
+    a township's or key enterprise's from its own people (``people``: position, name and phone; when none
+    are given, those of its previous month's roster).
 
     Each position's people are taken round-robin in their rotation order, continuing through the month from
     where the previous month's roster left off, so everyone serves about as often; someone on leave or
@@ -102,15 +140,20 @@ def generate_roster(*, actor, roster: Roster) -> dict[str, int]:
     ``reinforced_extra``; a standby position adds each season's ``standby_per_day`` on the season's days."""
     roster = _locked(Roster, roster)
     ROSTER.ensure_may(actor, roster, "generate")
+    bureau = roster.unit_kind == UnitKind.BUREAU
+    if bureau and people:
+        raise ValidationError({"people": _("People: the bureau's roster takes its people from the rotation "
+                                           "lists of the duty setup.")})
+    units = None if bureau else _unit_rotation(roster, people)
     days = selectors.month_days(roster.year, roster.month)
     marks = day_marks(roster)
     seasons = selectors.seasons_overlapping(days[0], days[-1])
-    leaves = _leave_days(days[0], days[-1])
+    leaves = _leave_days(days[0], days[-1]) if bureau else {}
     roster.assignments.all().delete()
     served_before = _served_last_month(roster)
     rows, short = [], 0
     for position in selectors.positions():
-        members = selectors.rotation(position)
+        members = _bureau_rotation(position) if bureau else units.get(position.pk, [])
         pointer = served_before.get(position.pk, 0)
         for day in days:
             need = position.per_shift
@@ -122,17 +165,17 @@ def generate_roster(*, actor, roster: Roster) -> dict[str, int]:
                 extra = sum(s.standby_per_day for s in seasons if s.starts_on <= day <= s.ends_on)
                 need += extra
                 reason = AssignmentReason.SEASON if extra and reason == AssignmentReason.REGULAR else reason
-            taken: set[int] = {row.user_id for row in rows if row.day == day}
+            taken = {row.user_id or row.name for row in rows if row.day == day}
             tried = 0
             while need and tried < len(members):
                 member = members[pointer % len(members)]
                 pointer += 1
                 tried += 1
-                if member.user_id in taken or _on_leave(leaves, member.user_id, day):
+                if member.key in taken or (member.user is not None and _on_leave(leaves, member.user.pk, day)):
                     continue
                 rows.append(Assignment(roster=roster, day=day, position=position, user=member.user,
-                                       name=_person_name(member.user), phone=member.user.phone, reason=reason))
-                taken.add(member.user_id)
+                                       name=member.name, phone=member.phone, reason=reason))
+                taken.add(member.key)
                 need -= 1
             short += need
     Assignment.objects.bulk_create(rows)
@@ -142,9 +185,8 @@ def generate_roster(*, actor, roster: Roster) -> dict[str, int]:
 
 
 def _served_last_month(roster: Roster) -> dict[int, int]:
-    """How many shifts each position's rotation gave in the bureau's previous month (where this month goes on)."""
-    year, month = (roster.year - 1, 12) if roster.month == 1 else (roster.year, roster.month - 1)
-    rows = Assignment.objects.filter(roster__unit_kind=UnitKind.BUREAU, roster__year=year, roster__month=month)
+    """How many shifts each position's rotation gave in the unit's previous month (where this month goes on)."""
+    rows = Assignment.objects.filter(roster__in=selectors.same_unit_previous_month(roster))
     return dict(rows.values_list("position").annotate(n=Count("id")).values_list("position", "n"))
 
 
@@ -185,18 +227,30 @@ def problems(roster: Roster, assignments=None) -> list[str]:
     return found
 
 
-@transaction.atomic
-def publish_roster(*, actor, roster: Roster) -> Roster:
+def _release(actor, roster: Roster, act: str) -> Roster:
     roster = _locked(Roster, roster)
-    ROSTER.ensure_may(actor, roster, "publish")
+    ROSTER.ensure_may(actor, roster, act)
     found = problems(roster)
     if found:
         raise ValidationError({"__all__": found[:20]})
     roster.state = RosterState.PUBLISHED
     roster.published_at = timezone.now()
     roster.save(update_fields=["state", "published_at"])
-    audit.record(actor=actor, verb="duty.roster-publish", target=roster)
+    audit.record(actor=actor, verb=f"duty.roster-{act}", target=roster)
     return roster
+
+
+@transaction.atomic
+def publish_roster(*, actor, roster: Roster) -> Roster:
+    """The bureau publishes its roster (refused with each problem)."""
+    return _release(actor, roster, "publish")
+
+
+@transaction.atomic
+def file_roster(*, actor, roster: Roster) -> Roster:
+    """A township or key enterprise files its roster with the bureau (报备), refused with each problem: from
+    then on the bureau's "on duty now" shows its people and no longer lists it as missing."""
+    return _release(actor, roster, "file")
 
 
 def _check_day(roster: Roster, day: date) -> None:

@@ -61,13 +61,15 @@ def _paged(request, queryset, per_page: int = 30):
 @login_required
 @require_GET
 def now(request):
-    """当前值班: the current shift of every unit the user sees (the bureau, townships, key enterprises)."""
+    """当前值班: the current shift of every unit the user sees (the bureau, each township, each key enterprise)
+    with the phones as the user may see them, and the townships and key enterprises that have not filed this
+    month's roster."""
     _require(request, VIEW)
     day = selectors.current_shift_day()
-    units = selectors.on_duty(request.user, day)
-    for unit in units:
+    data = selectors.board(request.user, day)
+    for unit in data["units"]:
         unit["people"] = [(row, phone_for(request.user, row.phone)) for row in unit["people"]]
-    return render(request, "duty/now.html", {"day": day, "units": units, "setup": selectors.setup()})
+    return render(request, "duty/now.html", {"day": day, **data, "setup": selectors.setup()})
 
 
 class RosterListView(ScopedListView):

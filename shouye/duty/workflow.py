@@ -1,4 +1,4 @@
-"""The workflows of a roster (draft → published), a swap (requested → agreed → approved, or refused), a log
+"""The workflows of a roster (draft → published by the bureau, filed by a township or key enterprise), a swap (requested → agreed → approved, or refused), a log
 entry (open → closed) and a handover (pending → acknowledged)."""
 
 from django.core.exceptions import PermissionDenied
@@ -37,8 +37,18 @@ def _own_and_bureau(actor, roster) -> None:
     _own_unit(actor, roster)
 
 
+def _own_and_filed(actor, roster) -> None:
+    if roster.unit_kind == UnitKind.BUREAU:
+        raise PermissionDenied(_("The bureau publishes its roster; townships and key enterprises file theirs."))
+    _own_unit(actor, roster)
+
+
 def _is_bureau(actor, roster) -> bool:
     return roster.unit_kind == UnitKind.BUREAU
+
+
+def _is_filed(actor, roster) -> bool:
+    return roster.unit_kind != UnitKind.BUREAU
 
 
 def _colleague(actor, swap) -> None:
@@ -52,12 +62,15 @@ def _next_shift(actor, handover) -> None:
 
 
 ROSTER = Workflow(states=RosterState, steps=[
-    Step("generate", sources=(RosterState.DRAFT,), permissions=(MANAGE,), check=_own_and_bureau,
-         offered=_is_bureau),
+    Step("generate", sources=(RosterState.DRAFT,), permissions=(MANAGE,), check=_own_unit),
     Step("add-assignment", sources=(RosterState.DRAFT,), permissions=(MANAGE,), check=_own_unit),
     Step("remove-assignment", sources=(RosterState.DRAFT,), permissions=(MANAGE,), check=_own_unit),
     Step("publish", sources=(RosterState.DRAFT,), target=RosterState.PUBLISHED, permissions=(MANAGE,),
-         check=_own_unit),
+         check=_own_and_bureau, offered=_is_bureau),
+    # 报备: a township's or key enterprise's roster, published to its people and filed with the bureau at once
+    # (山东省突发事件应对条例 Art. 8 ¶4 requires 24-hour duty of both; the bureau checks it on "on duty now").
+    Step("file", sources=(RosterState.DRAFT,), target=RosterState.PUBLISHED, permissions=(MANAGE,),
+         check=_own_and_filed, offered=_is_filed),
     Step("request-swap", sources=(RosterState.PUBLISHED,), permissions=(REQUEST_SWAP,), check=_bureau_roster,
          offered=_is_bureau),
 ])

@@ -29,7 +29,7 @@ def month(cast, crew, mashan):
     for day in range(1, 29):
         services.add_assignment(actor=officer, roster=township, day=date(2026, 2, day), position=leader,
                                 name="马山带班", phone="13911112222")
-    services.publish_roster(actor=officer, roster=township)
+    services.file_roster(actor=officer, roster=township)
     return roster, township
 
 

@@ -112,7 +112,10 @@ def test_units_keep_their_own_rosters(cast, crew, mashan, xiaoli):
         services.add_assignment(actor=officer, roster=own, day=date(2026, 2, 1), position=crew["positions"]["leader"],
                                 name="某人")
     with pytest.raises(PermissionDenied):
+        services.generate_roster(actor=company, roster=township)
+    with pytest.raises(ValidationError) as refused:        # no people given, none last month
         services.generate_roster(actor=officer, roster=township)
+    assert "people" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         services.add_assignment(actor=company, roster=own, day=date(2026, 3, 1),
                                 position=crew["positions"]["leader"], name="某人")

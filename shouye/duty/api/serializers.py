@@ -63,6 +63,24 @@ class EmptySerializer(serializers.Serializer):
     pass
 
 
+class DutyPersonSerializer(serializers.Serializer):
+    """一名值班人员 A person of a township's or enterprise's rotation."""
+
+    position = SlugRelatedField(slug_field="code", queryset=DutyPosition.objects.all())
+    name = serializers.CharField(max_length=60)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class RosterGenerateSerializer(serializers.Serializer):
+    """A township's or enterprise's people in rotation order (none: those of its previous month); the bureau's
+    roster takes none (its rotation lists)."""
+
+    people = DutyPersonSerializer(many=True, required=False, max_length=200)
+
+    def validate(self, attrs):
+        return {"people": attrs.get("people") or []}
+
+
 def _roster_rows(serializer):
     return serializer.context["obj"].assignments.all()
 
@@ -164,3 +182,13 @@ class OnDutyUnitSerializer(serializers.Serializer):
     unit_name = serializers.CharField(source="roster.unit_name")
     duty_phone = serializers.CharField(source="roster.duty_phone")
     people = ListSerializer(child=AssignmentSerializer())
+
+
+class NotFiledUnitSerializer(serializers.Serializer):
+    """一个未报备本月值班表的单位 A township or key enterprise without a filed roster for the month."""
+
+    kind = serializers.CharField(help_text="township | enterprise")
+    kind_display = serializers.CharField()
+    id = serializers.IntegerField(source="pk", help_text="The township's region id or the enterprise's id.")
+    name = serializers.CharField()
+    township = serializers.CharField(source="township.name", allow_null=True)

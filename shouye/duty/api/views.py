@@ -85,6 +85,14 @@ class RosterViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixi
         units = selectors.on_duty(request.user, selectors.current_shift_day())
         return Response(s.OnDutyUnitSerializer(units, many=True, context=self.get_serializer_context()).data)
 
+    @extend_schema(summary="未报备 The townships and key enterprises in the caller's scope without a filed roster "
+                           "for the current shift's month",
+                   responses={200: s.NotFiledUnitSerializer(many=True)}, tags=["duty-rosters"], filters=False)
+    @action(detail=False, methods=["get"], url_path="not-filed", pagination_class=None, filterset_class=None)
+    def not_filed(self, request):
+        missing = selectors.board(request.user, selectors.current_shift_day())["missing"]
+        return Response(s.NotFiledUnitSerializer(missing, many=True).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="换班申请 Swap requests of the bureau's roster", tags=["duty-swaps"]),
