@@ -201,6 +201,9 @@ class ReserveCreateForm(_Styled, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = _items()
+        self.fields["township"] = forms.ModelChoiceField(
+            label=_("Township"), required=False, queryset=offered_townships(SimpleNamespace(user=user)),
+            help_text=_("Empty for the district's own reserve (every township reads it)."))
         _style(self)
 
     def clean(self):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouye.core.importkit.models import ImportJobBase
 from shouye.enterprises.stamps import StampedModel
-from shouye.regions.scoping import ScopedQuerySet, ScopePaths
+from shouye.regions.scoping import ScopedQuerySet, ScopePaths, scope_for
 
 from .choices import MovementKind, Readiness, ReserveKind, ReserveState, TeamKind, WarehouseState
 from .permissions import VIEW_RESERVE
@@ -309,12 +309,18 @@ class StockBatch(models.Model):
 
 
 class ReserveQuerySet(models.QuerySet):
-    """Reserves are the bureau's (Art. 42: the county government's reserve plan): whoever holds
-    ``resources.view_reserve`` (the bureau's roles and the township officers) reads all of them, nobody else
-    any; only the bureau manages them (``resources.manage_reserve``)."""
+    """Reserves are the bureau's (Art. 42: the county government's reserve plan), managed by it alone
+    (``resources.manage_reserve``). Whoever holds ``resources.view_reserve`` reads them: the district-wide roles
+    every one, a township officer the district's own (no township) and those made for its township; nobody
+    else any."""
 
     def visible_to(self, user):
-        return self.all() if user.is_authenticated and user.has_perm(VIEW_RESERVE) else self.none()
+        if not (user.is_authenticated and user.has_perm(VIEW_RESERVE)):
+            return self.none()
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        return self.filter(models.Q(township__isnull=True) | models.Q(township__in=sorted(scope.region_ids)))
 
 
 class Reserve(models.Model):
@@ -322,9 +328,12 @@ class Reserve(models.Model):
     response time, Shandong 应急保障条例 Art. 45) or a capacity reserve (产能储备: a producer's capacity per item
     per day, Art. 39, 42). It counts beside the physical stock while in force: from ``starts_on`` to
     ``ends_on`` inclusive, unless terminated. Its lines (:class:`ReserveLine`) hold quantities (agreement) or
-    quantities per day (capacity)."""
+    quantities per day (capacity). ``township``: empty for the district's reserve (every township reads it),
+    else the township it was made for (that township reads it)."""
 
     kind = models.CharField(_("kind of reserve"), max_length=10, choices=ReserveKind.choices)
+    township = models.ForeignKey("regions.Region", verbose_name=_("township"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
     supplier = models.CharField(_("supplier"), max_length=100)
     contact_name = models.CharField(_("contact"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=20)

@@ -73,7 +73,8 @@ def reserves(actor):
 
 
 def reserve_detail(actor):
-    return reserves(actor).prefetch_related(Prefetch("lines", queryset=ReserveLine.objects.select_related("item")))
+    return reserves(actor).select_related("township").prefetch_related(
+        Prefetch("lines", queryset=ReserveLine.objects.select_related("item")))
 
 
 def in_force(queryset, today: date):

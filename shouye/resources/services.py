@@ -441,9 +441,10 @@ def _reserve_lines(lines) -> list[tuple[Item, Decimal]]:
 
 def create_reserve(*, actor, kind: str, supplier: str, contact_name: str, contact_phone: str, latitude: float,
                    longitude: float, response_hours: int, starts_on: date, ends_on: date, address: str = "",
-                   note: str = "", lines=()) -> Reserve:
+                   note: str = "", township=None, lines=()) -> Reserve:
     """Record an agreement reserve (a supplier holds items for the district, Shandong 应急保障条例 Art. 45) or a
-    capacity reserve (a producer's capacity per day, Art. 39, 42), with its items; the bureau's act."""
+    capacity reserve (a producer's capacity per day, Art. 39, 42), with its items; the bureau's act. With a
+    ``township``, the reserve is made for that township (its officers read it), else it is the district's."""
     if not actor.has_perm(MANAGE_RESERVE):
         raise PermissionDenied(_("You do not have permission to do this."))
     if ends_on < starts_on:
@@ -453,13 +454,14 @@ def create_reserve(*, actor, kind: str, supplier: str, contact_name: str, contac
         reserve = Reserve(kind=kind, supplier=supplier.strip(), contact_name=contact_name.strip(),
                           contact_phone=contact_phone.strip(), address=address.strip(), latitude=latitude,
                           longitude=longitude, response_hours=response_hours, starts_on=starts_on, ends_on=ends_on,
-                          note=note.strip())
+                          note=note.strip(), township=township)
         reserve.full_clean()
         reserve.save()
         ReserveLine.objects.bulk_create([ReserveLine(reserve=reserve, item=item, quantity=quantity)
                                          for item, quantity in checked])
         audit.record(actor=actor, verb="resources.reserve-create", target=reserve,
-                     changes={"kind": kind, "term": [starts_on.isoformat(), ends_on.isoformat()],
+                     changes={"kind": kind, "township": township.name if township else None,
+                              "term": [starts_on.isoformat(), ends_on.isoformat()],
                               "items": {item.name: str(quantity) for item, quantity in checked}})
     return reserve
 

@@ -256,6 +256,9 @@ class ReserveListView(ScopedListView):
     ordering_options = {"supplier": "supplier", "ends_on": "ends_on"}
     default_ordering = "-ends_on"
 
+    def scoped_queryset(self, qs):
+        return qs.select_related("township")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()

@@ -270,12 +270,13 @@ class ReserveListSerializer(serializers.ModelSerializer):
 
     kind_display = ChoiceLabelField(ReserveKind.choices, source="kind")
     state_display = ChoiceLabelField(ReserveState.choices, source="state")
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
     contact_phone = serializers.SerializerMethodField()
     in_force = serializers.SerializerMethodField()
 
     class Meta:
         model = Reserve
-        fields = ["id", "kind", "kind_display", "supplier", "contact_name", "contact_phone", "address", "latitude",
+        fields = ["id", "kind", "kind_display", "township", "supplier", "contact_name", "contact_phone", "address", "latitude",
                   "longitude", "response_hours", "starts_on", "ends_on", "state", "state_display", "in_force", "note"]
 
     def get_contact_phone(self, reserve) -> str:
@@ -299,6 +300,9 @@ class ReserveLineInputSerializer(serializers.Serializer):
 
 class ReserveCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReserveKind.choices)
+    township = fields.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="township"),
+                                       required=False, allow_null=True, default=None,
+                                       help_text=_("Empty for the district's own reserve"))
     supplier = serializers.CharField(max_length=100)
     contact_name = serializers.CharField(max_length=50)
     contact_phone = serializers.RegexField(PHONE, max_length=20)
