@@ -1,6 +1,7 @@
 """Nearest dispatch at the district's scale (issue 14): 10,000 rescue teams, 10,000 warehouses and 200,000 stock
-lines spread over the district; then the ranking (``shouye.resources.nearest.nearest``: the nearest ready
-teams and the warehouses holding two needed items) and its API (``GET /api/v1/resources/nearest/`` through the
+lines spread over the district, and 300 agreement reserves of 10 items each; then the ranking
+(``shouye.resources.nearest.nearest``: the nearest ready teams, and the warehouses and agreement suppliers
+holding two needed items) and its API (``GET /api/v1/resources/nearest/`` through the
 test client), each from random points of the district, timed (p50/p95) and with their queries counted.
 
     .venv/bin/python bench/resources_nearest.py        # PostgreSQL, database shouye_resources_bench
@@ -35,6 +36,7 @@ SEED = 14
 LAT, LNG = (36.30, 36.75), (116.50, 117.00)
 ITEMS = 200
 LINES_PER_WAREHOUSE = 20
+ITEMS_PER_RESERVE = 10
 
 
 def log(message: str) -> None:
@@ -73,6 +75,33 @@ def generate(teams: int, warehouses: int) -> int:
     return teams + warehouses
 
 
+def generate_reserves(count: int) -> int:
+    """Agreement reserves (the bureau's contracts, in force for a year around today) at random points, each
+    holding ``ITEMS_PER_RESERVE`` of the catalogue items; made once, like the rest."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from shouye.resources.models import Item, Reserve, ReserveLine
+
+    if Reserve.objects.exists():
+        log(f"  {Reserve.objects.count():,} reserves already there: reused")
+        return 0
+    rng = random.Random(SEED + 2)
+    today = timezone.localdate()
+    items = list(Item.objects.order_by("pk"))
+    with transaction.atomic():
+        reserves = Reserve.objects.bulk_create(Reserve(
+            kind="agreement", supplier=f"供应商{n}", contact_name="联系人", contact_phone="13800000000",
+            latitude=rng.uniform(*LAT), longitude=rng.uniform(*LNG), response_hours=rng.randint(2, 48),
+            starts_on=today - timedelta(days=180), ends_on=today + timedelta(days=180)) for n in range(count))
+        ReserveLine.objects.bulk_create((ReserveLine(reserve=reserve, item=item, quantity=Decimal(rng.randint(1, 900)))
+                                         for reserve in reserves for item in rng.sample(items, ITEMS_PER_RESERVE)),
+                                        batch_size=10000)
+    return count
+
+
 def _points(rng, n):
     return [(rng.uniform(*LAT), rng.uniform(*LNG), rng.sample(range(ITEMS), 2)) for _ in range(n)]
 
@@ -101,12 +130,13 @@ def measure(iterations: int, warmup: int) -> dict:
             answer = nearest(user, lat=lat, lng=lng, items=needs, limit=10)
             if n >= warmup:
                 samples.append((time.perf_counter() - started) * 1000)
-                found.append((len(answer["teams"]), len(answer["warehouses"])))
+                found.append((len(answer["teams"]), len(answer["warehouses"]), len(answer["suppliers"])))
         with CaptureQueriesContext(connection) as queries:
             nearest(User.objects.get(pk=user.pk), lat=36.5, lng=116.75, items={item_ids[0]: 1}, limit=10)
         cases[f"ranking_{username}"] = {**summary(samples), "queries": len(queries) - 1,
                                         "min_teams_found": min(f[0] for f in found),
-                                        "min_warehouses_found": min(f[1] for f in found)}
+                                        "min_warehouses_found": min(f[1] for f in found),
+                                        "min_suppliers_found": min(f[2] for f in found)}
         log(f"  ranking as {username}: p50 {cases[f'ranking_{username}']['p50_ms']} ms, "
             f"p95 {cases[f'ranking_{username}']['p95_ms']} ms")
         client = Client()
@@ -132,6 +162,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--teams", type=int, default=10_000)
     parser.add_argument("--warehouses", type=int, default=10_000)
+    parser.add_argument("--reserves", type=int, default=300)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
     args = parser.parse_args(argv)
@@ -142,17 +173,17 @@ def main(argv=None) -> None:
 
     setup_django(url)
     from bench import dataset
-    from shouye.resources.models import StockLine, Team, Warehouse
+    from shouye.resources.models import Reserve, StockLine, Team, Warehouse
 
     log(f"Preparing {display_url(url)} …")
     prepared = dataset.prepare(0, log)
-    if generate(args.teams, args.warehouses):
+    if generate(args.teams, args.warehouses) + generate_reserves(args.reserves):
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     counts = {"teams": Team.objects.count(), "warehouses": Warehouse.objects.count(),
-              "stock_lines": StockLine.objects.count()}
+              "stock_lines": StockLine.objects.count(), "reserves": Reserve.objects.count()}
     log(f"  {counts}")
     cases = measure(args.iterations, args.warmup)
     targets = [

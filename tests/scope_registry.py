@@ -69,9 +69,10 @@ from shouye.plans.actions import PLAN as EMERGENCY_PLAN_ACTIONS
 from shouye.plans.actions import UNIT as PLAN_UNIT_ACTIONS
 from shouye.plans.models import Drill, EmergencyPlan, PlanUnit
 from shouye.regions.models import Region
+from shouye.resources.actions import RESERVE as RESERVE_ACTIONS
 from shouye.resources.actions import TEAM as TEAM_ACTIONS
 from shouye.resources.actions import WAREHOUSE as WAREHOUSE_ACTIONS
-from shouye.resources.models import Item, StockLine, Team, TeamKindRule, Warehouse
+from shouye.resources.models import Item, Reserve, StockImportJob, StockLine, Team, TeamKindRule, Warehouse
 from shouye.risks.models import (
     ControlMeasure,
     EnterpriseRiskScore,
@@ -2037,3 +2038,60 @@ def triaged_tip_offs(cast: dict) -> dict[type, list]:
         made[Hazard].append(hazard)
         made[HazardPhoto].extend(hazard.photos.all())
     return made
+
+
+# --- agreement and capacity reserves, the stock-list import (issue 14) ------------------------------------------
+
+
+def _reserve_objects(cast: dict, role: str) -> Objects:
+    """The agreement and capacity reserves are the bureau's: the district's own (no township), one made for
+    马山镇 (the township officer's) and one for the outside enterprise's township. The district-wide roles holding
+    ``resources.view_reserve`` read all three, the township officer the district's and 马山镇's; for the roles
+    without the verb a reserve is beyond reach (403 whether it exists or not), so the district's counts as
+    inside and the other township's as outside."""
+    store = cast.setdefault("_reserves", {})
+    townships = {"district": None, "own": cast["inside"].township, "other": cast["outside"].township}
+    for key, township in townships.items():
+        if key not in store:
+            store[key] = Reserve.objects.create(
+                kind="agreement", township=township, supplier=f"scope-reserve-{key}", contact_name="联系人",
+                contact_phone="13800000000", latitude=36.5, longitude=116.7, response_hours=4,
+                starts_on=date(2026, 1, 1), ends_on=date(2030, 12, 31))
+    user = User.objects.get(pk=cast["users"][role].pk)
+    if user.has_perm("resources.view_reserve") and role != "township_officer":
+        return Objects(inside=[store["district"], store["own"], store["other"]], outside=[])
+    if role == "township_officer":
+        return Objects(inside=[store["district"], store["own"]], outside=[store["other"]])
+    return Objects(inside=[store["district"]], outside=[store["other"]])
+
+
+MODELS.update({
+    Reserve: ScopeCase(objects=_reserve_objects, label=lambda r: r.supplier, view_perm="resources.view_reserve",
+                       change_perm="resources.manage_reserve"),
+    StockImportJob: ScopeCase(objects=_import_objects(StockImportJob, "stock-"), label=lambda j: j.original_name,
+                              view_perm="resources.manage_warehouse", change_perm="resources.manage_warehouse"),
+})
+
+ROUTES.update({
+    "resources:reserve-create": RouteSpec(PAGE, methods=("get", "post")),
+    "resources:reserve-summary": RouteSpec(PAGE),
+    "reserve-summary": RouteSpec(PAGE),
+    **{f"resources:reserve-{name}": RouteSpec(ACTION, model=Reserve, methods=("post",),
+                                              perm=RESERVE_ACTIONS.workflow.steps[name].permissions[0])
+       for name in RESERVE_ACTIONS.actions},
+    "resources:import": RouteSpec(PAGE, methods=("get", "post")),
+    "resources:import-template": RouteSpec(PAGE),
+    "resources:import-job": RouteSpec(DETAIL, model=StockImportJob),
+    "resources:import-job-progress": RouteSpec(DETAIL, model=StockImportJob),
+    "resources:import-job-progress-json": RouteSpec(DETAIL, model=StockImportJob),
+    "resources:import-error-file": RouteSpec(DETAIL, model=StockImportJob),
+})
+
+#: A reserve's bodies name items of the catalogue only (reference data), its acts the reserve in the URL; the
+#: stock-list import names warehouses by name, looked up among the importer's own (tests/resources/
+#: test_imports.py).
+WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
+    "resources:reserve-create", "reserve-list", "resources:import",
+    *(f"resources:reserve-{name}" for name in RESERVE_ACTIONS.actions),
+    *(f"reserve-{name}" for name in RESERVE_ACTIONS.actions),
+}

@@ -1,4 +1,4 @@
-"""The acts on a team and on a warehouse, declared once for the pages and the API (shouye/core/actions.py)."""
+"""The acts on a team, a warehouse and a reserve, declared once for the pages and the API (shouye/core/actions.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from shouye.core.actions import Action, ActionSet, register
 
 from . import forms, selectors, services
 from .api import serializers as s
-from .workflow import TEAM_WORKFLOW, WAREHOUSE_WORKFLOW
+from .workflow import RESERVE_WORKFLOW, TEAM_WORKFLOW, WAREHOUSE_WORKFLOW
 
 TEAM = register(ActionSet(
     key="resources.team", workflow=TEAM_WORKFLOW, lookup=selectors.team_detail, noun=_("rescue team"),
@@ -76,4 +76,20 @@ WAREHOUSE = register(ActionSet(
            form=forms.NoteForm, serializer=s.NoteSerializer, summary="停用仓库 Close an empty warehouse",
            perform=lambda actor, warehouse, data: services.close_warehouse(
                actor=actor, warehouse=warehouse, note=data["note"])),
+))
+
+RESERVE = register(ActionSet(
+    key="resources.reserve", workflow=RESERVE_WORKFLOW, lookup=selectors.reserve_detail,
+    noun=_("reserve agreement"), detail_url=lambda reserve: reverse("resources:reserve", kwargs={"pk": reserve.pk}),
+).add(
+    Action("set-item", title=_("Set an item's quantity"), button=_("Save"), success=_("The item is saved."),
+           form=forms.SetReserveItemForm, serializer=s.SetReserveItemSerializer,
+           summary="储备品种 Set the quantity of an item of the reserve (per day for a capacity reserve; 0 takes "
+                   "it off)",
+           perform=lambda actor, reserve, data: services.set_reserve_item(actor=actor, reserve=reserve, **data)),
+    Action("terminate", title=_("Terminate the agreement"), button=_("Terminate"),
+           success=_("The agreement is terminated."), form=forms.NoteForm, serializer=s.NoteSerializer,
+           summary="终止协议 End the agreement before its term (it stops counting at once)",
+           perform=lambda actor, reserve, data: services.terminate_reserve(actor=actor, reserve=reserve,
+                                                                           note=data["note"])),
 ))

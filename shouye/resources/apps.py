@@ -12,9 +12,11 @@ class ResourcesConfig(AppConfig):
         from shouye.core.registry import (
             DemoStep,
             NavEntry,
+            RetainedFiles,
             demo_steps,
             navigation,
             permission_bundles,
+            retained_files,
             stamped_models,
         )
 
@@ -24,11 +26,15 @@ class ResourcesConfig(AppConfig):
             layers,  # noqa: F401  registers the map layers
             panels,  # noqa: F401  registers the enterprise-ledger panel
             permissions,
+            tasks,  # noqa: F401  registers the background import
+            todos,  # noqa: F401  registers the to-dos
         )
-        from .models import Team, Warehouse
+        from .models import StockImportJob, Team, Warehouse
 
         stamped_models.register(Team)
         stamped_models.register(Warehouse)
+        retained_files.append(RetainedFiles(model=StockImportJob, fields=("file", "error_file"),
+                                            verb="resources.import-files-removed"))
         for verb, label in (
             ("resources.team-create", _("registered the rescue team")),
             ("resources.team-deploy", _("dispatched the rescue team")),
@@ -48,6 +54,11 @@ class ResourcesConfig(AppConfig):
             ("resources.transfer", _("transferred stock")),
             ("resources.scrap", _("scrapped stock")),
             ("resources.set-minimum", _("set the minimum stock")),
+            ("resources.stock-import", _("imported a stock list")),
+            ("resources.import-files-removed", _("deleted an imported stock list after its retention")),
+            ("resources.reserve-create", _("recorded the reserve")),
+            ("resources.reserve-set-item", _("set an item of the reserve")),
+            ("resources.reserve-terminate", _("terminated the reserve agreement")),
         ):
             verbs.register(verb, label)
         permission_bundles.register(self.label, permissions.BUNDLE)

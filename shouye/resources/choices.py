@@ -40,3 +40,18 @@ class MovementKind(models.TextChoices):
     TRANSFER_IN = "transfer_in", _("Transfer in")
     DISPATCH = "dispatch", _("Dispatch to an incident")
     SCRAP = "scrap", _("Scrap")
+
+
+class ReserveKind(models.TextChoices):
+    """Reserves beside the physical stock (Shandong 应急保障条例 Art. 39: "实物储备和产能储备 … 相结合"; Art. 45:
+    agreements with enterprises to secure production and supply)."""
+
+    AGREEMENT = "agreement", _("Agreement reserve")
+    CAPACITY = "capacity", _("Capacity reserve")
+
+
+class ReserveState(models.TextChoices):
+    """An agreement in force until its term ends (then it stops counting by itself) or it is terminated."""
+
+    ACTIVE = "active", _("In force")
+    TERMINATED = "terminated", _("Terminated")

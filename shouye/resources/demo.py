@@ -1,8 +1,10 @@
 """The resources demo step (``shouye demo``): the district's fire brigade, its four professional repair teams
 (one of them short of the 20 members its kind must have), a volunteer team, a team of the first few
 hazardous-chemicals enterprises; a catalogue of materials, the district's warehouse and one per township
-officer's township, stocked (some batches near expiry, one line below minimum); one drill dispatch of a team
-and of materials. Everything through the services, at a moment of the past year."""
+officer's township, stocked in batches with their own expiry (some near expiry, one line below minimum); the
+district's agreement reserves with suppliers (one ending within the month, one expired) and capacity reserves
+of producers; one drill dispatch of a team and of materials, taken earliest-expiring first. Everything through
+the services, at a moment of the past year."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from shouye.core.demo import office_moment
 from shouye.enterprises import demo as district
 
 from . import rules_seed, services
-from .choices import TeamKind
+from .choices import ReserveKind, TeamKind
 from .models import Item
 
 #: Around the seed district's seat (长清区, 济南).
@@ -31,6 +33,16 @@ DISTRICT_TEAMS = [("长清区消防救援大队", TeamKind.FIRE_BRIGADE, 12),
                   ("区燃气抢修队", TeamKind.REPAIR_GAS, 18), ("区防汛抢险队", TeamKind.REPAIR_FLOOD, 21),
                   ("长清区志愿救援中心", TeamKind.VOLUNTEER, 8)]
 ENTERPRISE_TEAMS = 3
+#: (kind, supplier, response hours, term end in days from the demo's today, {item name: quantity}): agreement
+#: reserves hold quantities, capacity reserves produce them per day; the supermarket's ends within the month (a
+#: to-do), the old tent agreement has expired (no longer counted).
+RESERVES = [
+    (ReserveKind.AGREEMENT, "长清区供销合作社", 4, 400, {"编织袋": 5000, "救生衣": 300}),
+    (ReserveKind.AGREEMENT, "济南华联超市长清店", 2, 20, {"帐篷": 40}),
+    (ReserveKind.AGREEMENT, "长清帐篷厂（原协议）", 12, -15, {"帐篷": 200}),
+    (ReserveKind.CAPACITY, "山东鲁丰编织袋有限公司", 24, 700, {"编织袋": 20000, "沙袋": 8000}),
+    (ReserveKind.CAPACITY, "长清区消防器材厂", 48, 500, {"灭火器": 300}),
+]
 
 
 def _near(rng, spread=0.08):
@@ -47,7 +59,8 @@ def load_resources(context) -> dict[str, int]:
     staff = people.staff
     day = context.start + timedelta(days=30)
     rules_seed.load(django_apps)  # a database flushed by a test has lost the migration's rows
-    made = {"rescue teams": 0, "team members": 0, "warehouses": 0, "stock lines": 0}
+    made = {"rescue teams": 0, "team members": 0, "warehouses": 0, "stock lines": 0, "stock batches": 0,
+            "reserves": 0}
     with context.at(office_moment(rng, day)):
         items = [Item.objects.filter(name=name).first() or services.create_item(
             actor=people.admin, name=name, category=category, unit=unit, shelf_life_months=months)
@@ -91,8 +104,24 @@ def load_resources(context) -> dict[str, int]:
                           if item.shelf_life_months else None)
                 services.stock_in(actor=staff, warehouse=warehouse, item=item,
                                   quantity=Decimal(rng.randint(20, 500)), expires_on=expiry, note="年度采购入库")
+                made["stock batches"] += 1
+                if expiry is not None and rng.random() < 0.5:
+                    services.stock_in(actor=staff, warehouse=warehouse, item=item,
+                                      quantity=Decimal(rng.randint(20, 200)), expires_on=expiry + timedelta(days=365),
+                                      note="补充采购入库")
+                    made["stock batches"] += 1
                 services.set_minimum(actor=staff, warehouse=warehouse, item=item, minimum=Decimal(30))
                 made["stock lines"] += 1
+        by_name = {item.name: item for item in items}
+        for kind, supplier, hours, ends_in, quantities in RESERVES:
+            lat, lng = _near(rng, spread=0.15)
+            services.create_reserve(
+                actor=staff, kind=kind, supplier=supplier, contact_name=rng.choice(SURNAMES) + "经理",
+                contact_phone=_phone(rng), latitude=lat, longitude=lng, response_hours=hours,
+                starts_on=min(day, context.today + timedelta(days=ends_in - 1)),
+                ends_on=context.today + timedelta(days=ends_in), address="长清区",
+                lines=[{"item": by_name[name], "quantity": Decimal(quantity)} for name, quantity in quantities.items()])
+            made["reserves"] += 1
         services.stock_out(actor=staff, warehouse=warehouses[-1], item=items[0],
                            quantity=warehouses[-1].stock.get(item=items[0]).quantity - 5, note="防汛演练领用")
     with context.at(office_moment(rng, day + timedelta(days=60))):

@@ -1,13 +1,17 @@
 """One FilterSet per list for the page and the API."""
 
+from datetime import timedelta
+
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouye.core.filters import FilterSet, IntegerFilter
 from shouye.enterprises.selectors import offered_townships
 
-from .choices import Readiness, TeamKind, WarehouseState
-from .models import Team, Warehouse
+from .choices import Readiness, ReserveKind, ReserveState, TeamKind, WarehouseState
+from .models import Reserve, Team, Warehouse
+from .selectors import RESERVE_RENEWAL_DAYS, in_force
 
 
 class TeamFilter(FilterSet):
@@ -31,3 +35,19 @@ class WarehouseFilter(FilterSet):
     class Meta:
         model = Warehouse
         fields = ["township", "enterprise", "state"]
+
+
+class ReserveFilter(FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ReserveKind.choices, label=_("Kind of reserve"))
+    state = django_filters.ChoiceFilter(choices=ReserveState.choices, label=_("State"))
+    ending = django_filters.BooleanFilter(method="filter_ending", label=_("In force and ending within 30 days"))
+
+    class Meta:
+        model = Reserve
+        fields = ["kind", "state", "ending"]
+
+    def filter_ending(self, queryset, name, value):
+        """The reserves of the to-do (``selectors.RESERVE_RENEWAL_DAYS``), or the others."""
+        today = timezone.localdate()
+        ending = in_force(queryset, today).filter(ends_on__lte=today + timedelta(days=RESERVE_RENEWAL_DAYS))
+        return ending if value else queryset.exclude(pk__in=ending.values("pk"))

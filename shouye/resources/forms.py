@@ -13,7 +13,7 @@ from shouye.core.forms import ScopedModelChoiceField
 from shouye.enterprises.models import Enterprise
 from shouye.enterprises.selectors import offered_townships
 
-from .choices import TeamKind
+from .choices import ReserveKind, TeamKind
 from .models import Item, Warehouse
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -178,6 +178,49 @@ class RuleForm(_Styled, forms.Form):
     minimum_members = forms.IntegerField(label=_("Minimum members"), required=False, min_value=0,
                                          max_value=100_000, help_text=_("Empty: no minimum for this kind."))
     basis = forms.CharField(label=_("Basis"), max_length=200, required=False)
+
+
+class ReserveCreateForm(_Styled, forms.Form):
+    """A new agreement or capacity reserve with its first item (more items on its page)."""
+
+    kind = forms.ChoiceField(label=_("Kind of reserve"), choices=ReserveKind.choices)
+    supplier = forms.CharField(label=_("Supplier"), max_length=100)
+    contact_name = forms.CharField(label=_("Contact"), max_length=50)
+    contact_phone = forms.RegexField(PHONE, label=_("Contact phone"), max_length=20)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    response_hours = forms.IntegerField(label=_("Response time (hours)"), min_value=1, max_value=720)
+    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    ends_on = forms.DateField(label=_("Until"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none())
+    quantity = forms.DecimalField(label=_("Quantity (per day for a capacity reserve)"), max_digits=12,
+                                  decimal_places=2, min_value=Decimal("0.01"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = _items()
+        self.fields["township"] = forms.ModelChoiceField(
+            label=_("Township"), required=False, queryset=offered_townships(SimpleNamespace(user=user)),
+            help_text=_("Empty for the district's own reserve (every township reads it)."))
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if "item" in data and "quantity" in data:
+            data["lines"] = [{"item": data.pop("item"), "quantity": data.pop("quantity")}]
+        return data
+
+
+class SetReserveItemForm(_Styled, ActionForm):
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none())
+    quantity = forms.DecimalField(label=_("Quantity (per day for a capacity reserve)"), max_digits=12,
+                                  decimal_places=2, min_value=0, help_text=_("0 takes the item off."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = _items()
 
 
 class NearestForm(forms.Form):

@@ -7,16 +7,19 @@ departments of its industry and the enterprise itself see it). Child rows scope 
 warehouse."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.importkit.models import ImportJobBase
 from shouye.enterprises.stamps import StampedModel
-from shouye.regions.scoping import ScopedQuerySet, ScopePaths
+from shouye.regions.scoping import ScopedQuerySet, ScopePaths, scope_for
 
-from .choices import MovementKind, Readiness, TeamKind, WarehouseState
+from .choices import MovementKind, Readiness, ReserveKind, ReserveState, TeamKind, WarehouseState
+from .permissions import VIEW_RESERVE
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -210,8 +213,9 @@ class Warehouse(OwnedModel):
 
 
 class StockLine(models.Model):
-    """An item in a warehouse: quantity, minimum stock, and the earliest expiry of the batches held (Art. 43:
-    rotate before expiry, scrap at or past it). The movement services keep ``quantity`` at zero or above."""
+    """An item in a warehouse: quantity, minimum stock, and the nearest expiry of its batches (Art. 43: rotate
+    before expiry, scrap at or past it). The movement services keep ``quantity`` at zero or above, equal to the
+    sum of its batches (:class:`StockBatch`), and ``expires_on`` equal to the earliest expiry among them."""
 
     SCOPE_PATHS = ScopePaths(region="warehouse__township", industry="warehouse__industry",
                              enterprise="warehouse__enterprise")
@@ -222,7 +226,7 @@ class StockLine(models.Model):
                                    validators=[MinValueValidator(0)])
     minimum = models.DecimalField(_("minimum stock"), max_digits=12, decimal_places=2, default=0,
                                   validators=[MinValueValidator(0)])
-    expires_on = models.DateField(_("earliest expiry"), null=True, blank=True)
+    expires_on = models.DateField(_("nearest expiry"), null=True, blank=True)
     #: the warehouse's point, copied when the line is made (a warehouse does not move), so that nearest dispatch
     #: finds the lines of an item around a point in one index (bench/resources_nearest.py)
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
@@ -278,3 +282,115 @@ class StockMovement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.item} {self.quantity}"
+
+
+class StockBatch(models.Model):
+    """One batch (lot) of a stock line with its own expiry: what one receipt brought in, less what has been
+    taken from it. Stock leaves earliest-expiring first (rotation, Shandong 应急保障条例 Art. 43, REGULATIONS-2
+    §E.8); a batch without expiry leaves last. An emptied batch is deleted."""
+
+    SCOPE_PATHS = ScopePaths(region="line__warehouse__township", industry="line__warehouse__industry",
+                             enterprise="line__warehouse__enterprise")
+
+    line = models.ForeignKey(StockLine, on_delete=models.CASCADE, related_name="batches")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2,
+                                   validators=[MinValueValidator(0)])
+    expires_on = models.DateField(_("expiry"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        ordering = [models.F("expires_on").asc(nulls_last=True), "id"]
+        verbose_name = _("stock batch")
+        verbose_name_plural = _("stock batches")
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="resources_batch_positive")]
+
+    def __str__(self):
+        return f"{self.line} · {self.expires_on or '—'} × {self.quantity}"
+
+
+class ReserveQuerySet(models.QuerySet):
+    """Reserves are the bureau's (Art. 42: the county government's reserve plan), managed by it alone
+    (``resources.manage_reserve``). Whoever holds ``resources.view_reserve`` reads them: the district-wide roles
+    every one, a township officer the district's own (no township) and those made for its township; nobody
+    else any."""
+
+    def visible_to(self, user):
+        if not (user.is_authenticated and user.has_perm(VIEW_RESERVE)):
+            return self.none()
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        return self.filter(models.Q(township__isnull=True) | models.Q(township__in=sorted(scope.region_ids)))
+
+
+class Reserve(models.Model):
+    """An agreement reserve (协议储备: a supplier holds items for the district and delivers them within its
+    response time, Shandong 应急保障条例 Art. 45) or a capacity reserve (产能储备: a producer's capacity per item
+    per day, Art. 39, 42). It counts beside the physical stock while in force: from ``starts_on`` to
+    ``ends_on`` inclusive, unless terminated. Its lines (:class:`ReserveLine`) hold quantities (agreement) or
+    quantities per day (capacity). ``township``: empty for the district's reserve (every township reads it),
+    else the township it was made for (that township reads it)."""
+
+    kind = models.CharField(_("kind of reserve"), max_length=10, choices=ReserveKind.choices)
+    township = models.ForeignKey("regions.Region", verbose_name=_("township"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    supplier = models.CharField(_("supplier"), max_length=100)
+    contact_name = models.CharField(_("contact"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"), validators=LATITUDE)
+    longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
+    response_hours = models.PositiveIntegerField(_("response time (hours)"),
+                                                 validators=[MinValueValidator(1), MaxValueValidator(720)])
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    state = models.CharField(_("state"), max_length=10, choices=ReserveState.choices, default=ReserveState.ACTIVE)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ReserveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-ends_on", "-id"]
+        verbose_name = _("reserve agreement")
+        verbose_name_plural = _("reserve agreements")
+        permissions = [("manage_reserve", _("Can manage the agreement and capacity reserves"))]
+        indexes = [models.Index(fields=["kind", "state", "ends_on"], name="resources_reserve_in_force")]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              name="resources_reserve_term")]
+
+    def __str__(self):
+        return f"{self.supplier}（{self.get_kind_display()}）"
+
+    def in_force(self, today) -> bool:
+        return self.state == ReserveState.ACTIVE and self.starts_on <= today <= self.ends_on
+
+
+class ReserveLine(models.Model):
+    """An item of a reserve: the quantity held for the district (agreement) or produced per day (capacity)."""
+
+    reserve = models.ForeignKey(Reserve, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reserve_lines")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2,
+                                   validators=[MinValueValidator(Decimal("0.01"))])
+
+    class Meta:
+        ordering = ["item__category", "item__name"]
+        verbose_name = _("item of a reserve")
+        verbose_name_plural = _("items of reserves")
+        constraints = [models.UniqueConstraint(fields=["reserve", "item"], name="resources_reserve_line_key"),
+                       models.CheckConstraint(condition=models.Q(quantity__gt=0), name="resources_reserve_positive")]
+
+    def __str__(self):
+        return f"{self.reserve} · {self.item}"
+
+
+class StockImportJob(ImportJobBase):
+    """One Excel import of a stock list (``shouye.resources.imports``): all-or-nothing; large files run in the
+    background and report progress."""
+
+    created_count = models.PositiveIntegerField(_("rows imported"), default=0)
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = _("stock import")
+        verbose_name_plural = _("stock imports")

@@ -18,6 +18,9 @@ from shouye.regions.scoping import ensure_in_scope, scope_for
 from .choices import MovementKind, WarehouseState
 from .models import (
     Item,
+    Reserve,
+    ReserveLine,
+    StockBatch,
     StockLine,
     StockMovement,
     Team,
@@ -27,8 +30,8 @@ from .models import (
     TeamMember,
     Warehouse,
 )
-from .permissions import CHANGE_ITEM, CHANGE_RULE, MANAGE_TEAM, MANAGE_WAREHOUSE
-from .workflow import TEAM_WORKFLOW, WAREHOUSE_WORKFLOW
+from .permissions import CHANGE_ITEM, CHANGE_RULE, MANAGE_RESERVE, MANAGE_TEAM, MANAGE_WAREHOUSE
+from .workflow import RESERVE_WORKFLOW, TEAM_WORKFLOW, WAREHOUSE_WORKFLOW
 
 #: Quantities are kept to two decimals (tonnes, cubic metres, pieces).
 CENT = Decimal("0.01")
@@ -233,17 +236,54 @@ def _locked_line(warehouse: Warehouse, item: Item, *, create: bool) -> StockLine
     return StockLine.objects.select_for_update().filter(warehouse=warehouse, item=item).first()
 
 
-def _take(line: StockLine | None, quantity: Decimal, item: Item) -> StockLine:
-    """Take ``quantity`` off the line, or refuse naming what is there (stock never goes negative)."""
+def _receive(line: StockLine, parts, at) -> StockLine:
+    """Add batches ``[(expiry or None, quantity)]`` to the locked line; the line shows the nearest expiry."""
+    StockBatch.objects.bulk_create([StockBatch(line=line, quantity=quantity, expires_on=expiry, received_at=at)
+                                    for expiry, quantity in parts])
+    line.quantity += sum((quantity for _expiry, quantity in parts), Decimal(0))
+    dated = [expiry for expiry, _quantity in parts if expiry is not None]
+    if dated and (line.expires_on is None or min(dated) < line.expires_on):
+        line.expires_on = min(dated)
+    line.save(update_fields=["quantity", "expires_on"])
+    return line
+
+
+def _take(line: StockLine | None, quantity: Decimal, item: Item) -> tuple[StockLine, list]:
+    """Take ``quantity`` off the line, earliest-expiring batches first (rotation, Shandong 应急保障条例 Art. 43),
+    batches without expiry last; or refuse naming what is there (stock never goes negative). Returns the line
+    and the parts taken ``[(expiry or None, quantity)]``. What a line holds beyond its batches (stock counted
+    before batches were kept) leaves after them, without expiry."""
     held = line.quantity if line is not None else Decimal(0)
     if quantity > held:
         raise ValidationError({"quantity": _("Only %(held)s %(unit)s of %(item)s in stock: nothing was changed.")
                                % {"held": f"{held.normalize():f}", "unit": item.unit, "item": item.name}})
+    batches = list(line.batches.select_for_update())
+    parts, remaining, emptied = [], quantity, []
+    for batch in batches:
+        if not remaining:
+            break
+        part = min(batch.quantity, remaining)
+        remaining -= part
+        parts.append((batch.expires_on, part))
+        batch.quantity -= part
+        if batch.quantity:
+            batch.save(update_fields=["quantity"])
+        else:
+            emptied.append(batch.pk)
+    if emptied:
+        StockBatch.objects.filter(pk__in=emptied).delete()
+    if remaining:
+        parts.append((None, remaining))
     line.quantity -= quantity
-    if not line.quantity:
-        line.expires_on = None
+    left = [batch.expires_on for batch in batches if batch.quantity and batch.expires_on is not None]
+    line.expires_on = min(left) if left else None
     line.save(update_fields=["quantity", "expires_on"])
-    return line
+    return line, parts
+
+
+def _parts(parts) -> list:
+    """The batches of a movement as the audit event records them."""
+    return [[expiry.isoformat() if expiry else None, str(quantity)] for expiry, quantity in parts]
 
 
 def _movement(*, actor, warehouse, item, kind, quantity, note="", incident="", other=None) -> StockMovement:
@@ -252,24 +292,21 @@ def _movement(*, actor, warehouse, item, kind, quantity, note="", incident="", o
                                         actor=actor if actor.is_authenticated else None, at=timezone.now())
 
 
-def _record(actor, warehouse, verb, item, quantity, line, **extra):
+def _record(actor, warehouse, verb, item, quantity, line, parts, **extra):
     audit.record(actor=actor, verb=verb, target=warehouse,
-                 changes={"item": item.name, "quantity": str(quantity), "stock": str(line.quantity), **extra})
+                 changes={"item": item.name, "quantity": str(quantity), "stock": str(line.quantity),
+                          "batches": _parts(parts), **extra})
 
 
 def stock_in(*, actor, warehouse: Warehouse, item: Item, quantity, expires_on: date | None = None,
              note: str = "") -> StockLine:
-    """Receive a batch; the line keeps the earliest expiry of what it holds."""
+    """Receive a batch with its own expiry; the line shows the nearest expiry of what it holds."""
     quantity = _positive(quantity, "quantity")
     with transaction.atomic():
         warehouse = _lock_warehouse(actor, warehouse, "stock-in")
-        line = _locked_line(warehouse, item, create=True)
-        if expires_on is not None and (line.expires_on is None or not line.quantity or expires_on < line.expires_on):
-            line.expires_on = expires_on
-        line.quantity += quantity
-        line.save(update_fields=["quantity", "expires_on"])
+        line = _receive(_locked_line(warehouse, item, create=True), [(expires_on, quantity)], timezone.now())
         _movement(actor=actor, warehouse=warehouse, item=item, kind=MovementKind.IN, quantity=quantity, note=note)
-        _record(actor, warehouse, "resources.stock-in", item, quantity, line)
+        _record(actor, warehouse, "resources.stock-in", item, quantity, line, [(expires_on, quantity)])
     return line
 
 
@@ -277,28 +314,29 @@ def _out(*, actor, warehouse, item, quantity, note, action, kind, verb, incident
     quantity = _positive(quantity, "quantity")
     with transaction.atomic():
         warehouse = _lock_warehouse(actor, warehouse, action)
-        line = _take(_locked_line(warehouse, item, create=False), quantity, item)
+        line, parts = _take(_locked_line(warehouse, item, create=False), quantity, item)
         _movement(actor=actor, warehouse=warehouse, item=item, kind=kind, quantity=quantity, note=note,
                   incident=incident)
-        _record(actor, warehouse, verb, item, quantity, line, **({"incident": incident} if incident else {}))
+        _record(actor, warehouse, verb, item, quantity, line, parts, **({"incident": incident} if incident else {}))
     return line
 
 
 def stock_out(*, actor, warehouse: Warehouse, item: Item, quantity, note: str) -> StockLine:
-    """Issue stock for use other than an incident (a drill, a loan)."""
+    """Issue stock for use other than an incident (a drill, a loan), earliest-expiring first."""
     return _out(actor=actor, warehouse=warehouse, item=item, quantity=quantity, note=note, action="stock-out",
                 kind=MovementKind.OUT, verb="resources.stock-out")
 
 
 def dispatch_items(*, actor, warehouse: Warehouse, item: Item, quantity, note: str, incident=None) -> StockLine:
-    """Send materials to an incident; ``incident`` is the incidents app's opaque reference."""
+    """Send materials to an incident, earliest-expiring first; ``incident`` is the incidents app's opaque
+    reference."""
     return _out(actor=actor, warehouse=warehouse, item=item, quantity=quantity, note=note, action="dispatch-items",
                 kind=MovementKind.DISPATCH, verb="resources.dispatch-items",
                 incident="" if incident is None else str(incident)[:64])
 
 
 def scrap_stock(*, actor, warehouse: Warehouse, item: Item, quantity, note: str) -> StockLine:
-    """Scrap stock at or past expiry or damaged (Art. 43)."""
+    """Scrap stock at or past expiry or damaged (Art. 43), earliest-expiring first."""
     return _out(actor=actor, warehouse=warehouse, item=item, quantity=quantity, note=note, action="scrap",
                 kind=MovementKind.SCRAP, verb="resources.scrap")
 
@@ -306,7 +344,8 @@ def scrap_stock(*, actor, warehouse: Warehouse, item: Item, quantity, note: str)
 def transfer_stock(*, actor, warehouse: Warehouse, to_warehouse: Warehouse, item: Item, quantity,
                    note: str = "") -> StockLine:
     """Move stock to another warehouse in the actor's scope: two movements, both lines locked (in the order of
-    their warehouses, so two opposite transfers never deadlock); the batch's expiry goes with it."""
+    their warehouses, so two opposite transfers never deadlock); the batches taken (earliest-expiring first)
+    arrive with their expiries."""
     quantity = _positive(quantity, "quantity")
     if to_warehouse.pk == warehouse.pk:
         raise ValidationError({"to_warehouse": _("Choose another warehouse than this one.")})
@@ -318,19 +357,13 @@ def transfer_stock(*, actor, warehouse: Warehouse, to_warehouse: Warehouse, item
             WAREHOUSE_WORKFLOW.ensure_may(actor, locked[row.pk], "transfer")
         warehouse, target = locked[warehouse.pk], locked[to_warehouse.pk]
         lines = {w.pk: _locked_line(w, item, create=w.pk == target.pk) for w in (warehouse, target)}
-        expiry = lines[warehouse.pk].expires_on if lines[warehouse.pk] else None
-        line = _take(lines[warehouse.pk], quantity, item)
-        incoming = lines[target.pk]
-        if expiry is not None and (incoming.expires_on is None or not incoming.quantity
-                                   or expiry < incoming.expires_on):
-            incoming.expires_on = expiry
-        incoming.quantity += quantity
-        incoming.save(update_fields=["quantity", "expires_on"])
+        line, parts = _take(lines[warehouse.pk], quantity, item)
+        _receive(lines[target.pk], parts, timezone.now())
         _movement(actor=actor, warehouse=warehouse, item=item, kind=MovementKind.TRANSFER_OUT, quantity=quantity,
                   note=note, other=target)
         _movement(actor=actor, warehouse=target, item=item, kind=MovementKind.TRANSFER_IN, quantity=quantity,
                   note=note, other=warehouse)
-        _record(actor, warehouse, "resources.transfer", item, quantity, line, to=target.name)
+        _record(actor, warehouse, "resources.transfer", item, quantity, line, parts, to=target.name)
     return line
 
 
@@ -361,3 +394,116 @@ def close_warehouse(*, actor, warehouse: Warehouse, note: str) -> Warehouse:
                      changes={"state": [WarehouseState.OPEN, WarehouseState.CLOSED]})
     return warehouse
 
+
+
+def import_stock(*, actor, rows) -> None:
+    """Write the checked rows of a stock-list import (``imports.py``): per row, a batch received with its expiry
+    (when the quantity is above 0) and the minimum stock (when given), as :func:`stock_in` and
+    :func:`set_minimum` would, each warehouse locked (in id order) and checked again, one audit event per row.
+    Runs inside the import's transaction (all-or-nothing)."""
+    warehouses = {w.pk: w for w in Warehouse.objects.select_for_update().filter(
+        pk__in=sorted({row.warehouse.pk for row in rows})).order_by("pk")}
+    now, events = timezone.now(), []
+    for row in rows:
+        warehouse = warehouses.get(row.warehouse.pk)
+        ensure_in_scope(actor, warehouse)
+        WAREHOUSE_WORKFLOW.ensure_may(actor, warehouse, "stock-in")
+        line = _locked_line(warehouse, row.item, create=True)
+        changes = {"item": row.item.name, "import": True}
+        if row.quantity:
+            _receive(line, [(row.expires_on, row.quantity)], now)
+            _movement(actor=actor, warehouse=warehouse, item=row.item, kind=MovementKind.IN, quantity=row.quantity,
+                      note=_("Excel import"))
+            changes.update(quantity=str(row.quantity), stock=str(line.quantity),
+                           batches=_parts([(row.expires_on, row.quantity)]))
+        if row.minimum is not None:
+            changes["minimum"] = [str(line.minimum), str(row.minimum)]
+            line.minimum = row.minimum
+            line.save(update_fields=["minimum"])
+        events.append(("resources.stock-in" if row.quantity else "resources.set-minimum", warehouse, changes, ""))
+    audit.record_many(actor=actor, events=events)
+
+
+# --- agreement and capacity reserves ---------------------------------------------------------------------------
+
+
+def _reserve_lines(lines) -> list[tuple[Item, Decimal]]:
+    """The items of a new reserve, each once, with a quantity above 0."""
+    seen, checked = set(), []
+    for line in lines:
+        item = line["item"]
+        if item.pk in seen:
+            raise ValidationError({"lines": _("%(item)s is listed twice: give each item once.") % {"item": item.name}})
+        seen.add(item.pk)
+        checked.append((item, _positive(line["quantity"], "lines")))
+    return checked
+
+
+def create_reserve(*, actor, kind: str, supplier: str, contact_name: str, contact_phone: str, latitude: float,
+                   longitude: float, response_hours: int, starts_on: date, ends_on: date, address: str = "",
+                   note: str = "", township=None, lines=()) -> Reserve:
+    """Record an agreement reserve (a supplier holds items for the district, Shandong 应急保障条例 Art. 45) or a
+    capacity reserve (a producer's capacity per day, Art. 39, 42), with its items; the bureau's act. With a
+    ``township``, the reserve is made for that township (its officers read it), else it is the district's."""
+    if not actor.has_perm(MANAGE_RESERVE):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The agreement cannot end before it starts.")})
+    checked = _reserve_lines(lines)
+    with transaction.atomic():
+        reserve = Reserve(kind=kind, supplier=supplier.strip(), contact_name=contact_name.strip(),
+                          contact_phone=contact_phone.strip(), address=address.strip(), latitude=latitude,
+                          longitude=longitude, response_hours=response_hours, starts_on=starts_on, ends_on=ends_on,
+                          note=note.strip(), township=township)
+        reserve.full_clean()
+        reserve.save()
+        ReserveLine.objects.bulk_create([ReserveLine(reserve=reserve, item=item, quantity=quantity)
+                                         for item, quantity in checked])
+        audit.record(actor=actor, verb="resources.reserve-create", target=reserve,
+                     changes={"kind": kind, "township": township.name if township else None,
+                              "term": [starts_on.isoformat(), ends_on.isoformat()],
+                              "items": {item.name: str(quantity) for item, quantity in checked}})
+    return reserve
+
+
+def _lock_reserve(actor, reserve: Reserve, action: str) -> Reserve:
+    reserve = Reserve.objects.select_for_update().get(pk=reserve.pk)
+    ensure_in_scope(actor, reserve)
+    RESERVE_WORKFLOW.ensure_may(actor, reserve, action)
+    return reserve
+
+
+def set_reserve_item(*, actor, reserve: Reserve, item: Item, quantity) -> Reserve:
+    """Set the quantity of an item of the reserve (held, or per day for a capacity reserve); 0 takes the item
+    off."""
+    if quantity is None or Decimal(quantity) < 0:
+        raise ValidationError({"quantity": _("Give a quantity of 0 or more (0 takes the item off).")})
+    quantity = Decimal(quantity).quantize(CENT)
+    with transaction.atomic():
+        reserve = _lock_reserve(actor, reserve, "set-item")
+        line = reserve.lines.filter(item=item).first()
+        before = str(line.quantity) if line else None
+        if not quantity:
+            if line is None:
+                raise ValidationError({"item": _("%(item)s is not an item of this reserve.") % {"item": item.name}})
+            line.delete()
+        elif line is None:
+            ReserveLine.objects.create(reserve=reserve, item=item, quantity=quantity)
+        else:
+            line.quantity = quantity
+            line.save(update_fields=["quantity"])
+        audit.record(actor=actor, verb="resources.reserve-set-item", target=reserve,
+                     changes={"item": item.name, "quantity": [before, str(quantity) if quantity else None]})
+    return reserve
+
+
+def terminate_reserve(*, actor, reserve: Reserve, note: str) -> Reserve:
+    """End the agreement before its term (the supplier can no longer perform): it stops counting at once."""
+    with transaction.atomic():
+        reserve = _lock_reserve(actor, reserve, "terminate")
+        before = reserve.state
+        reserve.state = RESERVE_WORKFLOW.ensure_allowed(before, "terminate")
+        reserve.save(update_fields=["state"])
+        audit.record(actor=actor, verb="resources.reserve-terminate", target=reserve, note=note,
+                     changes={"state": [before, reserve.state]})
+    return reserve

@@ -2,7 +2,7 @@ from django.urls import path
 
 from shouye.core.actions import action_view
 
-from . import actions, views
+from . import actions, import_views, views
 
 app_name = "resources"
 urlpatterns = [
@@ -19,5 +19,12 @@ urlpatterns = [
     path("items/", views.items, name="items"),
     path("team-rules/", views.rules, name="rules"),
     path("team-rules/<id:pk>/", views.rule, name="rule"),
+    path("reserves/", views.ReserveListView.as_view(), name="reserves"),
+    path("reserves/new/", views.reserve_create, name="reserve-create"),
+    path("reserves/summary/", views.reserve_summary, name="reserve-summary"),
+    path("reserves/<id:pk>/", views.ReserveDetailView.as_view(), name="reserve"),
+    *(path(f"reserves/<id:pk>/{name}/", action_view(actions.RESERVE, name, page=views.reserve_page),
+           name=f"reserve-{name}") for name in actions.RESERVE.actions),
+    *import_views.IMPORT_PAGES.urlpatterns("warehouses/import/"),
     path("nearest/", views.nearest_page, name="nearest"),
 ]

@@ -1,6 +1,6 @@
 """Pages: the teams (with the minimum-members check), the warehouses (below minimum, due for rotation), each
-one's page with the acts its user may take now, registering one, the catalogue, the team rules, and nearest
-dispatch."""
+one's page with the acts its user may take now, registering one, the catalogue with what is held per item, the
+team rules, the agreement and capacity reserves with their summary, and nearest dispatch."""
 
 from __future__ import annotations
 
@@ -21,10 +21,19 @@ from shouye.enterprises.masking import sees_personal_data
 from shouye.rules.identifiers import mask_phone
 
 from . import actions, forms, selectors, services
-from .filters import TeamFilter, WarehouseFilter
-from .models import Item, Team, TeamKindRule, Warehouse
+from .filters import ReserveFilter, TeamFilter, WarehouseFilter
+from .models import Reserve, Team, TeamKindRule, Warehouse
 from .nearest import nearest
-from .permissions import CHANGE_ITEM, CHANGE_RULE, MANAGE_TEAM, MANAGE_WAREHOUSE, VIEW_TEAM, VIEW_WAREHOUSE
+from .permissions import (
+    CHANGE_ITEM,
+    CHANGE_RULE,
+    MANAGE_RESERVE,
+    MANAGE_TEAM,
+    MANAGE_WAREHOUSE,
+    VIEW_RESERVE,
+    VIEW_TEAM,
+    VIEW_WAREHOUSE,
+)
 
 
 def _phone(user, phone: str) -> str:
@@ -145,12 +154,18 @@ class WarehouseListView(ScopedListView):
 
 
 def warehouse_page(request, warehouse: Warehouse, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """The warehouse: its lines with their batches (nearest expiry first) and, for whoever reads the reserves,
+    the agreement and capacity reserves in force of each item beside the physical stock."""
     today = timezone.localdate()
-    lines = [(line, line.expiring(today)) for line in selectors.stock_lines(warehouse)]
+    stock = list(selectors.stock_lines(warehouse))
+    reads_reserves = request.user.has_perm(VIEW_RESERVE)
+    totals = selectors.reserve_totals(request.user, today, [line.item_id for line in stock]) if reads_reserves else {}
+    lines = [(line, line.expiring(today), totals.get(line.item_id, {})) for line in stock]
     return "resources/warehouse.html", {
         "warehouse": warehouse,
         "keeper_phone": _phone(request.user, warehouse.keeper_phone),
         "lines": lines,
+        "reads_reserves": reads_reserves,
         "movements": warehouse.movements.select_related("item", "actor", "other_warehouse")[:50],
         "action_forms": _action_forms(request, actions.WAREHOUSE, warehouse, state, "warehouse-"),
         "refusal": state.refusal,
@@ -200,8 +215,9 @@ def items(request):
         else:
             messages.success(request, _("The item is added to the catalogue."))
             return redirect("resources:items")
-    return render(request, "resources/items.html", {"items": Item.objects.order_by("category", "name"),
-                                                    "form": form}, status=400 if form and form.errors else 200)
+    return render(request, "resources/items.html", {
+        "rows": selectors.reserve_summary(request.user, timezone.localdate()),
+        "reads_reserves": request.user.has_perm(VIEW_RESERVE), "form": form}, status=400 if form and form.errors else 200)
 
 
 @login_required
@@ -226,6 +242,77 @@ def rule(request, pk):
         messages.success(request, _("The rule is saved."))
         return redirect("resources:rules")
     return render(request, "resources/rule.html", {"rule": row, "form": form}, status=400 if form.errors else 200)
+
+
+# --- agreement and capacity reserves ----------------------------------------------------------------------------
+
+
+class ReserveListView(ScopedListView):
+    """The agreement and capacity reserves (the bureau's; township officers read them), newest term first."""
+
+    model = Reserve
+    template_name = "resources/reserves.html"
+    filterset_class = ReserveFilter
+    ordering_options = {"supplier": "supplier", "ends_on": "ends_on"}
+    default_ordering = "-ends_on"
+
+    def scoped_queryset(self, qs):
+        return qs.select_related("township")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        rows = list(context["object_list"])
+        for row in rows:
+            row.counts = row.in_force(today)
+            row.phone = _phone(self.request.user, row.contact_phone)
+        context.update(object_list=rows, can_create=self.request.user.has_perm(MANAGE_RESERVE))
+        return context
+
+
+def reserve_page(request, reserve: Reserve, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
+    """The reserve: supplier, contact (phone masked as the user needs), term, whether it counts today, its
+    items, and a form for each act offered now."""
+    return "resources/reserve.html", {
+        "reserve": reserve,
+        "phone": _phone(request.user, reserve.contact_phone),
+        "counts": reserve.in_force(timezone.localdate()),
+        "lines": list(reserve.lines.all()),
+        "action_forms": _action_forms(request, actions.RESERVE, reserve, state, "reserve-"),
+        "refusal": state.refusal,
+        "timeline": timeline(reserve),
+    }
+
+
+class ReserveDetailView(ScopedDetailView):
+    model = Reserve
+    template_name = "resources/reserve.html"
+
+    def scoped_queryset(self, qs):
+        return selectors.reserve_detail(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(reserve_page(self.request, self.object)[1])
+        return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reserve_create(request):
+    return _create(request, permission=MANAGE_RESERVE, form_class=forms.ReserveCreateForm,
+                   service=services.create_reserve, template="resources/reserve_create.html",
+                   redirect_name="resources:reserve", success=_("The reserve is recorded. Add its other items."))
+
+
+@login_required
+@require_GET
+def reserve_summary(request):
+    """Per item: physical stock, agreement reserves and capacity reserves per day, those in force today."""
+    if not request.user.has_perm(VIEW_RESERVE):
+        raise PermissionDenied
+    return render(request, "resources/reserve_summary.html",
+                  {"rows": selectors.reserve_summary(request.user, timezone.localdate())})
 
 
 # --- nearest dispatch ------------------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""The team's readiness (ready / deployed / stood down) and the warehouse's acts, as workflows
+"""The team's readiness (ready / deployed / stood down), the warehouse's acts and the reserve's, as workflows
 (ARCHITECTURE.md §4): who may take each act and in which state."""
 
 from shouye.core.workflow import Step, Workflow
 
 from .choices import Readiness as R
+from .choices import ReserveState as S
 from .choices import WarehouseState as W
-from .permissions import DISPATCH, MANAGE_TEAM, MANAGE_WAREHOUSE
+from .permissions import DISPATCH, MANAGE_RESERVE, MANAGE_TEAM, MANAGE_WAREHOUSE
 
 ANY = (R.READY, R.DEPLOYED, R.STOOD_DOWN)
 
@@ -27,4 +28,9 @@ WAREHOUSE_WORKFLOW = Workflow(states=W, steps=[
     Step("scrap", sources=(W.OPEN,), permissions=(MANAGE_WAREHOUSE,)),
     Step("set-minimum", sources=(W.OPEN,), permissions=(MANAGE_WAREHOUSE,)),
     Step("close", sources=(W.OPEN,), target=W.CLOSED, permissions=(MANAGE_WAREHOUSE,)),
+])
+
+RESERVE_WORKFLOW = Workflow(states=S, steps=[
+    Step("set-item", sources=(S.ACTIVE,), permissions=(MANAGE_RESERVE,)),
+    Step("terminate", sources=(S.ACTIVE,), target=S.TERMINATED, permissions=(MANAGE_RESERVE,)),
 ])

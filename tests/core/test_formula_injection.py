@@ -355,6 +355,35 @@ def _duty_roster_export(client, staff, django_capture_on_commit_callbacks, setti
     return body(client.get(reverse("duty:roster-export", args=[roster.pk])))
 
 
+def _stock_import_template(client, staff, django_capture_on_commit_callbacks, settings):
+    """The stock list's template lists the warehouses and the catalogue: a warehouse and an item named like
+    formulas come out as text."""
+    from shouye.resources import services as resources
+
+    resources.create_warehouse(actor=staff, name=LINK, latitude=36.5, longitude=116.7)
+    resources.create_item(actor=staff, name=DDE, category="防汛", unit="件")
+    return body(client.get(reverse("resources:import-template")))
+
+
+def _stock_import_error_file(client, staff, django_capture_on_commit_callbacks, settings):
+    """Rows whose cells hold formula-like texts, refused (no such warehouse or item): the file with the error
+    column hands them back as text."""
+    from shouye.resources.models import StockImportJob
+
+    workbook = load_workbook(io.BytesIO(body(client.get(reverse("resources:import-template")))))
+    sheet = workbook.worksheets[0]
+    for column, value in enumerate([LINK, DDE, MINUS], start=1):
+        sheet.cell(row=2, column=column, value=value).data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "公式.xlsx"
+    client.post(reverse("resources:import"), {"file": upload})
+    job = StockImportJob.objects.get(created_by=staff)
+    assert job.status == StockImportJob.Status.FAILED and job.error_file
+    return body(client.get(reverse("resources:import-error-file", args=[job.pk])))
+
+
 #: Every route that hands out a spreadsheet, with how to download it and the planted texts it must show.
 SPREADSHEET_ROUTES = {
     "enterprises:export": (_enterprise_export_page, {LINK, DDE, MINUS, AT, TAB, CR}),
@@ -382,6 +411,8 @@ SPREADSHEET_ROUTES = {
     "monitoring:import-template": (_point_import_template, {LINK, DDE}),
     "monitoring:import-error-file": (_point_import_error_file, {LINK, DDE, MINUS}),
     "duty:roster-export": (_duty_roster_export, {DDE, MINUS, AT}),
+    "resources:import-template": (_stock_import_template, {LINK, DDE}),
+    "resources:import-error-file": (_stock_import_error_file, {LINK, DDE, MINUS}),
 }
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}

@@ -12,8 +12,20 @@ from shouye.enterprises.models import Enterprise
 from shouye.regions.models import Region
 from shouye.rules.identifiers import mask_phone
 
-from ..choices import MovementKind, Readiness, TeamKind, WarehouseState
-from ..models import Item, StockLine, StockMovement, Team, TeamAgreement, TeamEquipment, TeamMember, Warehouse
+from ..choices import MovementKind, Readiness, ReserveKind, ReserveState, TeamKind, WarehouseState
+from ..models import (
+    Item,
+    Reserve,
+    ReserveLine,
+    StockBatch,
+    StockLine,
+    StockMovement,
+    Team,
+    TeamAgreement,
+    TeamEquipment,
+    TeamMember,
+    Warehouse,
+)
 from ..nearest import MAX_LIMIT
 
 PHONE = r"^[0-9+\- ]{5,20}$"
@@ -21,6 +33,8 @@ PHONE = r"^[0-9+\- ]{5,20}$"
 #: the most items one nearest-dispatch question may name
 MAX_NEEDS = 20
 OPTIONAL_PHONE = r"^([0-9+\- ]{5,20})?$"
+#: the most items a new reserve may list at once (more on its page, one by one)
+MAX_RESERVE_LINES = 50
 
 
 def _masked(serializer, phone: str) -> str:
@@ -90,14 +104,23 @@ class ItemSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "category", "unit", "shelf_life_months", "rotation_notice_days"]
 
 
+class BatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StockBatch
+        fields = ["id", "quantity", "expires_on", "received_at"]
+
+
 class StockLineSerializer(serializers.ModelSerializer):
+    """一条库存 A stock line; ``expires_on`` is the nearest expiry of its ``batches`` (earliest-expiring first)."""
+
     item_name = serializers.CharField(source="item.name", read_only=True)
     unit = serializers.CharField(source="item.unit", read_only=True)
     below_minimum = serializers.BooleanField(read_only=True)
+    batches = BatchSerializer(many=True, read_only=True)
 
     class Meta:
         model = StockLine
-        fields = ["id", "item", "item_name", "unit", "quantity", "minimum", "expires_on", "below_minimum"]
+        fields = ["id", "item", "item_name", "unit", "quantity", "minimum", "expires_on", "below_minimum", "batches"]
 
 
 class MovementSerializer(serializers.ModelSerializer):
@@ -232,6 +255,84 @@ class SetMinimumSerializer(serializers.Serializer):
     minimum = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
+class ReserveLineSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    unit = serializers.CharField(source="item.unit", read_only=True)
+
+    class Meta:
+        model = ReserveLine
+        fields = ["item", "item_name", "unit", "quantity"]
+
+
+class ReserveListSerializer(serializers.ModelSerializer):
+    """一项协议储备或产能储备 An agreement reserve (quantities held) or a capacity reserve (quantities per day);
+    ``in_force``: it counts today. The contact phone masked for whoever does not see personal data."""
+
+    kind_display = ChoiceLabelField(ReserveKind.choices, source="kind")
+    state_display = ChoiceLabelField(ReserveState.choices, source="state")
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    contact_phone = serializers.SerializerMethodField()
+    in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reserve
+        fields = ["id", "kind", "kind_display", "township", "supplier", "contact_name", "contact_phone", "address", "latitude",
+                  "longitude", "response_hours", "starts_on", "ends_on", "state", "state_display", "in_force", "note"]
+
+    def get_contact_phone(self, reserve) -> str:
+        return _masked(self, reserve.contact_phone)
+
+    def get_in_force(self, reserve) -> bool:
+        return reserve.in_force(self.context["today"])
+
+
+class ReserveDetailSerializer(ReserveListSerializer):
+    lines = ReserveLineSerializer(many=True, read_only=True)
+
+    class Meta(ReserveListSerializer.Meta):
+        fields = [*ReserveListSerializer.Meta.fields, "lines"]
+
+
+class ReserveLineInputSerializer(serializers.Serializer):
+    item = PrimaryKeyRelatedField(queryset=Item.objects.all())
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class ReserveCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReserveKind.choices)
+    township = fields.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="township"),
+                                       required=False, allow_null=True, default=None,
+                                       help_text=_("Empty for the district's own reserve"))
+    supplier = serializers.CharField(max_length=100)
+    contact_name = serializers.CharField(max_length=50)
+    contact_phone = serializers.RegexField(PHONE, max_length=20)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    response_hours = serializers.IntegerField(min_value=1, max_value=720)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    lines = fields.ListSerializer(child=ReserveLineInputSerializer(), max_length=MAX_RESERVE_LINES, min_length=1)
+
+
+class SetReserveItemSerializer(serializers.Serializer):
+    item = PrimaryKeyRelatedField(queryset=Item.objects.all())
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0,
+                                        help_text=_("Held, or per day for a capacity reserve; 0 takes the item off"))
+
+
+class ReserveSummarySerializer(serializers.Serializer):
+    """实物 / 协议 / 产能 Per item: physical stock, agreement reserves, capacity reserves per day (in force)."""
+
+    item = serializers.IntegerField(source="item.pk")
+    item_name = serializers.CharField(source="item.name")
+    unit = serializers.CharField(source="item.unit")
+    physical = serializers.DecimalField(max_digits=14, decimal_places=2)
+    agreement = serializers.DecimalField(max_digits=14, decimal_places=2)
+    capacity = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
 class NearestQuerySerializer(serializers.Serializer):
     """The point, the kinds of team wanted and the items needed as ``item id:quantity``."""
 
@@ -286,11 +387,28 @@ class NearestWarehouseSerializer(serializers.Serializer):
     covers_all = serializers.BooleanField()
 
 
+class NearestSourceSerializer(NearestWarehouseSerializer):
+    """A warehouse or an agreement supplier in the one ranking by distance."""
+
+    agreement = serializers.BooleanField()
+    response_hours = serializers.IntegerField(allow_null=True)
+
+
+class NearestSupplierSerializer(NearestWarehouseSerializer):
+    """An agreement supplier holding the items, with the hours it needs to deliver."""
+
+    response_hours = serializers.IntegerField()
+
+
 class NearestSerializer(serializers.Serializer):
-    """最近资源 The nearest ready teams and warehouses; ``ranked_by`` is ``straight_line`` (no road network)."""
+    """最近资源 The nearest ready teams, the warehouses and the agreement suppliers holding the items, the
+    latter two ranked together in ``sources`` (``agreement`` true for a supplier); ``ranked_by`` is
+    ``straight_line`` (no road network)."""
 
     ranked_by = serializers.CharField()
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     teams = fields.ListSerializer(child=NearestTeamSerializer(), max_length=MAX_LIMIT)
     warehouses = fields.ListSerializer(child=NearestWarehouseSerializer(), max_length=MAX_LIMIT)
+    suppliers = fields.ListSerializer(child=NearestSupplierSerializer(), max_length=MAX_LIMIT)
+    sources = fields.ListSerializer(child=NearestSourceSerializer(), max_length=2 * MAX_LIMIT)

@@ -1,8 +1,11 @@
-"""The resources API: teams and warehouses (list, detail, registering one, each act as ``POST /<pk>/<act>/``),
-the catalogue, and nearest dispatch (the same services and ranking as the pages)."""
+"""The resources API: teams, warehouses and the agreement and capacity reserves (list, detail, registering one,
+each act as ``POST /<pk>/<act>/``), the reserves summary, the catalogue, and nearest dispatch (the same services
+and ranking as the pages)."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,10 +14,10 @@ from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
-from ..filters import TeamFilter, WarehouseFilter
-from ..models import Item, Team, Warehouse
+from ..filters import ReserveFilter, TeamFilter, WarehouseFilter
+from ..models import Item, Reserve, Team, Warehouse
 from ..nearest import nearest
-from ..permissions import CHANGE_ITEM, VIEW_TEAM, VIEW_WAREHOUSE
+from ..permissions import CHANGE_ITEM, VIEW_RESERVE, VIEW_TEAM, VIEW_WAREHOUSE
 from . import serializers as s
 
 JSON = "application/json"
@@ -28,6 +31,11 @@ class CanViewTeams(permissions.BasePermission):
 class CanViewWarehouses(permissions.BasePermission):
     def has_permission(self, request, view):
         return request.user.has_perm(VIEW_WAREHOUSE)
+
+
+class CanViewReserves(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm(VIEW_RESERVE)
 
 
 class CanChangeItems(permissions.BasePermission):
@@ -137,13 +145,64 @@ class ItemViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
         serializer.instance = services.create_item(actor=self.request.user, **serializer.validated_data)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="协议储备和产能储备 The agreement and capacity reserves", tags=["reserves"]),
+    retrieve=extend_schema(summary="储备详情 One reserve with its items", tags=["reserves"]),
+    create=extend_schema(summary="登记储备 Record an agreement reserve (items held by a supplier) or a capacity "
+                                 "reserve (a producer's capacity per day)",
+                         request={JSON: s.ReserveCreateSerializer}, responses={201: s.ReserveDetailSerializer},
+                         tags=["reserves"]),
+    summary=extend_schema(summary="储备汇总 Per item: physical stock, agreement and capacity reserves in force",
+                          responses=s.ReserveSummarySerializer(many=True), tags=["reserves"]),
+)
+class ReserveViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """协议储备和产能储备（区局的；街镇只读）。The bureau's agreement and capacity reserves; townships read them."""
+
+    action_set = actions.RESERVE
+    api_actions = tuple(actions.RESERVE.actions)
+    action_response_serializer = s.ReserveDetailSerializer
+    schema_tags = ["reserves"]
+    queryset = Reserve.objects.all()
+    filterset_class = ReserveFilter
+    permission_classes = [permissions.IsAuthenticated, CanViewReserves]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.reserves(self.request.user).order_by("-ends_on", "-id")
+        return selectors.reserve_detail(self.request.user)
+
+    def get_serializer_class(self):
+        return {"list": s.ReserveListSerializer, "create": s.ReserveCreateSerializer}.get(
+            self.action, s.ReserveDetailSerializer)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def detail_response(self, reserve, status_code=status.HTTP_200_OK) -> Response:
+        fresh = selectors.reserve_detail(self.request.user).get(pk=reserve.pk)
+        return Response(s.ReserveDetailSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.ReserveCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        reserve = services.create_reserve(actor=request.user, **serializer.validated_data)
+        return self.detail_response(reserve, status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def summary(self, request):
+        rows = selectors.reserve_summary(request.user, timezone.localdate())
+        return Response(s.ReserveSummarySerializer(rows, many=True).data)
+
+
 class NearestView(APIView):
     """最近救援力量和物资 The nearest ready teams and the warehouses holding the items needed."""
 
     permission_classes = [permissions.IsAuthenticated, CanViewTeams]
 
-    @extend_schema(summary="就近调度 The nearest ready teams and warehouses holding the items, ranked by "
-                           "straight-line distance (no road network configured)",
+    @extend_schema(summary="就近调度 The nearest ready teams, and the warehouses and agreement suppliers holding "
+                           "the items, ranked by straight-line distance (no road network configured)",
                    parameters=[s.NearestQuerySerializer], responses=s.NearestSerializer, tags=["rescue-teams"])
     @error_responses(400)
     def get(self, request):
