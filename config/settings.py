@@ -385,6 +385,9 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "shouye.warnings.choices.LEVEL_CHOICES",
         "FireDangerLevelEnum": "shouye.warnings.choices.FIRE_DANGER_CHOICES",
         "SeasonKindEnum": "shouye.warnings.choices.SeasonKind",
+        # Agreement and capacity reserves (issue 14).
+        "ReserveKindEnum": "shouye.resources.choices.ReserveKind",
+        "ReserveStateEnum": "shouye.resources.choices.ReserveState",
     },
 }
 
