@@ -4,12 +4,15 @@ their digest, served through media serving only to those who see the plan, refus
 role that does not keep the plan (403) and on a superseded version (409); and the problems its drills found
 shown on the plan's own page."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 
 from shouye.audit.models import AuditEvent
+from shouye.core import retention
 from shouye.hazards.models import Hazard
 from shouye.plans import services
 from shouye.plans.choices import DocumentKind, DrillKind, PlanState, ProblemOutcome
@@ -119,3 +122,14 @@ def test_the_plan_page_shows_what_its_drills_found(owner, plan, onsite):
     assert f'/hazards/{Hazard.objects.get().pk}/' in page and f'/emergency-plans/{problem.revision_id}/' in page
     revision = client.get(f"/emergency-plans/{problem.revision_id}/").content.decode()
     assert "通讯录过期" in revision and "全厂综合演练" in revision and "报警器失灵" not in revision
+
+
+def test_the_orphan_sweep_keeps_held_documents_and_removes_those_no_row_holds(owner, plan):
+    """A document stored by an act that then failed has no row: the daily sweep removes it once a day old, and
+    keeps the one a plan holds."""
+    [held] = attach_text(owner, plan)
+    orphan = default_storage.save("plans/documents/2026/09/未保存.pdf", ContentFile(PDF))
+    stored_at = default_storage.get_modified_time(orphan)
+    assert retention.remove_orphan_photos(now=stored_at) == 0
+    assert retention.remove_orphan_photos(now=stored_at + timedelta(days=2)) == 1
+    assert not default_storage.exists(orphan) and default_storage.exists(held.file.name)
