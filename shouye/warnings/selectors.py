@@ -55,7 +55,7 @@ def _count_per_warning(rows):
 def in_force_with_pending(user):
     """The warnings in force the user sees, each with the notified units and, apart, the notified enterprises
     the user sees that have not acknowledged yet (one query, the counts as subqueries)."""
-    return (warnings(user).filter(state__in=IN_FORCE)
+    return (EarlyWarning.objects.visible_to(user).filter(state__in=IN_FORCE)
             .annotate(units_pending=_count_per_warning(NotifiedUnit.objects.filter(acknowledged_at__isnull=True)),
                       enterprise_count=_count_per_warning(NotifiedEnterprise.objects.visible_to(user)),
                       enterprises_pending=_count_per_warning(
