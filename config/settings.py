@@ -388,6 +388,8 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "shouye.warnings.choices.LEVEL_CHOICES",
         "FireDangerLevelEnum": "shouye.warnings.choices.FIRE_DANGER_CHOICES",
         "SeasonKindEnum": "shouye.warnings.choices.SeasonKind",
+        # A plan's documents (issue 14).
+        "PlanDocumentKindEnum": "shouye.plans.choices.DocumentKind",
     },
 }
 
