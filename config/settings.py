@@ -186,6 +186,9 @@ SHOUYE_FILE_RETENTION_DAYS = env_int("SHOUYE_FILE_RETENTION_DAYS", 7)
 #: at least one year) are never deleted.
 SHOUYE_PERMIT_VIDEO_RETENTION_DAYS = env_int("SHOUYE_PERMIT_VIDEO_RETENTION_DAYS", 31)
 SHOUYE_PHOTO_MAX_BYTES = env_int("SHOUYE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+#: Documents (a plan's text, its filing receipt, an evaluation report: PDF, Word, Excel or OFD recognised by
+#: content, shouye.core.uploads), at most this size each.
+SHOUYE_DOCUMENT_MAX_BYTES = env_int("SHOUYE_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 #: The largest body a video-AI vendor may post to the alarm intake (shouye.monitoring.intake): an event with its
 #: snapshot inline as base64 (a third larger than the photo itself); larger bodies are refused with 413 unread.
 SHOUYE_VIDEO_INTAKE_MAX_BYTES = env_int("SHOUYE_VIDEO_INTAKE_MAX_BYTES", 4 * 1024 * 1024)
@@ -388,6 +391,8 @@ SPECTACULAR_SETTINGS = {
         # Agreement and capacity reserves (issue 14).
         "ReserveKindEnum": "shouye.resources.choices.ReserveKind",
         "ReserveStateEnum": "shouye.resources.choices.ReserveState",
+        # A plan's documents (issue 14).
+        "PlanDocumentKindEnum": "shouye.plans.choices.DocumentKind",
     },
 }
 

@@ -35,6 +35,10 @@ PLAN = register(ActionSet(
            summary="修订 Open a revision for one of the six reasons of 708号令 Art. 6 (a new draft version)",
            perform=lambda actor, plan, data: services.revise_plan(actor=actor, plan=plan, **data),
            next_url=lambda request, plan, draft: reverse("plans:detail", kwargs={"pk": draft.pk})),
+    Action("attach", title=_("Attach documents"), button=_("Upload"), success=_("The documents are attached."),
+           form=forms.AttachForm, serializer=s.PlanAttachSerializer, multipart=True,
+           summary="附预案文件 Attach the plan's text, filing receipt or evaluation report (PDF, Word, Excel, OFD)",
+           perform=lambda actor, plan, data: services.attach_documents(actor=actor, plan=plan, **data)),
 ))
 
 DRILL = register(ActionSet(

@@ -11,8 +11,10 @@ class PlansConfig(AppConfig):
         from shouye.audit import verbs
         from shouye.core.registry import (
             DemoStep,
+            MediaOwner,
             NavEntry,
             demo_steps,
+            media_owners,
             navigation,
             permission_bundles,
             stamped_models,
@@ -25,9 +27,11 @@ class PlansConfig(AppConfig):
             permissions,
             todos,  # noqa: F401  registers the to-dos
         )
-        from .models import PlanUnit
+        from .models import PlanDocument, PlanUnit
 
         stamped_models.register(PlanUnit)
+        media_owners.register(MediaOwner(prefix=PlanDocument.upload_prefix, model=PlanDocument, fields=("file",),
+                                         permission=permissions.VIEW))
         permission_bundles.register(self.label, permissions.BUNDLE)
         navigation.register(NavEntry(key="plans", label=_("Emergency plans"), url_name="plans:list", order=4,
                                      permission=permissions.VIEW, group="response"))
@@ -41,6 +45,7 @@ class PlansConfig(AppConfig):
             ("plans.drill-cancel", _("cancelled the drill")), ("plans.drill-problem", _("recorded a problem found in "
                                                                                     "the drill")),
             ("plans.set-category", _("set the unit's drill category")),
+            ("plans.attach", _("attached documents to the plan")),
             ("plans.export", _("exported the statistics of plans and drills")),
         ):
             verbs.register(verb, label)

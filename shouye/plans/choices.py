@@ -60,6 +60,15 @@ class RevisionTrigger(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DocumentKind(models.TextChoices):
+    """The documents a plan version holds: its text (filed with the office, 2号令 Art. 26), the filing receipt
+    the office issues (备案登记表) and the evaluation report (Art. 35)."""
+
+    PLAN_TEXT = "plan_text", _("Plan text")
+    FILING_RECEIPT = "filing_receipt", _("Filing receipt")
+    EVALUATION_REPORT = "evaluation_report", _("Evaluation report")
+
+
 class DrillKind(models.TextChoices):
     TABLETOP = "tabletop", _("Tabletop")
     FUNCTIONAL = "functional", _("Functional")

@@ -2,12 +2,15 @@
 forest-fire special plans (the bureau), a comprehensive plan of every township, and for a third of the
 enterprises a comprehensive and an on-site plan. Most are published and filed; some are filed late or not at
 all, some units drill on time and others never, so the workbench and the statistics show overdue filings and
-drills as on a real platform. Everything through the services, each act on its day of the past year (the
+drills as on a real platform. Every published plan holds its text (a one-page PDF), which its filing needs, and
+the district's filed plans their filing receipts. Everything through the services, each act on its day of the past year (the
 filing deadline needs the work calendar's year, so publications are at least 45 days old)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+from django.core.files.base import ContentFile
 
 from shouye.core.demo import office_moment, workday_on_or_after
 from shouye.enterprises import demo as district
@@ -15,7 +18,7 @@ from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 
 from . import services
-from .choices import Audience, DrillKind, PlanKind, ProblemOutcome
+from .choices import Audience, DocumentKind, DrillKind, PlanKind, ProblemOutcome
 
 #: One enterprise in SHARE keeps plans on the platform.
 SHARE = 3
@@ -23,24 +26,40 @@ DISTRICT_PLANS = [("长清区生产安全事故应急预案", PlanKind.COMPREHEN
                   ("长清区森林火灾应急预案", PlanKind.SPECIAL)]
 
 
+def _pdf(title: str) -> ContentFile:
+    """A one-page PDF standing for the document (its text is the title, in ASCII-safe escapes)."""
+    escaped = title.encode("unicode_escape").decode("ascii").replace("(", "").replace(")", "")
+    body = (f"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] "
+            f"/Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+            f"% {escaped}\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    return ContentFile(body.encode("ascii"), name=f"{title}.pdf")
+
+
 def load_plans(context) -> dict[str, int]:
     people = district.people(context)
     rng = context.rng("plans")
-    made = {"plans": 0, "drills held": 0}
+    made = {"plans": 0, "drills held": 0, "plan documents": 0}
     last = context.today - timedelta(days=45)
 
     def day(earliest, latest):
         return workday_on_or_after(earliest + timedelta(days=rng.randint(0, max(0, (latest - earliest).days))))
 
-    def publish(actor, plan, on, file_after):
+    def attach(actor, plan, kind, title):
+        made["plan documents"] += len(services.attach_documents(actor=actor, plan=plan, kind=kind,
+                                                                files=[_pdf(title)]))
+
+    def publish(actor, plan, on, file_after, receipt=False):
         with context.at(office_moment(rng, on)):
             plan = services.publish_plan(actor=actor, plan=plan, published_on=on)
+            attach(actor, plan, DocumentKind.PLAN_TEXT, plan.title)
         made["plans"] += 1
         if file_after is not None and on + timedelta(days=file_after) < context.today:
             filed = workday_on_or_after(on + timedelta(days=file_after))
             with context.at(office_moment(rng, filed)):
                 plan = services.file_plan(actor=actor, plan=plan, filed_on=filed,
                                           filing_number=f"370113-{filed:%Y}-{plan.pk:04d}")
+                if receipt:
+                    attach(actor, plan, DocumentKind.FILING_RECEIPT, f"{plan.title}备案登记表")
         return plan
 
     def drill(actor, unit, plans, on, kind, problem=False):
@@ -61,7 +80,8 @@ def load_plans(context) -> dict[str, int]:
     for n, (title, kind) in enumerate(DISTRICT_PLANS):
         with context.at(office_moment(rng, start)):
             plan = services.create_plan(actor=people.staff, kind=kind, title=title, audience=Audience.SOCIETY)
-        plans.append(publish(people.staff, plan, day(start, start + timedelta(days=60)), 15 if n < 2 else None))
+        plans.append(publish(people.staff, plan, day(start, start + timedelta(days=60)), 15 if n < 2 else None,
+                             receipt=True))
     drill(people.staff, plans[0].unit, plans[1:2], day(last - timedelta(days=120), last), DrillKind.FULL_SCALE,
           problem=True)
     # Every township's comprehensive plan; two thirds drill.

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from shouye.accounts.models import Organisation
 from shouye.core.actions import ActionForm
-from shouye.core.forms import ModelMultipleChoiceField, ScopedModelChoiceField
+from shouye.core.forms import (
+    ModelMultipleChoiceField,
+    MultipleFileField,
+    MultipleFileInput,
+    ScopedModelChoiceField,
+)
 from shouye.enterprises.models import Enterprise
 from shouye.enterprises.selectors import offered_limits
 from shouye.regions.choices import RegionLevel
@@ -16,6 +21,7 @@ from shouye.regions.models import Region
 from .choices import (
     LIVE_STATES,
     Audience,
+    DocumentKind,
     DrillCategory,
     DrillKind,
     PlanKind,
@@ -26,6 +32,10 @@ from .models import EmergencyPlan, PlanUnit
 from .permissions import MANAGE_BUREAU, MANAGE_ENTERPRISE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: Documents one upload attaches at most.
+MAX_DOCUMENTS = 10
+#: What the file picker offers (the service decides by content).
+DOCUMENT_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ofd"
 
 
 def _style(form: forms.Form) -> None:
@@ -112,6 +122,12 @@ class EvaluateForm(_Styled, ActionForm):
 class ReviseForm(_Styled, ActionForm):
     trigger = forms.ChoiceField(label=_("Reason for revision"), choices=RevisionTrigger.choices)
     reason = forms.CharField(label=_("What changed"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachForm(_Styled, ActionForm):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    files = MultipleFileField(label=_("Files (PDF, Word, Excel or OFD)"), max_items=MAX_DOCUMENTS,
+                              widget=MultipleFileInput(attrs={"accept": DOCUMENT_ACCEPT}))
 
 
 class CreateDrillForm(forms.Form):

@@ -13,11 +13,13 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouye.core.attachments import DocumentAttachment
 from shouye.enterprises.stamps import StampedModel
 from shouye.regions.scoping import ScopedQuerySet, ScopePaths
 
 from .choices import (
     Audience,
+    DocumentKind,
     DrillCategory,
     DrillKind,
     DrillState,
@@ -128,6 +130,28 @@ class EmergencyPlan(models.Model):
 
     def __str__(self):
         return f"{self.title}（V{self.version}）"
+
+
+class PlanDocument(DocumentAttachment):
+    """A document of one plan version (its text, filing receipt or evaluation report), stored under the
+    folder the app registers as media owner: served to those who see the plan."""
+
+    SCOPE_PATHS = _through_unit("plan__unit")
+    upload_prefix = "plans/documents/"
+
+    plan = models.ForeignKey(EmergencyPlan, verbose_name=_("emergency plan"), on_delete=models.PROTECT,
+                             related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=20, choices=DocumentKind.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta(DocumentAttachment.Meta):
+        verbose_name = _("plan document")
+        verbose_name_plural = _("plan documents")
+        indexes = [models.Index(fields=["plan", "kind"])]
+
+    def __str__(self):
+        return self.original_name
 
 
 class Drill(models.Model):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .choices import LIVE_STATES, DrillState, PlanState
-from .models import Drill, DrillProblem, EmergencyPlan, PlanUnit
+from .models import Drill, DrillProblem, EmergencyPlan, PlanDocument, PlanUnit
 
 
 def units(user) -> QuerySet:
@@ -22,6 +22,19 @@ def plans(user) -> QuerySet:
 
 def plan_detail(user) -> QuerySet:
     return plans(user).select_related("previous", "unit__enterprise")
+
+
+def with_documents(qs: QuerySet) -> QuerySet:
+    """The plans with their documents (one query for all of them)."""
+    return qs.prefetch_related(Prefetch("documents", PlanDocument.objects.select_related("uploaded_by")
+                                        .order_by("kind", "id")))
+
+
+def plan_problems(user, plan: EmergencyPlan) -> QuerySet:
+    """The problems found in the drills of ``plan``, and the one that opened this version as its revision:
+    what the drills taught about this plan, on the plan's own page (708号令 Art. 6 ¶2 (5))."""
+    return (DrillProblem.objects.visible_to(user).filter(Q(drill__plans=plan) | Q(revision=plan)).distinct()
+            .select_related("drill", "hazard", "revision").order_by("-recorded_at", "-id"))
 
 
 def drills(user) -> QuerySet:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
+from shouye.core.attachments import check_documents, save_documents
 from shouye.hazards.choices import HazardSource
 from shouye.hazards.services.reporting import report_hazard
 from shouye.regions.scoping import ensure_in_scope, is_in_scope
@@ -23,6 +24,7 @@ from shouye.workcalendar.selectors import work_calendar
 from . import clocks
 from .choices import (
     Audience,
+    DocumentKind,
     DrillCategory,
     DrillState,
     PlanState,
@@ -30,7 +32,7 @@ from .choices import (
     RevisionTrigger,
     UnitKind,
 )
-from .models import Drill, DrillProblem, EmergencyPlan, PlanUnit
+from .models import Drill, DrillProblem, EmergencyPlan, PlanDocument, PlanUnit
 from .workflow import DRILL_WORKFLOW, PLAN_WORKFLOW, UNIT_WORKFLOW, may_manage
 
 #: Fields a draft's edit may change.
@@ -179,9 +181,18 @@ def publish_plan(*, actor, plan: EmergencyPlan, published_on: date) -> Emergency
 
 
 def file_plan(*, actor, plan: EmergencyPlan, filed_on: date, filing_number: str) -> EmergencyPlan:
-    """Record the filing (备案) with the office and its number (备案登记表)."""
+    """Record the filing (备案) with the office and its number (备案登记表).
+
+    The plan's text must be attached first: 2号令 Art. 26 files the plan by submitting its materials, which the
+    office checks for completeness before it files and issues the 备案登记表 (REGULATIONS.md §6.1); a filing
+    recorded without the text it filed would leave the platform's copy of the plan empty where the office holds
+    one. The receipt itself is not required: the office may not issue one (no reply within 5 working days
+    counts as filed, §6.1 [P]), and the filing number records the act."""
     with transaction.atomic():
         plan = _lock_plan(actor, plan, "file")
+        if not PlanDocument.objects.filter(plan=plan, kind=DocumentKind.PLAN_TEXT).exists():
+            raise ValidationError(_("Attach the plan's text before recording its filing: the filing submits it "
+                                    "(2号令 Art. 26)."))
         filed_on = _not_future(filed_on, "filed_on")
         if filed_on < plan.published_on:
             raise ValidationError({"filed_on": _("A plan is filed after it is published.")})
@@ -192,6 +203,21 @@ def file_plan(*, actor, plan: EmergencyPlan, filed_on: date, filing_number: str)
             "state": [PlanState.PUBLISHED, plan.state], "filed_on": str(filed_on),
             "filing_number": plan.filing_number, "late": filed_on > plan.filing_due_on})
     return plan
+
+
+def attach_documents(*, actor, plan: EmergencyPlan, kind: str, files: Iterable) -> list[PlanDocument]:
+    """Attach documents of one kind to a plan version not yet superseded: its text, the filing receipt or an
+    evaluation report (PDF, Word, Excel or OFD, checked by content before anything is written)."""
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    with transaction.atomic():
+        plan = _lock_plan(actor, plan, "attach")
+        checked = check_documents(files, field="files", required=True,
+                                  required_message=_("Add at least one document (PDF, Word, Excel or OFD)."))
+        rows = save_documents(PlanDocument, {"plan": plan, "kind": kind}, checked, actor)
+        audit.record(actor=actor, verb="plans.attach", target=plan, changes={
+            "kind": kind, "documents": [{"name": row.original_name, "sha256": row.sha256} for row in rows]})
+    return rows
 
 
 def evaluate_plan(*, actor, plan: EmergencyPlan, evaluated_on: date, conclusion: str) -> EmergencyPlan:

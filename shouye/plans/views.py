@@ -61,12 +61,15 @@ class PlanListView(ScopedListView):
 
 
 def plan_page(request, plan: EmergencyPlan, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
-    """A plan: its version and predecessor, clocks, drills and the acts offered now."""
+    """A plan: its version and predecessor, clocks, documents, drills and the problems they found, and the acts
+    offered now."""
     return "plans/detail.html", {
         "plan": plan, "today": timezone.localdate(),
         "drills": selectors.drills(request.user).filter(plans=plan).order_by("-planned_on")[:20],
         "versions": selectors.plans(request.user).filter(unit=plan.unit, kind=plan.kind, title=plan.title)
         .order_by("-version")[:20],
+        "documents": plan.documents.select_related("uploaded_by").order_by("kind", "id"),
+        "problems": selectors.plan_problems(request.user, plan)[:50],
         "action_forms": _action_forms(request, actions.PLAN, plan, state, ""),
         "refusal": state.refusal, "timeline": timeline(plan),
     }

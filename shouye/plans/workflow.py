@@ -28,6 +28,8 @@ def check_manager(actor, obj) -> None:
 
 
 LIVE = (S.PUBLISHED, S.FILED)
+#: A version takes documents until it is superseded (then it is the record of what applied).
+CURRENT = (S.DRAFT, S.PUBLISHED, S.FILED, S.UNDER_REVISION)
 
 PLAN_WORKFLOW = Workflow(states=S, steps=[
     Step("edit", sources=(S.DRAFT,), permissions=MANAGE, check=check_manager),
@@ -35,6 +37,7 @@ PLAN_WORKFLOW = Workflow(states=S, steps=[
     Step("file", sources=(S.PUBLISHED,), target=S.FILED, permissions=MANAGE, check=check_manager),
     Step("evaluate", sources=LIVE, permissions=MANAGE, check=check_manager),
     Step("revise", sources=LIVE, target=S.UNDER_REVISION, permissions=MANAGE, check=check_manager),
+    Step("attach", sources=CURRENT, permissions=MANAGE, check=check_manager),
 ])
 
 DRILL_WORKFLOW = Workflow(states=D, steps=[

@@ -47,6 +47,11 @@ WARNING = register(ActionSet(
            summary="调整级别 Adjust the warning's level (Art. 70); every unit's checklist is recomputed",
            perform=lambda actor, warning, data: services.adjust_level(
                actor=actor, warning=warning, level=int(data["level"]), note=data.get("note", ""))),
+    Action("enterprise-acknowledge", title=gettext_lazy("Acknowledge for your enterprise"),
+           button=gettext_lazy("Acknowledge"), success=gettext_lazy("Your enterprise's acknowledgement is recorded."),
+           form=forms.EnterpriseAcknowledgeForm, serializer=s.EnterpriseAcknowledgeSerializer,
+           summary="企业叫应 Acknowledge the warning for the caller's own enterprises notified of it",
+           perform=lambda actor, warning, data: services.acknowledge_as_enterprise(actor=actor, warning=warning)),
     Action("lift", title=gettext_lazy("Lift the warning"), button=gettext_lazy("Lift the warning"),
            success=gettext_lazy("The warning is lifted: the warning period has ended."), form=forms.LiftForm,
            serializer=s.LiftSerializer,

@@ -13,6 +13,7 @@ class WarningsConfig(AppConfig):
 
         from . import (
             actions,  # noqa: F401  registers the warning's action set
+            cockpit,  # noqa: F401  registers the cockpit panel
             demo,
             panels,  # noqa: F401  registers the home panel
             permissions,
@@ -23,6 +24,7 @@ class WarningsConfig(AppConfig):
         verbs.register("warning.adjust", _("adjusted the warning's level"))
         verbs.register("warning.lift", _("lifted the warning"))
         verbs.register("warning.acknowledge", _("acknowledged the warning"))
+        verbs.register("warning.enterprise-acknowledge", _("acknowledged the warning for the enterprise"))
         verbs.register("warning.tick", _("ticked a measure of the warning"))
         verbs.register("warning.season", _("recorded the season's dates"))
         verbs.register("warning.fire-danger", _("recorded the day's fire-danger level"))

@@ -1,5 +1,6 @@
 """The warnings' part of ``shouye demo``: last summer's rainstorm warning (issued yellow, raised to orange,
-acknowledged by most townships and the building department, measures ticked, lifted the next morning), the
+acknowledged by most townships and the building department and by most enterprises for themselves, measures
+ticked, lifted the next morning), the
 seasons as example dates, and the last week's fire-danger readings in the fire season. Everything through the
 services, each act at its own past moment."""
 
@@ -80,6 +81,13 @@ def load_warnings(context: DemoContext) -> dict[str, int]:
     for minutes, officer, unit in answers:
         with context.at(issued + timedelta(minutes=minutes)):
             services.acknowledge(actor=officer, warning=warning, unit=unit)
+    notified = set(warning.enterprises.values_list("enterprise_id", flat=True))
+    sites = [user for pk, user in sorted(cast.enterprise_users.items(), key=lambda item: item[0]) if pk in notified]
+    enterprise_answers = sorted(((rng.randint(5, 240), user) for user in sites if rng.random() < 0.75),
+                                key=lambda answer: answer[0])
+    for minutes, user in enterprise_answers:
+        with context.at(issued + timedelta(minutes=minutes)):
+            services.acknowledge_as_enterprise(actor=user, warning=warning)
     ticked = 0
     for minutes, officer, unit in answers:
         done = rng.randint(2, 6)
@@ -89,5 +97,6 @@ def load_warnings(context: DemoContext) -> dict[str, int]:
             ticked += 1
     with context.at(moment(day + timedelta(days=1), time(10, 30))):
         services.lift_warning(actor=cast.staff, warning=warning, note="气象台解除暴雨预警")
-    return {"warnings": 1, "acknowledgements": len(answers), "measures ticked": ticked,
+    return {"warnings": 1, "acknowledgements": len(answers), "enterprise acknowledgements": len(enterprise_answers),
+            "measures ticked": ticked,
             "seasons": seasons, "fire-danger readings": readings}

@@ -56,6 +56,10 @@ class AcknowledgeForm(ActionForm):
             "township", "department")
 
 
+class EnterpriseAcknowledgeForm(ActionForm):
+    """No input: the caller's enterprises notified of the warning answer it."""
+
+
 class TickForm(ActionForm):
     item = forms.IntegerField(label=_("Measure"), min_value=1, max_value=2**31 - 1)
     done = forms.BooleanField(label=_("Done"), required=False, initial=True)

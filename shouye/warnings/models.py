@@ -3,7 +3,9 @@ response checklist, the measure templates per level, and the seasons and daily f
 (REGULATIONS-2.md §E.4, §E.6, §E.7).
 
 A warning is the district's, not an enterprise's: the bureau's roles see every warning, a township or
-department officer those its unit was notified of (:meth:`WarningQuerySet.visible_to`). The
+department officer those its unit was notified of, an enterprise user those its enterprise was notified of
+(:meth:`WarningQuerySet.visible_to`; the enterprises of the townships a warning covers are notified with it and
+acknowledge on their own, :class:`NotifiedEnterprise`). The
 seasons, the fire-danger table and readings are the district's public notices, read by every signed-in user."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from shouye.regions.scoping import scope_for
+from shouye.regions.scoping import ScopedQuerySet, ScopePaths, scope_for
 
 from .choices import (
     FIRE_DANGER_CHOICES,
@@ -30,20 +32,32 @@ def _department_ids(user) -> set[int]:
     return {m.organisation_id for m in user.active_memberships() if m.role == "department_officer"}
 
 
+def own_enterprise_ids(user) -> set[int]:
+    """The enterprises ``user`` answers for as their enterprise user (an expert's assigned ones are not)."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    return {m.enterprise_id for m in user.active_memberships() if m.role == "enterprise_user"}
+
+
 class WarningQuerySet(models.QuerySet):
     def visible_to(self, user) -> WarningQuerySet:
         """District-wide roles: all warnings; a township or department officer: those its township or
         department was notified of (every township covered, every department existing when it was entered);
-        anyone else: none."""
+        an enterprise user: those its enterprise was notified of; anyone else: none."""
         scope = scope_for(user)
         if scope.everything:
             return self.all()
         departments = _department_ids(user) if user.is_authenticated and user.is_active else set()
-        if not (scope.region_ids or departments):
+        enterprises = own_enterprise_ids(user)
+        if not (scope.region_ids or departments or enterprises):
             return self.none()
         notified = NotifiedUnit.objects.filter(Q(township_id__in=sorted(scope.region_ids))
                                                | Q(department_id__in=sorted(departments)), warning=OuterRef("pk"))
-        return self.filter(Exists(notified))
+        condition = Exists(notified)
+        if enterprises:
+            condition |= Exists(NotifiedEnterprise.objects.filter(enterprise_id__in=sorted(enterprises),
+                                                                  warning=OuterRef("pk")))
+        return self.filter(condition)
 
 
 class EarlyWarning(models.Model):
@@ -75,6 +89,7 @@ class EarlyWarning(models.Model):
         permissions = [
             ("issue_warning", "Can enter, adjust and lift warnings"),
             ("acknowledge_warning", "Can acknowledge warnings and tick their measures"),
+            ("acknowledge_warning_as_enterprise", "Can acknowledge warnings for one's own enterprise"),
         ]
         indexes = [models.Index(fields=["state", "-issued_at"])]
 
@@ -113,6 +128,42 @@ class NotifiedUnit(models.Model):
 
     def __str__(self):
         return str(self.township or self.department)
+
+    @property
+    def minutes_to_acknowledge(self) -> int | None:
+        if self.acknowledged_at is None:
+            return None
+        return int((self.acknowledged_at - self.notified_at).total_seconds() // 60)
+
+
+class NotifiedEnterprise(models.Model):
+    """An enterprise of a township the warning covers, notified in-app with it (突发事件应对法 2024 Art. 66:
+    the warning is made known to those it may affect): its own users acknowledge (叫应), counted apart from
+    the townships and departments. Scoped as its enterprise (its township's and industry's officers, its own
+    users); the stamp is read through the enterprise, so a move re-stamps nothing here."""
+
+    SCOPE_PATHS = ScopePaths(region="enterprise__township", industry="enterprise__industry", enterprise="enterprise")
+
+    warning = models.ForeignKey(EarlyWarning, verbose_name=_("warning"), on_delete=models.CASCADE,
+                                related_name="enterprises")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="+")
+    notified_at = models.DateTimeField(_("notified at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("notified enterprise")
+        verbose_name_plural = _("notified enterprises")
+        constraints = [models.UniqueConstraint(fields=["warning", "enterprise"], name="notified_enterprise_once")]
+        indexes = [models.Index(fields=["enterprise", "acknowledged_at"])]
+
+    def __str__(self):
+        return str(self.enterprise)
 
     @property
     def minutes_to_acknowledge(self) -> int | None:

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import ChecklistItem, EarlyWarning, FireDangerLevel, FireDangerReading, NotifiedUnit, Season
+from .models import (
+    ChecklistItem,
+    EarlyWarning,
+    FireDangerLevel,
+    FireDangerReading,
+    NotifiedEnterprise,
+    NotifiedUnit,
+    Season,
+    own_enterprise_ids,
+)
 from .services import own_units_q
 from .workflow import IN_FORCE
 
@@ -34,6 +44,44 @@ def board(warning: EarlyWarning) -> list[NotifiedUnit]:
              .annotate(measure_count=Count("items"),
                        done_count=Count("items", filter=Q(items__done_at__isnull=False))))
     return sorted(units, key=lambda u: (u.acknowledged_at is not None, u.acknowledged_at or u.notified_at, u.pk))
+
+
+def _count_per_warning(rows):
+    """The number of ``rows`` (notified units or enterprises) of the outer warning, 0 when none, as a subquery."""
+    counted = rows.filter(warning=OuterRef("pk")).order_by().values("warning").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def in_force_with_pending(user):
+    """The warnings in force the user sees, each with the notified units and, apart, the notified enterprises
+    the user sees that have not acknowledged yet (one query, the counts as subqueries)."""
+    return (EarlyWarning.objects.visible_to(user).filter(state__in=IN_FORCE)
+            .annotate(units_pending=_count_per_warning(NotifiedUnit.objects.filter(acknowledged_at__isnull=True)),
+                      enterprise_count=_count_per_warning(NotifiedEnterprise.objects.visible_to(user)),
+                      enterprises_pending=_count_per_warning(
+                          NotifiedEnterprise.objects.visible_to(user).filter(acknowledged_at__isnull=True)))
+            .order_by("level", "-issued_at", "-id"))
+
+
+def enterprise_board(user, warning: EarlyWarning):
+    """The enterprises notified of ``warning`` that the user sees (its township's for a township officer, its
+    own for an enterprise user), those not acknowledged first."""
+    return (NotifiedEnterprise.objects.visible_to(user).filter(warning=warning)
+            .select_related("enterprise__township", "acknowledged_by")
+            .order_by(F("acknowledged_at").asc(nulls_first=True), "enterprise__name", "id"))
+
+
+def enterprise_counts(user, warning: EarlyWarning) -> dict:
+    """How many enterprises the user sees were notified of ``warning`` and how many have acknowledged."""
+    return NotifiedEnterprise.objects.visible_to(user).filter(warning=warning).aggregate(
+        notified=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)))
+
+
+def pending_enterprise_acknowledgements(user):
+    """The notifications of the user's own enterprises not yet acknowledged, on warnings in force."""
+    return (NotifiedEnterprise.objects.filter(enterprise_id__in=sorted(own_enterprise_ids(user)),
+                                              acknowledged_at__isnull=True, warning__state__in=IN_FORCE)
+            .select_related("warning", "enterprise").order_by("-warning__issued_at", "id"))
 
 
 def own_units(user, warning: EarlyWarning):

@@ -3,7 +3,8 @@ state (403, 409, from the workflow), the input (400, a Chinese message naming th
 
 The level's colour and measures come from the rule ``warning-measures`` (突发事件应对法 2024 Art. 63, 66, 67);
 each notified unit's checklist is the bureau's measure templates of that level, recomputed when the level is
-adjusted (Art. 70)."""
+adjusted (Art. 70). The enterprises of the townships covered are notified too (in-app, their enterprise users)
+and acknowledge for themselves; adjusting and lifting tell them as they tell the units."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from shouye.accounts.choices import OrganisationKind, Role
 from shouye.accounts.models import Organisation, User
 from shouye.audit import services as audit
 from shouye.core.moments import ensure_not_before_2000
+from shouye.enterprises.choices import OperatingStatus
+from shouye.enterprises.models import Enterprise
 from shouye.notifications.services import notify
 from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
@@ -34,8 +37,10 @@ from .models import (
     FireDangerLevel,
     FireDangerReading,
     MeasureTemplate,
+    NotifiedEnterprise,
     NotifiedUnit,
     Season,
+    own_enterprise_ids,
 )
 from .permissions import EDIT_TABLES, ISSUE, MANAGE_SEASONS
 from .workflow import WORKFLOW
@@ -93,12 +98,31 @@ def _notify_units(warning: EarlyWarning, units, verb: str, title: str) -> None:
                                          body=warning.content[:500], link=link))
 
 
+def _notify_enterprises(warning: EarlyWarning, verb: str, title: str) -> None:
+    """After the commit: every enterprise user of the enterprises notified of the warning, found in one query
+    (a district-wide warning reaches hundreds of enterprises)."""
+    recipients = list(User.objects.filter(
+        is_active=True, memberships__active=True, memberships__role=Role.ENTERPRISE_USER,
+        memberships__enterprise__in=NotifiedEnterprise.objects.filter(warning=warning).values("enterprise_id"))
+        .distinct())
+    link = reverse("warnings:detail", kwargs={"pk": warning.pk})
+    transaction.on_commit(lambda: notify(recipients=recipients, verb=verb, title=title,
+                                         body=warning.content[:500], link=link))
+
+
 def _templates(level: int) -> list[MeasureTemplate]:
     return list(MeasureTemplate.objects.filter(level=level, active=True).order_by("article", "position", "id"))
 
 
 def _items_for(unit: NotifiedUnit, templates) -> list[ChecklistItem]:
     return [ChecklistItem(unit=unit, article=t.article, position=t.position, text=t.text) for t in templates]
+
+
+def _enterprises_of(townships) -> list[int]:
+    """The enterprises of the townships covered that are not closed (a suspended site still stands in the
+    storm)."""
+    return list(Enterprise.objects.filter(township__in=[t.pk for t in townships])
+                .exclude(status=OperatingStatus.CLOSED).order_by("id").values_list("id", flat=True))
 
 
 def issue_warning(*, actor, title: str, kind: str, source: str, level, issued_at: datetime, all_district: bool,
@@ -129,11 +153,16 @@ def issue_warning(*, actor, title: str, kind: str, source: str, level, issued_at
             + [NotifiedUnit(warning=warning, department=d, notified_at=now) for d in departments])
         templates = _templates(level)
         ChecklistItem.objects.bulk_create([item for unit in units for item in _items_for(unit, templates)])
+        enterprises = NotifiedEnterprise.objects.bulk_create(
+            [NotifiedEnterprise(warning=warning, enterprise_id=pk, notified_at=now)
+             for pk in _enterprises_of(townships)])
         audit.record(actor=actor, verb="warning.issue", target=warning, changes={
             "level": level, "colour": colour, "kind": kind, "source": source, "units": len(units),
-            "measures": len(templates)})
+            "measures": len(templates), "enterprises": len(enterprises)})
         _notify_units(warning, units, "warning.issued",
                       _("Warning %(title)s: acknowledge and take the measures") % {"title": warning.title})
+        _notify_enterprises(warning, "warning.issued", _("Warning %(title)s: acknowledge it and take precautions")
+                            % {"title": warning.title})
     return warning
 
 
@@ -162,8 +191,9 @@ def adjust_level(*, actor, warning: EarlyWarning, level, note: str = "") -> Earl
         audit.record(actor=actor, verb="warning.adjust", target=warning, note=(note or "").strip()[:300], changes={
             "level": [old[0], level], "colour": [old[1], colour], "measures_added": len(added),
             "measures_dropped": len(dropped)})
-        _notify_units(warning, units, "warning.adjusted",
-                      _("Warning %(title)s adjusted to level %(level)d") % {"title": warning.title, "level": level})
+        adjusted = _("Warning %(title)s adjusted to level %(level)d") % {"title": warning.title, "level": level}
+        _notify_units(warning, units, "warning.adjusted", adjusted)
+        _notify_enterprises(warning, "warning.adjusted", adjusted)
     return warning
 
 
@@ -177,8 +207,9 @@ def lift_warning(*, actor, warning: EarlyWarning, note: str = "") -> EarlyWarnin
         warning.save(update_fields=["state", "lifted_at", "lift_note"])
         audit.record(actor=actor, verb="warning.lift", target=warning,
                      changes={"state": [old, warning.state], "note": warning.lift_note})
-        _notify_units(warning, list(warning.units.all()), "warning.lifted",
-                      _("Warning %(title)s lifted") % {"title": warning.title})
+        lifted = _("Warning %(title)s lifted") % {"title": warning.title}
+        _notify_units(warning, list(warning.units.all()), "warning.lifted", lifted)
+        _notify_enterprises(warning, "warning.lifted", lifted)
     return warning
 
 
@@ -197,6 +228,25 @@ def acknowledge(*, actor, warning: EarlyWarning, unit: NotifiedUnit) -> Notified
         audit.record(actor=actor, verb="warning.acknowledge", target=warning,
                      changes={"unit": str(unit), "minutes": unit.minutes_to_acknowledge})
     return unit
+
+
+def acknowledge_as_enterprise(*, actor, warning: EarlyWarning) -> list[NotifiedEnterprise]:
+    """The caller's enterprise answers the warning (叫应): every enterprise of the caller notified of it and
+    not yet answering, at once (an enterprise user answers for the enterprises it belongs to)."""
+    with transaction.atomic():
+        warning = _lock(actor, warning, "enterprise-acknowledge")
+        rows = list(NotifiedEnterprise.objects.select_for_update().filter(
+            warning=warning, enterprise_id__in=sorted(own_enterprise_ids(actor)), acknowledged_at__isnull=True)
+            .order_by("pk"))
+        if not rows:
+            raise ValidationError(_("None of your enterprises is waiting to acknowledge this warning."))
+        now = timezone.now()
+        for row in rows:
+            row.acknowledged_at, row.acknowledged_by = now, actor
+        NotifiedEnterprise.objects.bulk_update(rows, ["acknowledged_at", "acknowledged_by"])
+        audit.record(actor=actor, verb="warning.enterprise-acknowledge", target=warning, changes={
+            "enterprises": [row.enterprise_id for row in rows], "minutes": rows[0].minutes_to_acknowledge})
+    return rows
 
 
 def tick(*, actor, warning: EarlyWarning, item, done: bool = True) -> ChecklistItem:

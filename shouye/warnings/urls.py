@@ -12,6 +12,6 @@ urlpatterns = [
     path("measures/", views.measures, name="measures"),
     path("<id:pk>/", views.WarningDetailView.as_view(), name="detail"),
     path("<id:pk>/checklist/", views.checklist, name="checklist"),
-    *action_urls(actions.WARNING, ("acknowledge", "adjust", "lift"), page=views.warning_page),
+    *action_urls(actions.WARNING, ("acknowledge", "enterprise-acknowledge", "adjust", "lift"), page=views.warning_page),
     *action_urls(actions.WARNING, ("tick",), page=views.checklist_page),
 ]

@@ -23,7 +23,9 @@ from .models import EarlyWarning, FireDangerLevel, FireDangerReading, MeasureTem
 from .permissions import ACKNOWLEDGE, EDIT_TABLES, ISSUE, MANAGE_SEASONS, VIEW
 
 #: Acts shown as forms on the warning's page (ticking has its own page).
-PAGE_ACTS = ("acknowledge", "adjust", "lift")
+PAGE_ACTS = ("acknowledge", "enterprise-acknowledge", "adjust", "lift")
+#: Notified enterprises the page lists (the counts cover them all).
+ENTERPRISE_ROWS = 200
 
 
 class WarningListView(ScopedListView):
@@ -61,7 +63,8 @@ def warning_create(request):
 
 def warning_page(request, warning: EarlyWarning, state: PageState = FIRST_VIEW) -> tuple[str, dict]:
     """The warning: level, colour and basis, the acknowledgement board (who has answered and when, who has
-    not, elapsed minutes), each unit's checklist progress, and a form for each act offered now."""
+    not, elapsed minutes), each unit's checklist progress, the notified enterprises the user sees with their
+    own acknowledgements, and a form for each act offered now."""
     available = actions.WARNING.available(request.user, warning)
     action_forms = []
     for name in PAGE_ACTS:
@@ -72,6 +75,9 @@ def warning_page(request, warning: EarlyWarning, state: PageState = FIRST_VIEW) 
             act, request, warning)
         if name == "acknowledge" and not form.fields["unit"].queryset.exists():
             continue
+        if name == "enterprise-acknowledge" and not selectors.pending_enterprise_acknowledgements(
+                request.user).filter(warning=warning).exists():
+            continue
         action_forms.append({"action": name, "title": act.title, "button": act.button, "form": form,
                              "url": reverse(f"warnings:{name}", kwargs={"pk": warning.pk}),
                              "open": state.action == name})
@@ -79,6 +85,8 @@ def warning_page(request, warning: EarlyWarning, state: PageState = FIRST_VIEW) 
     pending = [u for u in units if u.acknowledged_at is None]
     return "warnings/detail.html", {
         "warning": warning, "units": units, "pending": pending, "acknowledged": len(units) - len(pending),
+        "enterprises": selectors.enterprise_board(request.user, warning)[:ENTERPRISE_ROWS],
+        "enterprise_counts": selectors.enterprise_counts(request.user, warning),
         "action_forms": action_forms, "refusal": state.refusal, "timeline": timeline(warning),
         "can_tick": "tick" in available and request.user.has_perm(ACKNOWLEDGE),
     }

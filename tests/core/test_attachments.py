@@ -1,8 +1,12 @@
 """The attachments building block (shouye.core.attachments): photos are checked by content, size, pixel count
 and EXIF orientation and stored with a thumbnail; a photo already stored by one row is given to another by
 naming the same stored file, never re-encoded or copied (issue 8): an inspection item's photos become the
-hazard's before-photos, a tip-off's photo the hazard's before-photo."""
+hazard's before-photos, a tip-off's photo the hazard's before-photo. Documents (issue 14) are checked by content
+(PDF, DOCX/XLSX by their package's declaration, DOC/XLS by their compound file's streams, OFD), by size, and
+stored with their name, size, type and SHA-256; serving and the sweep are tested with the plans' documents
+(tests/plans)."""
 
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -23,6 +27,7 @@ from shouye.inspections.models import InspectionPhoto
 from tests.conftest import api_as
 from tests.hazards.conftest import image_bytes, photo
 from tests.inspections.helpers import jpeg, mark, start
+from tests.plans.conftest import PDF, document, docx_bytes, ofd_bytes, ole_bytes, package, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +189,69 @@ def test_triaging_a_tip_off_gives_the_hazard_its_photo_without_a_second_copy(cas
     before = Hazard.objects.get().photos.get()
     assert before.kind == PhotoKind.BEFORE and before.image.name == tip_off.photo.name
     assert stored_files() == sorted([tip_off.photo.name, before.thumbnail.name])
+
+
+# --- documents ------------------------------------------------------------------------------------------
+
+
+def document_refusal(uploads_, **options) -> list[str]:
+    with pytest.raises(ValidationError) as refused:
+        attachments.check_documents(uploads_, **options)
+    return refused.value.message_dict[options.get("field", "documents")]
+
+
+@pytest.mark.parametrize(("data", "extension", "content_type"), [
+    (PDF, "pdf", "application/pdf"),
+    (docx_bytes(), "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (xlsx_bytes(), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (ole_bytes("WordDocument"), "doc", "application/msword"),
+    (ole_bytes("Workbook"), "xls", "application/vnd.ms-excel"),
+    (ole_bytes("Book"), "xls", "application/vnd.ms-excel"),
+    (ofd_bytes(), "ofd", "application/ofd"),
+])
+def test_a_document_is_recognised_by_content_and_keeps_its_name_size_and_digest(data, extension, content_type):
+    """The upload's name says .bin: the stored name takes the real kind's extension, the original is kept."""
+    [checked] = attachments.check_documents([document("备案材料.bin", data)])
+    assert checked.file.name == f"备案材料.{extension}" and checked.content_type == content_type
+    assert checked.original_name == "备案材料.bin" and checked.size == len(data)
+    assert checked.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_what_is_not_a_document_is_refused_naming_each_file():
+    """A program renamed .pdf, a macro-enabled Word file, a zip of anything, an OLE file that is neither Word
+    nor Excel (an .msi installer is one), a photo and an empty file: each named, nothing accepted."""
+    docm = docx_bytes("application/vnd.ms-word.document.macroEnabled.main+xml")
+    uploads_ = [document("预案.pdf"), document("预案文本.pdf", b"MZ\x90\x00" + bytes(200)),
+                document("带宏.docx", docm), document("材料.zip", package({"readme.txt": "x"})),
+                document("安装.doc", ole_bytes("SummaryInformation")), document("照片.pdf", image_bytes()),
+                document("空白.pdf", b""), document("损坏.docx", b"PK\x03\x04" + bytes(100))]
+    messages = document_refusal(uploads_, field="files")
+    names = ["预案文本.pdf", "带宏.docx", "材料.zip", "安装.doc", "照片.pdf", "空白.pdf", "损坏.docx"]
+    assert len(messages) == len(names)
+    assert all(name in message for name, message in zip(names, messages, strict=True))
+    assert "不是 PDF" in messages[0] and "空白.pdf" in messages[5]
+
+
+def test_a_document_over_the_size_limit_is_refused_before_it_is_read(settings):
+    settings.SHOUYE_DOCUMENT_MAX_BYTES = 2 * 2**20
+    big = document("评估报告.pdf", PDF + bytes(2 * 2**20))
+    [message] = document_refusal([big])
+    assert "评估报告.pdf" in message and "2 MB" in message
+    assert attachments.check_documents([document("评估报告.pdf", PDF + bytes(2**20))])
+
+
+def test_the_document_limit_is_20_mb_unless_configured():
+    assert django_settings.SHOUYE_DOCUMENT_MAX_BYTES == 20 * 2**20
+
+
+def test_a_zip_bomb_is_recognised_without_inflating_it():
+    """A package whose content-types part inflates to 50 MB: only its first kilobytes are read."""
+    bomb = package({"[Content_Types].xml": "<Types>" + " " * (50 * 2**20) + "</Types>"})
+    assert len(bomb) < 2**20
+    [message] = document_refusal([document("炸弹.docx", bomb)])
+    assert "炸弹.docx" in message
+
+
+def test_a_required_document_is_asked_for():
+    assert attachments.check_documents([]) == []
+    assert document_refusal([], required=True) == ["请至少添加一份文件。"]

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 PANELS = {"hazards-trend", "hazards-by-township", "enterprises-by-township", "plan-coverage", "recent-events",
           "enterprises-by-industry", "enterprises-by-grade", "licences-expiring", "risk-points-by-grade",
           "risk-inactive", "major-hazards-by-grade", "permits-in-progress", "permits-problems", "alarms-active",
-          "alarms-per-day", "incidents-active"}
+          "alarms-per-day", "incidents-active", "warnings-in-force"}
 
 
 def client_for(user) -> Client:

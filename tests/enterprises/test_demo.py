@@ -273,6 +273,14 @@ def test_the_demo_is_a_living_district():
     assert warning.units.filter(acknowledged_at__isnull=False).count() >= 5
     assert count(bureau, "/api/v1/early-warnings/") == 1
     assert Season.objects.filter(kind="forest_fire").count() == 2
+    # The enterprises were notified of it too and most acknowledged for themselves; every filed plan holds its
+    # text (the filing needs it).
+    assert warning.enterprises.filter(acknowledged_at__isnull=False).exists()
+    assert warning.enterprises.filter(acknowledged_at__isnull=True).exists()
+    from shouye.plans.models import EmergencyPlan
+
+    assert not EmergencyPlan.objects.filter(filed_on__isnull=False).exclude(documents__kind="plan_text").exists()
+    assert EmergencyPlan.objects.filter(filed_on__isnull=False).exists()
 
     # The statistics' daily totals match the hazards, and the audit chain verifies.
     assert totals.differences() == []

@@ -10,6 +10,8 @@ from shouye.hazards.models import Hazard
 from shouye.plans.models import Drill, EmergencyPlan, PlanUnit
 from tests.conftest import api_as
 
+from .conftest import document
+
 pytestmark = pytest.mark.django_db
 
 
@@ -25,6 +27,12 @@ def test_a_plan_from_draft_to_revision(cast, owner):
     assert published.json()["filing_due_on"] == "2026-03-30" and published.json()["drill_due_on"] == "2026-09-02"
     again = api.post(f"/api/v1/emergency-plans/{pk}/publish/", {"published_on": "2026-03-02"}, format="json")
     assert again.status_code == 409
+    unfiled = api.post(f"/api/v1/emergency-plans/{pk}/file/", {"filed_on": "2026-03-20", "filing_number": "备-01"},
+                       format="json")
+    assert unfiled.status_code == 400 and "预案文本" in unfiled.json()["non_field_errors"][0]
+    attached = api.post(f"/api/v1/emergency-plans/{pk}/attach/", {"kind": "plan_text", "files": [document()]},
+                        format="multipart")
+    assert attached.status_code == 200, attached.json()
     filed = api.post(f"/api/v1/emergency-plans/{pk}/file/", {"filed_on": "2026-03-20", "filing_number": "备-01"},
                      format="json")
     assert filed.json()["state"] == "filed"

@@ -12,6 +12,7 @@ from shouye.core.exceptions import InvalidTransition, NotInScope
 from shouye.hazards.models import Hazard
 from shouye.plans import services
 from shouye.plans.choices import (
+    DocumentKind,
     DrillCategory,
     DrillKind,
     DrillState,
@@ -24,7 +25,7 @@ from shouye.plans.choices import (
 from shouye.plans.models import Drill, EmergencyPlan, PlanUnit
 from shouye.plans.workflow import DRILL_WORKFLOW, PLAN_WORKFLOW
 
-from .conftest import PUBLISHED, make_plan
+from .conftest import PUBLISHED, attach_text, document, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,14 @@ def test_holding_a_drill_restarts_the_clocks(owner, plan, onsite):
 
 def test_filing_and_its_refusals(owner, plan):
     with pytest.raises(ValidationError) as exc:
+        services.file_plan(actor=owner, plan=plan, filed_on=date(2026, 3, 20), filing_number="X")
+    assert "预案文本" in exc.value.messages[0] and "第26条" in exc.value.messages[0]
+    services.attach_documents(actor=owner, plan=plan, kind=DocumentKind.FILING_RECEIPT, files=[document()])
+    with pytest.raises(ValidationError):
+        services.file_plan(actor=owner, plan=plan, filed_on=date(2026, 3, 20), filing_number="X")
+    assert EmergencyPlan.objects.get(pk=plan.pk).state == PlanState.PUBLISHED
+    attach_text(owner, plan)
+    with pytest.raises(ValidationError) as exc:
         services.file_plan(actor=owner, plan=plan, filed_on=date(2026, 3, 1), filing_number="X")
     assert "filed_on" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
@@ -190,11 +199,15 @@ PLAN_ACTS = {
                                                            conclusion="适用"),
     "revise": lambda actor, plan: services.revise_plan(actor=actor, plan=plan, trigger=RevisionTrigger.OTHER,
                                                        reason="调整"),
+    "attach": lambda actor, plan: services.attach_documents(actor=actor, plan=plan, kind=DocumentKind.PLAN_TEXT,
+                                                            files=[document()]),
 }
 
 
 def _plan_in(state, owner, enterprise) -> EmergencyPlan:
+    """A plan put in ``state``, its text attached while it was a draft (so filing meets its precondition)."""
     plan = make_plan(owner, enterprise, title=f"预案-{state}")
+    attach_text(owner, plan)
     if state != PlanState.DRAFT:
         EmergencyPlan.objects.filter(pk=plan.pk).update(state=state, published_on=date(2026, 8, 1),
                                                         filing_due_on=date(2026, 8, 28))
@@ -217,6 +230,7 @@ def test_plan_workflow_table(owner, cast):
                 act(owner, plan)
             assert EmergencyPlan.objects.filter(pk=plan.pk).values().get() == before, (state, action)
             assert AuditEvent.objects.count() == events
+            assert plan.documents.count() == 1
 
 
 def test_drill_workflow_table(owner, plan):

@@ -65,7 +65,7 @@ def test_page_refusals(client, cast, warning, xiaoli_warning):
     assert client.get(reverse("warnings:detail", args=[xiaoli_warning.pk])).status_code == 404
     before = _snapshot()
     assert client.post(reverse("warnings:lift", args=[warning.pk])).status_code == 403
-    client.force_login(cast["users"]["enterprise_user"])
+    client.force_login(cast["users"]["expert"])
     assert client.get(reverse("warnings:list")).status_code == 403
     client.force_login(cast["users"]["bureau_staff"])
     assert client.post(reverse("warnings:lift", args=[warning.pk]), {"lift-note": "解除"}).status_code == 302
@@ -100,7 +100,7 @@ def test_api_issue_act_and_refusals(cast, mashan):
     assert staff.post(f"{BASE}{pk}/lift/", {}, format="json").status_code == 409
     assert officer.get(f"{BASE}{pk}/").json()["state"] == "lifted"
     assert officer.get(f"{BASE}999999/").status_code == 404
-    assert api_as(cast["users"]["enterprise_user"]).get(BASE).status_code == 403
+    assert api_as(cast["users"]["expert"]).get(BASE).status_code == 403
 
 
 def test_seasons_page_api_and_home_panel(client, cast):

@@ -116,7 +116,8 @@ def test_scope_township_and_department_see_the_warnings_they_were_notified_of(wa
     xiaoli_warning.units.filter(department__name="区住房和城乡建设局").delete()
     assert set(EarlyWarning.objects.visible_to(users["department_officer"])) == {warning}
     assert set(EarlyWarning.objects.visible_to(users["leader"])) == {warning, xiaoli_warning}
-    for role in ("enterprise_user", "expert", "nobody"):
+    assert set(EarlyWarning.objects.visible_to(users["enterprise_user"])) == {warning}  # its enterprise's
+    for role in ("expert", "nobody"):
         assert not EarlyWarning.objects.visible_to(users[role]).exists()
     assert xiaoli_warning.units.filter(township__isnull=False).count() == 1
 

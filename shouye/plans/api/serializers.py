@@ -8,6 +8,7 @@ from rest_framework import serializers
 from shouye.accounts.models import Organisation
 from shouye.core.api.fields import (
     ChoiceLabelField,
+    ListField,
     PrimaryKeyRelatedField,
     ScopedPrimaryKeyRelatedField,
     SlugRelatedField,
@@ -19,6 +20,7 @@ from ..choices import (
     ENTERPRISE_CATEGORIES,
     LIVE_STATES,
     Audience,
+    DocumentKind,
     DrillCategory,
     DrillKind,
     DrillState,
@@ -28,7 +30,8 @@ from ..choices import (
     RevisionTrigger,
     UnitKind,
 )
-from ..models import Drill, DrillProblem, EmergencyPlan, PlanUnit
+from ..forms import MAX_DOCUMENTS
+from ..models import Drill, DrillProblem, EmergencyPlan, PlanDocument, PlanUnit
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -44,20 +47,38 @@ class UnitSerializer(serializers.ModelSerializer):
                   "category_override", "category_basis", "last_drill_on", "any_drill_due_on", "clock_basis"]
 
 
+class PlanDocumentSerializer(serializers.ModelSerializer):
+    """预案文件 A document of the plan version, downloaded from ``url`` (media serving, in scope)."""
+
+    kind_display = ChoiceLabelField(DocumentKind.choices, source="kind")
+    uploaded_by = serializers.StringRelatedField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanDocument
+        fields = ["id", "kind", "kind_display", "original_name", "size", "content_type", "sha256", "url",
+                  "uploaded_by", "uploaded_at"]
+
+    def get_url(self, document) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(document.file.url) if request else document.file.url
+
+
 class PlanSerializer(serializers.ModelSerializer):
-    """一份应急预案（一个版本） One version of a plan with its clocks."""
+    """一份应急预案（一个版本） One version of a plan with its clocks and documents."""
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     kind_display = ChoiceLabelField(PlanKind.choices, source="kind")
     state_display = ChoiceLabelField(PlanState.choices, source="state")
     audience_display = ChoiceLabelField(Audience.choices, source="audience")
+    documents = PlanDocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = EmergencyPlan
         fields = ["id", "unit", "unit_name", "kind", "kind_display", "title", "version", "previous", "state",
                   "state_display", "audience", "audience_display", "summary", "published_on", "filing_due_on",
                   "filed_on", "filing_number", "last_evaluated_on", "evaluation_due_on", "evaluation_note",
-                  "last_drilled_on", "drill_due_on", "revision_trigger", "revision_reason"]
+                  "last_drilled_on", "drill_due_on", "revision_trigger", "revision_reason", "documents"]
 
 
 class CreatePlanSerializer(serializers.Serializer):
@@ -99,6 +120,15 @@ class PlanEvaluateSerializer(serializers.Serializer):
 class PlanReviseSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=RevisionTrigger.choices)
     reason = serializers.CharField(max_length=4000)
+
+
+class PlanAttachSerializer(serializers.Serializer):
+    """附预案文件 Documents of one kind as repeated multipart parts ``files``: any file is accepted here, the
+    service checks each by content (PDF, Word, Excel or OFD) and names the file it refuses."""
+
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    files = ListField(child=serializers.FileField(allow_empty_file=True, use_url=False), max_length=MAX_DOCUMENTS,
+                      label=_("Files"), help_text=_("PDF, Word (DOC/DOCX), Excel (XLS/XLSX) or OFD"))
 
 
 class UnitCategorySerializer(serializers.Serializer):

@@ -59,7 +59,7 @@ class PlanViewSet(_Detail, ScopedViewSetMixin, ActionViewSetMixin, mixins.ListMo
     permission_classes = [permissions.IsAuthenticated, CanView]
 
     def get_queryset(self):
-        return selectors.plan_detail(self.request.user).order_by("-id")
+        return selectors.with_documents(selectors.plan_detail(self.request.user)).order_by("-id")
 
     def get_serializer_class(self):
         return s.CreatePlanSerializer if self.action == "create" else s.PlanSerializer

@@ -16,7 +16,15 @@ from ..choices import (
     WarningSource,
     WarningState,
 )
-from ..models import ChecklistItem, EarlyWarning, FireDangerLevel, FireDangerReading, NotifiedUnit, Season
+from ..models import (
+    ChecklistItem,
+    EarlyWarning,
+    FireDangerLevel,
+    FireDangerReading,
+    NotifiedEnterprise,
+    NotifiedUnit,
+    Season,
+)
 
 
 class WarningListSerializer(serializers.ModelSerializer):
@@ -61,20 +69,36 @@ class NotifiedUnitSerializer(serializers.ModelSerializer):
         return str(unit)
 
 
+class NotifiedEnterpriseSerializer(serializers.ModelSerializer):
+    """A notified enterprise: when it acknowledged (叫应), counted apart from the units."""
+
+    name = serializers.CharField(source="enterprise.name", read_only=True)
+    township = serializers.SlugRelatedField(source="enterprise.township", slug_field="code", read_only=True)
+    acknowledged_by = serializers.StringRelatedField()
+    minutes_to_acknowledge = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = NotifiedEnterprise
+        fields = ["id", "enterprise", "name", "township", "notified_at", "acknowledged_at", "acknowledged_by",
+                  "minutes_to_acknowledge"]
+
+
 class WarningDetailSerializer(serializers.ModelSerializer):
-    """一条预警及叫应情况 A warning with every notified unit's acknowledgement and checklist."""
+    """一条预警及叫应情况 A warning with every notified unit's acknowledgement and checklist, and the notified
+    enterprises the caller sees with theirs."""
 
     kind_display = ChoiceLabelField(WarningKind.choices, source="kind")
     colour_display = ChoiceLabelField(WarningColour.choices, source="colour")
     state_display = ChoiceLabelField(WarningState.choices, source="state")
     created_by = serializers.StringRelatedField()
     units = NotifiedUnitSerializer(many=True, read_only=True)
+    enterprises = NotifiedEnterpriseSerializer(many=True, read_only=True, source="visible_enterprises")
 
     class Meta:
         model = EarlyWarning
         fields = ["id", "title", "kind", "kind_display", "source", "level", "colour", "colour_display", "basis",
                   "state", "state_display", "issued_at", "all_district", "content", "lifted_at", "lift_note",
-                  "created_by", "created_at", "units"]
+                  "created_by", "created_at", "units", "enterprises"]
 
 
 class IssueSerializer(serializers.Serializer):
@@ -102,6 +126,10 @@ class AcknowledgeSerializer(serializers.Serializer):
     """The unit answering; without it, the caller's own unit of the warning that has not answered yet."""
 
     unit = serializers.IntegerField(label=_("Unit"), min_value=1, max_value=2**31 - 1, required=False)
+
+
+class EnterpriseAcknowledgeSerializer(serializers.Serializer):
+    """No input: every enterprise of the caller notified of the warning and not yet answering answers it."""
 
 
 class TickSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """The warnings API: list, detail, entering a warning, each act as ``POST /<pk>/<act>/`` (the same services
 as the pages); the seasons and fire-danger readings; today's status."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
 from ..filters import WarningFilter
-from ..models import EarlyWarning, FireDangerReading, Season
+from ..models import EarlyWarning, FireDangerReading, NotifiedEnterprise, Season
 from ..permissions import ISSUE, MANAGE_SEASONS, VIEW
 from . import serializers as s
 
@@ -53,7 +54,10 @@ class WarningViewSet(ScopedViewSetMixin, ActionViewSetMixin, mixins.ListModelMix
         if self.action == "list":
             return selectors.warnings(self.request.user).order_by("-issued_at", "-id")
         return selectors.warning_detail(self.request.user).prefetch_related(
-            "units__township", "units__department", "units__acknowledged_by", "units__items__done_by")
+            "units__township", "units__department", "units__acknowledged_by", "units__items__done_by",
+            Prefetch("enterprises", to_attr="visible_enterprises",
+                     queryset=NotifiedEnterprise.objects.visible_to(self.request.user)
+                     .select_related("enterprise__township", "acknowledged_by").order_by("enterprise__name", "id")))
 
     def get_serializer_class(self):
         if self.action == "list":
