@@ -70,6 +70,10 @@ class EntryKind(models.TextChoices):
     TASK = "task", _("Task")
     NOTE = "note", _("Note")
     CLOSE = "close", _("Closed")
+    DISPATCH = "dispatch", _("Dispatch")
+    RETURN = "return", _("Team returned")
+    PLAN = "plan", _("Plan activated")
+    POSITION = "position", _("Position")
 
 
 #: Entries a person writes by hand on the timeline (the others come from their acts).
