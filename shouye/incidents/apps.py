@@ -43,6 +43,6 @@ class IncidentsConfig(AppConfig):
 
         from . import demo
 
-        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=45, run=demo.load_incidents))
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=65, run=demo.load_incidents))
         navigation.register(NavEntry(key="incidents", label=_("Incidents"), url_name="incidents:list", order=1,
                                      permission=VIEW, group="response"))
