@@ -39,7 +39,7 @@ def test_a_duty_officer_takes_a_call_and_dispatches_the_nearest_team_on_a_phone(
         page.fill("#id_place", "马山镇化工园区南路")
         page.fill("#id_latitude", POSITION[0])
         page.fill("#id_longitude", POSITION[1])
-        page.select_option("#id_township", str(township.pk))
+        page.select_option("#id_township", township.code)
         page.select_option("#id_source", "duty_phone")
         page.fill("#id_deaths", "3")
         tab.shot("intake")
