@@ -43,7 +43,7 @@ class IncidentResponseViewSet(ScopedViewSetMixin, ActionViewSetMixin, viewsets.G
 
     action_set = RESPONSE
     api_actions = tuple(RESPONSE.actions)
-    action_response_serializer = s.ForcesSerializer
+    action_response_serializer = s.IncidentForcesSerializer
     schema_tags = TAGS
 
     queryset = Incident.objects.all()
@@ -55,17 +55,17 @@ class IncidentResponseViewSet(ScopedViewSetMixin, ActionViewSetMixin, viewsets.G
         return selectors.incident_detail(self.request.user)
 
     def detail_response(self, incident) -> Response:
-        return Response(s.ForcesSerializer(forces(self.request.user, incident)).data)
+        return Response(s.IncidentForcesSerializer(forces(self.request.user, incident)).data)
 
     @extend_schema(summary="就近力量 The nearest ready teams and warehouses (holding ``item``), the dispatches and "
-                           "the plans that apply", description=s.ForcesSerializer.__doc__,
+                           "the plans that apply", description=s.IncidentForcesSerializer.__doc__,
                    parameters=[OpenApiParameter("item", OpenApiTypes.INT, description="a material item looked for"),
                                OpenApiParameter("quantity", OpenApiTypes.NUMBER, description="the quantity needed")],
-                   responses={200: s.ForcesSerializer}, tags=TAGS)
+                   responses={200: s.IncidentForcesSerializer}, tags=TAGS)
     @action(detail=True, methods=["get"], url_path="forces")
     @error_responses(400)
     def forces(self, request, pk=None):
         incident = self.get_object()
-        query = s.ForcesQuerySerializer(data=request.query_params)
+        query = s.IncidentForcesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(s.ForcesSerializer(forces(request.user, incident, **query.validated_data)).data)
+        return Response(s.IncidentForcesSerializer(forces(request.user, incident, **query.validated_data)).data)

@@ -3,6 +3,8 @@ forces around the incident."""
 
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
@@ -14,23 +16,24 @@ from ..models import IncidentDispatch
 QUANTITY = {"min_value": Decimal("0.01"), "max_digits": 12, "decimal_places": 2}
 
 
-class PositionSerializer(serializers.Serializer):
+class IncidentPositionSerializer(serializers.Serializer):
     latitude = serializers.DecimalField(min_value=-90, max_value=90, max_digits=8, decimal_places=6)
     longitude = serializers.DecimalField(min_value=-180, max_value=180, max_digits=9, decimal_places=6)
 
 
-class DispatchTeamSerializer(serializers.Serializer):
+class IncidentDispatchTeamSerializer(serializers.Serializer):
     team = ScopedPrimaryKeyRelatedField(Team)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class DispatchItemsSerializer(serializers.Serializer):
+class IncidentDispatchItemsSerializer(serializers.Serializer):
     warehouse = ScopedPrimaryKeyRelatedField(Warehouse)
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
     quantity = serializers.DecimalField(**QUANTITY)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _OpenTeamDispatch(serializers.PrimaryKeyRelatedField):
     """A team dispatched to the incident in the URL and not yet back."""
 
@@ -39,17 +42,17 @@ class _OpenTeamDispatch(serializers.PrimaryKeyRelatedField):
                                                returned_at__isnull=True)
 
 
-class ReturnTeamSerializer(serializers.Serializer):
+class IncidentReturnTeamSerializer(serializers.Serializer):
     dispatch = _OpenTeamDispatch()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ActivatePlanSerializer(serializers.Serializer):
+class IncidentActivatePlanSerializer(serializers.Serializer):
     plan = ScopedPrimaryKeyRelatedField(EmergencyPlan)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class DispatchSerializer(serializers.ModelSerializer):
+class IncidentDispatchSerializer(serializers.ModelSerializer):
     team = serializers.StringRelatedField()
     warehouse = serializers.StringRelatedField()
     item = serializers.StringRelatedField()
@@ -61,7 +64,7 @@ class DispatchSerializer(serializers.ModelSerializer):
                   "dispatched_at", "dispatched_by", "returned_at"]
 
 
-class PlanSerializer(serializers.Serializer):
+class IncidentPlanSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     version = serializers.IntegerField()
@@ -70,7 +73,7 @@ class PlanSerializer(serializers.Serializer):
     activated = serializers.BooleanField()
 
 
-class NearestTeamSerializer(serializers.Serializer):
+class IncidentNearestTeamSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -80,22 +83,22 @@ class NearestTeamSerializer(serializers.Serializer):
     distance_km = serializers.FloatField()
 
 
-class NeedSerializer(serializers.Serializer):
+class IncidentNeedSerializer(serializers.Serializer):
     item = serializers.IntegerField()
     needed = serializers.DecimalField(max_digits=14, decimal_places=2)
     available = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class NearestWarehouseSerializer(serializers.Serializer):
+class IncidentNearestWarehouseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     owner = serializers.CharField()
     distance_km = serializers.FloatField()
-    items = NeedSerializer(many=True)
+    items = IncidentNeedSerializer(many=True)
     covers_all = serializers.BooleanField()
 
 
-class ForcesSerializer(serializers.Serializer):
+class IncidentForcesSerializer(serializers.Serializer):
     """The response around the incident: where it is (null without a position), how the forces are ranked,
     the nearest ready teams and warehouses (holding ``item`` when asked), what was dispatched, and the plans
     that apply."""
@@ -104,12 +107,12 @@ class ForcesSerializer(serializers.Serializer):
     longitude = serializers.FloatField(allow_null=True)
     own_position = serializers.BooleanField()
     ranked_by = serializers.CharField(allow_null=True)
-    teams = NearestTeamSerializer(many=True)
-    warehouses = NearestWarehouseSerializer(many=True)
-    dispatches = DispatchSerializer(many=True)
-    plans = PlanSerializer(many=True)
+    teams = IncidentNearestTeamSerializer(many=True)
+    warehouses = IncidentNearestWarehouseSerializer(many=True)
+    dispatches = IncidentDispatchSerializer(many=True)
+    plans = IncidentPlanSerializer(many=True)
 
 
-class ForcesQuerySerializer(serializers.Serializer):
+class IncidentForcesQuerySerializer(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all(), required=False)
     quantity = serializers.DecimalField(required=False, **QUANTITY)
