@@ -2094,4 +2094,60 @@ WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
     "resources:reserve-create", "reserve-list", "resources:import",
     *(f"resources:reserve-{name}" for name in RESERVE_ACTIONS.actions),
     *(f"reserve-{name}" for name in RESERVE_ACTIONS.actions),
+# --- the response to an incident (issue 14): position, dispatch, return, plans ----------------------------------
+
+from shouye.incidents.response_actions import RESPONSE as INCIDENT_RESPONSE_ACTIONS  # noqa: E402
+
+ROUTES.update({
+    f"incidents:{name}": RouteSpec(ACTION, model=Incident, methods=("post",),
+                                   perm=INCIDENT_RESPONSE_ACTIONS.workflow.steps[name].permissions[0])
+    for name in INCIDENT_RESPONSE_ACTIONS.actions
+})
+
+
+def _first_inside_incident(cast: dict, role: str):
+    inside = _incident_objects(cast, role).inside
+    return inside[0] if inside else None
+
+
+def _incident_enterprise_plans(cast: dict, role: str, target) -> Objects:
+    """Plans the role may name: the published plan of the incident's own enterprise (one that applies);
+    outside: the plans of enterprises beyond the role's reach."""
+    plans = _emergency_plan_objects(cast, role)
+    own = [plan for plan in plans.inside if target is not None and plan.unit.enterprise_id == target.enterprise_id]
+    return Objects(inside=own, outside=plans.outside)
+
+
+def _dispatch_team_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"team": values["team"], "note": "scope"}
+
+
+def _dispatch_items_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"warehouse": values["warehouse"], "item": Item.objects.get(name="scope-item").pk, "quantity": "1"}
+
+
+def _activate_plan_body(cast: dict, role: str, values: dict, target, *, api: bool) -> dict:
+    return {"plan": values["plan"]}
+
+
+WRITES.update({
+    "incident-response-dispatch-team": WriteCase({"team": ForeignKey(Team)}, partial(_dispatch_team_body, api=True),
+                                                 "incidents.command_incident", target=_first_inside_incident,
+                                                 api=True),
+    "incident-response-dispatch-items": WriteCase({"warehouse": ForeignKey(Warehouse)},
+                                                  partial(_dispatch_items_body, api=True),
+                                                  "incidents.command_incident", target=_first_inside_incident,
+                                                  api=True),
+    "incident-response-activate-plan": WriteCase({"plan": ForeignKey(EmergencyPlan, _incident_enterprise_plans)},
+                                                 partial(_activate_plan_body, api=True),
+                                                 "incidents.command_incident", target=_first_inside_incident,
+                                                 api=True),
+})
+
+#: The incident in the URL: its position is two numbers; the team returned is one of its own dispatches (the
+#: field offers no other). The page forms name the team, warehouse and plan through scoped fields (an outside
+#: row is an invalid choice, 400); their API routes are tried with outside rows above.
+WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
+    "incidents:position", "incident-response-position", "incidents:return-team", "incident-response-return-team",
+    "incidents:dispatch-team", "incidents:dispatch-items", "incidents:activate-plan",
 }

@@ -126,7 +126,10 @@ class ActionSet:
         return str(act.title) if act is not None and act.title else name
 
     def refusal_message(self, exc: InvalidTransition) -> str:
-        """What a refused transition tells the user: the current state and what is possible now."""
+        """What a refused transition tells the user: its own message when it has one, else the current state
+        and what is possible now."""
+        if exc.message:
+            return exc.message
         allowed = "、".join(self.label(name) for name in exc.allowed) or _("nothing")
         return _("“%(action)s” is not possible now: the %(noun)s is %(state)s. Possible in this state: "
                  "%(allowed)s. Nothing was changed.") % {

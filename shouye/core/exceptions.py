@@ -12,10 +12,12 @@ class NotInScope(Http404):
 
 
 class InvalidTransition(Exception):
-    """An action that the object's current state does not allow."""
+    """An action that the object's current state does not allow. ``message``, when given, is the refusal the
+    user reads (it names what is in the way: the team not ready, the item short)."""
 
     def __init__(self, *, state: str, action: str, allowed: list[str], message: str = ""):
         self.state = state
         self.action = action
         self.allowed = allowed
+        self.message = message
         super().__init__(message or f"{action} is not allowed in state {state}")

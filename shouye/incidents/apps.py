@@ -16,6 +16,7 @@ class IncidentsConfig(AppConfig):
             cockpit,  # noqa: F401  registers the cockpit panel
             layers,  # noqa: F401  registers the map layer
             permissions,
+            response_actions,  # noqa: F401  registers the response's action set
             todos,  # noqa: F401  registers the clocks' to-do
         )
         from .models import Incident
@@ -31,12 +32,17 @@ class IncidentsConfig(AppConfig):
             ("incident.command-post", _("set up the on-site command post")),
             ("incident.close", _("closed the incident")),
             ("incident.clock-missed", _("marked a reporting clock missed")),
+            ("incident.position", _("set the incident's position")),
+            ("incident.dispatch-team", _("dispatched a team to the incident")),
+            ("incident.dispatch-items", _("dispatched materials to the incident")),
+            ("incident.return-team", _("recorded a team back from the incident")),
+            ("incident.activate-plan", _("activated an emergency plan for the incident")),
         ):
             verbs.register(verb, label)
         from shouye.core.registry import DemoStep, demo_steps
 
         from . import demo
 
-        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=45, run=demo.load_incidents))
+        demo_steps.register(DemoStep(key=self.label, label=self.verbose_name, order=65, run=demo.load_incidents))
         navigation.register(NavEntry(key="incidents", label=_("Incidents"), url_name="incidents:list", order=1,
                                      permission=VIEW, group="response"))

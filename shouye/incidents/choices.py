@@ -3,6 +3,7 @@ first, follow-up and final report, 现场指挥部/总指挥 = on-site command p
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IncidentKind(models.TextChoices):
@@ -21,8 +22,10 @@ class AccidentKind(models.TextChoices):
 
 
 class Grade(models.TextChoices):
+    """493号令 Art. 3's grades: 一般/较大/重大/特别重大 ("Large" alone is an enterprise's size, 大型)."""
+
     ORDINARY = "ordinary", _("Ordinary")
-    LARGE = "large", _("Large")
+    LARGE = "large", pgettext_lazy("incident grade", "Large")
     MAJOR = "major", _("Major")
     EXTRAORDINARY = "extraordinary", _("Extraordinary")
 
@@ -70,6 +73,10 @@ class EntryKind(models.TextChoices):
     TASK = "task", _("Task")
     NOTE = "note", _("Note")
     CLOSE = "close", _("Closed")
+    DISPATCH = "dispatch", _("Dispatch")
+    RETURN = "return", _("Team returned")
+    PLAN = "plan", _("Plan activated")
+    POSITION = "position", _("Position")
 
 
 #: Entries a person writes by hand on the timeline (the others come from their acts).

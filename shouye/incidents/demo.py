@@ -1,4 +1,4 @@
-"""The incidents' part of the demo district (``shouye demo``, DemoStep "incidents", order 45): four past
+"""The incidents' part of the demo district (``shouye demo``, DemoStep "incidents", order 65): four past
 incidents of the year, each taken, reported, commanded and closed through the services at its own moment, so
 their grades and clocks are the rules' own:
 
@@ -7,6 +7,10 @@ their grades and clocks are the rules' own:
 - a large accident (three deaths after a casualty update): the direct report in time, the written report an
   hour and a quarter after the receipt — missed, and recorded so;
 - a forest fire and a flood: no statutory clock, reported at once and closed.
+
+The large accident and the flood also have their response: the nearest ready team dispatched and back before
+the close, materials from the nearest warehouse holding them, and a plan that applies activated. The step
+runs after the rescue forces and reserves (order 65, after the resources' 60).
 
 All of them lie more than 120 days back, so that every clock has been met or missed (the clock job runs last)."""
 
@@ -18,8 +22,9 @@ from decimal import Decimal
 from shouye.core.demo import Agenda, moment
 from shouye.enterprises import demo as district
 from shouye.regions.models import Region
+from shouye.resources.models import Item, Team, Warehouse
 
-from . import services
+from . import response, services
 from .choices import IncidentKind, IncidentSource
 
 
@@ -43,6 +48,29 @@ def load_incidents(context) -> dict:
             actor=officer, incident=incident, kind="note", text="镇街应急办已到场，现场已警戒"))
         agenda.add(incident.received_at + closes_after, lambda: services.close_incident(
             actor=leader, incident=incident, summary=summary))
+
+    def dispatch(incident, after, back_after, item_name, quantity):
+        """The nearest ready team out and back, and ``quantity`` of ``item_name`` from the nearest warehouse
+        holding it; the first plan that applies activated."""
+        def act():
+            forces = response.nearest_forces(staff, incident)
+            if forces is None or not forces["teams"]:
+                return
+            row = response.dispatch_team(actor=staff, incident=incident, team=Team.objects.get(
+                pk=forces["teams"][0]["id"]), note="就近调派")
+            agenda.add(incident.received_at + back_after, lambda: response.return_team(
+                actor=staff, incident=incident, dispatch=row, note="任务完成，归队待命"))
+            item = Item.objects.filter(name=item_name).first()
+            if item is not None:
+                stores = response.nearest_forces(staff, incident, item=item, quantity=quantity)["warehouses"]
+                store = next((w for w in stores if w["covers_all"]), None)
+                if store is not None:
+                    response.dispatch_items(actor=staff, incident=incident, item=item, quantity=quantity,
+                                            warehouse=Warehouse.objects.get(pk=store["id"]))
+            plan = response.applicable_plans(staff, incident).first()
+            if plan is not None:
+                response.activate_plan(actor=staff, incident=incident, plan=plan)
+        agenda.add(incident.received_at + after, act)
 
     def take(day_back, at, enterprise=None, township=None, **fields):
         occurred = moment(context.today - timedelta(days=day_back), at)
@@ -85,6 +113,7 @@ def load_incidents(context) -> dict:
         report(incident, "follow_up", "省安委会办公室", "书面报告：3人死亡、3人重伤",
                ["written_report", "report_city"], timedelta(minutes=75))
         report(incident, "follow_up", "省应急管理厅", "续报：现场处置情况", ["report_province"], timedelta(hours=4))
+        dispatch(incident, timedelta(minutes=12), timedelta(hours=8), "灭火器", Decimal(10))
         respond(incident, officer, "厂区东门", "副区长", "泄漏已控制，伤员救治，事故调查组成立", timedelta(hours=9))
         report(incident, "final", "省应急管理厅", "终报：3人死亡、3人重伤；调查报告按期提交",
                ["supplement", "investigation"], timedelta(days=29))
@@ -107,6 +136,7 @@ def load_incidents(context) -> dict:
     def flood():
         incident = act4()
         report(incident, "first", "区防汛抗旱指挥部", "快报：道路积水，3户进水，无人员伤亡", [], timedelta(minutes=20))
+        dispatch(incident, timedelta(minutes=25), timedelta(hours=7), "编织袋", Decimal(200))
         respond(incident, people.township_officers[incident.township_id], "镇政府", "镇长", "积水排除，群众已安置",
                 timedelta(hours=8))
     agenda.add(when, flood)

@@ -1,5 +1,5 @@
 """The active incidents' layer of the one map (issue 14): each incident under way at its own point, or its
-enterprise's when it has none, coloured by grade."""
+enterprise's when it has none, coloured by grade, with the teams out there and the materials sent to it."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from shouye.core.registry import LegendEntry, MapFilters, MapLayer, MapPoint, ma
 
 from .choices import ACTIVE_STATES, Grade
 from .models import Incident
+from .response import dispatched_text, dispatched_to
 from .workflow import VIEW
 
 GRADE_COLOURS = {Grade.EXTRAORDINARY: "#b71c1c", Grade.MAJOR: "#e53935", Grade.LARGE: "#fb8c00",
@@ -17,7 +18,8 @@ LEGEND = tuple(LegendEntry(grade, label, GRADE_COLOURS[grade], emphasis=grade !=
 
 
 def incident_points(user, filters: MapFilters, limit: int) -> list[MapPoint]:
-    """One query: the user's active incidents with a point of their own or their enterprise's, newest first."""
+    """Two queries: the user's active incidents with a point of their own or their enterprise's, newest first,
+    and what is dispatched to them."""
     rows = (Incident.objects.visible_to(user).filter(state__in=ACTIVE_STATES)
             .filter(Q(longitude__isnull=False, latitude__isnull=False)
                     | Q(enterprise__longitude__isnull=False, enterprise__latitude__isnull=False)))
@@ -28,11 +30,15 @@ def incident_points(user, filters: MapFilters, limit: int) -> list[MapPoint]:
     rows = rows.order_by("-occurred_at", "-id").values_list(
         "id", "longitude", "latitude", "enterprise__longitude", "enterprise__latitude", "title", "grade", "place",
         "kind")[:limit]
+    rows = list(rows)
+    dispatched = dispatched_to([row[0] for row in rows])
     grades, points = dict(Grade.choices), []
     for pk, lng, lat, e_lng, e_lat, title, grade, place, _kind in rows:
         own = lng is not None and lat is not None
+        sent = dispatched_text(dispatched[pk])
         points.append(MapPoint(id=pk, lng=float(lng if own else e_lng), lat=float(lat if own else e_lat), name=title,
-                               css_class=grade, detail=f"{grades.get(grade, grade)} · {place}"))
+                               css_class=grade,
+                               detail=f"{grades.get(grade, grade)} · {place}" + (f" · {sent}" if sent else "")))
     return points
 
 

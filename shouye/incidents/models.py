@@ -136,3 +136,73 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.text[:30]}"
+
+
+class IncidentDispatch(models.Model):
+    """A team or a quantity of one item sent to the incident (issue 14, "Response"). The team's readiness and
+    the stock movement are the resources app's; this row says what went to which incident, when and by whom,
+    and, for a team, when it came back (``returned_at``: the dispatch is closed)."""
+
+    SCOPE_PATHS = ScopePaths(region="incident__township", industry="incident__industry",
+                             enterprise="incident__enterprise")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
+    team = models.ForeignKey("resources.Team", verbose_name=_("team"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey("resources.Warehouse", verbose_name=_("warehouse"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("resources.Item", verbose_name=_("material item"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2, null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"))
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-dispatched_at", "-id"]
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(team__isnull=False, warehouse__isnull=True, item__isnull=True,
+                                    quantity__isnull=True)
+                           | models.Q(team__isnull=True, warehouse__isnull=False, item__isnull=False,
+                                      quantity__gt=0, returned_at__isnull=True)),
+                name="incident_dispatch_team_or_items"),
+        ]
+        indexes = [models.Index(fields=["incident", "returned_at"], name="incident_dispatch_open_idx")]
+
+    def __str__(self):
+        if self.team_id:
+            return str(self.team)
+        return f"{self.item} × {self.quantity.normalize():f}"
+
+
+class PlanActivation(models.Model):
+    """An emergency plan activated (启动预案) for the incident; ``entry`` is its line on the timeline, which
+    links to the plan."""
+
+    SCOPE_PATHS = ScopePaths(region="incident__township", industry="incident__industry",
+                             enterprise="incident__enterprise")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="plan_activations")
+    plan = models.ForeignKey("plans.EmergencyPlan", verbose_name=_("emergency plan"), on_delete=models.PROTECT,
+                             related_name="+")
+    entry = models.OneToOneField(TimelineEntry, on_delete=models.CASCADE, related_name="plan_activation")
+    activated_at = models.DateTimeField(_("activated at"))
+    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["activated_at", "id"]
+        verbose_name = _("plan activation")
+        verbose_name_plural = _("plan activations")
+        constraints = [models.UniqueConstraint(fields=["incident", "plan"], name="incident_plan_once")]
+
+    def __str__(self):
+        return f"{self.incident} · {self.plan}"

@@ -28,7 +28,8 @@ def incident_detail(user):
 def timeline(incident: Incident, *, before: int | None = None, limit: int = TIMELINE_PAGE) -> list[TimelineEntry]:
     """The newest ``limit`` entries (older than the entry ``before`` when given), with their authors: one
     query whatever the timeline's length."""
-    rows = TimelineEntry.objects.filter(incident=incident).select_related("author").order_by("-at", "-id")
+    rows = (TimelineEntry.objects.filter(incident=incident).select_related("author", "plan_activation")
+            .order_by("-at", "-id"))
     if before is not None:
         pivot = TimelineEntry.objects.filter(incident=incident, pk=before).values_list("at", flat=True).first()
         if pivot is not None:

@@ -18,7 +18,7 @@ from shouye.core.actions import FIRST_VIEW, PageState
 from shouye.core.downloads import download
 from shouye.core.views import ScopedDetailView, ScopedListView
 
-from . import actions, documents, forms, selectors, services
+from . import actions, documents, forms, response_views, selectors, services
 from .choices import ReportKind
 from .filters import IncidentFilter
 from .masking import contact_phone_for
@@ -88,6 +88,7 @@ def incident_page(request, incident: Incident, state: PageState = FIRST_VIEW) ->
         "action_forms": action_forms, "refusal": state.refusal, "entries": entries,
         "older": entries[-1].pk if len(entries) == selectors.TIMELINE_PAGE else None,
         "report_kinds": ReportKind.choices,
+        **response_views.panel(request, incident, state),
     }
 
 

@@ -19,4 +19,10 @@ WORKFLOW = Workflow(states=S, steps=[
     Step("report", sources=(*ACTIVE, S.CLOSED), permissions=(RECORD,)),
     Step("command-post", sources=ACTIVE, target=S.RESPONDING, permissions=(RECORD, COMMAND)),
     Step("close", sources=ACTIVE, target=S.CLOSED, permissions=(RECORD, COMMAND)),
+    # The response (response.py): the leader commands and dispatches; only the duty staff return a team.
+    Step("position", sources=ACTIVE, permissions=(RECORD, ON_SITE)),
+    Step("dispatch-team", sources=ACTIVE, permissions=(RECORD, COMMAND)),
+    Step("dispatch-items", sources=ACTIVE, permissions=(RECORD, COMMAND)),
+    Step("return-team", sources=(*ACTIVE, S.CLOSED), permissions=(RECORD,)),
+    Step("activate-plan", sources=ACTIVE, permissions=(RECORD, COMMAND)),
 ])

@@ -46,7 +46,7 @@ def exception_handler(exc, context):
     if isinstance(exc, InvalidTransition):
         return Response(
             {
-                "detail": _("This action is not allowed in the current state."),
+                "detail": exc.message or _("This action is not allowed in the current state."),
                 "state": exc.state,
                 "action": exc.action,
                 "allowed_actions": exc.allowed,
