@@ -2094,6 +2094,8 @@ WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
     "resources:reserve-create", "reserve-list", "resources:import",
     *(f"resources:reserve-{name}" for name in RESERVE_ACTIONS.actions),
     *(f"reserve-{name}" for name in RESERVE_ACTIONS.actions),
+}
+
 # --- the response to an incident (issue 14): position, dispatch, return, plans ----------------------------------
 
 from shouye.incidents.response_actions import RESPONSE as INCIDENT_RESPONSE_ACTIONS  # noqa: E402
