@@ -105,12 +105,14 @@ OFFICERS = ("bureau_admin", "bureau_staff", "leader", "township_officer", "depar
 
 def with_response(role: str, names: list[str]) -> list[str]:
     """Emergency response (issue 14), one drop-down menu right after monitoring (by its key), before duty: the
-    incidents and the warnings for the bureau, the leaders and the officers; the rescue forces and the plans for
-    every role with a membership."""
+    incidents for the bureau, the leaders and the officers; the warnings for them and for the enterprises (which
+    are notified of warnings and acknowledge them); the rescue forces and the plans for every role with a
+    membership."""
     if role == "nobody":
         return names
     at = max(n for n, name in enumerate(names) if name.startswith("monitoring:")) + 1
-    menu = (["incidents:list", "warnings:list"] if role in OFFICERS else []) + ["resources:teams", "plans:list"]
+    menu = (["incidents:list"] if role in OFFICERS else []) \
+        + (["warnings:list"] if role in (*OFFICERS, "enterprise_user") else []) + ["resources:teams", "plans:list"]
     return names[:at] + menu + names[at:]
 
 
