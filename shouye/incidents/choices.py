@@ -70,6 +70,9 @@ class EntryKind(models.TextChoices):
     TASK = "task", _("Task")
     NOTE = "note", _("Note")
     CLOSE = "close", _("Closed")
+    PHOTO = "photo", _("Photos from the site")
+    POSITION = "position", _("Position reported")
+    EXTENSION = "extension", _("Investigation report extended")
 
 
 #: Entries a person writes by hand on the timeline (the others come from their acts).
@@ -80,3 +83,11 @@ class ReportKind(models.TextChoices):
     FIRST = "first", _("First report")
     FOLLOW_UP = "follow_up", _("Follow-up report")
     FINAL = "final", _("Final report")
+
+
+class TaskState(models.TextChoices):
+    """A task given to a township or department: assigned, acknowledged (签收), done (办结)."""
+
+    ASSIGNED = "assigned", _("Assigned")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    DONE = "done", _("Done")

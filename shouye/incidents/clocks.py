@@ -64,7 +64,7 @@ def planned_clocks(incident) -> list[PlannedClock]:
     kind = incident.accident_kind if incident.accident_kind != AccidentKind.OTHER else None
     window = supplement_window(occurred, kind)
     clocks.append(PlannedClock(ClockKind.SUPPLEMENT, end_of_day(window.until), window.basis))
-    due = investigation_report_due(occurred.date())
+    due = investigation_report_due(occurred.date(), incident.investigation_extension_days)
     clocks.append(PlannedClock(ClockKind.INVESTIGATION, end_of_day(due.due_on), due.basis))
     return clocks
 

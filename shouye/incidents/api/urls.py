@@ -1,7 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
+from .site_views import IncidentTaskViewSet
 from .views import IncidentViewSet
 
 router = SimpleRouter()
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("incident-tasks", IncidentTaskViewSet, basename="incident-task")
 urlpatterns = router.urls
