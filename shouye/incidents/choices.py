@@ -3,6 +3,7 @@ first, follow-up and final report, 现场指挥部/总指挥 = on-site command p
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IncidentKind(models.TextChoices):
@@ -89,5 +90,5 @@ class TaskState(models.TextChoices):
     """A task given to a township or department: assigned, acknowledged (签收), done (办结)."""
 
     ASSIGNED = "assigned", _("Assigned")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    DONE = "done", _("Done")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("incident task", "Acknowledged")
+    DONE = "done", pgettext_lazy("incident task", "Done")

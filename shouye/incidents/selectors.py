@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .choices import ClockState, TaskState
+from .choices import ACTIVE_STATES, ClockState, TaskState
 from .models import Incident, IncidentClock, IncidentPhoto, IncidentTask, TimelineEntry, own_units_q
 
 #: Timeline entries the incident's page shows at once; older ones page on (``?before=<id>``).
@@ -29,8 +29,8 @@ def incident_detail(user):
 
 
 def timeline(incident: Incident, *, before: int | None = None, limit: int = TIMELINE_PAGE) -> list[TimelineEntry]:
-    """The newest ``limit`` entries (older than the entry ``before`` when given), with their authors: one
-    query whatever the timeline's length."""
+    """The newest ``limit`` entries (older than the entry ``before`` when given), with their authors and photos:
+    two queries whatever the timeline's length."""
     rows = (TimelineEntry.objects.filter(incident=incident).select_related("author")
             .prefetch_related(Prefetch("photos", queryset=IncidentPhoto.objects.order_by("id"))).order_by("-at", "-id"))
     if before is not None:
@@ -53,6 +53,8 @@ def tasks(user):
 
 
 def open_tasks(user):
-    """Tasks given to the user's own township or department not yet done, soonest due first (the to-do)."""
-    return (IncidentTask.objects.filter(own_units_q(user)).exclude(state=TaskState.DONE)
+    """Tasks given to the user's own township or department, not yet done, of incidents still active (a closed
+    response asks nothing more of the unit), soonest due first (the to-do)."""
+    return (IncidentTask.objects.filter(own_units_q(user), incident__state__in=ACTIVE_STATES)
+            .exclude(state=TaskState.DONE)
             .select_related("incident", "township", "department").order_by("due_at", "id"))
