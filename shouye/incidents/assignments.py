@@ -82,8 +82,8 @@ def assign_task(*, actor, incident: Incident, text: str, due_at: datetime, towns
 
 def _lock_task(actor, task: IncidentTask, action: str) -> IncidentTask:
     """Lock the task, then: out of scope (404), not this unit's or role's (403), not in this state (409)."""
-    task = IncidentTask.objects.select_for_update(of=("self",)).select_related("incident", "township", "department").get(
-        pk=task.pk)
+    task = (IncidentTask.objects.select_for_update(of=("self",))
+            .select_related("incident", "township", "department").get(pk=task.pk))
     ensure_in_scope(actor, task)
     TASK_WORKFLOW.ensure_may(actor, task, action)
     return task

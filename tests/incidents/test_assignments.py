@@ -139,7 +139,7 @@ def test_the_incident_page_shows_who_has_not_acknowledged_in_fixed_queries(clien
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    for n in range(5):
+    for _ in range(5):
         assignments.acknowledge_task(actor=staff, task=give(staff, accident, department=health))
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
