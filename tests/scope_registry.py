@@ -46,7 +46,9 @@ from shouye.duty.models import Assignment, DutyPosition, Handover, LogEntry, Ros
 from shouye.enterprises.models import Enterprise, ImportJob, Industry, SupervisionGrade
 from shouye.hazards.models import Hazard, HazardPhoto, LedgerExport, TipOff, TipOffCheck
 from shouye.incidents.actions import INCIDENT as INCIDENT_ACTIONS
-from shouye.incidents.models import Incident
+from shouye.incidents.actions import TASK as INCIDENT_TASK_ACTIONS
+from shouye.incidents.models import Incident, IncidentTask
+from shouye.incidents.site_views import SITE_ACTS as INCIDENT_SITE_ACTS
 from shouye.inspections.models import Checklist, Document, Inspection, InspectionPlan
 from shouye.major_hazards.actions import INSTALLATION as MHI_ACTIONS
 from shouye.major_hazards.models import DutyItem, MajorHazardInstallation
@@ -2150,6 +2152,41 @@ WRITES.update({
 #: field offers no other). The page forms name the team, warehouse and plan through scoped fields (an outside
 #: row is an invalid choice, 400); their API routes are tried with outside rows above.
 WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
-    "incidents:position", "incident-response-position", "incidents:return-team", "incident-response-return-team",
+    "incidents:position", "incidents:return-team", "incident-response-return-team",
     "incidents:dispatch-team", "incidents:dispatch-items", "incidents:activate-plan",
+}
+
+
+def _incident_task_objects(cast: dict, role: str) -> Objects:
+    """A task on each cast enterprise's incident, given to the incident's own township (so that the township's
+    officers see it as they see the incident), its text the label (issue 14)."""
+    incidents = {i.enterprise_id: i for i in _incident_objects(cast, "bureau_staff").inside}
+
+    def make(enterprise, label):
+        now = timezone.now()
+        return IncidentTask.objects.create(incident=incidents[enterprise.pk], township=enterprise.township,
+                                           text=label, due_at=now + timedelta(hours=2), assigned_at=now,
+                                           assigned_by=cast["users"]["bureau_staff"])
+    return _per_enterprise(cast, role, "_incident_tasks", make)
+
+
+# Incident tasks and the on-site phone view (issue 14): the incident or task in the URL; the township and the
+# department a task is given to are the district's (no one's scope).
+MODELS[IncidentTask] = ScopeCase(objects=_incident_task_objects, label=lambda t: t.text,
+                                 view_perm="incidents.view_incident", change_perm="incidents.answer_incident_task")
+ROUTES.update({
+    "incidents:site": RouteSpec(ACTION, model=Incident, perm="incidents.view_incident"),
+    **{f"incidents:site-{name}": RouteSpec(ACTION, model=Incident, methods=("post",),
+                                           perm=INCIDENT_ACTIONS.workflow.steps[name].permissions[0])
+       for name in INCIDENT_SITE_ACTS},
+    "incidents:tasks": RouteSpec(LIST, model=IncidentTask),
+    "incidents:task": RouteSpec(DETAIL, model=IncidentTask),
+    **{f"incidents:task-{name}": RouteSpec(ACTION, model=IncidentTask, methods=("post",),
+                                           perm=INCIDENT_TASK_ACTIONS.workflow.steps[name].permissions[0])
+       for name in INCIDENT_TASK_ACTIONS.actions},
+})
+WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
+    *(f"incidents:site-{name}" for name in INCIDENT_SITE_ACTS),
+    *(f"incidents:task-{name}" for name in INCIDENT_TASK_ACTIONS.actions),
+    *(f"incident-task-{name}" for name in INCIDENT_TASK_ACTIONS.actions),
 }

@@ -76,7 +76,9 @@ class EntryKind(models.TextChoices):
     DISPATCH = "dispatch", _("Dispatch")
     RETURN = "return", _("Team returned")
     PLAN = "plan", _("Plan activated")
-    POSITION = "position", _("Position")
+    PHOTO = "photo", _("Photos from the site")
+    POSITION = "position", _("Position reported")
+    EXTENSION = "extension", _("Investigation report extended")
 
 
 #: Entries a person writes by hand on the timeline (the others come from their acts).
@@ -87,3 +89,11 @@ class ReportKind(models.TextChoices):
     FIRST = "first", _("First report")
     FOLLOW_UP = "follow_up", _("Follow-up report")
     FINAL = "final", _("Final report")
+
+
+class TaskState(models.TextChoices):
+    """A task given to a township or department: assigned, acknowledged (签收), done (办结)."""
+
+    ASSIGNED = "assigned", _("Assigned")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("incident task", "Acknowledged")
+    DONE = "done", pgettext_lazy("incident task", "Done")

@@ -8,7 +8,7 @@
 - 493号令 Art. 13 (:func:`shouye.rules.accidents.supplement_window`): casualty supplements until the end of the
   window's last day;
 - 493号令 Art. 29 (:func:`shouye.rules.incidents.investigation_report_due`): the investigation report by the
-  end of its due day.
+  end of its due day, moved by the extension granted (``shouye.incidents.investigation``).
 
 These are rules for production safety accidents; a forest fire, flood or other emergency starts none of them
 (its reports are "at once", 森林防火条例 Art. 32, and the page says so)."""
@@ -64,7 +64,7 @@ def planned_clocks(incident) -> list[PlannedClock]:
     kind = incident.accident_kind if incident.accident_kind != AccidentKind.OTHER else None
     window = supplement_window(occurred, kind)
     clocks.append(PlannedClock(ClockKind.SUPPLEMENT, end_of_day(window.until), window.basis))
-    due = investigation_report_due(occurred.date())
+    due = investigation_report_due(occurred.date(), incident.investigation_extension_days)
     clocks.append(PlannedClock(ClockKind.INVESTIGATION, end_of_day(due.due_on), due.basis))
     return clocks
 

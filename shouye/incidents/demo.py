@@ -11,6 +11,9 @@ their grades and clocks are the rules' own:
 The large accident and the flood also have their response: the nearest ready team dispatched and back before
 the close, materials from the nearest warehouse holding them, and a plan that applies activated. The step
 runs after the rescue forces and reserves (order 65, after the resources' 60).
+The large accident's command gives three tasks (:func:`load_tasks`): the township's is acknowledged and done,
+the health bureau's acknowledged by phone, the construction bureau's never acknowledged — the incident's page
+shows it so.
 
 All of them lie more than 120 days back, so that every clock has been met or missed (the clock job runs last)."""
 
@@ -19,12 +22,13 @@ from __future__ import annotations
 from datetime import time, timedelta
 from decimal import Decimal
 
+from shouye.accounts.models import Organisation
 from shouye.core.demo import Agenda, moment
 from shouye.enterprises import demo as district
 from shouye.regions.models import Region
 from shouye.resources.models import Item, Team, Warehouse
 
-from . import response, services
+from . import assignments, response, services
 from .choices import IncidentKind, IncidentSource
 
 
@@ -110,6 +114,7 @@ def load_incidents(context) -> dict:
                ["enterprise_head", "report_county", "direct_report"], timedelta(minutes=25))
         agenda.add(incident.received_at + timedelta(minutes=40), lambda: services.update_situation(
             actor=officer, incident=incident, deaths=3, note="1名重伤人员抢救无效死亡"))
+        load_tasks(agenda, people, incident)
         report(incident, "follow_up", "省安委会办公室", "书面报告：3人死亡、3人重伤",
                ["written_report", "report_city"], timedelta(minutes=75))
         report(incident, "follow_up", "省应急管理厅", "续报：现场处置情况", ["report_province"], timedelta(hours=4))
@@ -148,3 +153,28 @@ def load_incidents(context) -> dict:
 
 def _region(pk: int) -> Region:
     return Region.objects.get(pk=pk)
+
+
+def load_tasks(agenda: Agenda, people, incident) -> None:
+    """Tasks of the large accident's response, each act at its own moment after the command post is set up."""
+    leader, staff = people.leader, people.staff
+    officer = people.township_officers[incident.township_id]
+    start = incident.received_at + timedelta(minutes=36)
+    tasks = {}
+
+    def assign(key, text, hours, **unit):
+        tasks[key] = assignments.assign_task(actor=leader, incident=incident, text=text,
+                                             due_at=start + timedelta(hours=hours), **unit)
+
+    agenda.add(start, lambda: assign("township", "组织厂区周边500米内群众疏散，设置警戒区", 2,
+                                     township=incident.township))
+    agenda.add(start, lambda: assign("health", "协调区人民医院做好伤员救治，每小时报告伤情", 4,
+                                     department=Organisation.objects.get(name="区卫生健康局")))
+    agenda.add(start, lambda: assign("construction", "排查事故车间及相邻厂房结构安全", 6,
+                                     department=Organisation.objects.get(name="区住房和城乡建设局")))
+    agenda.add(start + timedelta(minutes=6), lambda: assignments.acknowledge_task(actor=officer,
+                                                                                  task=tasks["township"]))
+    agenda.add(start + timedelta(minutes=12), lambda: assignments.acknowledge_task(actor=staff,
+                                                                                   task=tasks["health"]))
+    agenda.add(start + timedelta(hours=1, minutes=40), lambda: assignments.complete_task(
+        actor=officer, task=tasks["township"], note="已疏散群众126人，警戒区已设置"))

@@ -1,4 +1,4 @@
-"""One FilterSet for the incident list page and the API."""
+"""One FilterSet for the incident list page and the API, one for the incident tasks' list and the API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from shouye.core.filters import DateFilter, FilterSet
 from shouye.enterprises.selectors import offered_townships
 
-from .choices import ACTIVE_STATES, Grade, IncidentKind, IncidentState
-from .models import Incident
+from .choices import ACTIVE_STATES, Grade, IncidentKind, IncidentState, TaskState
+from .models import Incident, IncidentTask, own_units_q
 
 
 class IncidentFilter(FilterSet):
@@ -28,3 +28,20 @@ class IncidentFilter(FilterSet):
         if value is None:
             return queryset
         return queryset.filter(state__in=ACTIVE_STATES) if value else queryset.exclude(state__in=ACTIVE_STATES)
+
+
+class TaskFilter(FilterSet):
+    """The incident tasks' list (page and API): by state, and those given to the user's own unit."""
+
+    state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("State"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Given to my unit"))
+
+    class Meta:
+        model = IncidentTask
+        fields = ["state", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        if value is None:
+            return queryset
+        own = own_units_q(self.request.user)
+        return queryset.filter(own) if value else queryset.exclude(own)

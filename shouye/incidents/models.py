@@ -1,12 +1,17 @@
 """An incident (突发事件) with its grade, the reporting clocks that grade starts, and its timeline: one stream of
 everything that happened (REGULATIONS-2 §E.3: 山东省突发事件应对条例 Art. 29's contents, 续报 until 终报)."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouye.accounts.choices import Role
+from shouye.core.attachments import PhotoAttachment
 from shouye.enterprises.stamps import StampedModel
-from shouye.regions.scoping import ScopedQuerySet, ScopePaths
+from shouye.regions.scoping import ScopedQuerySet, ScopePaths, scope_for
 
 from .choices import (
     AccidentKind,
@@ -18,6 +23,7 @@ from .choices import (
     IncidentSource,
     IncidentState,
     ReportKind,
+    TaskState,
 )
 
 
@@ -61,6 +67,8 @@ class Incident(StampedModel):
     commander = models.CharField(_("commander"), max_length=50, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    investigation_extension_days = models.PositiveSmallIntegerField(
+        _("investigation report extension (days)"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -136,6 +144,91 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.text[:30]}"
+
+
+def own_units_q(user, prefix: str = "") -> Q:
+    """The units ``user`` answers for: the townships of its township-officer memberships and the departments of
+    its department-officer memberships (the same reading as the warnings' 叫应)."""
+    townships = [m.region_id for m in user.active_memberships() if m.role == Role.TOWNSHIP_OFFICER]
+    departments = [m.organisation_id for m in user.active_memberships() if m.role == Role.DEPARTMENT_OFFICER]
+    return Q(**{f"{prefix}township_id__in": townships}) | Q(**{f"{prefix}department_id__in": departments})
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskQuerySet:
+        """Tasks of the incidents the user sees, and the tasks given to the user's own township or department
+        (a department is given a task whatever industry the incident is in: it answers for that task only)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        return self.filter(scope.q(IncidentTask.SCOPE_PATHS) | own_units_q(user))
+
+
+class IncidentTask(models.Model):
+    """A task the command gives a township or an industry department (issue 14, "tasks to departments and
+    townships with acknowledgement"): the unit's officers acknowledge it (签收) and report it done (办结) with a
+    note; the incident's page shows who has not acknowledged."""
+
+    SCOPE_PATHS = ScopePaths(region="incident__township", industry="incident__industry",
+                             enterprise="incident__enterprise")
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="tasks")
+    township = models.ForeignKey("regions.Region", verbose_name=_("township"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("accounts.Organisation", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("task"))
+    due_at = models.DateTimeField(_("due at"))
+    state = models.CharField(_("state"), max_length=12, choices=TaskState.choices, default=TaskState.ASSIGNED)
+    assigned_at = models.DateTimeField(_("assigned at"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    done_note = models.TextField(_("what was done"), blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("incident task")
+        verbose_name_plural = _("incident tasks")
+        permissions = [("answer_incident_task", "Can acknowledge and complete incident tasks")]
+        constraints = [models.CheckConstraint(name="incident_task_one_unit",
+                                              condition=Q(township__isnull=True) ^ Q(department__isnull=True))]
+        indexes = [models.Index(fields=["state", "due_at"], name="incident_task_state_idx")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.text[:30]}"
+
+    @property
+    def unit(self):
+        return self.township or self.department
+
+
+class IncidentPhoto(PhotoAttachment):
+    """A photo taken on site, shown on the incident's page and beside the timeline entry that added it."""
+
+    SCOPE_PATHS = ScopePaths(region="incident__township", industry="incident__industry",
+                             enterprise="incident__enterprise")
+    upload_prefix = "incidents/"
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="photos")
+    entry = models.ForeignKey(TimelineEntry, verbose_name=_("timeline entry"), on_delete=models.CASCADE,
+                              related_name="photos")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta(PhotoAttachment.Meta):
+        verbose_name = _("incident photo")
+        verbose_name_plural = _("incident photos")
 
 
 class IncidentDispatch(models.Model):

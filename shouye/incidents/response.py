@@ -150,21 +150,6 @@ def dispatched_text(dispatched: dict) -> str:
 
 
 @transaction.atomic
-def set_position(*, actor, incident: Incident, latitude: Decimal, longitude: Decimal) -> Incident:
-    """The incident's point on the map, so that the nearest forces can be found."""
-    incident = _lock(actor, incident, "position")
-    before = [str(incident.latitude), str(incident.longitude)] if incident.latitude is not None else None
-    incident.latitude, incident.longitude = latitude, longitude
-    incident.full_clean(exclude=["enterprise", "township", "industry", "created_by", "grade_basis"])
-    incident.save(update_fields=["latitude", "longitude"])
-    _entry(incident, actor, EntryKind.POSITION, _("Position: %(lat)s, %(lng)s") % {
-        "lat": latitude, "lng": longitude}, timezone.now())
-    audit.record(actor=actor, verb="incident.position", target=incident,
-                 changes={"position": [before, [str(latitude), str(longitude)]]})
-    return incident
-
-
-@transaction.atomic
 def dispatch_team(*, actor, incident: Incident, team: Team, note: str = "") -> IncidentDispatch:
     """Send a ready team to the incident: the team becomes deployed (the resources app's act), the dispatch is
     recorded and written on the timeline. A team not ready is refused (409) by name."""

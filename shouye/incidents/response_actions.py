@@ -15,10 +15,6 @@ RESPONSE = register(ActionSet(
     key="incidents.response", workflow=WORKFLOW, lookup=selectors.incident_detail, noun=_("incident"),
     detail_url=lambda incident: reverse("incidents:detail", kwargs={"pk": incident.pk}),
 ).add(
-    Action("position", title=_("Set the position"), button=_("Save"), success=_("The position is recorded."),
-           form=response_forms.PositionForm, serializer=s.IncidentPositionSerializer,
-           summary="事件位置 The incident's point on the map (for the nearest forces)",
-           perform=lambda actor, incident, data: response.set_position(actor=actor, incident=incident, **data)),
     Action("dispatch-team", title=_("Dispatch a team"), button=_("Dispatch"),
            success=lambda row: _("%(team)s is dispatched.") % {"team": row.team.name},
            form=response_forms.DispatchTeamForm, serializer=s.IncidentDispatchTeamSerializer,

@@ -19,12 +19,6 @@ def _note():
     return forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class PositionForm(Styled, ActionForm):
-    latitude = forms.DecimalField(label=_("Latitude"), min_value=-90, max_value=90, max_digits=8, decimal_places=6)
-    longitude = forms.DecimalField(label=_("Longitude"), min_value=-180, max_value=180, max_digits=9,
-                                   decimal_places=6)
-
-
 class DispatchTeamForm(Styled, ActionForm):
     note = _note()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
 
 from . import response, response_forms
@@ -30,15 +29,11 @@ def panel(request, incident: Incident, state: PageState = FIRST_VIEW) -> dict:
     errors = []
     if state.form is not None and state.action in RESPONSE.actions:
         errors = [str(message) for messages in state.form.errors.values() for message in messages]
-    position_form = None
-    if "position" in available:
-        position_form = (state.form if state.action == "position" and state.form is not None
-                         else core_actions.unbound(RESPONSE.actions["position"], request, incident))
     return {
         "response": {
             "can": available, "forces": forces, "search": search, "item": item,
             "quantity": quantity or 1, "dispatches": response.dispatches(incident), "plans": plans,
-            "errors": errors, "position_form": position_form,
+            "errors": errors,
             "urls": {name.replace("-", "_"): reverse(f"incidents:{name}", kwargs={"pk": incident.pk}) for name in RESPONSE.actions},
         },
     }

@@ -80,10 +80,12 @@ def incident_page(request, incident: Incident, state: PageState = FIRST_VIEW) ->
         is_bound = state.form is not None and state.action == name
         action_forms.append({"action": name, "title": act.title, "button": act.button,
                              "form": state.form if is_bound else core_actions.unbound(act, request, incident),
-                             "url": reverse(f"incidents:{name}", kwargs={"pk": incident.pk}), "open": is_bound})
+                             "url": reverse(f"incidents:{name}", kwargs={"pk": incident.pk}), "open": is_bound,
+                             "multipart": act.multipart})
     entries = selectors.timeline(incident, before=_before(request))
     return "incidents/detail.html", {
         "incident": incident, "clocks": list(incident.clocks.all()), "now": timezone.now(),
+        "tasks": list(incident.tasks.all()), "photos": list(incident.photos.all()),
         "contact_phone": contact_phone_for(request.user, incident.contact_phone),
         "action_forms": action_forms, "refusal": state.refusal, "entries": entries,
         "older": entries[-1].pk if len(entries) == selectors.TIMELINE_PAGE else None,

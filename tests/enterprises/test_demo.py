@@ -262,6 +262,10 @@ def test_the_demo_is_a_living_district():
     assert not IncidentClock.objects.filter(state="open").exists()
     assert IncidentClock.objects.get(kind="written_report").state == "missed"
     assert IncidentClock.objects.filter(state="met").count() >= 10
+    # The large accident's tasks (issue 14): the township's done, the health bureau's acknowledged by phone, the
+    # construction bureau's never acknowledged.
+    assert sorted(row["state"] for row in bureau.get("/api/v1/incident-tasks/").json()["results"]) == [
+        "acknowledged", "assigned", "done"]
     # Last summer's rainstorm warning (issue 14): raised to orange, acknowledged by most units, lifted; the
     # seasons (example dates) and the last days' fire-danger readings.
     from shouye.warnings.models import EarlyWarning, Season

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from shouye.audit.models import AuditEvent
 from shouye.core.exceptions import InvalidTransition
-from shouye.incidents import response, services
+from shouye.incidents import response, services, site
 from shouye.incidents.models import IncidentDispatch, PlanActivation, TimelineEntry
 from shouye.plans.choices import PlanKind, PlanState
 from shouye.plans.models import EmergencyPlan
@@ -169,7 +169,7 @@ def test_an_incident_without_a_position_is_given_one(cast, staff, accident, team
     accident.enterprise.save(update_fields=["latitude", "longitude"])
     accident.refresh_from_db()
     assert response.nearest_forces(staff, accident) is None
-    response.set_position(actor=staff, incident=accident, **AT)
+    site.report_position(actor=staff, incident=accident, **AT)
     accident.refresh_from_db()
     assert response.nearest_forces(staff, accident)["teams"][0]["name"] == "区供电抢修队"
     assert TimelineEntry.objects.filter(incident=accident, kind="position").exists()
@@ -245,7 +245,7 @@ def test_the_page_says_when_the_incident_has_no_position(cast, staff, accident):
     page = browser.get(reverse("incidents:detail", kwargs={"pk": accident.pk})).content.decode()
     assert 'data-testid="no-position"' in page and "没有位置" in page and 'data-testid="act-position"' in page
     answer = browser.post(reverse("incidents:position", kwargs={"pk": accident.pk}),
-                          {"position-latitude": "95", "position-longitude": "116.7"})
+                          {"latitude": "95", "longitude": "116.7"})
     assert answer.status_code == 400 and "90" in answer.content.decode()
 
 

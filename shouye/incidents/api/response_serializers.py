@@ -16,11 +16,6 @@ from ..models import IncidentDispatch
 QUANTITY = {"min_value": Decimal("0.01"), "max_digits": 12, "decimal_places": 2}
 
 
-class IncidentPositionSerializer(serializers.Serializer):
-    latitude = serializers.DecimalField(min_value=-90, max_value=90, max_digits=8, decimal_places=6)
-    longitude = serializers.DecimalField(min_value=-180, max_value=180, max_digits=9, decimal_places=6)
-
-
 class IncidentDispatchTeamSerializer(serializers.Serializer):
     team = ScopedPrimaryKeyRelatedField(Team)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

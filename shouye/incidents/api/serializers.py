@@ -12,6 +12,7 @@ from shouye.regions.models import Region
 from ..choices import HAND_ENTRY_KINDS, AccidentKind, ClockKind, IncidentKind, IncidentSource, ReportKind
 from ..masking import contact_phone_for
 from ..models import Incident, IncidentClock, TimelineEntry
+from .site_serializers import IncidentPhotoSerializer, IncidentTaskSerializer
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
@@ -33,21 +34,24 @@ class IncidentClockSerializer(serializers.ModelSerializer):
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField()
+    photos = IncidentPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = TimelineEntry
-        fields = ["id", "kind", "at", "text", "report_kind", "recipient", "author"]
+        fields = ["id", "kind", "at", "text", "report_kind", "recipient", "author", "photos"]
 
 
 class IncidentDetailSerializer(IncidentListSerializer):
     clocks = IncidentClockSerializer(many=True, read_only=True)
+    tasks = IncidentTaskSerializer(many=True, read_only=True)
+    photos = IncidentPhotoSerializer(many=True, read_only=True)
     contact_phone = serializers.SerializerMethodField()
 
     class Meta(IncidentListSerializer.Meta):
         fields = [*IncidentListSerializer.Meta.fields, "accident_kind", "source", "contact_name", "contact_phone",
                   "burnt_area_ha", "threatens_residential", "scope_of_impact", "development", "handling",
                   "grade_basis", "report_to_national", "command_post", "commander", "summary", "closed_at",
-                  "clocks"]
+                  "clocks", "investigation_extension_days", "tasks", "photos"]
 
     def get_contact_phone(self, incident) -> str:
         return contact_phone_for(self.context["request"].user, incident.contact_phone)
