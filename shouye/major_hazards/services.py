@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
+from shouye.core.moments import ensure_not_before_2000
 from shouye.regions.scoping import ensure_in_scope
 from shouye.risks.services.tasks import enterprise_people
 from shouye.rules.errors import RuleInputError
@@ -242,6 +243,9 @@ def appoint_person(*, actor, installation, role: str, name: str, post: str, phon
             raise ValidationError({"role": _("Choose the principal, technical or operational role.")})
         if appointed_on > timezone.localdate():
             raise ValidationError({"appointed_on": _("The appointment date cannot be in the future.")})
+        # A duty task starts at the appointment: a year before 2000 is a typing error that would open centuries
+        # of windows.
+        ensure_not_before_2000(appointed_on, "appointed_on", _("The appointment date"))
         if user is not None and not enterprise_people(installation.enterprise_id).filter(pk=user.pk).exists():
             raise ValidationError({"user": _("The user account must be one of this enterprise's.")})
         current = installation.persons.select_for_update().filter(role=role, ended_on=None).first()

@@ -417,8 +417,8 @@ SPREADSHEET_ROUTES = {
 #: Downloads that are not spreadsheets: inspection documents are PDFs (WeasyPrint from HTML templates).
 OTHER_DOWNLOADS = {"inspections:document-download", "inspection-document-download"}
 #: Routes whose name only looks like a download: filing a permit with the bureau (报备) is an act, and so is
-#: recording an emergency plan's filing (备案).
-NOT_DOWNLOADS = {"permits:file", "permit-file", "plans:file", "emergency-plan-file"}
+#: recording an emergency plan's filing (备案), and filing a township's or enterprise's duty roster (报备).
+NOT_DOWNLOADS = {"permits:file", "permit-file", "plans:file", "emergency-plan-file", "duty:file", "duty-roster-file"}
 
 
 @pytest.mark.parametrize("name", sorted(SPREADSHEET_ROUTES))

@@ -82,8 +82,10 @@ def test_an_enterprise_user_sees_its_deadlines_overdue_first_and_no_bureau_chart
     assert "我的待办" in html
     assert 'id="by-township"' not in html and "data-chart" not in html and "概览" not in html
     assert "echarts" not in html
-    # Registration order, the empty cards (no document, no major hazard, no notification) last.
-    assert cards(html) == ["hazards-to-rectify", "licences-expiring", "documents-received", "risk-instances-due",
+    # Registration order, the empty cards (no document, no major hazard, no notification) last; the enterprise, a
+    # hazardous-chemicals one, has not filed this month's duty roster (issue 14).
+    assert cards(html) == ["hazards-to-rectify", "duty-rosters-not-filed", "licences-expiring",
+                           "warnings-enterprise-acknowledge", "documents-received", "risk-instances-due",
                            "risk-instances-missed", "alarms-to-acknowledge", "alarms-to-finish", "hazards-governance",
                            "workareas-certificates",
                            "workareas-over-capacity", "major-hazards-overdue-duties", "major-hazards-assessments",
@@ -226,9 +228,10 @@ def test_the_bar_shows_the_to_do_total_and_the_unread_count_outside_the_collapse
     assert 'hx-get="/todos/total/"' in badges and 'href="/"' in badges
 
     total = client.get("/todos/total/").content.decode()
-    # One re-inspection waiting and one overdue hazard; the unread notification is the bell's.
-    assert re.search(r'data-testid="todo-total"[^>]*>2<', total)
-    assert "2 项待办" in total
+    # One re-inspection waiting, one overdue hazard and the township's duty roster of the month not filed (issue
+    # 14); the unread notification is the bell's.
+    assert re.search(r'data-testid="todo-total"[^>]*>3<', total)
+    assert "3 项待办" in total
 
 
 def test_no_badge_when_nothing_is_waiting(cast):
@@ -294,7 +297,9 @@ def test_the_workbench_and_the_total_cost_the_same_queries_whatever_the_data(cas
 #: (count, items) for the cards that read more than their rows, whatever the data size: the plans' card the
 #: year's coverage; the overdue duties' items the duties still due past their window when fewer than asked
 #: were missed (shouye/major_hazards/selectors.py).
-EXTRA_QUERIES = {"inspection-plans-behind": (1, 2), "major-hazards-overdue-duties": (1, 2)}
+#: The duty rosters' card reads the units the user answers for, then their filed rosters.
+EXTRA_QUERIES = {"inspection-plans-behind": (1, 2), "major-hazards-overdue-duties": (1, 2),
+                 "duty-rosters-not-filed": (2, 2)}
 
 
 def test_each_provider_answers_in_at_most_two_queries(cast, django_assert_max_num_queries):

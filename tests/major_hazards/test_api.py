@@ -147,3 +147,14 @@ def test_appointing_links_a_user_account_of_the_enterprise_only(cast, owner, ins
     assert response.status_code == 200
     tasks = InvestigationTask.objects.filter(duty__person__installation=installation)
     assert tasks.count() == 10 and set(tasks.values_list("assignee", flat=True)) == {owner.pk}
+
+
+def test_an_appointment_before_2000_is_refused_by_name_and_opens_no_task(owner, installation):
+    """A duty task starts at the appointment: a year typed as 1164 would open centuries of windows (found by the
+    API fuzz test), so it is refused (400, naming the field) and nothing changes."""
+    body = {"role": "operational", "name": "赵班长", "post": "罐区班长", "phone": "13900002222",
+            "appointed_on": "1164-01-30"}
+    before = snapshot()
+    response = api_as(owner).post(f"{BASE}{installation.pk}/appoint/", body, format="json")
+    assert response.status_code == 400 and "2000" in response.json()["appointed_on"][0]
+    assert snapshot() == before

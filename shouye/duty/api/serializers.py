@@ -75,7 +75,7 @@ class RosterGenerateSerializer(serializers.Serializer):
     """A township's or enterprise's people in rotation order (none: those of its previous month); the bureau's
     roster takes none (its rotation lists)."""
 
-    people = DutyPersonSerializer(many=True, required=False, max_length=200)
+    people = ListSerializer(child=DutyPersonSerializer(), required=False, max_length=200)
 
     def validate(self, attrs):
         return {"people": attrs.get("people") or []}

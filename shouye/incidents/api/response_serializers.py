@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shouye.core.api.fields import ScopedPrimaryKeyRelatedField
+from shouye.core.api.fields import ListSerializer, ScopedPrimaryKeyRelatedField
 from shouye.plans.models import EmergencyPlan
 from shouye.resources.models import Item, Team, Warehouse
 
@@ -89,7 +89,7 @@ class IncidentNearestWarehouseSerializer(serializers.Serializer):
     name = serializers.CharField()
     owner = serializers.CharField()
     distance_km = serializers.FloatField()
-    items = IncidentNeedSerializer(many=True)
+    items = ListSerializer(child=IncidentNeedSerializer())
     covers_all = serializers.BooleanField()
 
 
@@ -102,10 +102,10 @@ class IncidentForcesSerializer(serializers.Serializer):
     longitude = serializers.FloatField(allow_null=True)
     own_position = serializers.BooleanField()
     ranked_by = serializers.CharField(allow_null=True)
-    teams = IncidentNearestTeamSerializer(many=True)
-    warehouses = IncidentNearestWarehouseSerializer(many=True)
-    dispatches = IncidentDispatchSerializer(many=True)
-    plans = IncidentPlanSerializer(many=True)
+    teams = ListSerializer(child=IncidentNearestTeamSerializer())
+    warehouses = ListSerializer(child=IncidentNearestWarehouseSerializer())
+    dispatches = ListSerializer(child=IncidentDispatchSerializer())
+    plans = ListSerializer(child=IncidentPlanSerializer())
 
 
 class IncidentForcesQuerySerializer(serializers.Serializer):
