@@ -143,6 +143,8 @@ def _zip_kind(data: bytes) -> str | None:
             if "OFD.xml" in names:
                 with package.open("OFD.xml") as part:
                     return "ofd" if OFD_NAMESPACE in part.read(PART_READ_LIMIT) else None
+    # zipfile's own refusals of a damaged or hostile package: NotImplementedError is its answer to an unknown
+    # compression method, RuntimeError to an encrypted member. Such a file is no document we accept.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
         return None
     return None
