@@ -192,6 +192,11 @@ SHOUYE_DOCUMENT_MAX_BYTES = env_int("SHOUYE_DOCUMENT_MAX_BYTES", 20 * 1024 * 102
 #: The largest body a video-AI vendor may post to the alarm intake (shouye.monitoring.intake): an event with its
 #: snapshot inline as base64 (a third larger than the photo itself); larger bodies are refused with 413 unread.
 SHOUYE_VIDEO_INTAKE_MAX_BYTES = env_int("SHOUYE_VIDEO_INTAKE_MAX_BYTES", 4 * 1024 * 1024)
+#: The road network of nearest dispatch (shouye.resources.roads): the largest GeoJSON file the bureau may upload
+#: (a district's roads from OpenStreetMap are a few MB), and the most nodes it may make (each process holds the
+#: active network in memory: about 300 bytes a node).
+SHOUYE_ROAD_NETWORK_MAX_BYTES = env_int("SHOUYE_ROAD_NETWORK_MAX_BYTES", 50 * 1024 * 1024)
+SHOUYE_ROAD_NETWORK_MAX_NODES = env_int("SHOUYE_ROAD_NETWORK_MAX_NODES", 500_000)
 # Hazards (16号令): how often a deadline may be extended, when overdue hazards escalate to the bureau, and
 # how many days before a deadline the reminder goes out. Local practice, editable [U].
 SHOUYE_HAZARD_MAX_EXTENSIONS = env_int("SHOUYE_HAZARD_MAX_EXTENSIONS", 2)

@@ -394,3 +394,34 @@ class StockImportJob(ImportJobBase):
     class Meta(ImportJobBase.Meta):
         verbose_name = _("stock import")
         verbose_name_plural = _("stock imports")
+
+
+class RoadNetwork(models.Model):
+    """The district's road network for nearest dispatch (issue 14: "ranked by travel distance where a road
+    network is configured"), uploaded as GeoJSON by the bureau (``shouye.resources.roads``). ``graph`` holds
+    the nodes' points and the undirected edges with their length in metres, zlib-compressed. One district per
+    deployment, so no region: at most one network is active (a constraint), the one nearest dispatch uses."""
+
+    name = models.CharField(_("name"), max_length=100)
+    graph = models.BinaryField(_("graph"))
+    node_count = models.PositiveIntegerField(_("nodes"))
+    edge_count = models.PositiveIntegerField(_("edges"))
+    length_km = models.FloatField(_("length (km)"))
+    component_count = models.PositiveIntegerField(_("connected parts"))
+    #: the share of the nodes in the largest connected part (1.0: every road reaches every other)
+    largest_component_share = models.FloatField(_("share of the largest connected part"))
+    active = models.BooleanField(_("active"), default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("road network")
+        verbose_name_plural = _("road networks")
+        permissions = [("manage_road_network", _("Can upload and deactivate the road network"))]
+        constraints = [models.UniqueConstraint(fields=["active"], condition=models.Q(active=True),
+                                               name="resources_one_active_road_network")]
+
+    def __str__(self):
+        return self.name
