@@ -2098,6 +2098,39 @@ WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
     *(f"reserve-{name}" for name in RESERVE_ACTIONS.actions),
 }
 
+# --- the road network of nearest dispatch (issue 14) -------------------------------------------------------------
+
+from shouye.resources.models import RoadNetwork  # noqa: E402
+
+
+def _road_network_objects(cast: dict, role: str) -> Objects:
+    """The road networks are the district's, kept by the bureau's administrator
+    (``resources.manage_road_network``); for every other role a network is beyond reach (403 whether it exists
+    or not), so one counts as inside and another as outside. Both inactive, so nearest dispatch elsewhere in
+    the walk keeps ranking by straight line."""
+    store = cast.setdefault("_road_networks", {})
+    for key in ("one", "two"):
+        if key not in store:
+            store[key] = RoadNetwork.objects.create(
+                name=f"scope-road-network-{key}", graph=b"", node_count=2, edge_count=1, length_km=1.0,
+                component_count=1, largest_component_share=1.0, active=False, uploaded_at=timezone.now())
+    if role == "bureau_admin":
+        return Objects(inside=[store["one"], store["two"]], outside=[])
+    return Objects(inside=[store["one"]], outside=[store["two"]])
+
+
+MODELS[RoadNetwork] = ScopeCase(objects=_road_network_objects, label=lambda n: n.name,
+                                view_perm="resources.manage_road_network",
+                                change_perm="resources.manage_road_network")
+ROUTES.update({
+    "resources:road-networks": RouteSpec(LIST, model=RoadNetwork, methods=("get", "post")),
+    "resources:road-network-deactivate": RouteSpec(ACTION, model=RoadNetwork, methods=("post",),
+                                                   perm="resources.manage_road_network"),
+})
+#: An upload names a file and a name, a deactivation the network in the URL: no scoped row.
+WITHOUT_FOREIGN_KEYS = WITHOUT_FOREIGN_KEYS | {
+    "resources:road-networks", "road-network-list", "resources:road-network-deactivate"}
+
 # --- the response to an incident (issue 14): position, dispatch, return, plans ----------------------------------
 
 from shouye.incidents.response_actions import RESPONSE as INCIDENT_RESPONSE_ACTIONS  # noqa: E402

@@ -59,6 +59,8 @@ class ResourcesConfig(AppConfig):
             ("resources.reserve-create", _("recorded the reserve")),
             ("resources.reserve-set-item", _("set an item of the reserve")),
             ("resources.reserve-terminate", _("terminated the reserve agreement")),
+            ("resources.road-network-upload", _("uploaded the road network")),
+            ("resources.road-network-deactivate", _("deactivated the road network")),
         ):
             verbs.register(verb, label)
         permission_bundles.register(self.label, permissions.BUNDLE)

@@ -238,3 +238,15 @@ class NearestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = _items()
         _style(self)
+
+
+class RoadNetworkForm(forms.Form):
+    """Upload a road network: a name and the GeoJSON file (the service reads and checks it)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    file = forms.FileField(label=_("GeoJSON file"), widget=forms.ClearableFileInput(
+        attrs={"accept": ".geojson,.json,application/geo+json,application/json"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

@@ -9,7 +9,17 @@ from django.db.models import Count, F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from .choices import ReserveKind, ReserveState, WarehouseState
-from .models import Item, Reserve, ReserveLine, StockBatch, StockLine, Team, TeamKindRule, Warehouse
+from .models import (
+    Item,
+    Reserve,
+    ReserveLine,
+    RoadNetwork,
+    StockBatch,
+    StockLine,
+    Team,
+    TeamKindRule,
+    Warehouse,
+)
 
 #: How long before its end an agreement or capacity reserve shows on the bureau's to-dos, so it is renewed or
 #: replaced in time: 30 days, a platform default, not a regulation (Art. 45 names no lead time).
@@ -135,3 +145,9 @@ def reserves_ending(actor, today: date):
     """The reserves in force the actor reads whose term ends within :data:`RESERVE_RENEWAL_DAYS` days."""
     return in_force(reserves(actor), today).filter(
         ends_on__lte=today + timedelta(days=RESERVE_RENEWAL_DAYS)).order_by("ends_on", "id")
+
+
+def road_networks():
+    """The district's road networks, newest first, without their graphs. Not scoped: one district per
+    deployment, and reading them needs ``resources.manage_road_network`` (the bureau's administrator)."""
+    return RoadNetwork.objects.select_related("uploaded_by").defer("graph").order_by("-uploaded_at", "-id")

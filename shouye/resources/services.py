@@ -13,13 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
+from shouye.core.exceptions import InvalidTransition
 from shouye.regions.scoping import ensure_in_scope, scope_for
 
+from . import roads
 from .choices import MovementKind, WarehouseState
 from .models import (
     Item,
     Reserve,
     ReserveLine,
+    RoadNetwork,
     StockBatch,
     StockLine,
     StockMovement,
@@ -30,7 +33,14 @@ from .models import (
     TeamMember,
     Warehouse,
 )
-from .permissions import CHANGE_ITEM, CHANGE_RULE, MANAGE_RESERVE, MANAGE_TEAM, MANAGE_WAREHOUSE
+from .permissions import (
+    CHANGE_ITEM,
+    CHANGE_RULE,
+    MANAGE_RESERVE,
+    MANAGE_ROAD_NETWORK,
+    MANAGE_TEAM,
+    MANAGE_WAREHOUSE,
+)
 from .workflow import RESERVE_WORKFLOW, TEAM_WORKFLOW, WAREHOUSE_WORKFLOW
 
 #: Quantities are kept to two decimals (tonnes, cubic metres, pieces).
@@ -507,3 +517,50 @@ def terminate_reserve(*, actor, reserve: Reserve, note: str) -> Reserve:
         audit.record(actor=actor, verb="resources.reserve-terminate", target=reserve, note=note,
                      changes={"state": [before, reserve.state]})
     return reserve
+
+
+# --- the road network ------------------------------------------------------------------------------------------
+
+
+def _may_manage_roads(actor) -> None:
+    if not actor.has_perm(MANAGE_ROAD_NETWORK):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def upload_road_network(*, actor, name: str, upload) -> RoadNetwork:
+    """Read the bureau's GeoJSON roads (``roads.parse_geojson``: refused input stores nothing) and make them
+    the active network, the one before (if any) deactivated in the same transaction; nearest dispatch ranks by
+    travel distance through it from the next question on."""
+    _may_manage_roads(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the network a name.")})
+    parsed = roads.parse_geojson(roads.read_upload(upload))
+    with transaction.atomic():
+        replaced = list(RoadNetwork.objects.select_for_update().filter(active=True).values_list("pk", flat=True))
+        RoadNetwork.objects.filter(pk__in=replaced).update(active=False)
+        network = RoadNetwork.objects.create(
+            name=name, graph=parsed.packed(), node_count=parsed.node_count, edge_count=parsed.edge_count,
+            length_km=parsed.length_km, component_count=parsed.component_count,
+            largest_component_share=parsed.largest_component_share, active=True, uploaded_by=actor,
+            uploaded_at=timezone.now())
+        audit.record(actor=actor, verb="resources.road-network-upload", target=network,
+                     changes={"file": getattr(upload, "name", ""), "nodes": network.node_count,
+                              "edges": network.edge_count, "length_km": network.length_km,
+                              "largest_component_share": network.largest_component_share, "replaced": replaced})
+    return network
+
+
+def deactivate_road_network(*, actor, network: RoadNetwork, note: str = "") -> RoadNetwork:
+    """Stop using the network: nearest dispatch ranks by straight line again until another is uploaded."""
+    _may_manage_roads(actor)
+    with transaction.atomic():
+        network = RoadNetwork.objects.select_for_update().get(pk=network.pk)
+        if not network.active:
+            raise InvalidTransition(state="inactive", action="deactivate", allowed=[],
+                                    message=_("This road network is not in use."))
+        network.active = False
+        network.save(update_fields=["active"])
+        audit.record(actor=actor, verb="resources.road-network-deactivate", target=network, note=note,
+                     changes={"active": [True, False]})
+    return network

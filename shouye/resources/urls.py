@@ -27,4 +27,6 @@ urlpatterns = [
            name=f"reserve-{name}") for name in actions.RESERVE.actions),
     *import_views.IMPORT_PAGES.urlpatterns("warehouses/import/"),
     path("nearest/", views.nearest_page, name="nearest"),
+    path("road-networks/", views.road_networks, name="road-networks"),
+    path("road-networks/<id:pk>/deactivate/", views.road_network_deactivate, name="road-network-deactivate"),
 ]

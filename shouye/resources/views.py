@@ -1,9 +1,10 @@
 """Pages: the teams (with the minimum-members check), the warehouses (below minimum, due for rotation), each
 one's page with the acts its user may take now, registering one, the catalogue with what is held per item, the
-team rules, the agreement and capacity reserves with their summary, and nearest dispatch."""
+team rules, the agreement and capacity reserves with their summary, nearest dispatch and its road network."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouye.audit.selectors import timeline
 from shouye.core import actions as core_actions
 from shouye.core.actions import FIRST_VIEW, PageState
+from shouye.core.exceptions import InvalidTransition
 from shouye.core.views import ScopedDetailView, ScopedListView
 from shouye.enterprises.masking import sees_personal_data
 from shouye.rules.identifiers import mask_phone
@@ -28,12 +30,16 @@ from .permissions import (
     CHANGE_ITEM,
     CHANGE_RULE,
     MANAGE_RESERVE,
+    MANAGE_ROAD_NETWORK,
     MANAGE_TEAM,
     MANAGE_WAREHOUSE,
     VIEW_RESERVE,
     VIEW_TEAM,
     VIEW_WAREHOUSE,
 )
+
+#: The networks the road-network page lists (the active one and those it replaced, newest first).
+ROAD_NETWORKS_SHOWN = 20
 
 
 def _phone(user, phone: str) -> str:
@@ -336,3 +342,46 @@ def nearest_page(request):
             team["kind_display"] = kinds.get(team["kind"], team["kind"])
     return render(request, "resources/nearest.html", {"form": form, "answer": answer},
                   status=400 if form.errors else 200)
+
+
+def _road_networks_page(request, form, *, status: int = 200, refusal: str = ""):
+    networks = list(selectors.road_networks()[:ROAD_NETWORKS_SHOWN])
+    return render(request, "resources/road_networks.html", {
+        "form": form, "networks": networks, "active": next((row for row in networks if row.active), None),
+        "refusal": refusal, "max_mb": settings.SHOUYE_ROAD_NETWORK_MAX_BYTES // (1024 * 1024),
+        "max_nodes": settings.SHOUYE_ROAD_NETWORK_MAX_NODES}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def road_networks(request):
+    """The road network nearest dispatch ranks by (the active one, and those before it); the bureau's
+    administrator uploads a new one, which replaces the active one."""
+    if not request.user.has_perm(MANAGE_ROAD_NETWORK):
+        raise PermissionDenied
+    form = forms.RoadNetworkForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upload_road_network(actor=request.user, name=form.cleaned_data["name"],
+                                         upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            core_actions.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The road network is uploaded: nearest dispatch now ranks by road."))
+            return redirect("resources:road-networks")
+    return _road_networks_page(request, form, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def road_network_deactivate(request, pk):
+    """Stop ranking by this network (straight line again until another is uploaded)."""
+    if not request.user.has_perm(MANAGE_ROAD_NETWORK):
+        raise PermissionDenied
+    network = get_object_or_404(selectors.road_networks(), pk=pk)
+    try:
+        services.deactivate_road_network(actor=request.user, network=network)
+    except InvalidTransition as exc:
+        return _road_networks_page(request, forms.RoadNetworkForm(), status=409, refusal=exc.message)
+    messages.success(request, _("The road network is deactivated: nearest dispatch ranks by straight line."))
+    return redirect("resources:road-networks")

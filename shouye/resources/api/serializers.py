@@ -17,6 +17,7 @@ from ..models import (
     Item,
     Reserve,
     ReserveLine,
+    RoadNetwork,
     StockBatch,
     StockLine,
     StockMovement,
@@ -367,7 +368,9 @@ class NearestTeamSerializer(serializers.Serializer):
     members = serializers.IntegerField()
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
-    distance_km = serializers.FloatField()
+    distance_km = serializers.FloatField(help_text=_("straight-line distance"))
+    travel_km = serializers.FloatField(allow_null=True, help_text=_("travel distance through the road network: "
+                                                                    "null without one, or when not connected"))
 
 
 class NearestNeedSerializer(serializers.Serializer):
@@ -382,7 +385,9 @@ class NearestWarehouseSerializer(serializers.Serializer):
     owner = serializers.CharField()
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
-    distance_km = serializers.FloatField()
+    distance_km = serializers.FloatField(help_text=_("straight-line distance"))
+    travel_km = serializers.FloatField(allow_null=True, help_text=_("travel distance through the road network: "
+                                                                    "null without one, or when not connected"))
     items = fields.ListSerializer(child=NearestNeedSerializer(), max_length=MAX_NEEDS)
     covers_all = serializers.BooleanField()
 
@@ -402,8 +407,9 @@ class NearestSupplierSerializer(NearestWarehouseSerializer):
 
 class NearestSerializer(serializers.Serializer):
     """最近资源 The nearest ready teams, the warehouses and the agreement suppliers holding the items, the
-    latter two ranked together in ``sources`` (``agreement`` true for a supplier); ``ranked_by`` is
-    ``straight_line`` (no road network)."""
+    latter two ranked together in ``sources`` (``agreement`` true for a supplier); ``ranked_by`` is ``road``
+    (by travel distance, those the network does not connect last) when a road network is active, else
+    ``straight_line``."""
 
     ranked_by = serializers.CharField()
     latitude = serializers.FloatField()
@@ -412,3 +418,24 @@ class NearestSerializer(serializers.Serializer):
     warehouses = fields.ListSerializer(child=NearestWarehouseSerializer(), max_length=MAX_LIMIT)
     suppliers = fields.ListSerializer(child=NearestSupplierSerializer(), max_length=MAX_LIMIT)
     sources = fields.ListSerializer(child=NearestSourceSerializer(), max_length=2 * MAX_LIMIT)
+
+
+class RoadNetworkSerializer(serializers.ModelSerializer):
+    """路网 A road network of nearest dispatch: its size, how connected it is, who uploaded it and whether it is
+    the one in use."""
+
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = RoadNetwork
+        fields = ["id", "name", "node_count", "edge_count", "length_km", "component_count",
+                  "largest_component_share", "active", "uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+
+class RoadNetworkUploadSerializer(serializers.Serializer):
+    """Upload roads as GeoJSON (multipart): they become the active network."""
+
+    name = serializers.CharField(max_length=100)
+    file = serializers.FileField(help_text=_("a GeoJSON FeatureCollection of LineString / MultiLineString "
+                                             "features, WGS-84 [longitude, latitude]"))

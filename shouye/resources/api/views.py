@@ -1,11 +1,12 @@
 """The resources API: teams, warehouses and the agreement and capacity reserves (list, detail, registering one,
-each act as ``POST /<pk>/<act>/``), the reserves summary, the catalogue, and nearest dispatch (the same services
-and ranking as the pages)."""
+each act as ``POST /<pk>/<act>/``), the reserves summary, the catalogue, nearest dispatch and its road networks
+(the same services and ranking as the pages)."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,9 +16,9 @@ from shouye.core.api.viewsets import ScopedViewSetMixin
 
 from .. import actions, selectors, services
 from ..filters import ReserveFilter, TeamFilter, WarehouseFilter
-from ..models import Item, Reserve, Team, Warehouse
+from ..models import Item, Reserve, RoadNetwork, Team, Warehouse
 from ..nearest import nearest
-from ..permissions import CHANGE_ITEM, VIEW_RESERVE, VIEW_TEAM, VIEW_WAREHOUSE
+from ..permissions import CHANGE_ITEM, MANAGE_ROAD_NETWORK, VIEW_RESERVE, VIEW_TEAM, VIEW_WAREHOUSE
 from . import serializers as s
 
 JSON = "application/json"
@@ -36,6 +37,11 @@ class CanViewWarehouses(permissions.BasePermission):
 class CanViewReserves(permissions.BasePermission):
     def has_permission(self, request, view):
         return request.user.has_perm(VIEW_RESERVE)
+
+
+class CanManageRoadNetwork(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm(MANAGE_ROAD_NETWORK)
 
 
 class CanChangeItems(permissions.BasePermission):
@@ -202,7 +208,8 @@ class NearestView(APIView):
     permission_classes = [permissions.IsAuthenticated, CanViewTeams]
 
     @extend_schema(summary="就近调度 The nearest ready teams, and the warehouses and agreement suppliers holding "
-                           "the items, ranked by straight-line distance (no road network configured)",
+                           "the items, ranked by travel distance when a road network is active, else by "
+                           "straight-line distance",
                    parameters=[s.NearestQuerySerializer], responses=s.NearestSerializer, tags=["rescue-teams"])
     @error_responses(400)
     def get(self, request):
@@ -212,3 +219,30 @@ class NearestView(APIView):
         answer = nearest(request.user, lat=data["lat"], lng=data["lng"], items=data["items"] or None,
                          kinds=data["kinds"], limit=data["limit"])
         return Response(s.NearestSerializer(answer).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="路网 The road networks, newest first (the active one ranks nearest dispatch)",
+                       tags=["rescue-teams"]),
+    create=extend_schema(summary="上传路网 Upload roads as GeoJSON; they become the active network",
+                         request={"multipart/form-data": s.RoadNetworkUploadSerializer},
+                         responses={201: s.RoadNetworkSerializer}, tags=["rescue-teams"]),
+)
+class RoadNetworkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """路网（区局管理员）。The district's road networks for nearest dispatch, kept by the bureau's administrator."""
+
+    queryset = RoadNetwork.objects.none()
+    serializer_class = s.RoadNetworkSerializer
+    permission_classes = [permissions.IsAuthenticated, CanManageRoadNetwork]
+    parser_classes = [MultiPartParser]
+    filterset_class = None
+
+    def get_queryset(self):
+        return selectors.road_networks()
+
+    def create(self, request, *args, **kwargs):
+        upload = s.RoadNetworkUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        network = services.upload_road_network(actor=request.user, name=upload.validated_data["name"],
+                                               upload=upload.validated_data["file"])
+        return Response(s.RoadNetworkSerializer(network).data, status=status.HTTP_201_CREATED)
