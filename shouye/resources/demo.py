@@ -3,22 +3,25 @@
 hazardous-chemicals enterprises; a catalogue of materials, the district's warehouse and one per township
 officer's township, stocked in batches with their own expiry (some near expiry, one line below minimum); the
 district's agreement reserves with suppliers (one ending within the month, one expired) and capacity reserves
-of producers; one drill dispatch of a team and of materials, taken earliest-expiring first. Everything through
+of producers; one drill dispatch of a team and of materials, taken earliest-expiring first; a road network (a
+generated grid of roads around the district's seat) so that nearest dispatch ranks by road. Everything through
 the services, at a moment of the past year."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
 from django.apps import apps as django_apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shouye.core.demo import office_moment
 from shouye.enterprises import demo as district
 
 from . import rules_seed, services
 from .choices import ReserveKind, TeamKind
-from .models import Item
+from .models import Item, RoadNetwork
 
 #: Around the seed district's seat (长清区, 济南).
 CENTRE = (36.553, 116.752)
@@ -33,6 +36,9 @@ DISTRICT_TEAMS = [("长清区消防救援大队", TeamKind.FIRE_BRIGADE, 12),
                   ("区燃气抢修队", TeamKind.REPAIR_GAS, 18), ("区防汛抢险队", TeamKind.REPAIR_FLOOD, 21),
                   ("长清区志愿救援中心", TeamKind.VOLUNTEER, 8)]
 ENTERPRISE_TEAMS = 3
+#: The demo's road network: a grid of roads every ROAD_STEP degrees (about 1 km) ROAD_REACH degrees around the
+#: seat, covering every demo team, warehouse and reserve (at most 0.15° from it); not the real roads.
+ROAD_STEP, ROAD_REACH = 0.01, 0.17
 #: (kind, supplier, response hours, term end in days from the demo's today, {item name: quantity}): agreement
 #: reserves hold quantities, capacity reserves produce them per day; the supermarket's ends within the month (a
 #: to-do), the old tent agreement has expired (no longer counted).
@@ -53,6 +59,21 @@ def _phone(rng) -> str:
     return f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}"
 
 
+def road_grid(centre: tuple[float, float], reach: float, step: float) -> dict:
+    """A GeoJSON FeatureCollection of a square grid of roads around ``centre``: one line per row and column."""
+    count = round(2 * reach / step)
+    lats = [round(centre[0] - reach + n * step, 5) for n in range(count + 1)]
+    lngs = [round(centre[1] - reach + n * step, 5) for n in range(count + 1)]
+
+    def road(points):
+        return {"type": "Feature", "properties": {"highway": "residential"},
+                "geometry": {"type": "LineString", "coordinates": [[lng, lat] for lat, lng in points]}}
+
+    return {"type": "FeatureCollection",
+            "features": [road([(lat, lng) for lng in lngs]) for lat in lats]
+            + [road([(lat, lng) for lat in lats]) for lng in lngs]}
+
+
 def load_resources(context) -> dict[str, int]:
     people = district.people(context)
     rng = context.rng("resources")
@@ -60,7 +81,7 @@ def load_resources(context) -> dict[str, int]:
     day = context.start + timedelta(days=30)
     rules_seed.load(django_apps)  # a database flushed by a test has lost the migration's rows
     made = {"rescue teams": 0, "team members": 0, "warehouses": 0, "stock lines": 0, "stock batches": 0,
-            "reserves": 0}
+            "reserves": 0, "road network nodes": 0}
     with context.at(office_moment(rng, day)):
         items = [Item.objects.filter(name=name).first() or services.create_item(
             actor=people.admin, name=name, category=category, unit=unit, shelf_life_months=months)
@@ -130,4 +151,11 @@ def load_resources(context) -> dict[str, int]:
                                 note="汛期演练", incident="演练-1")
     with context.at(office_moment(rng, day + timedelta(days=61))):
         services.return_team(actor=staff, team=teams[4], note="演练结束归队")
+    if not RoadNetwork.objects.filter(active=True).exists():
+        with context.at(office_moment(rng, day + timedelta(days=62))):
+            grid = json.dumps(road_grid(CENTRE, ROAD_REACH, ROAD_STEP)).encode()
+            network = services.upload_road_network(
+                actor=people.admin, name="长清区示范路网（生成的网格）",
+                upload=SimpleUploadedFile("demo-roads.geojson", grid, content_type="application/geo+json"))
+            made["road network nodes"] = network.node_count
     return made

@@ -337,7 +337,8 @@ class Graph:
         enough = min(enough or len(candidates), len(candidates))
         best: list[float] = []  # the ``enough`` shortest travels found, negated (a max-heap)
         reach = bound_km - first_leg
-        done: dict[int, float] = {start: 0.0}
+        done = [math.inf] * len(self.lats)
+        done[start] = 0.0
         heap = [(0.0, start)]
         adjacency = self.adjacency
         while heap and waiting:
@@ -354,7 +355,7 @@ class Graph:
                     heapq.heapreplace(best, -travel)
             for neighbour, km in adjacency[node]:
                 total = distance + km
-                if total < done.get(neighbour, math.inf):
+                if total < done[neighbour]:
                     done[neighbour] = total
                     heapq.heappush(heap, (total, neighbour))
         return answer
