@@ -15,7 +15,7 @@ so it counts only once the circle holds it. By road, a candidate counts only onc
 within the circle's radius: travel is never shorter than the straight line (the triangle inequality), so
 whatever lies outside the circle is farther by road too. The agreement suppliers are the bureau's few
 contracts (tens, not thousands): their lines of the needed items in force are read in one query and ranked
-exactly."""
+exactly, by road through each supplier's shortest-path tree (computed once per process, then one lookup)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 from .choices import Readiness, ReserveKind, WarehouseState
 from .models import ReserveLine, StockLine, Team, Warehouse
 from .permissions import VIEW_RESERVE
-from .roads import EARTH_RADIUS_KM, Graph, active_graph, haversine_km
+from .roads import EARTH_RADIUS_KM, Search, active_graph, haversine_km
 from .selectors import in_force, reserves
 
 #: The first search radius and its growth; past the last the whole scope is read.
@@ -48,7 +48,7 @@ def _km(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _by_road(graph: Graph, lat: float, lng: float, limit: int, ranked: list, radius: float | None):
+def _by_road(search: Search, limit: int, ranked: list, radius: float | None):
     """``ranked`` (``(straight, key, lat, lng, row)`` in the circle) with each key's travel distance, nearest
     by road first, or None while fewer than ``limit`` keys are within ``radius`` by road (widen the circle).
     With the whole scope (``radius`` None), the keys the network does not connect rank last, by straight
@@ -57,8 +57,8 @@ def _by_road(graph: Graph, lat: float, lng: float, limit: int, ranked: list, rad
     for _straight, key, r_lat, r_lng, _row in ranked:
         points.setdefault(key, (r_lat, r_lng))
     keys = list(points)
-    found = graph.travel_km(lat, lng, [points[key] for key in keys],
-                            bound_km=math.inf if radius is None else radius, enough=limit)
+    found = search.travel_km([points[key] for key in keys], bound_km=math.inf if radius is None else radius,
+                             enough=limit)
     travel = dict(zip(keys, found, strict=True))
     if radius is not None and sum(1 for km in found if km is not None and km <= radius) < limit:
         return None
@@ -67,9 +67,9 @@ def _by_road(graph: Graph, lat: float, lng: float, limit: int, ranked: list, rad
     return reached + [(straight, None, key, row) for straight, key, _la, _ln, row in ranked if travel[key] is None]
 
 
-def _widening(lat: float, lng: float, limit: int, fetch, graph: Graph | None = None):
+def _widening(lat: float, lng: float, limit: int, fetch, search: Search | None = None):
     """Rows nearest the point: ``fetch(box_lookups or None)`` answers ``(key, lat, lng, row)`` tuples; returns
-    ``[(straight_km, travel_km or None, key, row)]`` ranked (by road with a ``graph``), at least the rows of
+    ``[(straight_km, travel_km or None, key, row)]`` ranked (by road with a ``search``), at least the rows of
     the ``limit`` nearest keys (rows of one key, such as a warehouse's stock lines, are grouped by the caller
     through ``row``)."""
     for radius in (*RADII_KM, None):
@@ -78,8 +78,8 @@ def _widening(lat: float, lng: float, limit: int, fetch, graph: Graph | None = N
                          for key, r_lat, r_lng, row in rows), key=lambda entry: (entry[0], entry[1]))
         if radius is not None:
             ranked = [entry for entry in ranked if entry[0] <= radius]
-        if graph is not None:
-            answer = _by_road(graph, lat, lng, limit, ranked, radius)
+        if search is not None:
+            answer = _by_road(search, limit, ranked, radius)
             if answer is not None:
                 return answer
         elif radius is None or len({entry[1] for entry in ranked}) >= limit:
@@ -87,9 +87,9 @@ def _widening(lat: float, lng: float, limit: int, fetch, graph: Graph | None = N
     return []  # pragma: no cover - the loop always returns at the last radius
 
 
-def nearest_teams(actor, *, lat: float, lng: float, kinds=(), limit: int = 10, graph: Graph | None = None
+def nearest_teams(actor, *, lat: float, lng: float, kinds=(), limit: int = 10, search: Search | None = None
                   ) -> list[dict]:
-    """The ``limit`` nearest ready teams (of ``kinds``, if given) the actor sees, by road with a ``graph``."""
+    """The ``limit`` nearest ready teams (of ``kinds``, if given) the actor sees, by road with a ``search``."""
     queryset = Team.objects.visible_to(actor).filter(readiness=Readiness.READY)
     if kinds:
         queryset = queryset.filter(kind__in=list(kinds))
@@ -101,7 +101,7 @@ def nearest_teams(actor, *, lat: float, lng: float, kinds=(), limit: int = 10, g
         return [(row[0], row[1], row[2], row) for row in rows.values_list(*columns)]
 
     teams = []
-    for distance, travel, _key, row in _widening(lat, lng, limit, fetch, graph)[:limit]:
+    for distance, travel, _key, row in _widening(lat, lng, limit, fetch, search)[:limit]:
         teams.append({"id": row[0], "name": row[3], "kind": row[4], "duty_phone": row[5], "members": row[6],
                       "owner": row[7] or row[8] or "", "latitude": row[1], "longitude": row[2],
                       "distance_km": round(distance, 3), "travel_km": _km(travel)})
@@ -109,8 +109,8 @@ def nearest_teams(actor, *, lat: float, lng: float, kinds=(), limit: int = 10, g
 
 
 def nearest_warehouses(actor, *, lat: float, lng: float, items: dict[int, Decimal] | None = None,
-                       limit: int = 10, graph: Graph | None = None) -> list[dict]:
-    """The ``limit`` nearest open warehouses the actor sees (by road with a ``graph``); with ``items`` (item id
+                       limit: int = 10, search: Search | None = None) -> list[dict]:
+    """The ``limit`` nearest open warehouses the actor sees (by road with a ``search``); with ``items`` (item id
     → quantity needed), those holding any of them, each with what it holds of each and whether it covers every
     need."""
     if not items:
@@ -122,7 +122,7 @@ def nearest_warehouses(actor, *, lat: float, lng: float, items: dict[int, Decima
         return [{"id": row[0], "name": row[3], "owner": row[4] or row[5] or "", "latitude": row[1],
                  "longitude": row[2], "distance_km": round(distance, 3), "travel_km": _km(travel), "items": [],
                  "covers_all": True}
-                for distance, travel, _key, row in _widening(lat, lng, limit, fetch, graph)[:limit]]
+                for distance, travel, _key, row in _widening(lat, lng, limit, fetch, search)[:limit]]
 
     lines = StockLine.objects.visible_to(actor).filter(item_id__in=sorted(items), quantity__gt=0,
                                                        warehouse__state=WarehouseState.OPEN)
@@ -135,7 +135,7 @@ def nearest_warehouses(actor, *, lat: float, lng: float, items: dict[int, Decima
         return [(row[0], row[1], row[2], row) for row in rows.values_list(*columns)]
 
     hits: dict[int, dict] = {}
-    for distance, travel, key, row in _widening(lat, lng, limit, fetch, graph):
+    for distance, travel, key, row in _widening(lat, lng, limit, fetch, search):
         hit = hits.get(key)
         if hit is None:
             if len(hits) == limit:
@@ -158,9 +158,9 @@ def _needs(items: dict[int, Decimal], held: dict[int, Decimal]) -> tuple[list[di
 
 
 def nearest_suppliers(actor, *, lat: float, lng: float, items: dict[int, Decimal] | None = None,
-                      limit: int = 10, graph: Graph | None = None) -> list[dict]:
+                      limit: int = 10, search: Search | None = None) -> list[dict]:
     """The ``limit`` nearest agreement suppliers in force today holding any of ``items`` (by road with a
-    ``graph``), with what each holds of each need and its response time; none without items or for whoever
+    ``search``), with what each holds of each need and its response time; none without items or for whoever
     does not read the reserves."""
     if not items or not actor.has_perm(VIEW_RESERVE):
         return []
@@ -177,8 +177,8 @@ def nearest_suppliers(actor, *, lat: float, lng: float, items: dict[int, Decimal
                                      "travel_km": None, "held": {}})
         hit["held"][item_id] = quantity
     rows = list(found.values())
-    if graph is not None:
-        travels = graph.travel_km(lat, lng, [(hit["latitude"], hit["longitude"]) for hit in rows], enough=limit)
+    if search is not None:
+        travels = search.fixed_travel_km([(hit["latitude"], hit["longitude"]) for hit in rows])
         for hit, travel in zip(rows, travels, strict=True):
             hit["travel_km"] = _km(travel)
     answer = []
@@ -201,10 +201,11 @@ def nearest(actor, *, lat: float, lng: float, items: dict[int, Decimal] | None =
     ``straight_line``), the nearest ready teams, warehouses and agreement suppliers, and the warehouses and
     suppliers in one ranking (``agreement`` flags a supplier)."""
     graph = active_graph()
-    warehouses = nearest_warehouses(actor, lat=lat, lng=lng, items=items, limit=limit, graph=graph)
-    suppliers = nearest_suppliers(actor, lat=lat, lng=lng, items=items, limit=limit, graph=graph)
+    search = None if graph is None else graph.search(lat, lng)
+    warehouses = nearest_warehouses(actor, lat=lat, lng=lng, items=items, limit=limit, search=search)
+    suppliers = nearest_suppliers(actor, lat=lat, lng=lng, items=items, limit=limit, search=search)
     sources = sorted([{**row, "agreement": False, "response_hours": None} for row in warehouses]
                      + [{**row, "agreement": True} for row in suppliers], key=_order)
     return {"ranked_by": "straight_line" if graph is None else "road", "latitude": lat, "longitude": lng,
-            "teams": nearest_teams(actor, lat=lat, lng=lng, kinds=kinds, limit=limit, graph=graph),
+            "teams": nearest_teams(actor, lat=lat, lng=lng, kinds=kinds, limit=limit, search=search),
             "warehouses": warehouses, "suppliers": suppliers, "sources": sources}

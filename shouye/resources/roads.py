@@ -11,7 +11,7 @@ gives), coordinates [longitude, latitude] in WGS-84, and the travel distance is 
 - **The cache** (:func:`active_graph`): each process keeps the active network's adjacency lists and a grid
   index for snapping a point to its nearest node, keyed by the network's pk and upload time, so each ranking
   costs one small query to learn which network is active.
-- **Travel** (:meth:`Graph.travel_km`): a straight leg from the point to its nearest node, the shortest path
+- **Travel** (:meth:`Search.travel_km`): a straight leg from the point to its nearest node, the shortest path
   through the network, and a straight leg from the candidate's nearest node to the candidate. Each part is at
   least the straight line between its ends, so the travel distance is never shorter than the straight-line
   distance (triangle inequality), which is what lets :mod:`shouye.resources.nearest` keep its widening search.
@@ -40,10 +40,14 @@ LNG_RANGE = (73.0, 136.0)
 LAT_RANGE = (3.0, 54.0)
 #: Vertices are joined on a grid of 1e-5° (1.1 m of latitude, 0.9 m of longitude at 36° N).
 JOIN_PER_DEGREE = 100_000
-#: The side of a cell of the snapping grid, km.
-GRID_CELL_KM = 0.5
+#: The side of a cell of the snapping grid (km): about one node a cell on average over the network's extent,
+#: within these bounds.
+GRID_CELL_KM = (0.05, 2.0)
 #: The snapped points each process remembers (teams and warehouses do not move); emptied when full.
 SNAP_CACHE_SIZE = 200_000
+#: The memory each process gives the agreement suppliers' shortest-path trees (4 bytes a node a tree): 64 MB
+#: holds 400 trees of a 40,000-node network; past it the oldest tree is dropped (and computed again if asked).
+TREE_BUDGET_BYTES = 64 * 1024 * 1024
 HEADER = struct.Struct("<4sII")
 MAGIC = b"SYR1"
 
@@ -247,7 +251,7 @@ def _unpack(packed: bytes) -> tuple[array, ...]:
 
 
 class Graph:
-    """The network in memory: adjacency lists ``[(neighbour, km)]`` per node and a grid of ``GRID_CELL_KM``
+    """The network in memory: adjacency lists ``[(neighbour, km)]`` per node and a grid of square ``cell_km``
     cells on a local flat projection (equirectangular around the network's middle latitude: at district scale
     it only chooses which node is nearest; every distance reported is a haversine)."""
 
@@ -261,6 +265,8 @@ class Graph:
         middle = (min(self.lats) + max(self.lats)) / 2
         self.ky = math.radians(EARTH_RADIUS_KM)
         self.kx = self.ky * math.cos(math.radians(middle))
+        area = ((max(self.lngs) - min(self.lngs)) * self.kx) * ((max(self.lats) - min(self.lats)) * self.ky)
+        self.cell_km = min(max(math.sqrt(area / len(self.lats)), GRID_CELL_KM[0]), GRID_CELL_KM[1])
         self.grid: dict[tuple[int, int], list[int]] = {}
         for node, (lat, lng) in enumerate(zip(self.lats, self.lngs, strict=True)):
             self.grid.setdefault(self._cell(lat, lng), []).append(node)
@@ -268,13 +274,14 @@ class Graph:
         rows = [cell[1] for cell in self.grid]
         self.bounds = (min(columns), max(columns), min(rows), max(rows))
         self._snapped: dict[tuple[float, float], int] = {}
+        self._trees: dict[int, array] = {}
 
     @classmethod
     def unpack(cls, packed: bytes) -> Graph:
         return cls(*_unpack(packed))
 
     def _cell(self, lat: float, lng: float) -> tuple[int, int]:
-        return math.floor(lng * self.kx / GRID_CELL_KM), math.floor(lat * self.ky / GRID_CELL_KM)
+        return math.floor(lng * self.kx / self.cell_km), math.floor(lat * self.ky / self.cell_km)
 
     def _ring(self, column: int, row: int, r: int):
         """The cells at Chebyshev distance ``r`` from (column, row), clipped to the grid's bounds."""
@@ -299,7 +306,7 @@ class Graph:
         last = max(column - c0, c1 - column, row - r0, r1 - row)
         best, best_d2 = -1, math.inf
         for r in range(first, last + 1):
-            reach = (r - 1) * GRID_CELL_KM
+            reach = (r - 1) * self.cell_km
             if best >= 0 and reach > 0 and reach * reach >= best_d2:
                 break
             for cell in self._ring(column, row, r):
@@ -315,49 +322,113 @@ class Graph:
     def leg_km(self, lat: float, lng: float, node: int) -> float:
         return haversine_km(lat, lng, self.lats[node], self.lngs[node])
 
-    def travel_km(self, lat: float, lng: float, candidates: list[tuple[float, float]], *,
-                  bound_km: float = math.inf, enough: int | None = None) -> list[float | None]:
+    def search(self, lat: float, lng: float) -> Search:
+        return Search(self, lat, lng)
+
+    def tree(self, node: int) -> array:
+        """The shortest distance (km) from ``node`` to every node (infinite where not connected), kept within
+        ``TREE_BUDGET_BYTES``: for the few places asked about again and again (the agreement suppliers),
+        whose distance from any point is then one lookup. One full Dijkstra the first time."""
+        found = self._trees.get(node)
+        if found is None:
+            search = Search(self, self.lats[node], self.lngs[node])
+            search.explore()
+            found = array("f", search.distance)
+            size = len(found) * found.itemsize
+            while self._trees and (len(self._trees) + 1) * size > TREE_BUDGET_BYTES:
+                self._trees.pop(next(iter(self._trees)))
+            self._trees[node] = found
+        return found
+
+
+def _keep_best(best: list[float], enough: int, travel: float) -> None:
+    """Keep in ``best`` (negated: a max-heap) the ``enough`` shortest travels seen."""
+    if len(best) < enough:
+        heapq.heappush(best, -travel)
+    elif travel < -best[0]:
+        heapq.heapreplace(best, -travel)
+
+
+class Search:
+    """The shortest paths from one point through the network: a Dijkstra (heapq) from the point's nearest node
+    that each question about the point resumes where the last one stopped (the teams, the warehouses, the
+    suppliers, each widening of the circle), so the roads around the point are explored once per answer."""
+
+    def __init__(self, graph: Graph, lat: float, lng: float):
+        self.graph = graph
+        self.start = graph.snap(lat, lng)
+        self.first_leg = graph.leg_km(lat, lng, self.start)
+        self.distance = [math.inf] * len(graph.lats)
+        self.distance[self.start] = 0.0
+        self.settled = bytearray(len(graph.lats))
+        self.heap = [(0.0, self.start)]
+
+    def explore(self) -> None:
+        """Settle every node the point's node connects to (the whole Dijkstra, for :meth:`Graph.tree`)."""
+        distance, settled, heap, adjacency = self.distance, self.settled, self.heap, self.graph.adjacency
+        heappop, heappush = heapq.heappop, heapq.heappush
+        while heap:
+            path, node = heappop(heap)
+            if settled[node] or path > distance[node]:
+                continue
+            settled[node] = 1
+            for neighbour, km in adjacency[node]:
+                total = path + km
+                if total < distance[neighbour]:
+                    distance[neighbour] = total
+                    heappush(heap, (total, neighbour))
+
+    def fixed_travel_km(self, candidates: list[tuple[float, float]]) -> list[float | None]:
+        """The travel distance to each candidate through its own shortest-path tree (:meth:`Graph.tree`),
+        None where the network does not connect it to the point."""
+        graph, answer = self.graph, []
+        for c_lat, c_lng in candidates:
+            node = graph.snap(c_lat, c_lng)
+            path = graph.tree(node)[self.start]
+            answer.append(None if math.isinf(path) else self.first_leg + path + graph.leg_km(c_lat, c_lng, node))
+        return answer
+
+    def travel_km(self, candidates: list[tuple[float, float]], *, bound_km: float = math.inf,
+                  enough: int | None = None) -> list[float | None]:
         """The travel distance from the point to each candidate (km), None for a candidate not reached.
 
-        A Dijkstra (heapq) from the point's node, bounded: it stops once every candidate's node is settled,
-        once the popped distance puts every candidate still waiting beyond ``bound_km``, or once ``enough``
-        candidates are nearer than any still waiting could be. So None means "in another connected part" only
-        when neither bound stopped the search; the caller knows which it asked for."""
+        The search goes on until every candidate's node is settled, or until every candidate still waiting
+        would be beyond ``bound_km``, or until ``enough`` candidates are nearer than any still waiting could be
+        (each waiting one is at least the frontier's distance away). So None means "in another connected part"
+        only when neither bound stopped it; the caller knows which it asked for."""
         answer: list[float | None] = [None] * len(candidates)
-        if not candidates:
-            return answer
-        start = self.snap(lat, lng)
-        first_leg = self.leg_km(lat, lng, start)
-        waiting: dict[int, list[int]] = {}
-        last_legs = []
-        for index, (c_lat, c_lng) in enumerate(candidates):
-            node = self.snap(c_lat, c_lng)
-            waiting.setdefault(node, []).append(index)
-            last_legs.append(self.leg_km(c_lat, c_lng, node))
         enough = min(enough or len(candidates), len(candidates))
-        best: list[float] = []  # the ``enough`` shortest travels found, negated (a max-heap)
+        best: list[float] = []
+        graph, first_leg, distance, settled = self.graph, self.first_leg, self.distance, self.settled
+        waiting: dict[int, list[tuple[int, float]]] = {}
+        for index, (c_lat, c_lng) in enumerate(candidates):
+            node = graph.snap(c_lat, c_lng)
+            last_leg = graph.leg_km(c_lat, c_lng, node)
+            if settled[node]:
+                answer[index] = first_leg + distance[node] + last_leg
+                _keep_best(best, enough, answer[index])
+            else:
+                waiting.setdefault(node, []).append((index, last_leg))
         reach = bound_km - first_leg
-        done = [math.inf] * len(self.lats)
-        done[start] = 0.0
-        heap = [(0.0, start)]
-        adjacency = self.adjacency
+        heap, adjacency = self.heap, graph.adjacency
+        heappop, heappush = heapq.heappop, heapq.heappush
         while heap and waiting:
-            distance, node = heapq.heappop(heap)
-            if distance > done[node]:
+            path, node = heap[0]
+            if settled[node] or path > distance[node]:
+                heappop(heap)
                 continue
-            if distance > reach or (len(best) == enough and -best[0] <= first_leg + distance):
+            if path > reach or (len(best) == enough and -best[0] <= first_leg + path):
                 break
-            for index in waiting.pop(node, ()):
-                travel = answer[index] = first_leg + distance + last_legs[index]
-                if len(best) < enough:
-                    heapq.heappush(best, -travel)
-                elif travel < -best[0]:
-                    heapq.heapreplace(best, -travel)
+            heappop(heap)
+            settled[node] = 1
+            for index, last_leg in waiting.pop(node, ()):
+                answer[index] = first_leg + path + last_leg
+                _keep_best(best, enough, answer[index])
             for neighbour, km in adjacency[node]:
-                total = distance + km
-                if total < done[neighbour]:
-                    done[neighbour] = total
-                    heapq.heappush(heap, (total, neighbour))
+                total = path + km
+                if total < distance[neighbour]:
+                    distance[neighbour] = total
+                    heappush(heap, (total, neighbour))
         return answer
 
 

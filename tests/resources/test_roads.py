@@ -124,6 +124,27 @@ def test_warehouses_and_sources_by_road_through_the_api_and_the_page(staff, item
     assert "按路网道路距离排序" in body and f"{data['sources'][1]['travel_km']:.2f}" in body and "直线 1.11" in body
 
 
+def test_agreement_suppliers_by_road_and_the_unconnected_last(staff, item, network):
+    """The suppliers are ranked through their own shortest-path trees: the one across the river after the one
+    along the bank, the one on the island last (no travel distance), though its straight line (6.1 km) is
+    shorter than the road to the one across (11.9 km)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for name, point in (("河北供应商", ACROSS), ("河南供应商", ALONG), ("岛上供应商", (ISLAND, 116.701))):
+        services.create_reserve(actor=staff, kind="agreement", supplier=name, contact_name="联系人",
+                                contact_phone="13800000000", latitude=point[0], longitude=point[1],
+                                response_hours=4, starts_on=today, ends_on=today + timedelta(days=30),
+                                lines=[{"item": item, "quantity": Decimal(10)}])
+    answer = nearest(staff, lat=POINT[0], lng=POINT[1], items={item.pk: Decimal(5)})
+    ranked = [(s["name"], s["travel_km"]) for s in answer["suppliers"]]
+    assert [name for name, _km in ranked] == ["河南供应商", "河北供应商", "岛上供应商"]
+    assert ranked[1][1] == pytest.approx(11.9, abs=0.1) and ranked[2][1] is None
+    assert [s["name"] for s in answer["sources"]] == ["河南供应商", "河北供应商", "岛上供应商"]
+
+
 def test_the_graph_is_cached_per_network_and_upload(admin, network, django_assert_max_num_queries):
     graph = roads.active_graph()
     with django_assert_max_num_queries(1):
