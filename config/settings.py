@@ -196,7 +196,7 @@ SHOUYE_VIDEO_INTAKE_MAX_BYTES = env_int("SHOUYE_VIDEO_INTAKE_MAX_BYTES", 4 * 102
 #: (a district's roads from OpenStreetMap are a few MB), and the most nodes it may make (each process holds the
 #: active network in memory: about 300 bytes a node).
 SHOUYE_ROAD_NETWORK_MAX_BYTES = env_int("SHOUYE_ROAD_NETWORK_MAX_BYTES", 50 * 1024 * 1024)
-SHOUYE_ROAD_NETWORK_MAX_NODES = env_int("SHOUYE_ROAD_NETWORK_MAX_NODES", 500_000)
+SHOUYE_ROAD_NETWORK_MAX_NODES = env_int("SHOUYE_ROAD_NETWORK_MAX_NODES", 200_000)
 # Hazards (16号令): how often a deadline may be extended, when overdue hazards escalate to the bureau, and
 # how many days before a deadline the reminder goes out. Local practice, editable [U].
 SHOUYE_HAZARD_MAX_EXTENSIONS = env_int("SHOUYE_HAZARD_MAX_EXTENSIONS", 2)

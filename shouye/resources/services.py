@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -536,18 +536,25 @@ def upload_road_network(*, actor, name: str, upload) -> RoadNetwork:
     if not name:
         raise ValidationError({"name": _("Give the network a name.")})
     parsed = roads.parse_geojson(roads.read_upload(upload))
-    with transaction.atomic():
-        replaced = list(RoadNetwork.objects.select_for_update().filter(active=True).values_list("pk", flat=True))
-        RoadNetwork.objects.filter(pk__in=replaced).update(active=False)
-        network = RoadNetwork.objects.create(
-            name=name, graph=parsed.packed(), node_count=parsed.node_count, edge_count=parsed.edge_count,
-            length_km=parsed.length_km, component_count=parsed.component_count,
-            largest_component_share=parsed.largest_component_share, active=True, uploaded_by=actor,
-            uploaded_at=timezone.now())
-        audit.record(actor=actor, verb="resources.road-network-upload", target=network,
-                     changes={"file": getattr(upload, "name", ""), "nodes": network.node_count,
-                              "edges": network.edge_count, "length_km": network.length_km,
-                              "largest_component_share": network.largest_component_share, "replaced": replaced})
+    try:
+        with transaction.atomic():
+            replaced = list(RoadNetwork.objects.select_for_update().filter(active=True)
+                            .values_list("pk", flat=True))
+            RoadNetwork.objects.filter(pk__in=replaced).update(active=False)
+            network = RoadNetwork.objects.create(
+                name=name, graph=parsed.packed(), node_count=parsed.node_count, edge_count=parsed.edge_count,
+                length_km=parsed.length_km, component_count=parsed.component_count,
+                largest_component_share=parsed.largest_component_share, active=True, uploaded_by=actor,
+                uploaded_at=timezone.now())
+            audit.record(actor=actor, verb="resources.road-network-upload", target=network,
+                         changes={"file": getattr(upload, "name", ""), "nodes": network.node_count,
+                                  "edges": network.edge_count, "length_km": network.length_km,
+                                  "largest_component_share": network.largest_component_share,
+                                  "replaced": replaced})
+    except IntegrityError:
+        # Two uploads at once: the one-active constraint lets the first through.
+        raise ValidationError({"file": _("Another road network was uploaded at the same moment: reload the page "
+                                         "and try again.")}) from None
     return network
 
 

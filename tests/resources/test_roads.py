@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
 from shouye.resources import roads, services
@@ -130,8 +132,6 @@ def test_agreement_suppliers_by_road_and_the_unconnected_last(staff, item, netwo
     shorter than the road to the one across (11.9 km)."""
     from datetime import timedelta
 
-    from django.utils import timezone
-
     today = timezone.localdate()
     for name, point in (("河北供应商", ACROSS), ("河南供应商", ALONG), ("岛上供应商", (ISLAND, 116.701))):
         services.create_reserve(actor=staff, kind="agreement", supplier=name, contact_name="联系人",
@@ -218,6 +218,13 @@ def test_upload_replace_and_deactivate_on_the_page(admin, staff, teams):
     assert nearest(staff, lat=POINT[0], lng=POINT[1])["ranked_by"] == "straight_line"
     again = client.post(f"/resources/road-networks/{second.pk}/deactivate/")
     assert again.status_code == 409 and "该路网未在使用中" in again.content.decode()
+
+
+def test_at_most_one_network_is_active(network):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoadNetwork.objects.create(name="第二个", graph=b"", node_count=2, edge_count=1, length_km=1,
+                                   component_count=1, largest_component_share=1, active=True,
+                                   uploaded_at=timezone.now())
 
 
 def test_the_api_lists_and_uploads(admin, network):
