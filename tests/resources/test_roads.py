@@ -4,6 +4,7 @@ stopping rule of the widening search; the upload of a network (page and API) wit
 nothing; deactivation; who may do it."""
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -130,8 +131,6 @@ def test_agreement_suppliers_by_road_and_the_unconnected_last(staff, item, netwo
     """The suppliers are ranked through their own shortest-path trees: the one across the river after the one
     along the bank, the one on the island last (no travel distance), though its straight line (6.1 km) is
     shorter than the road to the one across (11.9 km)."""
-    from datetime import timedelta
-
     today = timezone.localdate()
     for name, point in (("河北供应商", ACROSS), ("河南供应商", ALONG), ("岛上供应商", (ISLAND, 116.701))):
         services.create_reserve(actor=staff, kind="agreement", supplier=name, contact_name="联系人",
