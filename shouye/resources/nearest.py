@@ -78,12 +78,13 @@ def _widening(lat: float, lng: float, limit: int, fetch, search: Search | None =
                          for key, r_lat, r_lng, row in rows), key=lambda entry: (entry[0], entry[1]))
         if radius is not None:
             ranked = [entry for entry in ranked if entry[0] <= radius]
-        if search is not None:
-            answer = _by_road(search, limit, ranked, radius)
-            if answer is not None:
-                return answer
-        elif radius is None or len({entry[1] for entry in ranked}) >= limit:
+        if radius is not None and len({entry[1] for entry in ranked}) < limit:
+            continue
+        if search is None:
             return [(straight, None, key, row) for straight, key, _la, _ln, row in ranked]
+        answer = _by_road(search, limit, ranked, radius)
+        if answer is not None:
+            return answer
     return []  # pragma: no cover - the loop always returns at the last radius
 
 
