@@ -254,3 +254,14 @@ def test_only_the_bureau_administrator_manages_the_network(cast, network, role):
 
 def test_the_administrator_finds_the_page_among_the_resources_tabs(admin):
     assert 'href="/resources/road-networks/"' in page_as(admin).get("/resources/teams/").content.decode()
+
+
+def test_the_incident_page_shows_the_travel_distance(cast, staff, network, teams):
+    from shouye.incidents import services as incidents
+    from tests.incidents.conftest import intake
+
+    incident = incidents.report_incident(actor=staff, enterprise=cast["inside"], **intake(
+        latitude=Decimal(str(POINT[0])), longitude=Decimal(str(POINT[1]))))
+    across = next(t for t in nearest(staff, lat=POINT[0], lng=POINT[1])["teams"] if t["name"] == "河北队")
+    body = page_as(staff).get(f"/incidents/{incident.pk}/").content.decode()
+    assert "距事件的道路距离" in body and f"{across['travel_km']:.1f} km" in body
