@@ -118,11 +118,15 @@ def read_upload(upload) -> bytes:
 
 def _position(value, number: int) -> tuple[float, float]:
     """A GeoJSON position [longitude, latitude, (altitude)] inside China's extent."""
+    malformed = _("Feature %(n)d has malformed coordinates: each point must be [longitude, latitude].") % {
+        "n": number}
     if (not isinstance(value, list) or len(value) < 2
             or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])):
-        _refuse(_("Feature %(n)d has malformed coordinates: each point must be [longitude, latitude].")
-                % {"n": number})
-    lng, lat = float(value[0]), float(value[1])
+        _refuse(malformed)
+    try:
+        lng, lat = float(value[0]), float(value[1])
+    except OverflowError:
+        _refuse(malformed)
     if not (LNG_RANGE[0] <= lng <= LNG_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
         _refuse(_("Feature %(n)d has a point outside China (longitude 73–136, latitude 3–54): %(lng)s, %(lat)s. "
                   "Export the roads in WGS-84 (EPSG:4326) as [longitude, latitude].")

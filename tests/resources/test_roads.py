@@ -168,6 +168,9 @@ REFUSALS = [
     (OUTSIDE_CHINA, "第 1 个要素有坐标点超出中国范围"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {
         "type": "LineString", "coordinates": [[116.7, "36.5"], [116.71, 36.5]]}}]}, "坐标格式不正确"),
+    (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "LineString", '
+     b'"coordinates": [[1' + b"0" * 400 + b', 36.5], [116.7, 36.5]]}}]}', "坐标格式不正确"),
+    ({"type": "FeatureCollection", "features": [line((float("nan"), 116.7), (36.5, 116.7))]}, "超出中国范围"),
 ]
 
 
