@@ -121,5 +121,5 @@ def test_the_special_plans_kept_before_get_the_topics_their_titles_name(cast):
         MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     topics = dict(EmergencyPlan.objects.values_list("title", "topics"))
     assert topics == {"长清区防汛应急预案": ["flood_drought"], "长清区森林火灾应急预案": ["forest_fire"],
-                      "长清区危险化学品事故应急预案": ["production_safety"], "长清区重大活动保障预案": ["other"],
+                      "长清区危险化学品事故应急预案": ["hazardous_chemicals", "production_safety"], "长清区重大活动保障预案": ["other"],
                       "长清区生产安全事故应急预案": []}

@@ -1,12 +1,14 @@
 """Every special plan already kept gets the topics its title names, by the words the incidents' response matched
-titles with before plans had topics (so each plan applies to the same incidents as before); a special plan whose
-title names none of them is given "other", as a special plan names at least one topic. The bureau corrects them
-on the plan's page. Comprehensive and on-site plans keep none."""
+titles with before plans had topics (so each plan applies to the same incidents as before), and a hazardous
+chemicals plan (危险化学品, 危化) also that topic, which the same incidents (accidents) are matched with. A special
+plan whose title names none of them is given "other", as a special plan names at least one topic. The bureau
+corrects them on the plan's page. Comprehensive and on-site plans keep none."""
 
 from django.db import migrations
 
 #: The topic of each group of title words (the response's former TOPIC_WORDS, incident kind → plan topic).
 WORDS = (
+    ("hazardous_chemicals", ("危险化学品", "危化")),
     ("production_safety", ("安全生产", "生产安全", "事故")),
     ("forest_fire", ("森林", "火灾", "防火")),
     ("flood_drought", ("防汛", "洪", "汛")),
