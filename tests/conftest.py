@@ -151,6 +151,15 @@ def pytest_terminal_summary(terminalreporter):
             f"{row['server_errors']} 5xx, {row['failures']} conformance failures; statuses {row['statuses']}")
 
 
+def pytest_configure(config):
+    """Under ``--dist loadgroup`` (make test) pytest-xdist 3.8 keeps a group on one worker by renaming each grouped
+    test's ``item._nodeid``; pytest 9.2 derives the id from another field, so the browser tests would split over
+    the workers and each would load its own demo district. Refused before it starts (pyproject.toml pins it)."""
+    if config.getoption("dist", "no") == "loadgroup" and tuple(map(int, pytest.__version__.split(".")[:2])) >= (9, 2):
+        raise pytest.UsageError(f"pytest {pytest.__version__} ignores pytest-xdist's --dist loadgroup: "
+                                "install the pytest pyproject.toml names (pip install -e '.[test]').")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Every transactional test restores the migrated database (serialized rollback). One that does not

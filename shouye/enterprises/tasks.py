@@ -3,13 +3,10 @@
 from celery import shared_task
 
 from . import imports
-from .models import ImportJob
 
 
 @shared_task(name="enterprises.run_import", ignore_result=True)
 def run_import(job_id: int, language: str | None = None) -> None:
     """Run an Excel import that is too large for the request. Idempotent: a job runs once (the service
     claims it while still waiting); a job that no longer exists or already ran is left alone."""
-    job = ImportJob.objects.filter(pk=job_id).first()
-    if job is not None:
-        imports.run_import(job, language=language)
+    imports.ENTERPRISE_IMPORT.run_job(job_id, language)

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from shouye.audit import services as audit
 from shouye.core.exceptions import InvalidTransition
-from shouye.plans.choices import LIVE_STATES, PlanKind, UnitKind
+from shouye.plans.choices import LIVE_STATES, PlanKind, PlanTopic, UnitKind
 from shouye.plans.models import EmergencyPlan
+from shouye.plans.selectors import covering
 from shouye.regions.scoping import ensure_in_scope
 from shouye.resources import nearest as resources_nearest
 from shouye.resources import services as resources
@@ -36,13 +37,14 @@ from .services import _lock
 CENT = Decimal("0.01")
 #: Teams and warehouses the incident's page and API show around it.
 NEAREST = 5
-#: The words of a special plan's title that name the incident's kind (the plans carry no topic field: the
-#: district's special plans are named after their topic, e.g. 长清区防汛应急预案, 长清区森林火灾应急预案).
-TOPIC_WORDS = {
-    IncidentKind.ACCIDENT: ("安全生产", "生产安全", "事故"),
-    IncidentKind.FOREST_FIRE: ("森林", "火灾", "防火"),
-    IncidentKind.FLOOD: ("防汛", "洪", "汛"),
-    IncidentKind.OTHER: (),
+#: The topics of the special plans that answer an incident of each kind (2号令 Art. 6: a special plan is written
+#: for kinds of accident or emergency, ``EmergencyPlan.topics``). An accident may be one of hazardous chemicals;
+#: earthquakes and geological disasters have no kind of incident of their own and come in as "other".
+PLAN_TOPICS = {
+    IncidentKind.ACCIDENT: (PlanTopic.PRODUCTION_SAFETY, PlanTopic.HAZARDOUS_CHEMICALS),
+    IncidentKind.FOREST_FIRE: (PlanTopic.FOREST_FIRE,),
+    IncidentKind.FLOOD: (PlanTopic.FLOOD_DROUGHT,),
+    IncidentKind.OTHER: (PlanTopic.GEOLOGICAL_DISASTER, PlanTopic.EARTHQUAKE, PlanTopic.OTHER),
 }
 
 
@@ -100,15 +102,12 @@ def dispatches(incident: Incident) -> list[IncidentDispatch]:
 
 def applicable_plans(actor, incident: Incident) -> QuerySet:
     """The plans in force (published, filed or under revision) the actor sees that apply to the incident: the
-    district's comprehensive plans, the district's and departments' special plans whose title names the
-    incident's kind, the township's own plans, and the enterprise's own plans for an incident at an
-    enterprise (708号令 Art. 5: each unit responds by its own plan)."""
+    district's comprehensive plans, the district's and departments' special plans whose topics cover the
+    incident's kind (:data:`PLAN_TOPICS`), the township's own plans, and the enterprise's own plans for an
+    incident at an enterprise (708号令 Art. 5: each unit responds by its own plan)."""
     condition = Q(unit__kind=UnitKind.DISTRICT, kind=PlanKind.COMPREHENSIVE)
-    topic = Q()
-    for word in TOPIC_WORDS.get(incident.kind, ()):
-        topic |= Q(title__contains=word)
-    if topic:
-        condition |= Q(unit__kind__in=(UnitKind.DISTRICT, UnitKind.DEPARTMENT), kind=PlanKind.SPECIAL) & topic
+    condition |= (Q(unit__kind__in=(UnitKind.DISTRICT, UnitKind.DEPARTMENT), kind=PlanKind.SPECIAL)
+                  & covering(PLAN_TOPICS[incident.kind]))
     condition |= Q(unit__kind=UnitKind.TOWNSHIP, unit__township_id=incident.township_id)
     if incident.enterprise_id is not None:
         condition |= Q(unit__enterprise_id=incident.enterprise_id)

@@ -29,12 +29,10 @@ from shouye.core.importkit import (
     ImportKind,
     RowChecker,
     cells,
+    in_background,
     write_template_header,
 )
-from shouye.core.importkit import run_import as run_kit_import
-from shouye.core.importkit import start_import as start_kit_import
 from shouye.core.importkit.columns import fold, in_every_language
-from shouye.core.jobs import owned_by
 from shouye.core.xlsx import new_workbook, workbook_bytes
 from shouye.major_hazards.models import MajorHazardInstallation
 
@@ -224,33 +222,15 @@ def _record_import(job: PointImportJob, rows: list[ValidRow]) -> None:
 @shared_task(name="monitoring.run_point_import", ignore_result=True)
 def run_import_task(job_id: int, language: str | None = None) -> None:
     """Run an Excel import too large for the request. Idempotent: a job runs once."""
-    job = PointImportJob.objects.filter(pk=job_id).first()
-    if job is not None:
-        run_import(job, language=language)
-
-
-def _in_background(job_id: int, language: str) -> None:
-    run_import_task.delay(job_id, language)
+    POINT_IMPORT.run_job(job_id, language)
 
 
 POINT_IMPORT = ImportKind(
     model=PointImportJob, columns=COLUMNS, sheet_title=DATA_SHEET_TITLE, no_rows_message=NO_ROWS,
-    permissions=(CONFIGURE,), checker=PointRowChecker, write_batch=_write_batch, enqueue=_in_background,
-    on_success=_record_import,
+    permissions=(CONFIGURE,), checker=PointRowChecker, write_batch=_write_batch,
+    enqueue=in_background("shouye.monitoring.config_imports.run_import_task"), on_success=_record_import,
 )
-
-
-def jobs_of(actor):
-    """The imports an actor may look at: its own."""
-    return owned_by(PointImportJob, actor)
-
-
-def start_import(*, actor, upload, language: str | None = None) -> PointImportJob:
-    return start_kit_import(POINT_IMPORT, actor=actor, upload=upload, language=language)
-
-
-def run_import(job: PointImportJob, *, language: str | None = None) -> PointImportJob:
-    return run_kit_import(POINT_IMPORT, job, language=language)
+jobs_of, start_import = POINT_IMPORT.jobs_of, POINT_IMPORT.start
 
 
 def template_workbook(actor) -> bytes:
@@ -292,5 +272,5 @@ def error_filename(job: PointImportJob) -> str:
     return f"{_('%(name)s with errors') % {'name': PurePath(job.original_name).stem}}.xlsx"
 
 
-__all__ = ["COLUMNS", "POINT_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "run_import",
-           "start_import", "template_filename", "template_workbook"]
+__all__ = ["COLUMNS", "POINT_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "start_import",
+           "template_filename", "template_workbook"]

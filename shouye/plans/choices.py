@@ -30,6 +30,20 @@ class PlanKind(models.TextChoices):
     ON_SITE = "on_site", _("On-site plan")
 
 
+class PlanTopic(models.TextChoices):
+    """What emergencies a special plan (专项应急预案) covers: 2号令 Art. 6 writes one for "one or more kinds of
+    accident", and a district writes its special plans by kind of emergency (生产安全事故, 危险化学品事故, 森林火灾,
+    防汛抗旱, 地质灾害, 地震). An incident's response offers the special plans whose topics its kind names."""
+
+    PRODUCTION_SAFETY = "production_safety", _("Production safety accident")
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals", _("Hazardous chemicals accident")
+    FOREST_FIRE = "forest_fire", _("Forest fire")
+    FLOOD_DROUGHT = "flood_drought", _("Flood and drought")
+    GEOLOGICAL_DISASTER = "geological_disaster", _("Geological disaster")
+    EARTHQUAKE = "earthquake", _("Earthquake")
+    OTHER = "other", _("Other emergency")
+
+
 class PlanState(models.TextChoices):
     """Draft → published (公布) → filed (备案) → under revision (a new version is being written) → superseded
     (its successor is published). A plan under revision still applies until then."""

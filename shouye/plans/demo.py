@@ -18,12 +18,14 @@ from shouye.regions.choices import RegionLevel
 from shouye.regions.models import Region
 
 from . import services
-from .choices import Audience, DocumentKind, DrillKind, PlanKind, ProblemOutcome
+from .choices import Audience, DocumentKind, DrillKind, PlanKind, PlanTopic, ProblemOutcome
 
 #: One enterprise in SHARE keeps plans on the platform.
 SHARE = 3
-DISTRICT_PLANS = [("长清区生产安全事故应急预案", PlanKind.COMPREHENSIVE), ("长清区防汛应急预案", PlanKind.SPECIAL),
-                  ("长清区森林火灾应急预案", PlanKind.SPECIAL)]
+#: The district's plans: title, kind, topics.
+DISTRICT_PLANS = [("长清区生产安全事故应急预案", PlanKind.COMPREHENSIVE, ()),
+                  ("长清区防汛应急预案", PlanKind.SPECIAL, (PlanTopic.FLOOD_DROUGHT,)),
+                  ("长清区森林火灾应急预案", PlanKind.SPECIAL, (PlanTopic.FOREST_FIRE,))]
 
 
 def _pdf(title: str) -> ContentFile:
@@ -77,9 +79,10 @@ def load_plans(context) -> dict[str, int]:
     start = context.start + timedelta(days=1)
     # The district's own plans (the bureau): filed within the 20 working days but the last special plan.
     plans = []
-    for n, (title, kind) in enumerate(DISTRICT_PLANS):
+    for n, (title, kind, topics) in enumerate(DISTRICT_PLANS):
         with context.at(office_moment(rng, start)):
-            plan = services.create_plan(actor=people.staff, kind=kind, title=title, audience=Audience.SOCIETY)
+            plan = services.create_plan(actor=people.staff, kind=kind, title=title, topics=topics,
+                                        audience=Audience.SOCIETY)
         plans.append(publish(people.staff, plan, day(start, start + timedelta(days=60)), 15 if n < 2 else None,
                              receipt=True))
     drill(people.staff, plans[0].unit, plans[1:2], day(last - timedelta(days=120), last), DrillKind.FULL_SCALE,

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from shouye.core.filters import FilterSet, IntegerFilter
 from shouye.enterprises.selectors import offered_townships
 
-from .choices import DrillKind, DrillState, PlanKind, PlanState, UnitKind
+from .choices import DrillKind, DrillState, PlanKind, PlanState, PlanTopic, UnitKind
 from .models import Drill, EmergencyPlan
-from .selectors import overdue_plan_q
+from .selectors import covering, overdue_plan_q
 
 
 class PlanFilter(FilterSet):
@@ -19,12 +19,16 @@ class PlanFilter(FilterSet):
     unit_kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=UnitKind.choices,
                                             label=_("Kind of unit"))
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=_("Kind of plan"))
+    topic = django_filters.ChoiceFilter(choices=PlanTopic.choices, method="filter_topic", label=_("Topic"))
     state = django_filters.ChoiceFilter(choices=PlanState.choices, label=_("State"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = EmergencyPlan
-        fields = ["township", "unit", "unit_kind", "kind", "state", "overdue"]
+        fields = ["township", "unit", "unit_kind", "kind", "topic", "state", "overdue"]
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.filter(covering([value])) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         condition = overdue_plan_q(timezone.localdate())

@@ -9,6 +9,7 @@ from shouye.accounts.models import Organisation
 from shouye.core.actions import ActionForm
 from shouye.core.forms import (
     ModelMultipleChoiceField,
+    MultipleChoiceField,
     MultipleFileField,
     MultipleFileInput,
     ScopedModelChoiceField,
@@ -25,6 +26,7 @@ from .choices import (
     DrillCategory,
     DrillKind,
     PlanKind,
+    PlanTopic,
     ProblemOutcome,
     RevisionTrigger,
 )
@@ -41,7 +43,7 @@ DOCUMENT_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ofd"
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.SelectMultiple):
             widget.attrs.setdefault("class", "form-select")
@@ -68,6 +70,10 @@ class _Styled:
 class _PlanFields(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of plan"), choices=PlanKind.choices)
     title = forms.CharField(label=_("Title"), max_length=150)
+    topics = MultipleChoiceField(label=_("Topics"), choices=PlanTopic.choices, required=False,
+                                 max_items=len(PlanTopic.choices), widget=forms.CheckboxSelectMultiple,
+                                 help_text=_("The emergencies a special plan covers (at least one); a "
+                                             "comprehensive or on-site plan names none."))
     audience = forms.ChoiceField(label=_("Published to"), choices=Audience.choices)
     summary = forms.CharField(label=_("Scope and summary"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 3}))
@@ -100,7 +106,7 @@ class CreatePlanForm(_PlanFields):
 
 class EditPlanForm(_Styled, ActionForm, _PlanFields):
     def __init__(self, *args, obj, user, **kwargs):
-        kwargs.setdefault("initial", {name: getattr(obj, name) for name in ("kind", "title", "audience",
+        kwargs.setdefault("initial", {name: getattr(obj, name) for name in ("kind", "title", "topics", "audience",
                                                                            "summary")})
         super().__init__(*args, obj=obj, user=user, **kwargs)
 

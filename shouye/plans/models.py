@@ -9,6 +9,7 @@ they change, so that lists find what is overdue with one indexed condition. A re
 (``previous``); the old one stays, superseded once the new one is published."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from .choices import (
     DrillState,
     PlanKind,
     PlanState,
+    PlanTopic,
     ProblemOutcome,
     RevisionTrigger,
     UnitKind,
@@ -85,13 +87,18 @@ class PlanUnit(StampedModel):
 
 
 class EmergencyPlan(models.Model):
-    """One version of a unit's emergency plan."""
+    """One version of a unit's emergency plan.
+
+    ``topics`` lists the :class:`PlanTopic` codes a special plan covers (a JSON list, matched with
+    :func:`shouye.plans.selectors.covering`): a special plan names at least one (2号令 Art. 6 writes it for kinds
+    of accident); a comprehensive plan and an on-site plan name none."""
 
     SCOPE_PATHS = _through_unit("unit")
 
     unit = models.ForeignKey(PlanUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(_("kind of plan"), max_length=14, choices=PlanKind.choices)
     title = models.CharField(_("title"), max_length=150)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous = models.OneToOneField("self", verbose_name=_("previous version"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="next_version")
@@ -130,6 +137,21 @@ class EmergencyPlan(models.Model):
 
     def __str__(self):
         return f"{self.title}（V{self.version}）"
+
+    def clean(self):
+        topics = self.topics
+        if not isinstance(topics, list) or any(topic not in PlanTopic.values for topic in topics):
+            raise ValidationError({"topics": _("Choose the topics among those offered.")})
+        if self.kind == PlanKind.SPECIAL and not topics:
+            raise ValidationError({"topics": _("A special plan names at least one topic: the emergencies it "
+                                               "covers.")})
+        if self.kind != PlanKind.SPECIAL and topics:
+            raise ValidationError({"topics": _("Only a special plan names topics.")})
+
+    def topic_labels(self) -> list[str]:
+        """The labels of the plan's topics, in their stored order."""
+        labels = dict(PlanTopic.choices)
+        return [str(labels.get(topic, topic)) for topic in self.topics]
 
 
 class PlanDocument(DocumentAttachment):

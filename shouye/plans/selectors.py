@@ -49,6 +49,16 @@ def problems(user, drill) -> QuerySet:
     return DrillProblem.objects.visible_to(user).filter(drill=drill).select_related("hazard", "revision")
 
 
+def covering(topics) -> Q:
+    """The plans whose ``topics`` name any of ``topics`` (none given: no plan). The stored list holds each code
+    as a JSON string, so a text match on the quoted code finds it on SQLite and PostgreSQL alike (codes are
+    lower-case ASCII words, none the quoted form of another)."""
+    condition = Q(pk__in=[])
+    for topic in topics:
+        condition |= Q(topics__icontains=f'"{topic}"')
+    return condition
+
+
 def overdue_plan_q(today: date) -> Q:
     """A plan overdue now: published and not filed past its filing day, in force past its evaluation or past
     its own drill clock."""

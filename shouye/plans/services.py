@@ -36,7 +36,7 @@ from .models import Drill, DrillProblem, EmergencyPlan, PlanDocument, PlanUnit
 from .workflow import DRILL_WORKFLOW, PLAN_WORKFLOW, UNIT_WORKFLOW, may_manage
 
 #: Fields a draft's edit may change.
-EDITABLE = ("kind", "title", "audience", "summary")
+EDITABLE = ("kind", "title", "topics", "audience", "summary")
 
 
 def _text(value, field: str, message: str) -> str:
@@ -44,6 +44,13 @@ def _text(value, field: str, message: str) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
+
+
+def _topics(values) -> list:
+    """The topics given, once each; a value that is not a list of codes is left for the model to refuse."""
+    if isinstance(values, list | tuple) and all(isinstance(value, str) for value in values):
+        return [str(value) for value in dict.fromkeys(values)]
+    return values
 
 
 def _not_future(day: date | None, field: str) -> date:
@@ -110,9 +117,10 @@ def _lock_plan(actor, plan: EmergencyPlan, action: str) -> EmergencyPlan:
     return plan
 
 
-def create_plan(*, actor, kind: str, title: str, audience: str = Audience.WORKFORCE, summary: str = "",
+def create_plan(*, actor, kind: str, title: str, topics=(), audience: str = Audience.WORKFORCE, summary: str = "",
                 enterprise=None, township=None, department=None) -> EmergencyPlan:
-    """A draft plan of the unit named (an enterprise, a township, a department, or the district)."""
+    """A draft plan of the unit named (an enterprise, a township, a department, or the district); a special plan
+    names the topics it covers (:class:`~shouye.plans.choices.PlanTopic`)."""
     if sum(x is not None for x in (enterprise, township, department)) > 1:
         raise ValidationError({"enterprise": _("Name one unit: an enterprise, a township or a department.")})
     with transaction.atomic():
@@ -126,11 +134,11 @@ def create_plan(*, actor, kind: str, title: str, audience: str = Audience.WORKFO
         if not may_manage(actor, unit):
             raise PermissionDenied(_("Only the unit that owns these plans keeps them."))
         plan = EmergencyPlan(unit=unit, kind=kind, title=_text(title, "title", _("Give the plan's title.")),
-                             audience=audience, summary=(summary or "").strip())
+                             topics=_topics(topics), audience=audience, summary=(summary or "").strip())
         plan.full_clean()
         plan.save()
         audit.record(actor=actor, verb="plans.create", target=plan, changes={
-            "unit": unit.pk, "kind": kind, "title": plan.title, "version": plan.version})
+            "unit": unit.pk, "kind": kind, "title": plan.title, "topics": plan.topics, "version": plan.version})
     return plan
 
 
@@ -144,6 +152,7 @@ def update_plan(*, actor, plan: EmergencyPlan, **fields) -> EmergencyPlan:
         before = {name: getattr(plan, name) for name in fields}
         for name, value in fields.items():
             setattr(plan, name, value.strip() if isinstance(value, str) else value)
+        plan.topics = _topics(plan.topics)
         plan.title = _text(plan.title, "title", _("Give the plan's title."))
         plan.full_clean()
         plan.save()
@@ -254,8 +263,9 @@ def _open_revision(actor, plan: EmergencyPlan, trigger: str, reason: str) -> Eme
     plan.state = PlanState.UNDER_REVISION
     plan.save(update_fields=["state", "updated_at"])
     draft = EmergencyPlan.objects.create(
-        unit_id=plan.unit_id, kind=plan.kind, title=plan.title, version=plan.version + 1, previous=plan,
-        audience=plan.audience, summary=plan.summary, revision_trigger=trigger, revision_reason=reason)
+        unit_id=plan.unit_id, kind=plan.kind, title=plan.title, topics=plan.topics, version=plan.version + 1,
+        previous=plan, audience=plan.audience, summary=plan.summary, revision_trigger=trigger,
+        revision_reason=reason)
     audit.record(actor=actor, verb="plans.revise", target=plan, changes={
         "state": [before, plan.state], "trigger": trigger, "new_version": draft.pk})
     return draft

@@ -28,12 +28,10 @@ from shouye.core.importkit import (
     ImportKind,
     RowChecker,
     cells,
+    in_background,
     write_template_header,
 )
-from shouye.core.importkit import run_import as run_kit_import
-from shouye.core.importkit import start_import as start_kit_import
 from shouye.core.importkit.columns import fold
-from shouye.core.jobs import owned_by
 from shouye.core.xlsx import new_workbook, workbook_bytes
 
 from . import services
@@ -174,30 +172,12 @@ def _record_import(job: StockImportJob, rows: list[StockRow]) -> None:
                           "received": str(sum((row.quantity for row in rows), Decimal(0)))})
 
 
-def _in_background(job_id: int, language: str) -> None:
-    from .tasks import run_import as task
-
-    task.delay(job_id, language)
-
-
 STOCK_IMPORT = ImportKind(
     model=StockImportJob, columns=COLUMNS, sheet_title=DATA_SHEET_TITLE, no_rows_message=NO_ROWS,
-    permissions=(MANAGE_WAREHOUSE,), checker=StockRowChecker, write_batch=_write_batch, enqueue=_in_background,
-    on_success=_record_import,
+    permissions=(MANAGE_WAREHOUSE,), checker=StockRowChecker, write_batch=_write_batch,
+    enqueue=in_background("shouye.resources.tasks.run_import"), on_success=_record_import,
 )
-
-
-def jobs_of(actor):
-    """The imports an actor may look at: its own."""
-    return owned_by(StockImportJob, actor)
-
-
-def start_import(*, actor, upload, language: str | None = None) -> StockImportJob:
-    return start_kit_import(STOCK_IMPORT, actor=actor, upload=upload, language=language)
-
-
-def run_import(job: StockImportJob, *, language: str | None = None) -> StockImportJob:
-    return run_kit_import(STOCK_IMPORT, job, language=language)
+jobs_of, start_import = STOCK_IMPORT.jobs_of, STOCK_IMPORT.start
 
 
 def template_workbook(actor) -> bytes:
@@ -243,5 +223,5 @@ def error_filename(job: StockImportJob) -> str:
     return f"{_('%(name)s with errors') % {'name': PurePath(job.original_name).stem}}.xlsx"
 
 
-__all__ = ["COLUMNS", "STOCK_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "run_import",
-           "start_import", "template_filename", "template_workbook"]
+__all__ = ["COLUMNS", "STOCK_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "start_import",
+           "template_filename", "template_workbook"]

@@ -27,12 +27,10 @@ from shouye.core.importkit import (
     ImportErrors,
     ImportKind,
     RowChecker,
+    in_background,
     write_template_header,
 )
-from shouye.core.importkit import run_import as run_kit_import
-from shouye.core.importkit import start_import as start_kit_import
 from shouye.core.importkit.columns import fold, in_every_language
-from shouye.core.jobs import owned_by
 from shouye.core.xlsx import new_workbook, workbook_bytes
 from shouye.enterprises.models import Enterprise
 from shouye.regions.scoping import scope_for
@@ -259,33 +257,20 @@ def _record_import(job: RiskImportJob, rows: list[SourceRow]) -> None:
         "measures": sum(len(row.source["measures"]) for row in rows)})
 
 
-def _in_background(job_id: int, language: str) -> None:
-    from .tasks import run_import as task
-
-    task.delay(job_id, language)
-
-
 RISK_IMPORT = ImportKind(
     model=RiskImportJob, columns=COLUMNS, sheet_title=SHEET_TITLE, no_rows_message=NO_ROWS,
-    permissions=(MANAGE,), checker=RiskRowChecker, write_batch=_write_batch, enqueue=_in_background,
-    on_success=_record_import,
+    permissions=(MANAGE,), checker=RiskRowChecker, write_batch=_write_batch,
+    enqueue=in_background("shouye.risks.tasks.run_import"), on_success=_record_import,
 )
-
-
-def jobs_of(actor):
-    """The imports an actor may look at: its own."""
-    return owned_by(RiskImportJob, actor)
+jobs_of = RISK_IMPORT.jobs_of
 
 
 def start_import(*, actor, upload, language: str | None = None) -> RiskImportJob:
-    """Store the file as a job and run it (in the request when small, else in the background)."""
+    """Store the file as a job and run it (in the request when small, else in the background): the user of one
+    enterprise only, as the list is that enterprise's."""
     if importer_enterprise(actor) is None:
         raise ValidationError(_("Only the user of one enterprise imports its risk list."))
-    return start_kit_import(RISK_IMPORT, actor=actor, upload=upload, language=language)
-
-
-def run_import(job: RiskImportJob, *, language: str | None = None) -> RiskImportJob:
-    return run_kit_import(RISK_IMPORT, job, language=language)
+    return RISK_IMPORT.start(actor=actor, upload=upload, language=language)
 
 
 def write_points(*, actor, enterprise, points: dict[str, PointRows], tables) -> dict[str, int]:
@@ -357,5 +342,5 @@ def error_filename(job: RiskImportJob) -> str:
     return f"{_('%(name)s with errors') % {'name': PurePath(job.original_name).stem}}.xlsx"
 
 
-__all__ = ["COLUMNS", "RISK_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "run_import",
-           "start_import", "template_filename", "template_workbook", "write_points"]
+__all__ = ["COLUMNS", "RISK_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "start_import",
+           "template_filename", "template_workbook", "write_points"]

@@ -5,7 +5,6 @@ Each only calls its engine (``shouye.risks.generation``, ``shouye.risks.liveness
 from celery import shared_task
 
 from . import generation, imports, liveness_summary
-from .models import RiskImportJob
 
 
 @shared_task(name="shouye.risks.tasks.generate_instances", ignore_result=True)
@@ -25,9 +24,7 @@ def mark_missed() -> dict:
 @shared_task(name="shouye.risks.tasks.run_import", ignore_result=True)
 def run_import(job_id: int, language: str | None = None) -> None:
     """Run a risk list import too large for the request. Idempotent: a job runs once."""
-    job = RiskImportJob.objects.filter(pk=job_id).first()
-    if job is not None:
-        imports.run_import(job, language=language)
+    imports.RISK_IMPORT.run_job(job_id, language)
 
 
 @shared_task(name="shouye.risks.tasks.refresh_liveness", ignore_result=True)

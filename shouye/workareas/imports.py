@@ -29,12 +29,10 @@ from shouye.core.importkit import (
     ImportKind,
     RowChecker,
     cells,
+    in_background,
     write_template_header,
 )
-from shouye.core.importkit import run_import as run_kit_import
-from shouye.core.importkit import start_import as start_kit_import
 from shouye.core.importkit.columns import fold, in_every_language
-from shouye.core.jobs import owned_by
 from shouye.core.xlsx import new_workbook, workbook_bytes
 from shouye.enterprises.models import Enterprise
 from shouye.regions.scoping import scope_for
@@ -237,30 +235,13 @@ def _record_import(job: WorkerImportJob, rows: list[ValidRow]) -> None:
                  changes={"file": job.original_name, "rows": len(rows), "created": len(rows)})
 
 
-def _in_background(job_id: int, language: str) -> None:
-    from .tasks import run_import as task
-
-    task.delay(job_id, language)
-
-
 WORKER_IMPORT = ImportKind(
     model=WorkerImportJob, columns=COLUMNS, sheet_title=DATA_SHEET_TITLE, no_rows_message=NO_ROWS,
     permissions=("workareas.import_worker", "workareas.add_worker"), checker=WorkerRowChecker,
-    write_batch=_write_batch, enqueue=_in_background, on_success=_record_import,
+    write_batch=_write_batch, enqueue=in_background("shouye.workareas.tasks.run_import"),
+    on_success=_record_import,
 )
-
-
-def jobs_of(actor):
-    """The imports an actor may look at: its own."""
-    return owned_by(WorkerImportJob, actor)
-
-
-def start_import(*, actor, upload, language: str | None = None) -> WorkerImportJob:
-    return start_kit_import(WORKER_IMPORT, actor=actor, upload=upload, language=language)
-
-
-def run_import(job: WorkerImportJob, *, language: str | None = None) -> WorkerImportJob:
-    return run_kit_import(WORKER_IMPORT, job, language=language)
+jobs_of, start_import = WORKER_IMPORT.jobs_of, WORKER_IMPORT.start
 
 
 def template_workbook(actor) -> bytes:
@@ -304,5 +285,5 @@ def error_filename(job: WorkerImportJob) -> str:
     return f"{_('%(name)s with errors') % {'name': PurePath(job.original_name).stem}}.xlsx"
 
 
-__all__ = ["COLUMNS", "WORKER_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "run_import",
-           "start_import", "template_filename", "template_workbook"]
+__all__ = ["COLUMNS", "WORKER_IMPORT", "XLSX_CONTENT_TYPE", "error_filename", "jobs_of", "start_import",
+           "template_filename", "template_workbook"]

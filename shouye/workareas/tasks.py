@@ -3,15 +3,13 @@
 from celery import shared_task
 
 from . import exports, imports
-from .models import WorkerExport, WorkerImportJob
+from .models import WorkerExport
 
 
 @shared_task(name="workareas.run_import", ignore_result=True)
 def run_import(job_id: int, language: str | None = None) -> None:
     """Run an Excel import too large for the request. Idempotent: a job runs once."""
-    job = WorkerImportJob.objects.filter(pk=job_id).first()
-    if job is not None:
-        imports.run_import(job, language=language)
+    imports.WORKER_IMPORT.run_job(job_id, language)
 
 
 @shared_task(name="workareas.run_export", ignore_result=True)

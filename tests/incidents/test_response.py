@@ -13,11 +13,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shouye.accounts.models import Organisation
 from shouye.audit.models import AuditEvent
 from shouye.core.exceptions import InvalidTransition
 from shouye.incidents import response, services, site
+from shouye.incidents.choices import IncidentKind
 from shouye.incidents.models import IncidentDispatch, PlanActivation, TimelineEntry
-from shouye.plans.choices import PlanKind, PlanState
+from shouye.plans.choices import PlanKind, PlanState, PlanTopic
 from shouye.plans.models import EmergencyPlan
 from shouye.plans.services import unit_for
 from shouye.resources import services as resources
@@ -59,9 +61,9 @@ def teams(staff):
     return near, far
 
 
-def plan(title, kind, **unit) -> EmergencyPlan:
-    return EmergencyPlan.objects.create(unit=unit_for(**unit), kind=kind, title=title, state=PlanState.FILED,
-                                        published_on=date(2026, 1, 5))
+def plan(title, kind, *topics, **unit) -> EmergencyPlan:
+    return EmergencyPlan.objects.create(unit=unit_for(**unit), kind=kind, title=title, topics=list(topics),
+                                        state=PlanState.FILED, published_on=date(2026, 1, 5))
 
 
 def queries(client, url: str, **params) -> tuple[int, str]:
@@ -177,8 +179,8 @@ def test_an_incident_without_a_position_is_given_one(cast, staff, accident, team
 
 def test_the_plans_that_apply_and_their_activation(cast, staff, placed):
     district = plan("长清区生产安全事故应急预案", PlanKind.COMPREHENSIVE)
-    special = plan("长清区安全生产事故灾难应急预案", PlanKind.SPECIAL)
-    flood = plan("长清区防汛应急预案", PlanKind.SPECIAL)
+    special = plan("长清区安全生产事故灾难应急预案", PlanKind.SPECIAL, PlanTopic.PRODUCTION_SAFETY)
+    flood = plan("长清区防汛应急预案", PlanKind.SPECIAL, PlanTopic.FLOOD_DROUGHT)
     own = plan("马山内测化工现场处置方案", PlanKind.ON_SITE, enterprise=cast["inside"])
     other = plan("孝里外部机械综合应急预案", PlanKind.COMPREHENSIVE, enterprise=cast["outside"])
     township = plan("马山镇突发事件总体应急预案", PlanKind.COMPREHENSIVE, township=cast["inside"].township)
@@ -191,6 +193,30 @@ def test_the_plans_that_apply_and_their_activation(cast, staff, placed):
     with pytest.raises(ValidationError):
         response.activate_plan(actor=staff, incident=placed, plan=other)
     assert PlanActivation.objects.count() == 1
+
+
+def test_a_flood_plan_applies_to_a_flood_by_its_topic_not_its_title(cast, staff):
+    """The special plans that apply are those whose topics cover the incident's kind, whatever their titles:
+    a plan named 防汛 written for another topic is not offered for a flood."""
+    flood = services.report_incident(actor=staff, township=cast["inside"].township,
+                                     **intake(title="玉符河漫堤", kind=IncidentKind.FLOOD))
+    covers = plan("长清区自然灾害救助应急预案", PlanKind.SPECIAL, PlanTopic.GEOLOGICAL_DISASTER, PlanTopic.FLOOD_DROUGHT)
+    named = plan("长清区防汛物资保障预案", PlanKind.SPECIAL, PlanTopic.PRODUCTION_SAFETY)
+    department = plan("住建局城市排涝应急预案", PlanKind.SPECIAL, PlanTopic.FLOOD_DROUGHT,
+                      department=Organisation.objects.get(name="区住房和城乡建设局"))
+    applicable = set(response.applicable_plans(staff, flood))
+    assert covers in applicable and department in applicable and named not in applicable
+    assert named in set(response.applicable_plans(staff, services.report_incident(
+        actor=staff, township=cast["inside"].township, **intake(title="仓库坍塌"))))
+    with pytest.raises(ValidationError):
+        response.activate_plan(actor=staff, incident=flood, plan=named)
+    page = client_for(staff).get(reverse("incidents:detail", kwargs={"pk": flood.pk})).content.decode()
+    assert f'data-plan="{covers.pk}"' in page and f'data-plan="{named.pk}"' not in page
+
+
+def test_every_kind_of_incident_names_the_topics_of_its_plans():
+    assert set(response.PLAN_TOPICS) == set(IncidentKind.values)
+    assert all(response.PLAN_TOPICS.values())
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -276,7 +302,7 @@ def test_the_page_with_many_dispatches_and_plans_takes_a_fixed_number_of_queries
         team = resources.create_team(actor=staff, name=f"队{n}", kind=TeamKind.VOLUNTEER, latitude=36.7,
                                      longitude=116.9, duty_phone="0531-1")
         response.dispatch_team(actor=staff, incident=placed, team=team)
-        plan(f"长清区安全生产专项预案{n}", PlanKind.SPECIAL)
+        plan(f"长清区安全生产专项预案{n}", PlanKind.SPECIAL, PlanTopic.PRODUCTION_SAFETY)
     response.activate_plan(actor=staff, incident=placed, plan=EmergencyPlan.objects.first())
     many, page = queries(browser, url)
     assert many == few > 0

@@ -30,9 +30,9 @@ def owner(cast):
     return cast["users"]["enterprise_user"]
 
 
-def make_plan(actor, enterprise=None, *, kind=PlanKind.COMPREHENSIVE, title="全厂生产安全事故应急预案", published_on=None,
-              **unit):
-    plan = services.create_plan(actor=actor, enterprise=enterprise, kind=kind, title=title, **unit)
+def make_plan(actor, enterprise=None, *, kind=PlanKind.COMPREHENSIVE, title="全厂生产安全事故应急预案", topics=(),
+              published_on=None, **unit):
+    plan = services.create_plan(actor=actor, enterprise=enterprise, kind=kind, title=title, topics=topics, **unit)
     if published_on is not None:
         plan = services.publish_plan(actor=actor, plan=plan, published_on=published_on)
     return plan

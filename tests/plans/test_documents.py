@@ -98,7 +98,8 @@ def test_attach_on_the_page_then_file(owner, plan):
 
 def test_the_plans_api_lists_documents_without_a_query_per_plan(cast, owner, django_assert_max_num_queries):
     for n in range(4):
-        plan = services.create_plan(actor=owner, enterprise=cast["inside"], kind="special", title=f"专项{n}")
+        plan = services.create_plan(actor=owner, enterprise=cast["inside"], kind="special", title=f"专项{n}",
+                                    topics=["production_safety"])
         attach_text(owner, plan)
         services.attach_documents(actor=owner, plan=plan, kind=DocumentKind.EVALUATION_REPORT,
                                   files=[document("评估.docx", docx_bytes())])

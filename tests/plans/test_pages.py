@@ -34,7 +34,7 @@ def test_the_list_marks_and_filters_the_overdue(cast, owner, plan):
 def test_create_publish_and_a_refused_act_on_the_pages(cast, owner):
     client = client_for(owner)
     response = client.post("/emergency-plans/new/", {"enterprise": cast["inside"].pk, "kind": "special", "title": "火灾专项预案",
-                                           "audience": "society"})
+                                           "topics": ["production_safety"], "audience": "society"})
     plan = EmergencyPlan.objects.get(title="火灾专项预案")
     assert response.status_code == 302 and response["Location"] == f"/emergency-plans/{plan.pk}/"
     page = client.get(f"/emergency-plans/{plan.pk}/").content.decode()

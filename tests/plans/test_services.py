@@ -18,6 +18,7 @@ from shouye.plans.choices import (
     DrillState,
     PlanKind,
     PlanState,
+    PlanTopic,
     ProblemOutcome,
     RevisionTrigger,
     UnitKind,
@@ -56,7 +57,8 @@ def test_other_units_run_yearly_and_three_yearly_clocks(cast):
     unit = services.unit_for(enterprise=outside)
     assert unit.category == DrillCategory.OTHER
     user = _enterprise_user(outside)
-    special = make_plan(user, outside, kind=PlanKind.SPECIAL, title="专项预案", published_on=PUBLISHED)
+    special = make_plan(user, outside, kind=PlanKind.SPECIAL, title="专项预案", topics=[PlanTopic.PRODUCTION_SAFETY],
+                        published_on=PUBLISHED)
     unit.refresh_from_db()
     special.refresh_from_db()
     assert unit.any_drill_due_on == date(2027, 3, 2) and special.drill_due_on == date(2029, 3, 2)

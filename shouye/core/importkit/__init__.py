@@ -39,10 +39,12 @@ How to write the next import (see ``shouye.enterprises.imports`` for the first o
 4. **Batch writer**: ``write_batch(actor, rows)`` inserts a batch (``bulk_create``) with what the app's
    service records for each (its audit events, ``audit.record_many``).
 5. Declare an :class:`ImportKind` with these, its permissions, the data sheet's title, the message for a
-   file without rows, ``enqueue`` (calls the app's Celery task, which calls :func:`run_import`) and
-   ``on_success`` (the job's own audit event); the views call :func:`start_import`, and the job pages come
-   from :func:`shouye.core.jobs.views.job_views`. The template is built with
-   :func:`~shouye.core.importkit.workbooks.write_template_header` plus the app's Instructions sheet.
+   file without rows, ``enqueue`` (``in_background("shouye.<app>.tasks.run_import")``: the app's Celery
+   task, whose body is ``KIND.run_job(job_id, language)``) and ``on_success`` (the job's own audit event).
+   The import module exposes ``start_import = KIND.start`` and ``jobs_of = KIND.jobs_of`` for its
+   :class:`~shouye.core.importkit.pages.ImportPages`, which give the upload and job pages. The template is
+   built with :func:`~shouye.core.importkit.workbooks.write_template_header` plus the app's Instructions
+   sheet.
 
 Tests for an import: the template round trip (a filled template imports as it is), each check's message
 with its row and column, nothing written on any error, the background run with progress, and the job
@@ -53,12 +55,12 @@ from .cells import BadCell
 from .columns import Column, Columns
 from .errors import ImportErrors
 from .models import ImportJobBase
-from .runner import ImportKind, RowChecker, ensure_can_import, run_import, start_import
+from .runner import ImportKind, RowChecker, ensure_can_import, in_background, run_import, start_import
 from .sheets import Sheet, read_sheet
 from .workbooks import XLSX_CONTENT_TYPE, error_workbook, write_template_header
 
 __all__ = [
     "XLSX_CONTENT_TYPE", "BadCell", "Column", "Columns", "ImportErrors", "ImportJobBase", "ImportKind",
-    "RowChecker", "Sheet", "ensure_can_import", "error_workbook", "read_sheet", "run_import", "start_import",
-    "write_template_header",
+    "RowChecker", "Sheet", "ensure_can_import", "error_workbook", "in_background", "read_sheet", "run_import",
+    "start_import", "write_template_header",
 ]

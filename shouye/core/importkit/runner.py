@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from shouye.core.jobs import Progress, finish, run_once
+from shouye.core.jobs import Progress, finish, owned_by, run_once
 
 from .columns import Columns
 from .errors import ImportErrors
@@ -62,12 +63,39 @@ class ImportKind:
     checker: Callable[[Any], RowChecker]
     #: ``write_batch(actor, rows)``: inserts checked rows, with their audit events
     write_batch: Callable[[Any, list], None]
-    #: ``enqueue(job_id, language)`` starts the import's Celery task (which calls :func:`run_import`)
+    #: ``enqueue(job_id, language)`` starts the import's Celery task (which calls :meth:`run_job`), as
+    #: :func:`in_background` makes it
     enqueue: Callable[[int, str], None]
     #: ``on_success(job, rows)``, in the writing transaction after the last batch: the job's audit event
     on_success: Callable[[ImportJobBase, list], None] = lambda job, rows: None
     #: rows per batch written, and between two progress reports
     batch_size: int = 50
+
+    def jobs_of(self, actor):
+        """The imports an actor may look at: its own."""
+        return owned_by(self.model, actor)
+
+    def start(self, *, actor, upload, language: str | None = None) -> ImportJobBase:
+        """:func:`start_import` of this kind."""
+        return start_import(self, actor=actor, upload=upload, language=language)
+
+    def run_job(self, job_id: int, language: str | None = None) -> None:
+        """The body of the import's Celery task: the job by id through :func:`run_import`. Idempotent: a job
+        runs once, and one that no longer exists is left alone."""
+        job = self.model.objects.filter(pk=job_id).first()
+        if job is not None:
+            run_import(self, job, language=language)
+
+
+def in_background(task: str) -> Callable[[int, str], None]:
+    """An ``enqueue`` that delays the Celery task at the dotted path ``task`` with the job's id and language.
+    The task is looked up when a job is queued: the app's task module imports its import module, which
+    declares the kind."""
+
+    def enqueue(job_id: int, language: str) -> None:
+        import_string(task).delay(job_id, language)
+
+    return enqueue
 
 
 def ensure_can_import(kind: ImportKind, actor) -> None:

@@ -10,8 +10,8 @@ about 4.5 s on PostgreSQL). Otherwise nothing is written and every error is repo
 title, reason), on the page and in a copy of the uploaded file with an error column.
 
 Files with more than ``SHOUYE_IMPORT_SYNC_MAX_ROWS`` rows run in the background (``tasks.run_import``) and
-report their progress on the job; smaller ones run at once in the request. Both use :func:`run_import`,
-which a management command may also call. The template and the file names are in :mod:`.workbooks`.
+report their progress on the job; smaller ones run at once in the request. Both use the kit's
+:func:`~shouye.core.importkit.run_import` with :data:`ENTERPRISE_IMPORT`. The template and the file names are in :mod:`.workbooks`.
 """
 
 from shouye.core.importkit import XLSX_CONTENT_TYPE
@@ -19,11 +19,11 @@ from shouye.core.jobs import Progress
 
 from .checking import EnterpriseRowChecker, References, ValidRow, check_credit_codes
 from .columns import COLUMNS, COLUMNS_BY_KEY, DATA_SHEET_TITLE
-from .job import ENTERPRISE_IMPORT, jobs_of, run_import, start_import
+from .job import ENTERPRISE_IMPORT, jobs_of, start_import
 from .workbooks import error_filename, template_filename, template_workbook
 
 __all__ = [
     "COLUMNS", "COLUMNS_BY_KEY", "DATA_SHEET_TITLE", "ENTERPRISE_IMPORT", "XLSX_CONTENT_TYPE",
     "EnterpriseRowChecker", "Progress", "References", "ValidRow", "check_credit_codes", "error_filename",
-    "jobs_of", "run_import", "start_import", "template_filename", "template_workbook",
+    "jobs_of", "start_import", "template_filename", "template_workbook",
 ]

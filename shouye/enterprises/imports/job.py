@@ -4,10 +4,7 @@ job's own audit event."""
 from __future__ import annotations
 
 from shouye.audit import services as audit
-from shouye.core.importkit import ImportKind
-from shouye.core.importkit import run_import as run_kit_import
-from shouye.core.importkit import start_import as start_kit_import
-from shouye.core.jobs import owned_by
+from shouye.core.importkit import ImportKind, in_background
 
 from .. import services
 from ..choices import Source
@@ -45,29 +42,10 @@ def _record_import(job: ImportJob, rows: list[ValidRow]) -> None:
                  changes={"file": job.original_name, "rows": len(rows), "created": len(rows)})
 
 
-def _in_background(job_id: int, language: str) -> None:
-    from ..tasks import run_import as task
-
-    task.delay(job_id, language)
-
-
 ENTERPRISE_IMPORT = ImportKind(
     model=ImportJob, columns=COLUMNS, sheet_title=DATA_SHEET_TITLE, no_rows_message=NO_ROWS,
     permissions=("enterprises.import_enterprise", "enterprises.add_enterprise"), checker=EnterpriseRowChecker,
-    write_batch=_create_batch, enqueue=_in_background, on_success=_record_import,
+    write_batch=_create_batch, enqueue=in_background("shouye.enterprises.tasks.run_import"),
+    on_success=_record_import,
 )
-
-
-def jobs_of(actor):
-    """The imports an actor may look at: its own."""
-    return owned_by(ImportJob, actor)
-
-
-def start_import(*, actor, upload, language: str | None = None) -> ImportJob:
-    """Store the uploaded file as a job and run it, at once or in the background (see the kit)."""
-    return start_kit_import(ENTERPRISE_IMPORT, actor=actor, upload=upload, language=language)
-
-
-def run_import(job: ImportJob, *, language: str | None = None) -> ImportJob:
-    """Check every row, then write all of them or none; a job runs once."""
-    return run_kit_import(ENTERPRISE_IMPORT, job, language=language)
+jobs_of, start_import = ENTERPRISE_IMPORT.jobs_of, ENTERPRISE_IMPORT.start

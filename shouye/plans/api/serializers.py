@@ -26,6 +26,7 @@ from ..choices import (
     DrillState,
     PlanKind,
     PlanState,
+    PlanTopic,
     ProblemOutcome,
     RevisionTrigger,
     UnitKind,
@@ -71,14 +72,23 @@ class PlanSerializer(serializers.ModelSerializer):
     kind_display = ChoiceLabelField(PlanKind.choices, source="kind")
     state_display = ChoiceLabelField(PlanState.choices, source="state")
     audience_display = ChoiceLabelField(Audience.choices, source="audience")
+    topics = ListField(child=serializers.ChoiceField(choices=PlanTopic.choices), read_only=True)
+    topics_display = ListField(child=serializers.CharField(), source="topic_labels", read_only=True)
     documents = PlanDocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = EmergencyPlan
-        fields = ["id", "unit", "unit_name", "kind", "kind_display", "title", "version", "previous", "state",
-                  "state_display", "audience", "audience_display", "summary", "published_on", "filing_due_on",
-                  "filed_on", "filing_number", "last_evaluated_on", "evaluation_due_on", "evaluation_note",
-                  "last_drilled_on", "drill_due_on", "revision_trigger", "revision_reason", "documents"]
+        fields = ["id", "unit", "unit_name", "kind", "kind_display", "title", "topics", "topics_display", "version",
+                  "previous", "state", "state_display", "audience", "audience_display", "summary", "published_on",
+                  "filing_due_on", "filed_on", "filing_number", "last_evaluated_on", "evaluation_due_on",
+                  "evaluation_note", "last_drilled_on", "drill_due_on", "revision_trigger", "revision_reason",
+                  "documents"]
+
+
+def _topics() -> ListField:
+    return ListField(child=serializers.ChoiceField(choices=PlanTopic.choices), max_length=len(PlanTopic.choices),
+                     required=False, default=list,
+                     help_text=_("The emergencies a special plan covers (at least one); none for the others"))
 
 
 class CreatePlanSerializer(serializers.Serializer):
@@ -92,6 +102,7 @@ class CreatePlanSerializer(serializers.Serializer):
                                         allow_null=True)
     kind = serializers.ChoiceField(choices=PlanKind.choices)
     title = serializers.CharField(max_length=150)
+    topics = _topics()
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.WORKFORCE)
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
@@ -99,6 +110,7 @@ class CreatePlanSerializer(serializers.Serializer):
 class PlanEditSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanKind.choices)
     title = serializers.CharField(max_length=150)
+    topics = _topics()
     audience = serializers.ChoiceField(choices=Audience.choices)
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
