@@ -424,7 +424,8 @@ class RoadNetworkSerializer(serializers.ModelSerializer):
     """路网 A road network of nearest dispatch: its size, how connected it is, who uploaded it and whether it is
     the one in use."""
 
-    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None, read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None, allow_null=True,
+                                        read_only=True)
 
     class Meta:
         model = RoadNetwork
