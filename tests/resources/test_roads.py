@@ -268,3 +268,16 @@ def test_the_incident_page_shows_the_travel_distance(cast, staff, network, teams
     across = next(t for t in nearest(staff, lat=POINT[0], lng=POINT[1])["teams"] if t["name"] == "河北队")
     body = page_as(staff).get(f"/incidents/{incident.pk}/").content.decode()
     assert "距事件的道路距离" in body and f"{across['travel_km']:.1f} km" in body
+
+
+def test_the_incidents_forces_api_answers_the_travel_distance(cast, staff, network, teams):
+    from shouye.incidents import services as incidents
+    from tests.incidents.conftest import intake
+
+    incident = incidents.report_incident(actor=staff, enterprise=cast["inside"], **intake(
+        latitude=Decimal(str(POINT[0])), longitude=Decimal(str(POINT[1]))))
+    expected = nearest(staff, lat=POINT[0], lng=POINT[1])["teams"]
+    answer = api_as(staff).get(f"/api/v1/incidents/{incident.pk}/forces/").json()
+    assert answer["ranked_by"] == "road"
+    assert [(t["name"], t["travel_km"]) for t in answer["teams"]] == [(t["name"], t["travel_km"]) for t in expected]
+    assert all(t["travel_km"] >= t["distance_km"] for t in answer["teams"] if t["travel_km"] is not None)

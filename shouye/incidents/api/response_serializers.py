@@ -75,7 +75,9 @@ class IncidentNearestTeamSerializer(serializers.Serializer):
     duty_phone = serializers.CharField()
     members = serializers.IntegerField()
     owner = serializers.CharField()
-    distance_km = serializers.FloatField()
+    distance_km = serializers.FloatField(help_text="直线距离 Straight-line distance (km)")
+    travel_km = serializers.FloatField(allow_null=True, help_text="道路距离 Travel distance by road (km); null "
+                                       "without a road network or where the roads do not connect")
 
 
 class IncidentNeedSerializer(serializers.Serializer):
@@ -88,7 +90,9 @@ class IncidentNearestWarehouseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     owner = serializers.CharField()
-    distance_km = serializers.FloatField()
+    distance_km = serializers.FloatField(help_text="直线距离 Straight-line distance (km)")
+    travel_km = serializers.FloatField(allow_null=True, help_text="道路距离 Travel distance by road (km); null "
+                                       "without a road network or where the roads do not connect")
     items = ListSerializer(child=IncidentNeedSerializer())
     covers_all = serializers.BooleanField()
 
@@ -101,7 +105,7 @@ class IncidentForcesSerializer(serializers.Serializer):
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     own_position = serializers.BooleanField()
-    ranked_by = serializers.CharField(allow_null=True)
+    ranked_by = serializers.CharField(allow_null=True, help_text='"road" or "straight_line"')
     teams = ListSerializer(child=IncidentNearestTeamSerializer())
     warehouses = ListSerializer(child=IncidentNearestWarehouseSerializer())
     dispatches = ListSerializer(child=IncidentDispatchSerializer())
