@@ -245,12 +245,28 @@ def test_the_demo_is_a_living_district():
 
     # Duty (issue 14): the bureau's roster of this month published, someone of the bureau on duty now, the
     # duty log with a report chain and open entries, a swap decided, the handovers acknowledged.
+    from shouye.duty.choices import RosterState
+    from shouye.duty.models import Roster
+    from shouye.regions.models import Region
     from shouye.workcalendar.selectors import work_calendar
 
     if today.year in work_calendar().years:
         on_duty = bureau.get("/api/v1/duty-rosters/on-duty/").json()
         assert on_duty[0]["unit_kind"] == "bureau" and len(on_duty[0]["people"]) >= 2
         assert count(bureau, "/api/v1/duty-swaps/") == 1
+        # Every township's roster of this month filed but the last township's, which the bureau sees as not
+        # filed and its officer as a to-do; who is on duty at each filed township.
+        townships = list(Region.objects.filter(level="township").order_by("code"))
+        filed = Roster.objects.filter(unit_kind="township", year=today.year, month=today.month,
+                                      state=RosterState.PUBLISHED)
+        assert filed.count() == len(townships) - 1 and not filed.filter(township=townships[-1]).exists()
+        assert all(roster.assignments.exists() for roster in filed)
+        missing = bureau.get("/api/v1/duty-rosters/not-filed/").json()
+        assert [row["name"] for row in missing if row["kind"] == "township"] == [townships[-1].name]
+        assert sum(1 for unit in on_duty if unit["unit_kind"] == "township" and unit["people"]) == len(townships) - 1
+        officer = User.objects.filter(memberships__region=townships[-1],
+                                      memberships__role="township_officer").first()
+        assert {p.key: p for p in todo_providers.for_user(officer)}["duty-rosters-not-filed"].count(officer) == 1
     assert count(bureau, "/api/v1/duty-log/?state=open") >= 1
     assert count(bureau, "/api/v1/duty-log/") == 6
     assert count(bureau, "/api/v1/duty-handovers/") == 2
