@@ -212,6 +212,7 @@ def test_a_flood_plan_applies_to_a_flood_by_its_topic_not_its_title(cast, staff)
         response.activate_plan(actor=staff, incident=flood, plan=named)
     page = client_for(staff).get(reverse("incidents:detail", kwargs={"pk": flood.pk})).content.decode()
     assert f'data-plan="{covers.pk}"' in page and f'data-plan="{named.pk}"' not in page
+    assert "防汛抗旱" in page.split(f'data-plan="{covers.pk}"')[1].split("</li>")[0]  # its topics shown
 
 
 def test_every_kind_of_incident_names_the_topics_of_its_plans():
