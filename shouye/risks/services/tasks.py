@@ -311,10 +311,11 @@ def complete_instance(*, actor, instance: TaskInstance, checks: Iterable[CheckIn
         checked_photos = _validate_checks(checks, measures)
         now = timezone.now()
         failed = 0
-        for entry in checks:
-            measure = measures.get(entry.measure)
-            check = TaskCheck.objects.create(instance=instance, measure=measure, outcome=entry.outcome,
-                                             note=entry.note, checked_by=actor, checked_at=now)
+        rows = TaskCheck.objects.bulk_create([  # one INSERT for every measure's record
+            TaskCheck(instance=instance, measure=measures.get(entry.measure), outcome=entry.outcome, note=entry.note,
+                      checked_by=actor, checked_at=now) for entry in checks])
+        for entry, check in zip(checks, rows, strict=True):
+            measure = check.measure
             photos = save_photos(TaskCheckPhoto, {"task_check": check}, checked_photos[entry.measure], actor)
             if entry.outcome == CheckOutcome.NOT_OK:
                 failed += 1
