@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -129,6 +130,14 @@ def api():
 def api_as(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
+    return client
+
+
+def page_as(user, **headers) -> Client:
+    """A client of the pages signed in as ``user`` (a session, as the browser has), with ``headers`` on every
+    request (``accept_language="zh-hans"``)."""
+    client = Client(headers=headers)
+    client.force_login(user)
     return client
 
 

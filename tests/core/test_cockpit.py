@@ -16,6 +16,7 @@ from shouye.hazards.choices import HazardLevel, HazardSource, HazardState
 from shouye.hazards.services import report_hazard
 from shouye.inspections import selectors as inspection_selectors
 from shouye.inspections.models import InspectionPlan
+from tests.conftest import page_as
 from tests.factories import EnterpriseFactory, LicenceFactory
 from tests.hazards.conftest import make_hazard
 from tests.inspections.helpers import finished
@@ -28,14 +29,8 @@ PANELS = {"hazards-trend", "hazards-by-township", "enterprises-by-township", "pl
           "alarms-per-day", "incidents-active", "warnings-in-force"}
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def data(user) -> dict:
-    response = client_for(user).get("/cockpit/data/")
+    response = page_as(user).get("/cockpit/data/")
     assert response.status_code == 200, response.content[:300]
     return response.json()
 
@@ -83,7 +78,7 @@ def district_activity(cast):
 
 
 def test_the_page_shows_every_panel_with_its_figures_and_the_data_to_draw_them(district_activity):
-    response = client_for(district_activity["users"]["bureau_staff"]).get("/cockpit/")
+    response = page_as(district_activity["users"]["bureau_staff"]).get("/cockpit/")
     assert response.status_code == 200
     page = response.content.decode()
     for title in ("各街镇隐患整改情况（本年）", "按发现月份的隐患", "检查计划覆盖率（本年）", "最新动态", "证照到期预警"):
@@ -140,7 +135,7 @@ def test_a_department_officer_sees_its_industries(district_activity):
 
 @pytest.mark.parametrize("role", ["enterprise_user", "expert", "nobody"])
 def test_enterprise_users_experts_and_users_without_a_role_are_refused(district_activity, role):
-    client = client_for(district_activity["users"][role])
+    client = page_as(district_activity["users"][role])
     assert client.get("/cockpit/").status_code == 403
     response = client.get("/cockpit/data/")
     assert response.status_code == 403
@@ -153,15 +148,15 @@ def test_a_visitor_signed_out_is_sent_to_sign_in():
 
 
 def test_the_navigation_leads_officers_to_the_cockpit_and_not_enterprise_users(cast):
-    assert 'href="/cockpit/"' in client_for(cast["users"]["township_officer"]).get("/").content.decode()
-    assert 'href="/cockpit/"' in client_for(cast["users"]["leader"]).get("/").content.decode()
-    assert 'href="/cockpit/"' not in client_for(cast["users"]["enterprise_user"]).get("/").content.decode()
+    assert 'href="/cockpit/"' in page_as(cast["users"]["township_officer"]).get("/").content.decode()
+    assert 'href="/cockpit/"' in page_as(cast["users"]["leader"]).get("/").content.decode()
+    assert 'href="/cockpit/"' not in page_as(cast["users"]["enterprise_user"]).get("/").content.decode()
 
 
 def test_the_refresh_period_is_configurable(cast, settings):
     settings.SHOUYE_COCKPIT_REFRESH_SECONDS = 15
     assert data(cast["users"]["leader"])["refresh_seconds"] == 15
-    assert 'data-refresh-seconds="15"' in client_for(cast["users"]["leader"]).get("/cockpit/").content.decode()
+    assert 'data-refresh-seconds="15"' in page_as(cast["users"]["leader"]).get("/cockpit/").content.decode()
 
 
 def test_the_json_costs_the_same_queries_whatever_the_data_size(district_activity):
@@ -171,7 +166,7 @@ def test_the_json_costs_the_same_queries_whatever_the_data_size(district_activit
     users = cast["users"]
     clients, counts = {}, {}
     for role in ("bureau_staff", "township_officer"):
-        clients[role] = client_for(users[role])
+        clients[role] = page_as(users[role])
         clients[role].get("/cockpit/data/")
         with CaptureQueriesContext(connection) as small:
             assert clients[role].get("/cockpit/data/").status_code == 200

@@ -20,7 +20,7 @@ from shouye.inspections import services as inspection_services
 from shouye.inspections.models import InspectionPlan
 from shouye.notifications.services import notify
 from shouye.regions.scoping import scope_for
-from tests.conftest import api_as
+from tests.conftest import api_as, page_as
 from tests.factories import LicenceFactory
 from tests.hazards.conftest import make_hazard
 from tests.inspections.helpers import finished
@@ -33,14 +33,8 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def home(user) -> str:
-    response = client_for(user).get("/")
+    response = page_as(user).get("/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -112,7 +106,7 @@ def test_the_enterprise_user_finds_a_rectification_order_it_received(cast):
 
     assert document.number in received and f'href="/inspections/documents/{document.pk}/"' in received
     assert f"截止 {document.deadline:%Y-%m-%d}" in received
-    response = client_for(cast["users"]["enterprise_user"]).get(f"/inspections/documents/{document.pk}/")
+    response = page_as(cast["users"]["enterprise_user"]).get(f"/inspections/documents/{document.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
@@ -220,7 +214,7 @@ def test_the_bar_shows_the_to_do_total_and_the_unread_count_outside_the_collapse
     make_hazard(cast["inside"], state=S.SUBMITTED)
     make_hazard(cast["inside"], state=S.RECTIFYING, deadline=yesterday())
     notify(recipients=[officer], verb="test", title="新的通知", link="/hazards/")
-    client = client_for(officer)
+    client = page_as(officer)
 
     html = client.get("/hazards/").content.decode()
     badges = html[html.index('data-testid="navbar-badges"'):html.index('id="mainnav"')]
@@ -235,7 +229,7 @@ def test_the_bar_shows_the_to_do_total_and_the_unread_count_outside_the_collapse
 
 
 def test_no_badge_when_nothing_is_waiting(cast):
-    assert "todo-total" not in client_for(cast["users"]["nobody"]).get("/todos/total/").content.decode()
+    assert "todo-total" not in page_as(cast["users"]["nobody"]).get("/todos/total/").content.decode()
 
 
 def test_signed_out_visitors_get_no_total(db):
@@ -254,7 +248,7 @@ def test_a_provider_a_later_app_registers_appears_on_the_workbench_and_in_the_to
         alarms = card(home(leader), "alarms-test")
         assert "待处置的报警" in alarms and "可燃气体浓度超标" in alarms and "全部 3 项" in alarms
         assert "alarms-test" not in cards(home(staff))
-        assert re.search(r'data-testid="todo-total"[^>]*>3<', client_for(leader).get("/todos/total/").content.decode())
+        assert re.search(r'data-testid="todo-total"[^>]*>3<', page_as(leader).get("/todos/total/").content.decode())
     finally:
         del todo_providers.providers["alarms-test"]
 
@@ -285,7 +279,7 @@ def queries(client, url: str) -> int:
 @pytest.mark.parametrize("role", ["bureau_staff", "leader", "township_officer", "department_officer",
                                   "enterprise_user", "expert"])
 def test_the_workbench_and_the_total_cost_the_same_queries_whatever_the_data(cast, role):
-    client = client_for(cast["users"][role])
+    client = page_as(cast["users"][role])
     grow(cast, 1)
     client.get("/")  # warms the per-process caches (content types, the catalogue)
     small = {url: queries(client, url) for url in ("/", "/todos/total/")}

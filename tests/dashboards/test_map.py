@@ -14,17 +14,12 @@ from shouye.enterprises.demo import TOWNSHIP_CENTRES
 from shouye.enterprises.models import Industry, SupervisionGrade
 from shouye.hazards.models import Hazard
 from shouye.inspections.models import Inspection
+from tests.conftest import page_as
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
 MAP_ROLES = ("bureau_admin", "bureau_staff", "leader", "township_officer", "department_officer")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def layer(client, key: str, **params) -> dict:
@@ -53,7 +48,7 @@ def inspection(cast, enterprise, subject: str, when) -> Inspection:
 
 @pytest.mark.parametrize("role", MAP_ROLES)
 def test_officers_and_the_bureau_open_the_map_from_the_menu(cast, role):
-    client = client_for(cast["users"][role])
+    client = page_as(cast["users"][role])
     assert 'href="/map/"' in client.get("/").content.decode()
     page = client.get("/map/").content.decode()
     assert 'data-layer="enterprises"' in page and 'data-layer="hazards"' in page
@@ -63,7 +58,7 @@ def test_officers_and_the_bureau_open_the_map_from_the_menu(cast, role):
 
 @pytest.mark.parametrize("role", ["enterprise_user", "expert", "nobody"])
 def test_enterprise_users_and_experts_have_no_map(cast, role):
-    client = client_for(cast["users"][role])
+    client = page_as(cast["users"][role])
     assert 'href="/map/"' not in client.get("/").content.decode()
     assert client.get("/map/").status_code == 403
     assert client.get("/map/layers/enterprises/").status_code == 403
@@ -79,12 +74,12 @@ def test_the_zoom_buttons_follow_the_page_language(cast):
     client = Client(headers={"accept-language": "en"})
     client.force_login(cast["users"]["bureau_staff"])
     assert 'data-zoom-in="Zoom in"' in client.get("/map/").content.decode()
-    ledger = client_for(cast["users"]["bureau_staff"]).get(f"/enterprises/{cast['inside'].pk}/").content.decode()
+    ledger = page_as(cast["users"]["bureau_staff"]).get(f"/enterprises/{cast['inside'].pk}/").content.decode()
     assert 'data-zoom-in="放大"' in ledger and 'data-zoom-out="缩小"' in ledger
 
 
 def test_a_township_officer_is_offered_only_its_township(cast):
-    page = client_for(cast["users"]["township_officer"]).get("/map/").content.decode()
+    page = page_as(cast["users"]["township_officer"]).get("/map/").content.decode()
     assert '<option value="370113107">马山镇</option>' in page
     assert "孝里街道" not in page
 
@@ -94,17 +89,17 @@ def test_a_township_officer_is_offered_only_its_township(cast):
 
 def test_each_role_gets_the_enterprises_of_its_scope(cast):
     everyone = {cast[key].name for key in ("inside", "building", "outside")}
-    assert names(layer(client_for(cast["users"]["bureau_staff"]), "enterprises")) == everyone
-    assert names(layer(client_for(cast["users"]["leader"]), "enterprises")) == everyone
-    assert names(layer(client_for(cast["users"]["township_officer"]), "enterprises")) == {cast["inside"].name}
-    assert names(layer(client_for(cast["users"]["department_officer"]), "enterprises")) == {cast["building"].name}
+    assert names(layer(page_as(cast["users"]["bureau_staff"]), "enterprises")) == everyone
+    assert names(layer(page_as(cast["users"]["leader"]), "enterprises")) == everyone
+    assert names(layer(page_as(cast["users"]["township_officer"]), "enterprises")) == {cast["inside"].name}
+    assert names(layer(page_as(cast["users"]["department_officer"]), "enterprises")) == {cast["building"].name}
 
 
 def test_an_enterprise_point_is_a_geojson_point_coloured_by_grade_with_its_ledger_link(cast):
     inside = cast["inside"]
     inside.supervision_grade = SupervisionGrade.objects.get(code="D")
     inside.save()
-    collection = layer(client_for(cast["users"]["township_officer"]), "enterprises")
+    collection = layer(page_as(cast["users"]["township_officer"]), "enterprises")
     assert collection["type"] == "FeatureCollection" and collection["truncated"] is False
     assert collection["link"] == "/enterprises/{id}/"
     (feature,) = collection["features"]
@@ -115,7 +110,7 @@ def test_an_enterprise_point_is_a_geojson_point_coloured_by_grade_with_its_ledge
 def test_enterprises_without_a_location_or_closed_are_not_drawn(cast):
     EnterpriseFactory(name="无坐标企业", longitude=None, latitude=None)
     EnterpriseFactory(name="已注销企业", status="closed")
-    assert names(layer(client_for(cast["users"]["bureau_staff"]), "enterprises")).isdisjoint({"无坐标企业", "已注销企业"})
+    assert names(layer(page_as(cast["users"]["bureau_staff"]), "enterprises")).isdisjoint({"无坐标企业", "已注销企业"})
 
 
 def test_open_hazards_are_drawn_major_ones_emphasised_closed_ones_not(cast):
@@ -124,7 +119,7 @@ def test_open_hazards_are_drawn_major_ones_emphasised_closed_ones_not(cast):
     overdue = hazard(inside, "消防通道堵塞", deadline=timezone.localdate() - timedelta(days=3), state="rectifying")
     hazard(inside, "已整改完毕的隐患", state="closed")
     hazard(outside, "孝里的隐患")
-    collection = layer(client_for(cast["users"]["township_officer"]), "hazards")
+    collection = layer(page_as(cast["users"]["township_officer"]), "hazards")
     classes = {f["properties"]["id"]: f["properties"]["class"] for f in collection["features"]}
     assert classes == {major.pk: "major", overdue.pk: "overdue"}
     assert collection["link"] == "/hazards/{id}/"
@@ -136,14 +131,14 @@ def test_the_inspections_layer_holds_this_months_inspections(cast):
     now = timezone.localtime()
     this_month = inspection(cast, cast["inside"], "本月检查", now)
     inspection(cast, cast["inside"], "上月检查", now.replace(day=1) - timedelta(days=2))
-    collection = layer(client_for(cast["users"]["bureau_staff"]), "inspections")
+    collection = layer(page_as(cast["users"]["bureau_staff"]), "inspections")
     assert [f["properties"]["id"] for f in collection["features"]] == [this_month.pk]
     assert collection["features"][0]["properties"]["detail"].endswith("本月检查")
     assert collection["link"] == "/inspections/{id}/"
 
 
 def test_filters_by_township_and_industry(cast):
-    client = client_for(cast["users"]["bureau_staff"])
+    client = page_as(cast["users"]["bureau_staff"])
     xiaoli = {cast["building"].name, cast["outside"].name}
     assert names(layer(client, "enterprises", township="370113008")) == xiaoli
     assert names(layer(client, "enterprises", industry="construction")) == {cast["building"].name}
@@ -155,27 +150,27 @@ def test_filters_by_township_and_industry(cast):
     ({"industry": "no-such-industry"}, "industry", "行业代码不存在或不在您的范围内：no-such-industry。"),
 ])
 def test_an_invalid_filter_is_refused_with_a_message(cast, params, field, message):
-    response = client_for(cast["users"]["bureau_staff"]).get("/map/layers/hazards/", params)
+    response = page_as(cast["users"]["bureau_staff"]).get("/map/layers/hazards/", params)
     assert response.status_code == 400
     assert response.json() == {field: [message]}
 
 
 def test_a_township_officer_cannot_ask_for_another_township(cast):
-    client = client_for(cast["users"]["township_officer"])
+    client = page_as(cast["users"]["township_officer"])
     response = client.get("/map/layers/enterprises/", {"township": "370113008"})
     assert response.status_code == 400 and "township" in response.json()
     # nor a department officer for an industry of another department
-    response = client_for(cast["users"]["department_officer"]).get("/map/layers/enterprises/",
+    response = page_as(cast["users"]["department_officer"]).get("/map/layers/enterprises/",
                                                                     {"industry": "hazardous_chemicals"})
     assert response.status_code == 400 and "industry" in response.json()
 
 
 def test_a_layer_over_the_cap_says_so_and_asks_for_a_filter(cast, monkeypatch):
     monkeypatch.setattr(maps, "MAX_POINTS", 2)
-    collection = layer(client_for(cast["users"]["bureau_staff"]), "enterprises")
+    collection = layer(page_as(cast["users"]["bureau_staff"]), "enterprises")
     assert collection["truncated"] is True and len(collection["features"]) == 2
     assert collection["message"] == "企业：仅显示前 2 个点位。请选择街镇或行业以查看全部。"
-    assert layer(client_for(cast["users"]["bureau_staff"]), "enterprises", township="370113107")["truncated"] is False
+    assert layer(page_as(cast["users"]["bureau_staff"]), "enterprises", township="370113107")["truncated"] is False
 
 
 # --- query counts -------------------------------------------------------------------------------------------
@@ -201,7 +196,7 @@ def grow(cast, count: int) -> None:
 
 @pytest.mark.parametrize("role", ["bureau_staff", "township_officer", "department_officer"])
 def test_queries_do_not_grow_with_the_data(cast, role):
-    client = client_for(cast["users"][role])
+    client = page_as(cast["users"][role])
     urls = ["/map/", "/map/townships/"] + [f"/map/layers/{key}/" for key in ("enterprises", "hazards", "inspections")]
     grow(cast, 1)
     client.get("/map/")  # the first request of a session reads what later ones find cached
@@ -228,7 +223,7 @@ def inside_polygon(lng: float, lat: float, ring: list[list[float]]) -> bool:
 
 
 def test_the_ten_townships_are_drawn_as_labelled_approximate_areas(cast):
-    outlines = client_for(cast["users"]["township_officer"]).get("/map/townships/").json()
+    outlines = page_as(cast["users"]["township_officer"]).get("/map/townships/").json()
     assert outlines["approximate"] is True
     by_code = {f["properties"]["code"]: f for f in outlines["features"]}
     assert set(by_code) == set(TOWNSHIP_CENTRES)

@@ -3,17 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from shouye.incidents import services
+from tests.conftest import page_as
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_active_incidents_on_the_map_within_scope(cast, staff, accident):
@@ -22,10 +16,10 @@ def test_active_incidents_on_the_map_within_scope(cast, staff, accident):
     placed = services.report_incident(actor=staff, enterprise=cast["outside"], latitude=Decimal("36.5"),
                                       longitude=Decimal("116.8"), **intake(title="孝里管道泄漏"))
     services.close_incident(actor=staff, incident=accident, summary="完毕")
-    collection = client_for(staff).get("/map/layers/incidents/").json()
+    collection = page_as(staff).get("/map/layers/incidents/").json()
     names = {feature["properties"]["name"] for feature in collection["features"]}
     assert "孝里管道泄漏" in names and "储罐区闪爆" not in names
-    officer = client_for(cast["users"]["township_officer"]).get("/map/layers/incidents/").json()
+    officer = page_as(cast["users"]["township_officer"]).get("/map/layers/incidents/").json()
     assert "孝里管道泄漏" not in str(officer)
     assert placed.township == cast["outside"].township
 
@@ -34,7 +28,7 @@ def test_the_cockpit_panel_lists_active_incidents_and_overdue_clocks(cast, staff
     from datetime import timedelta
 
     clock.shift(timedelta(minutes=45))
-    body = client_for(staff).get("/cockpit/data/").json()
+    body = page_as(staff).get("/cockpit/data/").json()
     panel = next(p for p in body["panels"] if p["key"] == "incidents-active")
     assert "储罐区闪爆" in panel["rows"][0]["text"]
     kpis = {k["key"]: k["value"] for k in body["kpis"]}

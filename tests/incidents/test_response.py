@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -25,6 +24,7 @@ from shouye.plans.services import unit_for
 from shouye.resources import services as resources
 from shouye.resources.choices import TeamKind
 from shouye.resources.models import StockLine, StockMovement, Team
+from tests.conftest import page_as
 
 from .conftest import intake
 
@@ -73,12 +73,6 @@ def queries(client, url: str, **params) -> tuple[int, str]:
         answer = client.get(url, params)
     assert answer.status_code == 200, url
     return len(captured.captured_queries), answer.content.decode()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- services --------------------------------------------------------------------------------------------------
@@ -210,7 +204,7 @@ def test_a_flood_plan_applies_to_a_flood_by_its_topic_not_its_title(cast, staff)
         actor=staff, township=cast["inside"].township, **intake(title="仓库坍塌"))))
     with pytest.raises(ValidationError):
         response.activate_plan(actor=staff, incident=flood, plan=named)
-    page = client_for(staff).get(reverse("incidents:detail", kwargs={"pk": flood.pk})).content.decode()
+    page = page_as(staff).get(reverse("incidents:detail", kwargs={"pk": flood.pk})).content.decode()
     assert f'data-plan="{covers.pk}"' in page and f'data-plan="{named.pk}"' not in page
     assert "防汛抗旱" in page.split(f'data-plan="{covers.pk}"')[1].split("</li>")[0]  # its topics shown
 
@@ -251,7 +245,7 @@ def test_two_dispatchers_taking_the_last_items_one_wins(cast):
 
 
 def test_the_page_dispatches_the_nearest_team_and_refuses_by_name(staff, placed, teams):
-    browser = client_for(staff)
+    browser = page_as(staff)
     url = reverse("incidents:detail", kwargs={"pk": placed.pk})
     page = browser.get(url).content.decode()
     assert 'data-testid="nearest-teams"' in page and f'data-testid="dispatch-team-{teams[0].pk}"' in page
@@ -268,7 +262,7 @@ def test_the_page_dispatches_the_nearest_team_and_refuses_by_name(staff, placed,
 def test_the_page_says_when_the_incident_has_no_position(cast, staff, accident):
     accident.enterprise.latitude = accident.enterprise.longitude = None
     accident.enterprise.save(update_fields=["latitude", "longitude"])
-    browser = client_for(staff)
+    browser = page_as(staff)
     page = browser.get(reverse("incidents:detail", kwargs={"pk": accident.pk})).content.decode()
     assert 'data-testid="no-position"' in page and "没有位置" in page and 'data-testid="act-position"' in page
     answer = browser.post(reverse("incidents:position", kwargs={"pk": accident.pk}),
@@ -277,7 +271,7 @@ def test_the_page_says_when_the_incident_has_no_position(cast, staff, accident):
 
 
 def test_the_page_dispatches_materials_found_around_the_incident(staff, placed, warehouse, item):
-    browser = client_for(staff)
+    browser = page_as(staff)
     url = reverse("incidents:detail", kwargs={"pk": placed.pk})
     page = browser.get(url, {"item": item.pk, "quantity": "5"}).content.decode()
     assert f'data-testid="dispatch-items-{warehouse.pk}"' in page
@@ -291,7 +285,7 @@ def test_the_page_dispatches_materials_found_around_the_incident(staff, placed, 
 
 
 def test_the_page_with_many_dispatches_and_plans_takes_a_fixed_number_of_queries(cast, staff, placed):
-    browser = client_for(staff)
+    browser = page_as(staff)
     url = reverse("incidents:detail", kwargs={"pk": placed.pk})
     plan("长清区生产安全事故应急预案", PlanKind.COMPREHENSIVE)
     team = resources.create_team(actor=staff, name="队0", kind=TeamKind.VOLUNTEER, latitude=36.7, longitude=116.9,
@@ -335,7 +329,7 @@ def test_the_api_answers_the_forces_and_refuses_as_documented(api, cast, staff, 
 def test_the_map_and_the_cockpit_show_what_is_dispatched(staff, placed, teams, warehouse, item):
     response.dispatch_team(actor=staff, incident=placed, team=teams[0])
     response.dispatch_items(actor=staff, incident=placed, warehouse=warehouse, item=item, quantity=20)
-    browser = client_for(staff)
+    browser = page_as(staff)
     browser.get("/map/layers/incidents/")
     fewer, collection = queries(browser, "/map/layers/incidents/")
     detail = json.loads(collection)["features"][0]["properties"]["detail"]

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shouye.notifications.models import Notification
 from shouye.notifications.services import notify
+from tests.conftest import page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sent(user, title: str, link: str = "") -> Notification:
@@ -31,7 +26,7 @@ def sent(user, title: str, link: str = "") -> Notification:
 def test_opening_a_notification_marks_it_read_and_leads_to_its_object(cast):
     officer = cast["users"]["township_officer"]
     notification = sent(officer, "请复查隐患", link="/hazards/?state=submitted")
-    client = client_for(officer)
+    client = page_as(officer)
 
     page = client.get("/notifications/").content.decode()
     assert f'href="/notifications/{notification.pk}/"' in page and "data-unread" in page and "未读" in page
@@ -52,7 +47,7 @@ def test_a_link_off_the_site_is_never_followed(cast, link):
     officer = cast["users"]["township_officer"]
     notification = sent(officer, "可疑链接", link=link)
 
-    response = client_for(officer).get(f"/notifications/{notification.pk}/")
+    response = page_as(officer).get(f"/notifications/{notification.pk}/")
 
     assert response.status_code == 302 and response["Location"] == "/notifications/"
     notification.refresh_from_db()
@@ -62,19 +57,19 @@ def test_a_link_off_the_site_is_never_followed(cast, link):
 def test_another_users_notification_is_not_found_and_stays_unread(cast):
     notification = sent(cast["users"]["enterprise_user"], "企业的通知", link="/hazards/")
 
-    response = client_for(cast["users"]["bureau_admin"]).get(f"/notifications/{notification.pk}/")
+    response = page_as(cast["users"]["bureau_admin"]).get(f"/notifications/{notification.pk}/")
 
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
-    assert "企业的通知" not in client_for(cast["users"]["bureau_admin"]).get("/notifications/").content.decode()
+    assert "企业的通知" not in page_as(cast["users"]["bureau_admin"]).get("/notifications/").content.decode()
 
 
 def test_opening_is_a_get_and_needs_a_sign_in(cast):
     notification = sent(cast["users"]["expert"], "专家的通知")
     response = Client().get(f"/notifications/{notification.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert client_for(cast["users"]["expert"]).post(f"/notifications/{notification.pk}/").status_code == 405
+    assert page_as(cast["users"]["expert"]).post(f"/notifications/{notification.pk}/").status_code == 405
     notification.refresh_from_db()
     assert notification.read_at is None
 
@@ -84,7 +79,7 @@ def test_mark_all_read_reads_only_ones_own(cast):
     for title in ("一", "二", "三"):
         sent(expert, f"专家通知{title}")
     sent(other, "别人的通知")
-    client = client_for(expert)
+    client = page_as(expert)
 
     response = client.post("/notifications/read/")
 
@@ -96,7 +91,7 @@ def test_mark_all_read_reads_only_ones_own(cast):
 
 def test_the_list_costs_the_same_queries_whatever_the_number_of_notifications(cast):
     user = cast["users"]["leader"]
-    client = client_for(user)
+    client = page_as(user)
     sent(user, "第1条")
     client.get("/notifications/")
 

@@ -3,26 +3,20 @@ problems, share with a complete video record), the one map's layer and the cockp
 
 from datetime import timedelta
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from shouye.core.registry import MapFilters, map_layers
 from shouye.enterprises.models import Industry, Tag
 from shouye.permits.choices import PermitKind, PermitState, ProblemCode
+from tests.conftest import page_as
 from tests.factories import EnterpriseFactory
 
 from .boardkit import make_permit
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _ledger(user, enterprise) -> str:
-    response = client_for(user).get(reverse("enterprises:detail", args=[enterprise.pk]))
+    response = page_as(user).get(reverse("enterprises:detail", args=[enterprise.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -89,7 +83,7 @@ def test_the_cockpit_panels(cast):
                 problems=[ProblemCode.APPROVER_BELOW_LEVEL], problem_count=1, last_gas_test_at=timezone.now())
     make_permit(inside, kind=PermitKind.WORK_AT_HEIGHT, grade="II", last_gas_test_at=timezone.now())
     make_permit(cast["outside"], kind=PermitKind.LIFTING, grade="1")
-    response = client_for(cast["users"]["township_officer"]).get("/cockpit/data/")
+    response = page_as(cast["users"]["township_officer"]).get("/cockpit/data/")
     assert response.status_code == 200
     body = response.json()
     kpis = {kpi["key"]: kpi["value"] for kpi in body["kpis"]}

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,6 +13,7 @@ from openpyxl import load_workbook
 from shouye.audit.models import AuditEvent
 from shouye.enterprises.models import Industry
 from shouye.permits.choices import PermitKind, PermitState
+from tests.conftest import page_as
 from tests.factories import EnterpriseFactory
 
 from .boardkit import make_permit
@@ -25,12 +25,6 @@ NOW = datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI)
 @pytest.fixture
 def frozen(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(ZoneInfo("UTC")))
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _applied(day: int, hour: int = 9) -> dict:
@@ -65,7 +59,7 @@ def _rows(page: str, testid: str) -> str:
 
 
 def test_the_current_month_by_township_and_industry(permits):
-    response = client_for(permits["users"]["bureau_staff"]).get(reverse("permits:statistics"))
+    response = page_as(permits["users"]["bureau_staff"]).get(reverse("permits:statistics"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "2026-12-01" in page and "2026-12-20" in page
@@ -84,7 +78,7 @@ def test_the_current_month_by_township_and_industry(permits):
 
 
 def test_a_period_and_filters(permits):
-    client = client_for(permits["users"]["bureau_staff"])
+    client = page_as(permits["users"]["bureau_staff"])
     page = client.get(reverse("permits:statistics"), {"applied_from": "2026-11-30", "applied_to": "2026-11-30"}) \
         .content.decode()
     assert 'data-total="permits">1<' in page
@@ -96,7 +90,7 @@ def test_a_period_and_filters(permits):
 @pytest.mark.parametrize("params", [{"kind": "flying"}, {"applied_from": "2026-13-01"}, {"township": "999"},
                                     {"enterprise": "99999999999999999999"}, {"applied_to": "9999-12-31"}])
 def test_an_invalid_filter_is_an_error_not_everything(permits, params):
-    client = client_for(permits["users"]["bureau_staff"])
+    client = page_as(permits["users"]["bureau_staff"])
     response = client.get(reverse("permits:statistics"), params)
     assert response.status_code == 400
     assert 'data-testid="permit-statistics-totals"' not in response.content.decode()
@@ -106,23 +100,23 @@ def test_an_invalid_filter_is_an_error_not_everything(permits, params):
 
 
 def test_a_township_officer_counts_only_its_township(permits):
-    page = client_for(permits["users"]["township_officer"]).get(reverse("permits:statistics")).content.decode()
+    page = page_as(permits["users"]["township_officer"]).get(reverse("permits:statistics")).content.decode()
     assert 'data-total="permits">3<' in page
     assert "孝里" not in _rows(page, "by-township")
-    response = client_for(permits["users"]["township_officer"]).get(reverse("permits:statistics"),
+    response = page_as(permits["users"]["township_officer"]).get(reverse("permits:statistics"),
                                                                      {"township": "370113008"})
     assert response.status_code == 400, "a township it may not see is refused like an unknown one"
 
 
 def test_enterprises_and_experts_have_no_statistics(permits):
     for role in ("enterprise_user", "expert"):
-        client = client_for(permits["users"][role])
+        client = page_as(permits["users"][role])
         assert client.get(reverse("permits:statistics")).status_code == 403
         assert client.get(reverse("permits:statistics-export")).status_code == 403
 
 
 def test_the_excel_holds_each_enterprise_month_kind_and_grade(permits):
-    response = client_for(permits["users"]["bureau_staff"]).get(reverse("permits:statistics-export"))
+    response = page_as(permits["users"]["bureau_staff"]).get(reverse("permits:statistics-export"))
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.values)
     assert rows[0][:8] == ("序号", "企业名称", "街镇", "行业", "月份", "作业类别", "级别", "作业票数")
@@ -136,7 +130,7 @@ def test_the_excel_holds_each_enterprise_month_kind_and_grade(permits):
 
 
 def test_queries_do_not_grow_with_the_enterprises(permits, django_assert_max_num_queries):
-    client = client_for(permits["users"]["bureau_staff"])
+    client = page_as(permits["users"]["bureau_staff"])
     client.get(reverse("permits:statistics"))
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("permits:statistics"))

@@ -17,7 +17,7 @@ from shouye.hazards.models import Hazard
 from shouye.plans import services
 from shouye.plans.choices import DocumentKind, DrillKind, PlanState, ProblemOutcome
 from shouye.plans.models import EmergencyPlan, PlanDocument
-from tests.conftest import api_as
+from tests.conftest import api_as, page_as
 from tests.core.test_attachments import stored_files
 
 from .conftest import PDF, attach_text, document, docx_bytes
@@ -25,12 +25,6 @@ from .conftest import PDF, attach_text, document, docx_bytes
 pytestmark = pytest.mark.django_db
 
 EXE = b"MZ\x90\x00\x03" + bytes(300)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_attaching_through_the_api_checks_every_file_first_and_audits_the_digests(owner, plan):
@@ -59,11 +53,11 @@ def test_a_document_is_served_to_those_who_see_the_plan_only(cast, owner, plan):
     [row] = attach_text(owner, plan)
     url = row.file.url
     for role in ("enterprise_user", "bureau_staff", "township_officer", "leader"):
-        response = client_for(cast["users"][role]).get(url)
+        response = page_as(cast["users"][role]).get(url)
         assert response.status_code == 200, role
         assert b"".join(response.streaming_content) == PDF and response["Content-Type"] == "application/pdf"
     for role in ("department_officer", "nobody"):
-        assert client_for(cast["users"][role]).get(url).status_code == 404, role
+        assert page_as(cast["users"][role]).get(url).status_code == 404, role
     assert Client().get(url).status_code == 302
 
 
@@ -80,7 +74,7 @@ def test_refused_attachments_change_nothing(cast, owner, plan):
 
 
 def test_attach_on_the_page_then_file(owner, plan):
-    client = client_for(owner)
+    client = page_as(owner)
     page = client.get(f"/emergency-plans/{plan.pk}/").content.decode()
     assert 'data-action="attach"' in page and 'enctype="multipart/form-data"' in page
     bad = client.post(f"/emergency-plans/{plan.pk}/attach/", {"attach-kind": "plan_text",
@@ -117,7 +111,7 @@ def test_the_plan_page_shows_what_its_drills_found(owner, plan, onsite):
     services.record_problem(actor=owner, drill=drill, description="报警器失灵", outcome=ProblemOutcome.HAZARD)
     problem = services.record_problem(actor=owner, drill=drill, description="通讯录过期",
                                       outcome=ProblemOutcome.REVISION, plan=onsite)
-    client = client_for(owner)
+    client = page_as(owner)
     page = client.get(f"/emergency-plans/{onsite.pk}/").content.decode()
     assert 'data-testid="plan-problems"' in page and "报警器失灵" in page and "通讯录过期" in page
     assert f'/hazards/{Hazard.objects.get().pk}/' in page and f'/emergency-plans/{problem.revision_id}/' in page

@@ -6,25 +6,19 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from shouye.core.registry import todo_providers
 from shouye.plans.models import Drill, EmergencyPlan
+from tests.conftest import page_as
 
 from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_list_marks_and_filters_the_overdue(cast, owner, plan):
-    client = client_for(owner)
+    client = page_as(owner)
     html = client.get("/emergency-plans/").content.decode()
     assert plan.title in html and "备案逾期" in html
     assert plan.title in client.get("/emergency-plans/?overdue=true").content.decode()
@@ -32,7 +26,7 @@ def test_the_list_marks_and_filters_the_overdue(cast, owner, plan):
 
 
 def test_create_publish_and_a_refused_act_on_the_pages(cast, owner):
-    client = client_for(owner)
+    client = page_as(owner)
     response = client.post("/emergency-plans/new/", {"enterprise": cast["inside"].pk, "kind": "special", "title": "火灾专项预案",
                                            "topics": ["production_safety"], "audience": "society"})
     plan = EmergencyPlan.objects.get(title="火灾专项预案")
@@ -49,7 +43,7 @@ def test_create_publish_and_a_refused_act_on_the_pages(cast, owner):
 
 
 def test_plan_and_hold_a_drill_on_the_pages(cast, owner, plan):
-    client = client_for(owner)
+    client = page_as(owner)
     response = client.post("/emergency-plans/drills/new/", {"unit": plan.unit_id, "title": "桌面推演", "kind": "tabletop",
                                                   "planned_on": "2026-09-14", "plans": [plan.pk]})
     drill = Drill.objects.get(title="桌面推演")
@@ -64,13 +58,13 @@ def test_plan_and_hold_a_drill_on_the_pages(cast, owner, plan):
 
 
 def test_statistics_and_their_excel(cast, plan):
-    client = client_for(cast["users"]["bureau_staff"])
+    client = page_as(cast["users"]["bureau_staff"])
     assert "马山镇" in client.get("/emergency-plans/statistics/").content.decode()
     response = client.get("/emergency-plans/statistics/export/")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "街镇" and ["马山镇", "企业", 1, 1, 0, 1, 0, 0, 1, 1] in rows
-    assert client_for(cast["users"]["enterprise_user"]).get("/emergency-plans/statistics/").status_code == 403
+    assert page_as(cast["users"]["enterprise_user"]).get("/emergency-plans/statistics/").status_code == 403
 
 
 def test_to_dos_for_the_enterprise_and_the_township_and_the_ledger_panel(cast, owner, plan):
@@ -83,5 +77,5 @@ def test_to_dos_for_the_enterprise_and_the_township_and_the_ledger_panel(cast, o
     officer = cast["users"]["township_officer"]
     assert {"plans-overdue", "plans-drills-overdue"} <= {p.key for p in todo_providers.for_user(officer)}
     assert "plans-overdue" not in {p.key for p in todo_providers.for_user(cast["users"]["bureau_staff"])}
-    html = client_for(owner).get(f"/enterprises/{cast['inside'].pk}/").content.decode()
+    html = page_as(owner).get(f"/enterprises/{cast['inside'].pk}/").content.decode()
     assert 'data-testid="plans-panel"' in html and plan.title in html

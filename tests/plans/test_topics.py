@@ -6,25 +6,18 @@ special plans kept before topics existed (migration 0004)."""
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from shouye.audit.models import AuditEvent
 from shouye.plans import services
 from shouye.plans.choices import PlanKind, PlanTopic, RevisionTrigger
 from shouye.plans.models import EmergencyPlan
-from tests.conftest import api_as
+from tests.conftest import api_as, page_as
 
 from .conftest import make_plan
 
 pytestmark = pytest.mark.django_db
 
 PLANS = "/api/v1/emergency-plans/"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_special_plan_names_its_topics_through_the_api(cast, owner):
@@ -54,7 +47,7 @@ def test_a_special_plan_names_its_topics_through_the_api(cast, owner):
 
 
 def test_the_pages_ask_for_the_topics_and_show_them(cast, owner):
-    client = client_for(owner)
+    client = page_as(owner)
     form = client.get("/emergency-plans/new/").content.decode()
     assert 'name="topics" value="forest_fire"' in form and "防汛抗旱" in form
     body = {"enterprise": cast["inside"].pk, "kind": "special", "title": "防汛专项应急预案", "audience": "workforce"}
@@ -80,7 +73,7 @@ def test_the_list_filters_on_a_topic(cast, owner):
     chemicals = make_plan(owner, cast["inside"], kind=PlanKind.SPECIAL, title="罐区泄漏专项预案",
                           topics=[PlanTopic.HAZARDOUS_CHEMICALS])
     make_plan(owner, cast["inside"])
-    client = client_for(owner)
+    client = page_as(owner)
     page = client.get("/emergency-plans/", {"topic": "flood_drought"}).content.decode()
     assert flood.title in page and fire.title in page and chemicals.title not in page
     assert page.count('data-testid="plan-topic"') == 3

@@ -4,23 +4,16 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from shouye.resources import services
 from shouye.resources.models import StockLine, Team
-from tests.conftest import api_as
+from tests.conftest import api_as, page_as
 
 pytestmark = pytest.mark.django_db
 
 
-def page_as(user) -> Client:
-    client = Client(headers={"accept-language": "zh-hans"})
-    client.force_login(user)
-    return client
-
-
 def test_team_list_shows_the_shortfall(staff, team):
-    response = page_as(staff).get("/resources/teams/")
+    response = page_as(staff, accept_language="zh-hans").get("/resources/teams/")
     body = response.content.decode()
     assert response.status_code == 200
     assert team.name in body and "人数不足：应至少 20 人" in body
@@ -47,7 +40,7 @@ def test_team_acts_through_the_api(cast, staff, team):
 
 
 def test_team_page_and_create(staff, team):
-    client = page_as(staff)
+    client = page_as(staff, accept_language="zh-hans")
     assert client.get(f"/resources/teams/{team.pk}/").status_code == 200
     answer = client.post("/resources/teams/new/", {"name": "新队", "kind": "volunteer", "duty_phone": "13800000000",
                                                    "latitude": "36.5", "longitude": "116.7"})
@@ -71,7 +64,7 @@ def test_stock_through_the_api(staff, warehouse, item):
 
 
 def test_warehouse_pages(staff, warehouse, item):
-    client = page_as(staff)
+    client = page_as(staff, accept_language="zh-hans")
     services.set_minimum(actor=staff, warehouse=warehouse, item=item, minimum=Decimal(500))
     assert 'data-testid="below-minimum"' in client.get("/resources/warehouses/").content.decode()
     assert client.get(f"/resources/warehouses/{warehouse.pk}/").status_code == 200
@@ -92,7 +85,7 @@ def test_nearest_api_and_page(cast, staff, team, warehouse, item):
     assert client.get("/api/v1/resources/nearest/", {"lat": 36, "lng": 116, "items": "999999:1"}).status_code == 400
     officer = api_as(cast["users"]["township_officer"]).get("/api/v1/resources/nearest/", {"lat": 36.55, "lng": 116.75})
     assert officer.json()["teams"] == []
-    body = page_as(staff).get("/resources/nearest/", {"lat": 36.55, "lng": 116.75, "item": item.pk,
+    body = page_as(staff, accept_language="zh-hans").get("/resources/nearest/", {"lat": 36.55, "lng": 116.75, "item": item.pk,
                                                       "quantity": "5"}).content.decode()
     assert team.name in body and warehouse.name in body
 
@@ -101,5 +94,5 @@ def test_enterprise_ledger_panel(cast, staff):
     owner = cast["users"]["enterprise_user"]
     team = services.create_team(actor=owner, name="企业应急队", kind="enterprise", latitude=36.5, longitude=116.7,
                                 duty_phone="13800000000", enterprise=cast["inside"])
-    body = page_as(owner).get(f"/enterprises/{cast['inside'].pk}/").content.decode()
+    body = page_as(owner, accept_language="zh-hans").get(f"/enterprises/{cast['inside'].pk}/").content.decode()
     assert 'data-testid="resources-panel"' in body and team.name in body

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
@@ -18,7 +17,7 @@ from shouye.resources import roads, services
 from shouye.resources.choices import TeamKind
 from shouye.resources.models import RoadNetwork
 from shouye.resources.nearest import nearest
-from tests.conftest import api_as
+from tests.conftest import api_as, page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +52,6 @@ def river_roads() -> dict:
 def geojson(document, name="roads.geojson") -> SimpleUploadedFile:
     data = document if isinstance(document, bytes) else json.dumps(document).encode()
     return SimpleUploadedFile(name, data, content_type="application/geo+json")
-
-
-def page_as(user) -> Client:
-    client = Client(headers={"accept-language": "zh-hans"})
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -122,7 +115,7 @@ def test_warehouses_and_sources_by_road_through_the_api_and_the_page(staff, item
     assert [w["name"] for w in data["warehouses"]] == ["河南仓库", "河北仓库"]
     assert [w["name"] for w in data["sources"]] == ["河南仓库", "河北仓库"]
     assert data["sources"][1]["travel_km"] == pytest.approx(11.9, abs=0.1)
-    body = page_as(staff).get("/resources/nearest/", {"lat": POINT[0], "lng": POINT[1], "item": item.pk}
+    body = page_as(staff, accept_language="zh-hans").get("/resources/nearest/", {"lat": POINT[0], "lng": POINT[1], "item": item.pk}
                               ).content.decode()
     assert "按路网道路距离排序" in body and f"{data['sources'][1]['travel_km']:.2f}" in body and "直线 1.11" in body
 
@@ -185,7 +178,7 @@ def test_every_refused_upload_stores_nothing(admin, document, message):
 
 
 def test_too_large_a_file_or_too_many_nodes_is_refused(admin, settings, network):
-    client = page_as(admin)
+    client = page_as(admin, accept_language="zh-hans")
     settings.SHOUYE_ROAD_NETWORK_MAX_BYTES = 1024 * 1024
     big = geojson(b" " * (1024 * 1024 + 1))
     answer = client.post("/resources/road-networks/", {"name": "大文件", "file": big})
@@ -198,7 +191,7 @@ def test_too_large_a_file_or_too_many_nodes_is_refused(admin, settings, network)
 
 
 def test_upload_replace_and_deactivate_on_the_page(admin, staff, teams):
-    client = page_as(admin)
+    client = page_as(admin, accept_language="zh-hans")
     assert "当前未使用路网" in client.get("/resources/road-networks/").content.decode()
     answer = client.post("/resources/road-networks/", {"name": "第一版", "file": geojson(river_roads())})
     assert answer.status_code == 302
@@ -243,20 +236,20 @@ def test_the_api_lists_and_uploads(admin, network):
 @pytest.mark.parametrize("role", ["township_officer", "bureau_staff", "leader"])
 def test_only_the_bureau_administrator_manages_the_network(cast, network, role):
     user = cast["users"][role]
-    assert page_as(user).get("/resources/road-networks/").status_code == 403
-    assert page_as(user).post("/resources/road-networks/", {"name": "越权", "file": geojson(river_roads())}
+    assert page_as(user, accept_language="zh-hans").get("/resources/road-networks/").status_code == 403
+    assert page_as(user, accept_language="zh-hans").post("/resources/road-networks/", {"name": "越权", "file": geojson(river_roads())}
                               ).status_code == 403
-    assert page_as(user).post(f"/resources/road-networks/{network.pk}/deactivate/").status_code == 403
+    assert page_as(user, accept_language="zh-hans").post(f"/resources/road-networks/{network.pk}/deactivate/").status_code == 403
     client = api_as(user)
     assert client.get("/api/v1/road-networks/").status_code == 403
     assert client.post("/api/v1/road-networks/", {"name": "越权", "file": geojson(river_roads())},
                        format="multipart").status_code == 403
     assert list(RoadNetwork.objects.values_list("name", "active")) == [("长清区路网", True)]
-    assert 'href="/resources/road-networks/"' not in page_as(user).get("/resources/teams/").content.decode()
+    assert 'href="/resources/road-networks/"' not in page_as(user, accept_language="zh-hans").get("/resources/teams/").content.decode()
 
 
 def test_the_administrator_finds_the_page_among_the_resources_tabs(admin):
-    assert 'href="/resources/road-networks/"' in page_as(admin).get("/resources/teams/").content.decode()
+    assert 'href="/resources/road-networks/"' in page_as(admin, accept_language="zh-hans").get("/resources/teams/").content.decode()
 
 
 def test_the_incident_page_shows_the_travel_distance(cast, staff, network, teams):
@@ -266,7 +259,7 @@ def test_the_incident_page_shows_the_travel_distance(cast, staff, network, teams
     incident = incidents.report_incident(actor=staff, enterprise=cast["inside"], **intake(
         latitude=Decimal(str(POINT[0])), longitude=Decimal(str(POINT[1]))))
     across = next(t for t in nearest(staff, lat=POINT[0], lng=POINT[1])["teams"] if t["name"] == "河北队")
-    body = page_as(staff).get(f"/incidents/{incident.pk}/").content.decode()
+    body = page_as(staff, accept_language="zh-hans").get(f"/incidents/{incident.pk}/").content.decode()
     assert "距事件的道路距离" in body and f"{across['travel_km']:.1f} km" in body
 
 

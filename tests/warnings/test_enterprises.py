@@ -8,7 +8,6 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from shouye.audit.models import AuditEvent
@@ -19,18 +18,12 @@ from shouye.notifications.models import Notification
 from shouye.warnings import selectors, services
 from shouye.warnings.cockpit import LEVEL_COLOURS
 from shouye.warnings.models import EarlyWarning, NotifiedEnterprise
-from tests.conftest import api_as
+from tests.conftest import api_as, page_as
 from tests.factories import EnterpriseFactory, UserFactory, member
 
 from .conftest import issue
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_issuing_notifies_the_enterprises_of_the_townships_covered_but_closed_ones(
@@ -118,15 +111,15 @@ def test_refused_enterprise_acknowledgements_change_nothing(cast, staff, warning
 
 def test_the_board_counts_enterprises_apart_and_each_sees_its_own(cast, staff, warning):
     owner = cast["users"]["enterprise_user"]
-    page = client_for(owner).get(f"/warnings/{warning.pk}/").content.decode()
+    page = page_as(owner).get(f"/warnings/{warning.pk}/").content.decode()
     assert 'data-action="enterprise-acknowledge"' in page and 'data-testid="enterprise-summary">已叫应 0 / 1' in page
-    response = client_for(owner).post(f"/warnings/{warning.pk}/enterprise-acknowledge/", {})
+    response = page_as(owner).post(f"/warnings/{warning.pk}/enterprise-acknowledge/", {})
     assert response.status_code == 302
-    page = client_for(owner).get(f"/warnings/{warning.pk}/").content.decode()
+    page = page_as(owner).get(f"/warnings/{warning.pk}/").content.decode()
     assert 'data-action="enterprise-acknowledge"' not in page and cast["outside"].name not in page
-    officer = client_for(cast["users"]["township_officer"]).get(f"/warnings/{warning.pk}/").content.decode()
+    officer = page_as(cast["users"]["township_officer"]).get(f"/warnings/{warning.pk}/").content.decode()
     assert cast["inside"].name in officer and cast["outside"].name not in officer
-    bureau = client_for(staff).get(f"/warnings/{warning.pk}/").content.decode()
+    bureau = page_as(staff).get(f"/warnings/{warning.pk}/").content.decode()
     assert 'data-testid="enterprise-summary">已叫应 1 / 3' in bureau and cast["outside"].name in bureau
     assert 'data-action="enterprise-acknowledge"' not in bureau
     assert selectors.enterprise_counts(staff, warning) == {"notified": 3, "acknowledged": 1}
@@ -145,7 +138,7 @@ def test_the_cockpit_panel_shows_the_warnings_in_force_in_their_colours(cast, st
     services.acknowledge_as_enterprise(actor=cast["users"]["enterprise_user"], warning=warning)
     lifted = issue(staff, title="已解除的预警")
     services.lift_warning(actor=staff, warning=lifted)
-    body = json.loads(client_for(staff).get("/cockpit/data/").content)
+    body = json.loads(page_as(staff).get("/cockpit/data/").content)
     panel = next(p for p in body["panels"] if p["key"] == "warnings-in-force")
     names = panel["option"]["yAxis"]["data"]
     assert names == ["暴雨黄色预警（三级（黄色））", "孝里大风蓝色预警（四级（蓝色））"]
@@ -155,7 +148,7 @@ def test_the_cockpit_panel_shows_the_warnings_in_force_in_their_colours(cast, st
     figures = {kpi["key"]: kpi["value"] for kpi in body["kpis"]}
     assert figures["warnings-in-force"] == 2 and figures["warnings-enterprises-pending"] == 4
     assert figures["warnings-units-pending"] == warning.units.count() + xiaoli_warning.units.count()
-    officer = json.loads(client_for(cast["users"]["township_officer"]).get("/cockpit/data/").content)
+    officer = json.loads(page_as(cast["users"]["township_officer"]).get("/cockpit/data/").content)
     panel = next(p for p in officer["panels"] if p["key"] == "warnings-in-force")
     assert panel["option"]["yAxis"]["data"] == ["暴雨黄色预警（三级（黄色））"]
     assert [bar["value"] for bar in panel["option"]["series"][1]["data"]] == [0]
