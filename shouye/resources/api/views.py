@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shouye.core.actions import ActionViewSetMixin
+from shouye.core.api.permissions import requires
 from shouye.core.api.schema import error_responses
 from shouye.core.api.viewsets import ScopedViewSetMixin
 
@@ -24,24 +25,10 @@ from . import serializers as s
 JSON = "application/json"
 
 
-class CanViewTeams(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW_TEAM)
-
-
-class CanViewWarehouses(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW_WAREHOUSE)
-
-
-class CanViewReserves(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(VIEW_RESERVE)
-
-
-class CanManageRoadNetwork(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm(MANAGE_ROAD_NETWORK)
+CanViewTeams = requires(VIEW_TEAM)
+CanViewWarehouses = requires(VIEW_WAREHOUSE)
+CanViewReserves = requires(VIEW_RESERVE)
+CanManageRoadNetwork = requires(MANAGE_ROAD_NETWORK)
 
 
 class CanChangeItems(permissions.BasePermission):
