@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.utils import timezone
 
+from shouye.core import jsonlists
 from shouye.rules.data.gb30871 import HOT_WORK_GRADE_LABELS
 
 from .choices import LIVE_STATES, PermitKind, PermitState, ProblemCode
@@ -89,9 +90,8 @@ def running_out_condition(now) -> Q:
 
 
 def stored_condition(code: str) -> Q:
-    """The permit's stored ``problems`` name ``code`` (a list of codes or of ``{"code": …}``: the code is a JSON
-    string either way, so a text match on the quoted code finds it on SQLite and PostgreSQL alike)."""
-    return Q(problems__icontains=f'"{code}"')
+    """The permit's stored ``problems`` name ``code`` (a list of codes or of ``{"code": …}``)."""
+    return jsonlists.names("problems", code)
 
 
 def problem_condition(now) -> Q:

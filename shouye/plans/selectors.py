@@ -8,6 +8,8 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from shouye.core import jsonlists
+
 from .choices import LIVE_STATES, DrillState, PlanState
 from .models import Drill, DrillProblem, EmergencyPlan, PlanDocument, PlanUnit
 
@@ -50,13 +52,8 @@ def problems(user, drill) -> QuerySet:
 
 
 def covering(topics) -> Q:
-    """The plans whose ``topics`` name any of ``topics`` (none given: no plan). The stored list holds each code
-    as a JSON string, so a text match on the quoted code finds it on SQLite and PostgreSQL alike (codes are
-    lower-case ASCII words, none the quoted form of another)."""
-    condition = Q(pk__in=[])
-    for topic in topics:
-        condition |= Q(topics__icontains=f'"{topic}"')
-    return condition
+    """The plans whose ``topics`` name any of ``topics`` (none given: no plan)."""
+    return jsonlists.names_any("topics", topics)
 
 
 def overdue_plan_q(today: date) -> Q:
