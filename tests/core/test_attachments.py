@@ -200,6 +200,8 @@ def document_refusal(uploads_, **options) -> list[str]:
     return refused.value.message_dict[options.get("field", "documents")]
 
 
+# Named ids: the generated packages carry the time they were made, so ids made of their bytes could differ between
+# two xdist workers collecting a second apart, and xdist refuses to run then.
 @pytest.mark.parametrize(("data", "extension", "content_type"), [
     (PDF, "pdf", "application/pdf"),
     (docx_bytes(), "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -208,7 +210,7 @@ def document_refusal(uploads_, **options) -> list[str]:
     (ole_bytes("Workbook"), "xls", "application/vnd.ms-excel"),
     (ole_bytes("Book"), "xls", "application/vnd.ms-excel"),
     (ofd_bytes(), "ofd", "application/ofd"),
-])
+], ids=["pdf", "docx", "xlsx", "doc", "xls-workbook", "xls-book", "ofd"])
 def test_a_document_is_recognised_by_content_and_keeps_its_name_size_and_digest(data, extension, content_type):
     """The upload's name says .bin: the stored name takes the real kind's extension, the original is kept."""
     [checked] = attachments.check_documents([document("备案材料.bin", data)])
