@@ -111,17 +111,29 @@ _deferred = threading.local()
 
 
 @contextmanager
-def sealing_deferred() -> Iterator[None]:
-    """Seal once when the block ends instead of when each act commits: for a loader that plays thousands of
-    acts in one process (``shouye demo``, issue 10), where a seal per act was a quarter of its statements.
-    The events are linked into the chain in id order all the same; if the block fails half-way, what it
-    committed is sealed on the way out (and anything left by the periodic job, ``tasks.seal_chain``)."""
+def sealing_elsewhere() -> Iterator[None]:
+    """Record events in the block without sealing them when they commit: the caller seals them itself, off
+    its own path — the monitoring ingest, whose next batch must not wait for a chain seal (issue 13) — and
+    the periodic job (``tasks.seal_chain``) seals whatever it did not."""
     outer = getattr(_deferred, "active", False)
     _deferred.active = True
     try:
         yield
     finally:
         _deferred.active = outer
+
+
+@contextmanager
+def sealing_deferred() -> Iterator[None]:
+    """Seal once when the block ends instead of when each act commits: for a loader that plays thousands of
+    acts in one process (``shouye demo``, issue 10), where a seal per act was a quarter of its statements.
+    The events are linked into the chain in id order all the same; if the block fails half-way, what it
+    committed is sealed on the way out (and anything left by the periodic job, ``tasks.seal_chain``)."""
+    outer = getattr(_deferred, "active", False)
+    try:
+        with sealing_elsewhere():
+            yield
+    finally:
         if not outer:
             seal()
 

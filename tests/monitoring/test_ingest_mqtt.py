@@ -14,6 +14,7 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
+from shouye.audit.models import AuditEvent
 from shouye.monitoring import rulebook
 from shouye.monitoring.choices import AlarmKind
 from shouye.monitoring.ingest.runner import Ingest
@@ -123,7 +124,10 @@ def test_json_and_binary_messages_become_rows_and_an_alarm_and_a_restart_writes_
         publish(topic, first, second, b"not a payload")
         assert wait_for(lambda: Reading.objects.filter(point=p).count() == 4)
         assert wait_for(lambda: ingest.counters.unparseable == 1)
-    assert Alarm.objects.get(point=p).condition == "h"
+    alarm = Alarm.objects.get(point=p)
+    assert alarm.condition == "h"
+    # The alarm's audit event is linked into the chain (on PostgreSQL by the ingest's aftercare thread).
+    assert AuditEvent.objects.get(target_id=str(alarm.pk), verb="alarm.raise").seq is not None
     status = json.loads((tmp_path / "status.json").read_text())
     assert (status["messages"], status["written"], status["unparseable"], status["alarms_raised"]) == (3, 4, 1, 1)
 
@@ -158,11 +162,13 @@ def test_a_message_written_but_not_acknowledged_is_delivered_again_and_changes_n
     assert list(Alarm.objects.filter(point=p).values_list("pk", flat=True)) == [alarm.pk]
 
 
-def test_a_batch_whose_transaction_failed_is_written_again(setup, tmp_path, monkeypatch):
-    """The database went away mid-batch (a PostgreSQL restart): the batch is retried and acknowledged once."""
+@pytest.mark.parametrize("step", ["judge", "store"])
+def test_a_batch_whose_transaction_failed_is_written_again(setup, tmp_path, monkeypatch, step):
+    """The database went away mid-batch (a PostgreSQL restart) while the batch was judged, or while its
+    readings were stored: the step is retried, the batch acknowledged once, one alarm raised."""
     from shouye.monitoring.ingest import writer
 
-    real, failures = writer.Writer.write, []
+    real, failures = getattr(writer.Writer, step), []
 
     def flaky(self, *args):
         if not failures:
@@ -170,10 +176,45 @@ def test_a_batch_whose_transaction_failed_is_written_again(setup, tmp_path, monk
             raise OperationalError("server closed the connection unexpectedly")
         return real(self, *args)
 
-    monkeypatch.setattr(writer.Writer, "write", flaky)
+    monkeypatch.setattr(writer.Writer, step, flaky)
     p = setup["point"]
     with Running(setup, tmp_path) as ingest:
-        publish(setup["topic"], kit_ingest.json_payload((p, at(0), 1.0)))
+        publish(setup["topic"], kit_ingest.json_payload((p, at(0), 1.0), (p, at(10), 2.2)))
         assert wait_for(lambda: ingest.counters.batches == 1)
-    assert ingest.counters.failed_batches == 1 and ingest.counters.written == 1
-    assert Reading.objects.filter(point=p).count() == 1
+    assert ingest.counters.failed_batches == 1 and ingest.counters.written == 2
+    assert Reading.objects.filter(point=p).count() == 2
+    assert Alarm.objects.filter(point=p, kind=AlarmKind.PROCESS).count() == 1
+
+
+def test_a_failing_readings_lane_stops_the_ingest_and_the_next_run_writes_the_batch(setup, tmp_path, monkeypatch):
+    """A fault that is not the database's (a defect) stops the ingest with an error rather than leaving it
+    judging batches nobody stores; nothing was acknowledged, so the next run stores them."""
+    from django.db import connection
+
+    from shouye.monitoring.ingest import writer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores the readings in the loop: there is no lane")
+    real = writer.Writer.store
+    monkeypatch.setattr(writer.Writer, "store", lambda self, *args: 1 / 0)
+    p = setup["point"]
+    failed = []
+    crashing = Running(setup, tmp_path)
+    crashing.thread = threading.Thread(target=lambda: failed.append(_raised(crashing.ingest.run)), daemon=True)
+    with crashing:
+        publish(setup["topic"], kit_ingest.json_payload((p, at(0), 1.0)))
+        crashing.thread.join(20)
+    assert failed and isinstance(failed[0], RuntimeError) and Reading.objects.filter(point=p).count() == 0
+
+    monkeypatch.setattr(writer.Writer, "store", real)
+    with Running(setup, tmp_path) as ingest:
+        assert wait_for(lambda: Reading.objects.filter(point=p).count() == 1)
+    assert ingest.counters.written == 1
+
+
+def _raised(work):
+    try:
+        work()
+    except Exception as error:  # noqa: BLE001 - the test looks at what it was
+        return error
+    return None

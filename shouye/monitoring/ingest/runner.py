@@ -1,5 +1,11 @@
-"""The ingest process: an MQTT client (paho's network loop in its own thread) and one loop that batches the
-messages, writes each batch in one transaction and only then acknowledges its messages to the broker.
+"""The ingest process: an MQTT client (paho's network loop in its own thread), one loop that batches the
+messages and judges each batch (its alarms committed and on the board at once), and two threads beside it:
+the readings' lane stores the judged batches' readings — what waits, in one COPY — and only then acknowledges
+their messages to the broker, and writes the points' latest values after them (``writer.py``); the aftercare
+announces the committed alarms to whom their rules notify and seals their audit events. The loop does none
+of these slow things itself, so the next batch is judged on time (issue 13: reading to alarm on the board,
+p99 ≤ 250 ms). On SQLite (the embedded demo) all of it happens in the loop: one writer at a time is all SQLite
+takes.
 
 Nothing is lost or written twice across failures: the client keeps a persistent session (a fixed client id,
 ``clean_session=False``, QoS 1), so messages published while it is down, or received but not acknowledged, are
@@ -20,26 +26,33 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 from django.conf import settings
 from django.db import Error as DatabaseError
 from django.db import connection
 from django.utils import timezone
 
-from . import wire
+from shouye.audit import services as audit
+
+from . import wire, writer
 from .directory import REFRESH_SECONDS, Directory
-from .writer import Writer, oldest_ms
 
 log = logging.getLogger("shouye.monitoring.ingest")
 
-#: A batch is written when its first message waited this long, or when it holds ``BATCH_READINGS``.
+#: A batch is judged when its first message waited this long, or when it holds ``BATCH_READINGS``.
 BATCH_SECONDS = 0.1
 BATCH_READINGS = 50_000
+#: Judged batches waiting for the readings' lane before the loop waits for it (the back-pressure: the loop
+#: does not judge further ahead of the readings stored than this); the lane stores up to ``LANE_READINGS``
+#: of them in one COPY.
+LANE_BATCHES = 50
+LANE_READINGS = 200_000
 #: How often the points are checked for silence (offline).
 SWEEP_SECONDS = 5
 #: The ingest is behind when a batch leaves full or its oldest message waited longer than this; the offline
 #: sweep is skipped until it has kept up for a whole sweep interval (a backlog is not an outage).
 BEHIND_SECONDS = 2
-#: How often each point's latest value is written to its status row (``Writer.flush_latest``), in
+#: How often each point's latest value is written to its status row (``Writer.latest_due``), in
 #: ``LATEST_PARTS`` slices spread over the interval: all 50,000 at once held the batches up for half a second.
 LATEST_SECONDS = 5
 LATEST_PARTS = 10
@@ -93,6 +106,11 @@ class Ingest:
         self._started = time.monotonic()
         #: When the ingest was last found behind (the sweep waits a whole interval after it).
         self._behind_at = float("-inf")
+        #: The readings' lane (``run`` opens it on PostgreSQL); without it a batch is stored where it is judged.
+        self._lane: queue.Queue | None = None
+        self._aftercare: queue.SimpleQueue | None = None
+        #: What stopped the lane, if anything but the loop did: the ingest then stops and says so.
+        self._lane_error: BaseException | None = None
 
     # -- the MQTT side (paho's thread) -------------------------------------------------------------------
 
@@ -143,7 +161,15 @@ class Ingest:
         directory = self._retry(lambda: Directory().load())
         if directory is None:
             return self.counters
-        self.writer = Writer(directory)
+        threads = []
+        if connection.vendor == "postgresql":
+            self._lane, self._aftercare = queue.Queue(LANE_BATCHES), queue.SimpleQueue()
+            threads = [(self._lane, threading.Thread(target=self._lane_loop, name="ingest-readings", daemon=True)),
+                       (self._aftercare, threading.Thread(target=self._aftercare_loop, name="ingest-aftercare",
+                                                          daemon=True))]
+            for _inbox, thread in threads:
+                thread.start()
+        self.writer = writer.Writer(directory, aftercare=self._aftercare.put if threads else None)
         self.client = self._client()
         self.client.connect_async(self.host, self.port, keepalive=30)
         self.client.loop_start()
@@ -178,7 +204,7 @@ class Ingest:
                     self._refresh()
                     refreshed = now
                 if now - flushed >= LATEST_SECONDS / LATEST_PARTS:
-                    self._retry(lambda k=part % LATEST_PARTS: self.writer.flush_latest(k, LATEST_PARTS), give_up=True)
+                    self._latest(part % LATEST_PARTS, LATEST_PARTS)
                     flushed, part = now, part + 1
                 if now - swept >= self.sweep_seconds:
                     self._sweep()
@@ -193,12 +219,18 @@ class Ingest:
                     break
             if batch:
                 self._flush(batch, stopping=True)
-            self._retry(self.writer.flush_latest, give_up=True)
+            self._latest(stopping=True)
         finally:
+            for inbox, thread in threads:  # what was judged is stored, acknowledged and announced first
+                if thread.is_alive():
+                    inbox.put(None)
+                    thread.join()
             self.client.disconnect()
             self.client.loop_stop()
             self.report()
             connection.close()
+        if self._lane_error is not None:
+            raise RuntimeError("the readings' lane failed") from self._lane_error
         return self.counters
 
     def behind(self, now: float | None = None) -> bool:
@@ -212,7 +244,7 @@ class Ingest:
         c.messages += len(batch)
         now = timezone.now()
         decoded, bad = wire.decode_many([(item[3], item[4]) for item in batch], self.writer.directory,
-                                        int(now.timestamp() * 1000), oldest_ms(now))
+                                        int(now.timestamp() * 1000), writer.oldest_ms(now))
         for topic, error in bad:
             log.warning("unparseable message on %s refused: %s", topic[:200], error)
         c.unparseable += len(bad)
@@ -221,25 +253,125 @@ class Ingest:
         return decoded
 
     def _flush(self, batch, stopping: bool = False) -> None:
+        """Judge the batch, then hand its readings to the lane (or store them here, on SQLite)."""
         if time.monotonic() - batch[0][5] > BEHIND_SECONDS or \
                 sum(len(item[4]) for item in batch) // wire.RECORD.itemsize >= BATCH_READINGS:
             self._behind_at = time.monotonic()
         decoded = self._decode(batch)
         if len(decoded.pks):
-            result = self._retry(lambda: self.writer.write(decoded.pks, decoded.times, decoded.values),
+            result = self._retry(lambda: self.writer.judge(decoded.pks, decoded.times, decoded.values),
                                  give_up=stopping)
             if result is None:
                 return  # not committed: nothing is acknowledged, the broker delivers the messages again
             c = self.counters
-            c.written += result.written
-            c.duplicates += result.duplicates
             c.alarms_raised += len(result.raised)
             c.alarms_worsened += len(result.worsened)
             c.alarms_cleared += len(result.cleared)
-        self.counters.batches += 1
-        for generation, mid, qos, *_ in batch:
-            if qos and generation == self._generation:
-                self.client.ack(mid, qos)
+        judged = (decoded, [(generation, mid, qos) for generation, mid, qos, *_ in batch])
+        if self._lane is None:
+            self._store([judged], give_up=stopping)
+        else:
+            self._hand(judged)
+
+    def _latest(self, part: int = 0, parts: int = 1, stopping: bool = False) -> None:
+        """Take the latest values due and write them, in the lane after the readings judged before them."""
+        latest = self.writer.latest_due(part, parts)
+        if latest is None:
+            return
+        if self._lane is None:
+            self._retry(lambda: self.writer.write_latest(latest), give_up=True)
+        else:
+            self._hand(latest)
+
+    def _hand(self, item) -> None:
+        """Give the lane an item, waiting while it is LANE_BATCHES behind (unless it failed)."""
+        while self._lane_error is None:
+            try:
+                self._lane.put(item, timeout=1)
+                return
+            except queue.Full:
+                continue
+
+    def _lane_loop(self) -> None:
+        """The readings' lane: in the order the loop handed them, store the judged batches' readings (all that
+        wait, up to ``LANE_READINGS``, in one transaction) and write the latest values, until told to stop."""
+        try:
+            while True:
+                waiting, size = [self._lane.get()], 0
+                while waiting[-1] is not None and size < LANE_READINGS:
+                    if isinstance(waiting[-1], tuple):
+                        size += len(waiting[-1][0].pks)
+                    try:
+                        waiting.append(self._lane.get_nowait())
+                    except queue.Empty:
+                        break
+                judged = []
+                for item in waiting:
+                    if isinstance(item, tuple):
+                        judged.append(item)
+                        continue
+                    if judged:
+                        self._store(judged, give_up=self._stop.is_set())
+                        judged = []
+                    if item is None:
+                        return
+                    self._retry(lambda latest=item: self.writer.write_latest(latest), give_up=self._stop.is_set())
+                if judged:
+                    self._store(judged, give_up=self._stop.is_set())
+        except BaseException as error:
+            log.exception("the readings' lane failed; the ingest stops (the broker delivers again what it did not "
+                          "acknowledge)")
+            self._lane_error = error
+            self._stop.set()
+        finally:
+            connection.close()
+
+    def _aftercare_loop(self) -> None:
+        """Announce the alarms of the committed judgements (all that wait at once) and seal their audit events
+        (``audit.seal``), until told to stop. A failure is logged, as an on-commit action's would be: the
+        alarms are committed and on the board, and the periodic job seals what is left."""
+        try:
+            while True:
+                first = self._aftercare.get()
+                if first is None:
+                    return
+                ids, last = set(first), False
+                while True:
+                    try:
+                        more = self._aftercare.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        last = True
+                        break
+                    ids.update(more)
+                try:
+                    writer.announce(sorted(ids))
+                    audit.seal()
+                except Exception:
+                    log.exception("announcing alarms %s or sealing their audit events failed", sorted(ids))
+                    connection.close()
+                if last:
+                    return
+        finally:
+            connection.close()
+
+    def _store(self, judged: list, give_up: bool) -> None:
+        """Store the judged batches' readings in one transaction, then acknowledge their messages."""
+        pks = np.concatenate([decoded.pks for decoded, _ in judged])
+        if len(pks):
+            times = np.concatenate([decoded.times for decoded, _ in judged])
+            values = np.concatenate([decoded.values for decoded, _ in judged])
+            written = self._retry(lambda: self.writer.store(pks, times, values), give_up=give_up)
+            if written is None:
+                return  # not committed: nothing is acknowledged, the broker delivers the messages again
+            self.counters.written += written
+            self.counters.duplicates += len(pks) - written
+        self.counters.batches += len(judged)
+        for _decoded, messages in judged:
+            for generation, mid, qos in messages:
+                if qos and generation == self._generation:
+                    self.client.ack(mid, qos)
 
     def _retry(self, work, give_up: bool = False):
         """Run ``work`` against the database until it succeeds (or the loop is stopping and ``give_up``)."""
