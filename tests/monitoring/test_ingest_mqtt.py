@@ -218,3 +218,16 @@ def _raised(work):
     except Exception as error:  # noqa: BLE001 - the test looks at what it was
         return error
     return None
+
+
+def test_a_point_configured_while_the_ingest_runs_is_picked_up(setup, tmp_path, monkeypatch):
+    """The points are read again when their configuration changed (on PostgreSQL by the side thread, for the
+    loop to adopt): a reading of a point added after the start is written, not refused."""
+    monkeypatch.setattr("shouye.monitoring.ingest.runner.REFRESH_SECONDS", 0.3)
+    p = setup["point"]
+    with Running(setup, tmp_path) as ingest:
+        added = kit.point(p.gateway, code="PT-ADDED")
+        assert wait_for(lambda: added.pk in ingest.writer.directory.points)
+        publish(setup["topic"], kit_ingest.json_payload((added, at(0), 1.0)))
+        assert wait_for(lambda: Reading.objects.filter(point=added).count() == 1)
+    assert ingest.counters.refused == 0

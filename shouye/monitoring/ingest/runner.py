@@ -1,9 +1,9 @@
 """The ingest process: an MQTT client (paho's network loop in its own thread), one loop that batches the
 messages and judges each batch (its alarms committed and on the board at once), and two threads beside it:
 the readings' lane stores the judged batches' readings — what waits, in one COPY — and only then acknowledges
-their messages to the broker, and writes the points' latest values after them (``writer.py``); the aftercare
-announces the committed alarms to whom their rules notify and seals their audit events. The loop does none
-of these slow things itself, so the next batch is judged on time (issue 13: reading to alarm on the board,
+their messages to the broker, and writes the points' latest values after them (``writer.py``); the side
+thread announces the committed alarms to whom their rules notify, seals their audit events and reads the
+points again when their configuration changed. The loop does none of these slow things itself, so the next batch is judged on time (issue 13: reading to alarm on the board,
 p99 ≤ 250 ms). On SQLite (the embedded demo) all of it happens in the loop: one writer at a time is all SQLite
 takes.
 
@@ -108,7 +108,9 @@ class Ingest:
         self._behind_at = float("-inf")
         #: The readings' lane (``run`` opens it on PostgreSQL); without it a batch is stored where it is judged.
         self._lane: queue.Queue | None = None
-        self._aftercare: queue.SimpleQueue | None = None
+        #: The side thread's work (alarm ids to announce), and the directories it read for the loop to adopt.
+        self._side: queue.SimpleQueue | None = None
+        self._directories: queue.SimpleQueue = queue.SimpleQueue()
         #: What stopped the lane, if anything but the loop did: the ingest then stops and says so.
         self._lane_error: BaseException | None = None
 
@@ -163,13 +165,12 @@ class Ingest:
             return self.counters
         threads = []
         if connection.vendor == "postgresql":
-            self._lane, self._aftercare = queue.Queue(LANE_BATCHES), queue.SimpleQueue()
+            self._lane, self._side = queue.Queue(LANE_BATCHES), queue.SimpleQueue()
             threads = [(self._lane, threading.Thread(target=self._lane_loop, name="ingest-readings", daemon=True)),
-                       (self._aftercare, threading.Thread(target=self._aftercare_loop, name="ingest-aftercare",
-                                                          daemon=True))]
-            for _inbox, thread in threads:
-                thread.start()
-        self.writer = writer.Writer(directory, aftercare=self._aftercare.put if threads else None)
+                       (self._side, threading.Thread(target=self._side_loop, name="ingest-side", daemon=True))]
+        self.writer = writer.Writer(directory, aftercare=self._side.put if threads else None)
+        for _work, thread in threads:
+            thread.start()
         self.client = self._client()
         self.client.connect_async(self.host, self.port, keepalive=30)
         self.client.loop_start()
@@ -200,8 +201,10 @@ class Ingest:
                     self._flush(batch)
                     batch, size = [], 0
                 now = time.monotonic()
-                if now - refreshed >= REFRESH_SECONDS:
-                    self._refresh()
+                if self._side is not None:
+                    self._adopt_read()
+                elif now - refreshed >= REFRESH_SECONDS:
+                    self._adopt_read(self._reread())
                     refreshed = now
                 if now - flushed >= LATEST_SECONDS / LATEST_PARTS:
                     self._latest(part % LATEST_PARTS, LATEST_PARTS)
@@ -221,9 +224,9 @@ class Ingest:
                 self._flush(batch, stopping=True)
             self._latest(stopping=True)
         finally:
-            for inbox, thread in threads:  # what was judged is stored, acknowledged and announced first
+            for work, thread in threads:  # what was judged is stored, acknowledged and announced first
                 if thread.is_alive():
-                    inbox.put(None)
+                    work.put(None)
                     thread.join()
             self.client.disconnect()
             self.client.loop_stop()
@@ -326,33 +329,44 @@ class Ingest:
         finally:
             connection.close()
 
-    def _aftercare_loop(self) -> None:
+    def _side_loop(self) -> None:
         """Announce the alarms of the committed judgements (all that wait at once) and seal their audit events
-        (``audit.seal``), until told to stop. A failure is logged, as an on-commit action's would be: the
-        alarms are committed and on the board, and the periodic job seals what is left."""
+        (``audit.seal``); every ``REFRESH_SECONDS``, read the points again if their configuration changed, for
+        the loop to adopt; until told to stop. A failure to announce or seal is logged, as an on-commit
+        action's would be: the alarms are committed and on the board, and the periodic job seals what is left."""
+        refreshed = time.monotonic()
         try:
             while True:
-                first = self._aftercare.get()
+                try:
+                    first = self._side.get(timeout=max(REFRESH_SECONDS - (time.monotonic() - refreshed), 0.01))
+                except queue.Empty:
+                    first = ()
                 if first is None:
                     return
                 ids, last = set(first), False
                 while True:
                     try:
-                        more = self._aftercare.get_nowait()
+                        more = self._side.get_nowait()
                     except queue.Empty:
                         break
                     if more is None:
                         last = True
                         break
                     ids.update(more)
-                try:
-                    writer.announce(sorted(ids))
-                    audit.seal()
-                except Exception:
-                    log.exception("announcing alarms %s or sealing their audit events failed", sorted(ids))
-                    connection.close()
+                if ids:
+                    try:
+                        writer.announce(sorted(ids))
+                        audit.seal()
+                    except Exception:
+                        log.exception("announcing alarms %s or sealing their audit events failed", sorted(ids))
+                        connection.close()
                 if last:
                     return
+                if time.monotonic() - refreshed >= REFRESH_SECONDS:
+                    directory = self._reread()
+                    if directory is not None:
+                        self._directories.put(directory)
+                    refreshed = time.monotonic()
         finally:
             connection.close()
 
@@ -390,12 +404,20 @@ class Ingest:
                 self._stop.wait(delay)
                 delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
-    def _refresh(self) -> None:
-        if self._retry(Directory.fingerprint, give_up=True) == self.writer.directory.version:
-            return
-        directory = self._retry(lambda: Directory().load(), give_up=True)
-        if directory is not None:
-            self._retry(lambda: self.writer.adopt(directory), give_up=True)
+    def _reread(self) -> Directory | None:
+        """The points read again, or None when their configuration did not change (or could not be read)."""
+        if self._retry(Directory.fingerprint, give_up=True) in (None, self.writer.directory.version):
+            return None
+        return self._retry(lambda: Directory().load(), give_up=True)
+
+    def _adopt_read(self, directory: Directory | None = None) -> None:
+        """Adopt the points read again: ``directory``, or what the side thread read."""
+        if directory is None:
+            try:
+                directory = self._directories.get_nowait()
+            except queue.Empty:
+                return
+        self._retry(lambda: self.writer.adopt(directory), give_up=True)
 
     def _sweep(self) -> None:
         """Raise the offline alarms due, unless the ingest was behind within the last sweep interval: the
