@@ -14,8 +14,9 @@ address of audit events, none of which this answer has or writes. Like Django's 
 ``request_started`` before and ``request_finished`` when the server closes the answer, so database connections
 are closed or kept (``CONN_MAX_AGE``) as for any request.
 
-What it guarantees: an event it takes is answered exactly as the view answers it (202 accepted or 200
-duplicate, the same JSON and headers). Anything else — every refusal (401, 403, 400, 413), a redirect, a host not
+What it guarantees: an event it takes is answered as the view answers it — 202 accepted or 200 duplicate, the
+same JSON and the same headers, less those of content negotiation (DRF's ``Allow``, ``Vary``, the locale's
+``Content-Language``: nothing caches an answer to a POST, and this one has no translated text). Anything else — every refusal (401, 403, 400, 413), a redirect, a host not
 allowed, an event the plain reading leaves to the serializer, a type code no scenario maps (``accept_event``
 counts those, so the count happens once, in Django), a database error — is handed on, body and all, to the
 Django application, which answers it in the API's shape; the fast path has written and counted nothing then

@@ -6,7 +6,10 @@ read and in depth before it is parsed (ARCHITECTURE.md §10), then read by the v
 is in the API's one error shape and writes nothing (apart from counting an unmapped type code). An event
 that passes is written to the inbox (one row, committed) and answered 202 at once: the processor makes it an
 alarm within moments (``services.py``), so a post costs a fraction of what raising the alarm costs (issue 13:
-1,000 alarms a second, p99 ≤ 100 ms)."""
+1,000 alarms a second, p99 ≤ 100 ms). Served by ``config/wsgi.py``, the posts that pass are answered ahead of
+Django's request handling by the fast path (``fastpath.py``), with this module's :func:`parse_body` and
+:func:`answer`; this view answers every refusal, and every post that does not come through ``config/wsgi.py``
+(Django's test client, ``config/asgi.py``)."""
 
 from __future__ import annotations
 
