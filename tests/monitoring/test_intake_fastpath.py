@@ -19,14 +19,14 @@ from unittest import mock
 import pytest
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from config import wsgi
 from shouye.monitoring.choices import VendorProtocol
-from shouye.monitoring.intake import adapters, auth
+from shouye.monitoring.intake import adapters, auth, services
 from shouye.monitoring.intake.fastpath import IntakeFastPath
 from shouye.monitoring.models import Scenario, UnmappedTypeCode, VideoInbox
 
@@ -239,6 +239,25 @@ def test_an_unmapped_code_is_counted_once_by_django(scene):
     assert answer.status == 400 and "dog_unleashed" in answer.json()["type"][0]
     assert UnmappedTypeCode.objects.get(vendor=vendor, vendor_code="dog_unleashed").count == 1
     assert nothing_written()
+
+
+def test_a_database_error_is_left_to_django(scene):
+    """A statement that failed committed nothing: Django's request, on a connection checked afresh, answers."""
+    vendor, _ = scene
+    accept = services.accept_event
+    calls = []
+
+    def fails_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("the server closed the connection unexpectedly")
+        return accept(**kwargs)
+
+    with mock.patch.object(services, "accept_event", fails_once):
+        answer = wsgi_post(vendor, kv.event())
+    assert answer.handed_on and answer.written_before == (0, 0)
+    assert answer.status == 202 and len(calls) == 2
+    assert VideoInbox.objects.count() == 1
 
 
 def test_an_https_redirect_is_left_to_django(scene, settings):
