@@ -102,7 +102,7 @@ def smoke(site: Site, log=print) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="shouye_prod_smoke", help="PostgreSQL database (created and dropped)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the README runs 4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the README runs one per core)")
     parser.add_argument("--redis-db", type=int, default=14, help="first of the two Redis databases it flushes")
     args = parser.parse_args(argv)
     started = time.monotonic()

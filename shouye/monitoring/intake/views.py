@@ -6,7 +6,10 @@ read and in depth before it is parsed (ARCHITECTURE.md §10), then read by the v
 is in the API's one error shape and writes nothing (apart from counting an unmapped type code). An event
 that passes is written to the inbox (one row, committed) and answered 202 at once: the processor makes it an
 alarm within moments (``services.py``), so a post costs a fraction of what raising the alarm costs (issue 13:
-1,000 alarms a second, p99 ≤ 100 ms)."""
+1,000 alarms a second, p99 ≤ 100 ms). Served by ``config/wsgi.py``, the posts that pass are answered ahead of
+Django's request handling by the fast path (``fastpath.py``), with this module's :func:`parse_body` and
+:func:`answer`; this view answers every refusal, and every post that does not come through ``config/wsgi.py``
+(Django's test client, ``config/asgi.py``)."""
 
 from __future__ import annotations
 
@@ -73,14 +76,19 @@ class AlarmIntakeView(APIView):
     def post(self, request, vendor: str):
         body = auth.read_body(request._request)
         credentials = auth.verify_signed_request(vendor, request.headers, body)
-        event = adapters.read_event(credentials.protocol, _parse(body))
-        receipt = services.accept_event(vendor=credentials, event=event)
-        return JsonResponse({"event": receipt.event, "received_as": receipt.received_as, "alarm": receipt.alarm_id,
-                             "repeat_count": receipt.repeat_count},
-                            status=202 if receipt.received_as == services.ACCEPTED else 200)
+        event = adapters.read_event(credentials.protocol, parse_body(body))
+        return answer(services.accept_event(vendor=credentials, event=event))
 
 
-def _parse(body: bytes):
+def answer(receipt: services.Receipt) -> JsonResponse:
+    """What the intake answers for an event it took (this view and the fast path, ``fastpath.py``)."""
+    return JsonResponse({"event": receipt.event, "received_as": receipt.received_as, "alarm": receipt.alarm_id,
+                         "repeat_count": receipt.repeat_count},
+                        status=202 if receipt.received_as == services.ACCEPTED else 200)
+
+
+def parse_body(body: bytes):
+    """The body's JSON, or ParseError (400): not UTF-8, nested too deep, not JSON."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
