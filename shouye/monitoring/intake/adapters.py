@@ -180,28 +180,25 @@ class _LeftToTheSerializer(Exception):
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _URL = URLValidator()
-#: The coordinates' fields: 9 digits, 6 of them decimals (``_coordinate``).
-_COORDINATE_DIGITS, _COORDINATE_PLACES = 9, 6
-_MICRODEGREE = Decimal(1).scaleb(-_COORDINATE_PLACES)
 
 
-def _text(data: dict, name: str, max_length: int | None = None, *, required: bool = True) -> str:
+def _text(data: dict, name: str, field: serializers.CharField) -> str:
     """A CharField's reading: a string (or a number, as text), trimmed; blank only when optional (absent: "")."""
     if name not in data:
-        if required:
+        if field.required:
             raise _LeftToTheSerializer
         return ""
     value = data[name]
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _LeftToTheSerializer
     value = str(value).strip()
-    if ((required and not value) or (max_length is not None and len(value) > max_length) or "\x00" in value
-            or _SURROGATE.search(value)):
+    if ((not value and not field.allow_blank) or (field.max_length is not None and len(value) > field.max_length)
+            or "\x00" in value or _SURROGATE.search(value)):
         raise _LeftToTheSerializer
     return value
 
 
-def _moment(data: dict, name: str) -> datetime:
+def _moment(data: dict, name: str, field: serializers.DateTimeField) -> datetime:
     """A DateTimeField's reading of ISO 8601: in the current time zone, a local time taken as being in it."""
     value = data.get(name)
     if not isinstance(value, str):
@@ -221,19 +218,19 @@ def _moment(data: dict, name: str) -> datetime:
     return moment
 
 
-def _whole(data: dict, name: str, low: int, high: int, *, required: bool = True) -> int | None:
+def _whole(data: dict, name: str, field: serializers.IntegerField) -> int | None:
     """An IntegerField's reading of a JSON integer within its bounds (absent: None when optional)."""
-    if name not in data and not required:
+    if name not in data and not field.required:
         return None
     value = data.get(name)
-    if type(value) is not int or not low <= value <= high:
+    if type(value) is not int or not field.min_value <= value <= field.max_value:
         raise _LeftToTheSerializer
     return value
 
 
-def _snapshot(data: dict) -> bytes | None:
+def _snapshot(data: dict, name: str, field: SnapshotField) -> bytes | None:
     """:class:`SnapshotField`'s reading."""
-    text = _text(data, "snapshot", required=False)
+    text = _text(data, name, field)
     if not text:
         return None
     if text.startswith("data:") and "," in text:
@@ -244,9 +241,9 @@ def _snapshot(data: dict) -> bytes | None:
         raise _LeftToTheSerializer from None
 
 
-def _clip_url(data: dict) -> str:
+def _clip_url(data: dict, name: str, field: ClipUrlField) -> str:
     """:class:`ClipUrlField`'s reading."""
-    url = _text(data, "clip_url", 500, required=False)
+    url = _text(data, name, field)
     if url:
         try:
             _URL(url)
@@ -257,9 +254,9 @@ def _clip_url(data: dict) -> str:
     return url
 
 
-def _degrees(data: dict, name: str, limit: int) -> Decimal | None:
-    """A coordinate's reading (:func:`_coordinate`) of a JSON number or null: at most 9 digits, 6 of them
-    decimals, within ±``limit``, to 6 decimals."""
+def _degrees(data: dict, name: str, field: serializers.DecimalField) -> Decimal | None:
+    """A coordinate's reading (:func:`_coordinate`) of a JSON number or null: within the field's digits,
+    decimals and bounds, quantized to its decimals."""
     value = data.get(name)
     if value is None:
         return None
@@ -270,29 +267,31 @@ def _degrees(data: dict, name: str, limit: int) -> Decimal | None:
         raise _LeftToTheSerializer
     _sign, digits, exponent = number.as_tuple()
     places, whole = max(-exponent, 0), max(len(digits) + exponent, 0)
-    if places > _COORDINATE_PLACES or whole > _COORDINATE_DIGITS - _COORDINATE_PLACES or not -limit <= number <= limit:
+    if (places > field.decimal_places or whole > field.max_digits - field.decimal_places
+            or not field.min_value <= number <= field.max_value):
         raise _LeftToTheSerializer
-    return number.quantize(_MICRODEGREE)
+    return number.quantize(Decimal(1).scaleb(-field.decimal_places))
+
+
+#: The plain reading of each kind of field the adapters declare (by exact class: a field of another kind
+#: makes :func:`_plainly` fail loudly rather than read it wrongly).
+_FIELD_READERS = {serializers.CharField: _text, serializers.DateTimeField: _moment, serializers.IntegerField: _whole,
+                  serializers.DecimalField: _degrees, SnapshotField: _snapshot, ClipUrlField: _clip_url}
+
+
+def _plainly(adapter: type[serializers.Serializer], data: dict) -> dict:
+    """The adapter's declared fields read plainly — the limits are the fields' own, so there is one place to
+    change one — absent optional ones as the event builders take them."""
+    return {name: _FIELD_READERS[type(field)](data, name, field)
+            for name, field in adapter._declared_fields.items()}
 
 
 def _read_generic(data: dict) -> VendorEvent:
-    return _generic_event({
-        "event_id": _text(data, "event_id", 100), "device_id": _text(data, "device_id", 64),
-        "type": _text(data, "type", 40), "severity": _text(data, "severity", 16, required=False),
-        "occurred_at": _moment(data, "occurred_at"),
-        "description": _text(data, "description", 1000, required=False), "snapshot": _snapshot(data),
-        "clip_url": _clip_url(data), "longitude": _degrees(data, "longitude", 180),
-        "latitude": _degrees(data, "latitude", 90)})
+    return _generic_event(_plainly(GenericEventSerializer, data))
 
 
 def _read_gb28181(data: dict) -> VendorEvent:
-    return _gb28181_event({
-        "deviceId": _text(data, "deviceId", 64), "SN": _whole(data, "SN", 0, 2**31 - 1),
-        "AlarmMethod": _whole(data, "AlarmMethod", 1, 7), "AlarmType": _whole(data, "AlarmType", 0, 999, required=False),
-        "AlarmPriority": _whole(data, "AlarmPriority", 1, 4), "AlarmTime": _moment(data, "AlarmTime"),
-        "AlarmDescription": _text(data, "AlarmDescription", 1000, required=False), "snapshot": _snapshot(data),
-        "clip_url": _clip_url(data), "Longitude": _degrees(data, "Longitude", 180),
-        "Latitude": _degrees(data, "Latitude", 90)})
+    return _gb28181_event(_plainly(GB28181EventSerializer, data))
 
 
 PLAIN_READERS = {VendorProtocol.JSON: _read_generic, VendorProtocol.GB28181: _read_gb28181}
