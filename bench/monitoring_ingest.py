@@ -161,7 +161,7 @@ class Broker:
         conf.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\nuser root\n"
             f"persistence true\npersistence_location {self.dir}/\nautosave_interval 30\n"
-            "max_inflight_messages 1000\nmax_queued_messages 10000000\nmax_queued_bytes 0\n"
+            "max_inflight_messages 20000\nmax_queued_messages 10000000\nmax_queued_bytes 0\n"
             "set_tcp_nodelay true\n"
             f"log_dest file {self.dir}/mosquitto.log\nlog_type error\nlog_type warning\nlog_type notice\n")
         self.proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL,
