@@ -24,7 +24,8 @@ once with bulk inserts and reused.
 Publisher (``--publishers`` processes): each gateway publishes one compact binary message (wire format
 ``SY\\x01\\x00`` + 20-byte records) with one reading of each of its points every ``points / rate`` seconds,
 the gateways staggered evenly, QoS 1, with a fixed client id and a persistent session so that a broker restart
-loses nothing it had accepted. A reading's time is the moment it is published (milliseconds, strictly
+loses nothing it had accepted; at most ``PUBLISHER_QUEUE`` messages wait in a publisher for the broker, and a
+message refused beyond that is counted apart (``not_queued_messages``), not as published. A reading's time is the moment it is published (milliseconds, strictly
 increasing per point), so every (point, time) is unique. ``--excursions`` readings a second (default 5) go
 above their point's high setpoint, each on a point not used before in the run, then the point reads normal
 again: each must raise exactly one alarm (condition ``h``) whose ``raised_at`` is that reading's time. Every
@@ -80,6 +81,8 @@ INGEST_CLIENT_ID = "bench-ingest"
 RATE_TARGET = 50_000
 LATENCY_P99_MAX_MS = 250.0
 SEED = 13
+#: Messages a publisher queues for the broker at most (below MQTT's 65,535 message ids).
+PUBLISHER_QUEUE = 60_000
 RECORD = struct.Struct("<Iqd")
 HEADER = b"SY\x01\x00"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -331,7 +334,10 @@ def publisher_worker(spec_path: str) -> None:
                          protocol=mqtt.MQTTv311)
     client.on_publish = on_publish
     client.max_inflight_messages_set(1000)
-    client.max_queued_messages_set(0)
+    # Bounded below MQTT's 65,535 message ids: an unbounded queue reuses ids once it is that deep and silently drops
+    # the older messages. A message the full queue refuses is a gateway's buffer overflowing: counted apart, and
+    # neither its readings nor its excursion count as published.
+    client.max_queued_messages_set(PUBLISHER_QUEUE)
     client.reconnect_delay_set(0.05, 1)
     client.connect("127.0.0.1", spec["port"], keepalive=30)
     client.loop_start()
@@ -345,7 +351,7 @@ def publisher_worker(spec_path: str) -> None:
     end = start + spec["seconds"]
     while time.time() < start:
         time.sleep(0.001)
-    messages = records = 0
+    messages = records = not_queued = 0
     cycle, index = 0, 0
     max_lag = 0.0
     pack = RECORD.pack
@@ -362,23 +368,28 @@ def publisher_worker(spec_path: str) -> None:
         ms = max(int(now * 1000), last_ms[index] + 1)
         last_ms[index] = ms
         wobble = ((ms // 1000) % 7 - 3) / 300
-        parts = [HEADER]
+        parts, outside = [HEADER], []
         elapsed = now - start
         for pid, kind in zip(pids, pkinds, strict=True):
             spec_kind = kinds[kind]
             offset = excursions.get(pid)
             if offset is not None and elapsed >= offset:
                 value = spec_kind[9]
-                del excursions[pid]
-                excursion_log.append([pid, ms])
+                outside.append(pid)
             else:
                 value = spec_kind[8] * (1 + wobble)
             parts.append(pack(pid, ms, value))
-            count[pid] += 1
-            total[pid] += ms
-        client.publish(f"shouye/v1/{code}/readings", b"".join(parts), qos=1)
-        messages += 1
-        records += len(pids)
+        if client.publish(f"shouye/v1/{code}/readings", b"".join(parts), qos=1).rc == mqtt.MQTT_ERR_SUCCESS:
+            for pid in pids:
+                count[pid] += 1
+                total[pid] += ms
+            for pid in outside:
+                del excursions[pid]
+                excursion_log.append([pid, ms])
+            messages += 1
+            records += len(pids)
+        else:
+            not_queued += 1
         index += 1
         if index == len(gateways):
             index, cycle = 0, cycle + 1
@@ -389,7 +400,8 @@ def publisher_worker(spec_path: str) -> None:
     client.loop_stop()
     client.disconnect()
     Path(spec["out"]).write_text(json.dumps({
-        "messages": messages, "records": records, "acked_messages": acked[0], "started": start,
+        "messages": messages, "records": records, "acked_messages": acked[0], "not_queued_messages": not_queued,
+        "started": start,
         "finished": finished, "max_lag_s": round(max_lag, 3), "excursions": excursion_log,
         "points": {pid: [count[pid], total[pid]] for pid in count if count[pid]}}))
 
@@ -705,6 +717,7 @@ def _measure(args, url, pg, broker, ingest, listener, publishers, outs, fault, s
         "published": {
             "readings": total_published, "messages": sum(p["messages"] for p in published),
             "acked_messages": sum(p["acked_messages"] for p in published),
+            "not_queued_messages": sum(p["not_queued_messages"] for p in published),
             "readings_per_second": round(total_published / max(max(p["finished"] for p in published) - start_at,
                                                                1e-9)),
             "publisher_max_lag_s": max(p["max_lag_s"] for p in published),
