@@ -80,6 +80,22 @@ class Counters:
     alarms_cleared: int = 0
 
 
+def _waiting(work, first, limit: float = float("inf"), size=lambda item: 1) -> tuple[list, bool]:
+    """``first`` and the items waiting behind it in the queue ``work`` (until their ``size`` reaches ``limit``),
+    and whether the stop (None) came among them."""
+    items, total, item = [], 0, first
+    while item is not None:
+        items.append(item)
+        total += size(item)
+        if total >= limit:
+            return items, False
+        try:
+            item = work.get_nowait()
+        except queue.Empty:
+            return items, False
+    return items, True
+
+
 def broker_address(url: str) -> tuple[str, int]:
     """``mqtt://host:port``; empty means the embedded broker of ``shouye up``."""
     if not url:
@@ -303,27 +319,21 @@ class Ingest:
         wait, up to ``LANE_READINGS``, in one transaction) and write the latest values, until told to stop."""
         try:
             while True:
-                waiting, size = [self._lane.get()], 0
-                while waiting[-1] is not None and size < LANE_READINGS:
-                    if isinstance(waiting[-1], tuple):
-                        size += len(waiting[-1][0].pks)
-                    try:
-                        waiting.append(self._lane.get_nowait())
-                    except queue.Empty:
-                        break
+                items, last = _waiting(self._lane, self._lane.get(), LANE_READINGS,
+                                       size=lambda item: len(item[0].pks) if isinstance(item, tuple) else 0)
                 judged = []
-                for item in waiting:
+                for item in items:
                     if isinstance(item, tuple):
                         judged.append(item)
                         continue
                     if judged:
                         self._store(judged, give_up=self._stop.is_set())
                         judged = []
-                    if item is None:
-                        return
                     self._retry(lambda latest=item: self.writer.write_latest(latest), give_up=self._stop.is_set())
                 if judged:
                     self._store(judged, give_up=self._stop.is_set())
+                if last:
+                    return
         except BaseException as error:
             log.exception("the readings' lane failed; the ingest stops (the broker delivers again what it did not "
                           "acknowledge)")
@@ -347,18 +357,8 @@ class Ingest:
                     first = self._side.get(timeout=max(REFRESH_SECONDS - (time.monotonic() - refreshed), 0.01))
                 except queue.Empty:
                     first = ()
-                if first is None:
-                    return
-                ids, last = set(first), False
-                while True:
-                    try:
-                        more = self._side.get_nowait()
-                    except queue.Empty:
-                        break
-                    if more is None:
-                        last = True
-                        break
-                    ids.update(more)
+                items, last = _waiting(self._side, first)
+                ids = set().union(*items)
                 if ids:
                     try:
                         writer.announce(sorted(ids))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import importlib
 import logging
 import struct
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -464,20 +465,14 @@ class Writer:
 
     def _audit(self, events: list) -> None:
         """The system's audit events of alarms; sealed by the aftercare when there is one."""
-        if self.aftercare is None:
-            audit.record_many(actor=None, actor_name="system", events=events)
-            return
-        with audit.sealing_elsewhere():
+        with audit.sealing_elsewhere() if self.aftercare else nullcontext():
             audit.record_many(actor=None, actor_name="system", events=events)
 
     def _tell(self, ids: list[int]) -> None:
         ids = sorted(set(ids))
         if ids:
             live.publish(ids, connection)
-            if self.aftercare is None:
-                transaction.on_commit(lambda: announce(ids), robust=True)
-            else:
-                transaction.on_commit(lambda: self.aftercare(ids), robust=True)
+            transaction.on_commit(lambda: (self.aftercare or announce)(ids), robust=True)
 
     # -- the offline sweep -----------------------------------------------------------------------------
 

@@ -66,15 +66,22 @@ class SnapshotField(serializers.CharField):
                          help_text=gettext_lazy("The snapshot, a JPEG or PNG photo encoded as base64."), **kwargs)
 
     def to_internal_value(self, data):
-        text = super().to_internal_value(data)
-        if not text:
-            return None
-        if text.startswith("data:") and "," in text:
-            text = text.split(",", 1)[1]
         try:
-            return base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
+            return _decode_snapshot(super().to_internal_value(data))
+        except ValueError:
             raise serializers.ValidationError(_("The snapshot is not valid base64.")) from None
+
+
+def _decode_snapshot(text: str) -> bytes | None:
+    """The photo's bytes of a snapshot's text (None when blank), or ValueError when it is not base64."""
+    if not text:
+        return None
+    if text.startswith("data:") and "," in text:
+        text = text.split(",", 1)[1]
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as error:
+        raise ValueError(str(error)) from None
 
 
 class ClipUrlField(serializers.URLField):
@@ -230,14 +237,9 @@ def _whole(data: dict, name: str, field: serializers.IntegerField) -> int | None
 
 def _snapshot(data: dict, name: str, field: SnapshotField) -> bytes | None:
     """:class:`SnapshotField`'s reading."""
-    text = _text(data, name, field)
-    if not text:
-        return None
-    if text.startswith("data:") and "," in text:
-        text = text.split(",", 1)[1]
     try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
+        return _decode_snapshot(_text(data, name, field))
+    except ValueError:
         raise _LeftToTheSerializer from None
 
 
