@@ -212,6 +212,46 @@ def test_a_failing_readings_lane_stops_the_ingest_and_the_next_run_writes_the_ba
     assert ingest.counters.written == 1
 
 
+def test_alarms_are_raised_while_the_storage_stalls_and_the_judging_waits_beyond_its_bound(
+        setup, tmp_path, monkeypatch):
+    """The readings' storage stalls (a checkpoint's full-page images, a slow disk): the alarm is still raised
+    and on the board at once; the loop judges on until ``LANE_BEHIND_READINGS`` readings wait to be stored, then
+    waits; when the storage comes back everything is stored and nothing was written twice."""
+    from django.db import connection
+
+    from shouye.monitoring.ingest import runner, writer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores the readings in the loop: there is no lane")
+    monkeypatch.setattr(runner, "LANE_BEHIND_READINGS", 3)
+    storage_back, real = threading.Event(), writer.Writer.store
+
+    def stalled(self, *args):
+        storage_back.wait(30)
+        return real(self, *args)
+
+    monkeypatch.setattr(writer.Writer, "store", stalled)
+    p = setup["point"]
+    try:
+        with Running(setup, tmp_path) as ingest:
+            publish(setup["topic"], kit_ingest.json_payload((p, at(0), 1.0), (p, at(10), 2.2)))
+            assert wait_for(lambda: Alarm.objects.filter(point=p, kind=AlarmKind.PROCESS).count() == 1)
+            assert Reading.objects.filter(point=p).count() == 0
+            publish(setup["topic"], kit_ingest.json_payload((p, at(20), 2.3), (p, at(30), 2.4)))
+            assert wait_for(lambda: ingest.counters.messages == 2)
+            publish(setup["topic"], kit_ingest.json_payload((p, at(40), 2.5)))  # judged, then the loop waits
+            assert wait_for(lambda: ingest.counters.messages == 3)
+            publish(setup["topic"], kit_ingest.json_payload((p, at(50), 2.6)))
+            time.sleep(1)
+            assert ingest.counters.messages == 3, "the loop judged on beyond its bound"
+            storage_back.set()
+            assert wait_for(lambda: Reading.objects.filter(point=p).count() == 6)
+    finally:
+        storage_back.set()
+    assert (ingest.counters.written, ingest.counters.duplicates) == (6, 0)
+    assert Alarm.objects.filter(point=p, kind=AlarmKind.PROCESS).count() == 1
+
+
 def _raised(work):
     try:
         work()
