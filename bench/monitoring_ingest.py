@@ -90,7 +90,8 @@ SEED = 13
 #: ingest), given to the bench's own cluster at every start (``--pg-settings ingest``; ``initdb`` leaves the
 #: machine cluster's 128 MB shared buffers and 1 GB of WAL between checkpoints, ``--pg-settings initdb``).
 INGEST_PG_SETTINGS = {"shared_buffers": "2GB", "wal_compression": "lz4", "max_wal_size": "16GB",
-                      "checkpoint_timeout": "15min", "checkpoint_completion_target": "0.9", "autovacuum": "on"}
+                      "checkpoint_timeout": "15min", "checkpoint_completion_target": "0.9", "autovacuum": "on",
+                      "log_autovacuum_min_duration": "0", "log_checkpoints": "on"}
 #: Messages a publisher holds unacknowledged at most (below MQTT's 65,535 message ids); beyond that a gateway's
 #: buffer overflows and the message is refused (counted apart, not published).
 PUBLISHER_QUEUE = 60_000

@@ -12,8 +12,9 @@ arrive, and a load generator in another process sends the events:
 - every event is signed beforehand (HMAC-SHA256 over timestamp and body, as a vendor does) and posted
   **twice** — the replay ``--replay-lag`` seconds after the original — so the server sees ``--rate`` posts a
   second, half of them replays;
-- posts are paced open-loop at ``--rate`` over ``--connections`` keep-alive connections (asyncio, raw
-  HTTP/1.1); latency is from a post's send to its answer.
+- posts are paced open-loop at ``--rate`` over ``--connections`` keep-alive connections (an asyncio protocol,
+  raw HTTP/1.1); latency is from the time a post was due to its answer (a post that waited for a free connection
+  counts its wait; the target is judged on this), and also from its send.
 
 Then, once the inbox is empty (every accepted event processed), counted in the database: alarms = distinct
 events, video events = distinct events, every alarm audited once, and no answer other than 202 (the first of
@@ -34,6 +35,7 @@ import importlib.util
 import json
 import multiprocessing
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -137,11 +139,48 @@ def signed_requests(events: int, cameras: int, host: str) -> list[bytes]:
 # ---------------------------------------------------------------------------------------------- load
 
 
+class _Answers(asyncio.Protocol):
+    """One keep-alive connection's answers, read as they come: the status and whether the server closes — the
+    generator's own cost per post kept small (asyncio's streams cost it a future per read and a Python loop over
+    the header lines), since it shares the two cores with the server it measures."""
+
+    def __init__(self):
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future | None = None
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        head = bytes(self.buffer[:end]).lower()
+        found = _CONTENT_LENGTH.search(head)
+        size = end + 4 + (int(found.group(1)) if found else 0)
+        if len(self.buffer) < size:
+            return
+        del self.buffer[:size]
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result((head[9:12].decode(), b"\r\nconnection: close" in head))
+
+    def connection_lost(self, exc):
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("closed"))
+
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)")
+
+
 async def _load(port: int, requests: list[bytes], rate: float, lag: float, connections: int,
                 deadline: float) -> dict:
     """Post each request at its time (original at n / (rate / 2), its replay ``lag`` seconds later) over
     ``connections`` keep-alive connections, stopping ``deadline`` seconds after the start when the server
-    cannot keep up; returns latencies, answers and the events posted."""
+    cannot keep up; returns latencies — from the send, and from the time the post was due (open loop: a post
+    that waited for a free connection counts its wait) — answers and the events posted."""
+    loop = asyncio.get_running_loop()
     per_second = rate / 2
     schedule = sorted([(n / per_second, n, "original") for n in range(len(requests))]
                       + [(n / per_second + lag, n, "replay") for n in range(len(requests))])
@@ -149,17 +188,19 @@ async def _load(port: int, requests: list[bytes], rate: float, lag: float, conne
     for item in schedule:
         queue.put_nowait(item)
     latencies: list[float] = []
+    from_due: list[float] = []
     answers: dict[str, int] = {}
     posted: set[int] = set()
     late = 0
     start = time.perf_counter() + 0.5
 
     async def connect():
-        return await asyncio.open_connection("127.0.0.1", port)
+        _transport, protocol = await loop.create_connection(_Answers, "127.0.0.1", port)
+        return protocol
 
     async def worker():
         nonlocal late
-        reader, writer = await connect()
+        connection = await connect()
         while True:
             try:
                 at, number, kind = queue.get_nowait()
@@ -172,41 +213,35 @@ async def _load(port: int, requests: list[bytes], rate: float, lag: float, conne
                 await asyncio.sleep(wait)
             elif wait < -0.05:
                 late += 1
+            close = False
             for _attempt in range(3):
                 sent = time.perf_counter()
                 try:
-                    writer.write(requests[number])
-                    head = await reader.readuntil(b"\r\n\r\n")
-                    length = 0
-                    close = False
-                    for line in head.split(b"\r\n")[1:]:
-                        name, _, value = line.partition(b":")
-                        if name.lower() == b"content-length":
-                            length = int(value)
-                        elif name.lower() == b"connection" and value.strip().lower() == b"close":
-                            close = True
-                    await reader.readexactly(length)
-                    status = head[9:12].decode()
+                    connection.waiter = loop.create_future()
+                    connection.transport.write(requests[number])
+                    status, close = await connection.waiter
                     break
-                except (ConnectionError, asyncio.IncompleteReadError):
-                    writer.close()
-                    reader, writer = await connect()
+                except ConnectionError:
+                    connection.transport.close()
+                    connection = await connect()
             else:
                 status = "conn"
-            latencies.append(time.perf_counter() - sent)
+            answered = time.perf_counter()
+            latencies.append(answered - sent)
+            from_due.append(answered - (start + at))
             posted.add(number)
             key = f"{kind} {status}"
             answers[key] = answers.get(key, 0) + 1
             if close:
-                writer.close()
-                reader, writer = await connect()
-        writer.close()
+                connection.transport.close()
+                connection = await connect()
+        connection.transport.close()
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(connections)))
     elapsed = time.perf_counter() - max(began, start)
-    return {"latencies": latencies, "answers": answers, "elapsed": elapsed, "late": late, "events": len(posted),
-            "unsent": queue.qsize()}
+    return {"latencies": latencies, "from_due": from_due, "answers": answers, "elapsed": elapsed, "late": late,
+            "events": len(posted), "unsent": queue.qsize()}
 
 
 def _load_process(port, requests, rate, lag, connections, deadline, out):
@@ -400,6 +435,8 @@ def main(argv=None) -> None:
     posts = len(latencies)
     achieved = posts / result["elapsed"]
     p = {f"p{q}": round(percentile(latencies, q) * 1000, 1) for q in (50, 95, 99)}
+    due = sorted(result["from_due"])
+    p_due = {f"p{q}": round(percentile(due, q) * 1000, 1) for q in (50, 95, 99)}
     server_errors = sum(n for key, n in result["answers"].items() if not key.endswith((" 200", " 202")))
     # Whichever of an event's two posts the server took first accepted it (202), the other found it (200).
     created = sum(n for key, n in result["answers"].items() if key.endswith(" 202"))
@@ -410,8 +447,8 @@ def main(argv=None) -> None:
          "measured": round(achieved), "pass": achieved >= min(args.rate, TARGET_RATE) * 0.98},
         {"name": "distinct alarms per second", "target": f">= {TARGET_RATE}", "measured": round(achieved / 2),
          "pass": achieved / 2 >= TARGET_RATE * 0.98},
-        {"name": "p99 latency (ms)", "target": f"<= {TARGET_P99_MS}", "measured": p["p99"],
-         "pass": p["p99"] <= TARGET_P99_MS},
+        {"name": "p99 latency (ms), from the time each post was due", "target": f"<= {TARGET_P99_MS}",
+         "measured": p_due["p99"], "pass": p_due["p99"] <= TARGET_P99_MS},
         {"name": "the inbox emptied after the last post (s)", "target": f"<= {args.drain_timeout:.0f}",
          "measured": None if drained_after is None else round(drained_after, 1), "pass": drained_after is not None},
         {"name": "alarms = video events = distinct events posted, every alarm audited once",
@@ -436,14 +473,15 @@ def main(argv=None) -> None:
                      if importlib.util.find_spec("shouye.monitoring.tasks") else "stand-in (not on this tree)",
                      **prepared},
         "measured": {"elapsed_s": round(result["elapsed"], 1), "posts_per_s": round(achieved),
-                     "distinct_alarms_per_s": round(achieved / 2), "latency_ms": p,
+                     "distinct_alarms_per_s": round(achieved / 2), "latency_ms": p, "latency_from_due_ms": p_due,
                      "drain_latency_ms": drain, "inbox_empty_s_after_the_last_post": drained_after,
                      "load_average_at_the_last_post": load_at_the_last_post,
                      "posts_sent_late": result["late"], "posts_not_sent_by_the_deadline": result["unsent"],
                      "answers": result["answers"], "counts": counts,
                      "cpu_ms_per_post": {"gunicorn": round(server_cpu / max(posts, 1) * 1000, 2),
                                          "processors": round(processor_cpu / max(posts, 1) * 1000, 2),
-                                         "postgres": round(postgres_cpu / max(posts, 1) * 1000, 2)},
+                                         "postgres": round(postgres_cpu / max(posts, 1) * 1000, 2),
+                                         "load_generator": round(result["cpu_seconds"] / max(posts, 1) * 1000, 2)},
                      "cpu_seconds": {"gunicorn": round(server_cpu, 1), "processors": round(processor_cpu, 1),
                                      "postgres": round(postgres_cpu, 1), "load_generator": result["cpu_seconds"]}},
     }
