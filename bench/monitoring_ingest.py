@@ -217,7 +217,10 @@ class Ingest:
         self.unexpected_exits: list[int] = []
 
     def start(self):
-        env = dict(os.environ, DATABASE_URL=self.url, PYTHONPATH=str(ROOT), DEBUG="false", LOG_LEVEL="WARNING")
+        # Celery's broker as the README deploys it (Redis), not the embedded default's SQLite: the ingest announces
+        # each alarm through it, in its side thread.
+        env = dict(os.environ, DATABASE_URL=self.url, PYTHONPATH=str(ROOT), DEBUG="false", LOG_LEVEL="WARNING",
+                   CELERY_BROKER_URL=os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"))
         cmd = [*self.command, "--url", f"mqtt://127.0.0.1:{self.mqtt_port}", "--client-id", INGEST_CLIENT_ID,
                "--topic", TOPIC, "--status-file", str(self.status_file(self.starts))]
         out = open(self.run_dir / f"ingest-{self.starts}.log", "w")
