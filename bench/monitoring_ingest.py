@@ -12,7 +12,7 @@ file it writes under bench/data/monitoring/ (persistence on, queues and in-fligh
 restart or a slow writer loses nothing), and a cluster under bench/data/monitoring/pg on 127.0.0.1:15432 with
 the README's settings for the ingest's PostgreSQL (``INGEST_PG_SETTINGS``: 2 GB shared buffers, lz4 WAL
 compression, checkpoints every 15 minutes; fsync and synchronous commit on, autovacuum on) or initdb's
-(``--pg-settings initdb``: 128 MB shared buffers, 1 GB of WAL between checkpoints).
+(``--pg-settings initdb``: 128 MB shared buffers, 1 GB of WAL between checkpoints, autovacuum off).
 ``--postgres machine`` uses ``BENCH_DATABASE_URL`` on the machine's cluster instead and restarts it with
 ``pg_ctlcluster`` for the fault (only where nothing else uses it).
 
@@ -59,6 +59,7 @@ import os
 import random
 import shlex
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -195,8 +196,6 @@ class Broker:
 
 
 def _wait_port(port: int, timeout: float = 20):
-    import socket
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -369,8 +368,6 @@ class Publisher:
 
     def _connect(self) -> None:
         """Connect (retrying while the broker is down) and send again what it has not acknowledged."""
-        import socket
-
         while not self.closing:
             try:
                 sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
@@ -430,7 +427,9 @@ class Publisher:
             buffer += data
             used = 0
             with self.lock:
-                while len(buffer) - used >= 4 and buffer[used] == 0x40:  # PUBACK: 0x40 0x02 mid
+                while len(buffer) - used >= 4:  # PUBACK: 0x40 0x02 mid; nothing else is asked for
+                    if buffer[used:used + 2] != b"\x40\x02":
+                        raise RuntimeError(f"the broker sent a packet other than PUBACK: {buffer[used:used + 8]!r}")
                     if self.unacked.pop(struct.unpack_from(">H", buffer, used + 2)[0], None) is not None:
                         self.acked += 1
                     used += 4
@@ -779,13 +778,13 @@ def _measure(args, url, pg, broker, ingest, listener, publishers, outs, fault, s
     fault_at = start_at + seconds / 3
     fault_log = []
     checkpoint_at = start_at + seconds * args.checkpoint_at if args.checkpoint_at and not fault else None
+    checkpoint = None
     wal_before = _sql(url, "SELECT wal_bytes FROM pg_stat_wal")[0][0]
     while any(p.poll() is None for p in publishers):
         if checkpoint_at is not None and time.time() >= checkpoint_at:
             began = time.time()
             _sql(url, "CHECKPOINT")
-            fault_log.append({"fault": "checkpoint", "at_s": round(began - start_at, 1),
-                              "took_s": round(time.time() - began, 1)})
+            checkpoint = {"at_s": round(began - start_at, 1), "took_s": round(time.time() - began, 1)}
             log(f"  CHECKPOINT done in {time.time() - began:.1f} s")
             checkpoint_at = None
         if fault and not fault_log and time.time() >= fault_at:
@@ -834,7 +833,7 @@ def _measure(args, url, pg, broker, ingest, listener, publishers, outs, fault, s
     ingest.stop()
     statuses = ingest.statuses()
     result = {
-        "seconds": seconds, "rate_target": args.rate, "fault": fault_log,
+        "seconds": seconds, "rate_target": args.rate, "fault": fault_log, "checkpoint": checkpoint,
         "published": {
             "readings": total_published, "messages": sum(p["messages"] for p in published),
             "acked_messages": sum(p["acked_messages"] for p in published),
