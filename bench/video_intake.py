@@ -4,8 +4,9 @@ duplicate collapse).
 Set-up, in a PostgreSQL database of its own (``BENCH_DATABASE_URL``, default ``b_video``): the migrations, the
 demo district's regions, ``--enterprises`` gas stations and one signing vendor (generic JSON) whose cameras
 are spread over them — as many cameras as it takes for every event to be a scene of its own (camera ×
-scenario), so every distinct event must become one alarm. Then gunicorn (gthread workers, one per core × 8
-threads by default as the README deploys, DEBUG off, persistent database connections) serves the
+scenario), so every distinct event must become one alarm. Then gunicorn (by default uvicorn's worker serving
+``config.asgi``, one per core, as the README deploys the intake; ``--server wsgi``: gthread workers × 8 threads
+serving ``config.wsgi``; DEBUG off, persistent database connections) serves the
 application, ``--processors`` inbox processors (``shouye intake``) make the accepted events alarms as they
 arrive, and a load generator in another process sends the events:
 
@@ -342,11 +343,18 @@ def drain_latency() -> dict:
             "max": round(float(worst), 1)}
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int, worker_class: str) -> subprocess.Popen:
+#: How gunicorn serves the intake: ASGI with uvicorn's worker (the README's intake server), or WSGI.
+SERVERS = {"asgi": ("config.asgi:application", "uvicorn_worker.UvicornWorker"),
+           "wsgi": ("config.wsgi:application", "gthread")}
+
+
+def start_gunicorn(url: str, port: int, workers: int, threads: int, server: str,
+                   worker_class: str | None = None) -> subprocess.Popen:
     env = _environment(url)
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", str(GUNICORN_CONF),
-               "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", worker_class, "--threads", str(threads),
-               "--keep-alive", "30", "--log-level", "warning"]
+    application, default_class = SERVERS[server]
+    command = [sys.executable, "-m", "gunicorn", application, "-c", str(GUNICORN_CONF),
+               "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", worker_class or default_class,
+               "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     import urllib.error
     import urllib.request
@@ -387,8 +395,10 @@ def main(argv=None) -> None:
     parser.add_argument("--replay-lag", type=float, default=0.5, help="seconds between an event and its replay")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="gunicorn workers (default: cores)")
-    parser.add_argument("--worker-class", default="gthread",
-                        help="gunicorn worker class (gthread: what the README deploys, for the board's stream)")
+    parser.add_argument("--server", choices=SERVERS, default="asgi",
+                        help="asgi: config.asgi under uvicorn's worker, as the README serves the intake; wsgi: "
+                             "config.wsgi under gthread workers, as it serves the rest of the platform")
+    parser.add_argument("--worker-class", help="another gunicorn worker class for the server's application")
     parser.add_argument("--threads", type=int, default=8, help="threads a gthread worker (README's deployment)")
     parser.add_argument("--processors", type=int, default=1, help="inbox processors (shouye intake)")
     parser.add_argument("--drain-timeout", type=float, default=300,
@@ -405,7 +415,7 @@ def main(argv=None) -> None:
     prepared = prepare(args.database, cameras, args.enterprises)
     requests = signed_requests(events, prepared["cameras"], f"127.0.0.1:{args.port}")
     processors = start_processors(args.database, args.processors)
-    server = start_gunicorn(args.database, args.port, args.workers, args.threads, args.worker_class)
+    server = start_gunicorn(args.database, args.port, args.workers, args.threads, args.server, args.worker_class)
     try:
         server_pids = [server.pid, *_children(server.pid)]
         processor_pids = [p.pid for p in processors]
@@ -466,7 +476,8 @@ def main(argv=None) -> None:
         "database": display_url(args.database),
         "settings": {"rate": args.rate, "duration_s": args.duration, "events": events, "posts": 2 * events,
                      "replay_lag_s": args.replay_lag, "connections": args.connections,
-                     "gunicorn": {"workers": args.workers, "worker_class": args.worker_class,
+                     "gunicorn": {"application": SERVERS[args.server][0], "workers": args.workers,
+                                  "worker_class": args.worker_class or SERVERS[args.server][1],
                                   "threads": args.threads},
                      "inbox_processors": args.processors,
                      "announce_task": "shouye.monitoring.tasks.announce_alarms"

@@ -1,6 +1,6 @@
 """The README's production set-up ("Production example: PostgreSQL + Redis + gunicorn + nginx"), run for real
 on this machine: its environment variables, then its commands — ``shouye migrate``, ``collectstatic
---no-input``, ``compilecatalog``, ``check --deploy`` and gunicorn — against a PostgreSQL database and Redis
+--no-input``, ``compilecatalog``, ``check --deploy``, gunicorn and the video intake's gunicorn — against a PostgreSQL database and Redis
 databases of its own, which are created before and dropped after. Used by ``scripts/prod_smoke.py`` (CI) and
 ``bench/mixed_load.py``.
 
@@ -76,11 +76,15 @@ class Site:
     demo_count: int = 20
     log: object = print
     port: int = field(default_factory=free_port)
+    #: The video intake's server (README, "The video intake"): nginx passes its route there.
+    intake_port: int = field(default_factory=free_port)
     timings: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.database}-"))
         self.gunicorn: subprocess.Popen | None = None
+        self.intake: subprocess.Popen | None = None
+        self.logs: list[Path] = []
         # The README's "once" step: the audit key in a file only the application's user reads.
         key_file = self.folder / "audit-key"
         key_file.write_text(secrets.token_urlsafe(48) + "\n")
@@ -129,6 +133,7 @@ class Site:
         self._run("check --deploy", [shouye, "check", "--deploy", "--fail-level", "WARNING"])
         self._run("demo", [shouye, "demo", "--count", str(self.demo_count)])
         self._timed("gunicorn", self._start_gunicorn)
+        self._timed("intake server", self._start_intake)
 
     def manage(self, step: str, *args: str) -> str:
         """One more ``shouye`` command against this site's database (the benchmark's users)."""
@@ -165,39 +170,57 @@ class Site:
 
     def _start_gunicorn(self) -> None:
         # gthread workers, as the README runs them: the alarm board's event stream holds a thread, not a worker.
-        command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(THREADS)]
-        self.gunicorn_log = self.folder / "gunicorn.log"
-        with self.gunicorn_log.open("w") as log:
-            self.gunicorn = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.gunicorn = self._serve("gunicorn", ["config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                                                 "--workers", str(self.workers), "--worker-class", "gthread",
+                                                 "--threads", str(THREADS)])
+        self._wait_for("gunicorn", self.gunicorn, lambda: self.client().request("GET", "/accounts/login/").status
+                       == 200 and self._workers_up())
+
+    def _start_intake(self) -> None:
+        # The README's intake server: the ASGI application under uvicorn's worker.
+        self.intake = self._serve("intake", ["config.asgi", "--bind", f"127.0.0.1:{self.intake_port}",
+                                             "--workers", str(self.workers),
+                                             "--worker-class", "uvicorn_worker.UvicornWorker"])
+        self._wait_for("the intake server", self.intake,
+                       lambda: Client(self.intake_port).request("POST", "/api/v1/alarms/intake/x/").status == 401)
+
+    def _serve(self, name: str, arguments: list[str]) -> subprocess.Popen:
+        log_file = self.folder / f"{name}.log"
+        self.logs.append(log_file)
+        with log_file.open("w") as log:
+            return subprocess.Popen([str(BIN / "gunicorn"), *arguments], cwd=ROOT, env=self.env, stdout=log,
+                                    stderr=subprocess.STDOUT)
+
+    def _wait_for(self, name: str, server: subprocess.Popen, answers) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
-            if self.gunicorn.poll() is not None:
-                raise SiteFailure(f"gunicorn exited ({self.gunicorn.returncode}):\n{self.server_log()}")
+            if server.poll() is not None:
+                raise SiteFailure(f"{name} exited ({server.returncode}):\n{self.server_log()}")
             try:
-                if self.client().request("GET", "/accounts/login/").status == 200 and self._workers_up():
+                if answers():
                     return
             except OSError:
                 pass
             time.sleep(0.5)
-        raise SiteFailure(f"gunicorn did not answer within {START_TIMEOUT_S} s:\n{self.server_log()}")
+        raise SiteFailure(f"{name} did not answer within {START_TIMEOUT_S} s:\n{self.server_log()}")
 
     def _workers_up(self) -> bool:
         return len(self.worker_pids()) == self.workers
 
     def server_log(self, lines: int = 40) -> str:
-        """The last lines gunicorn and Django wrote (tracebacks of failed requests among them)."""
-        return tail(self.gunicorn_log.read_text(), lines) if getattr(self, "gunicorn_log", None) else ""
+        """The last lines each gunicorn and Django wrote (tracebacks of failed requests among them)."""
+        return "\n".join(f"{log.name}:\n{tail(log.read_text(), lines)}" for log in self.logs if log.exists())
 
     # ---------------------------------------------------------------------------------------- tear-down
     def stop(self) -> None:
-        if self.gunicorn and self.gunicorn.poll() is None:
-            self.gunicorn.send_signal(signal.SIGTERM)
-            try:
-                self.gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.gunicorn.kill()
-                self.gunicorn.wait()
+        for server in (self.gunicorn, self.intake):
+            if server and server.poll() is None:
+                server.send_signal(signal.SIGTERM)
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
         try:
             with self._admin_connection() as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
@@ -231,6 +254,10 @@ class Site:
 
     def client(self) -> Client:
         return Client(self.port)
+
+    def intake_client(self) -> Client:
+        """A vendor's platform posting through nginx to the intake's server."""
+        return Client(self.intake_port)
 
 
 @dataclass

@@ -106,11 +106,32 @@ class Outcome:
     repeat_count: int
 
 
+#: The inbox's columns an accepted event fills.
+INBOX_COLUMNS = ("vendor_id", "event_id", "camera_id", "scenario_id", "level", "occurred_at", "description",
+                 "clip_url", "snapshot", "received_at")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An event that passed :func:`check_event`: its inbox row's values (:data:`INBOX_COLUMNS`)."""
+
+    values: tuple
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return self.values[0], self.values[1]
+
+
 def accept_event(*, vendor: VendorCredentials, event: VendorEvent) -> Receipt:
-    """The event in the inbox (or found there: a replay). ValidationError (400) for an unmapped type code, a
-    time ahead of our clock by more than the replay window (a vendor's clock gone wrong would put the alarm
-    ahead of every other on the board), a camera the vendor's platform has but the enterprise did not
-    register, or a bad snapshot; nothing is written then, apart from counting the unmapped code."""
+    """The event in the inbox (or found there: a replay); see :func:`check_event` for what is refused."""
+    return enter_events([check_event(vendor=vendor, event=event)])[0]
+
+
+def check_event(*, vendor: VendorCredentials, event: VendorEvent) -> Checked:
+    """The event's inbox row, or ValidationError (400) for an unmapped type code, a time ahead of our clock by
+    more than the replay window (a vendor's clock gone wrong would put the alarm ahead of every other on the
+    board), a camera the vendor's platform has but the enterprise did not register, or a bad snapshot; nothing
+    is written, apart from counting the unmapped code."""
     scenario = vendor.scenarios.get(event.type_code)
     if scenario is None:
         _count_unmapped(vendor, event.type_code)
@@ -128,32 +149,48 @@ def accept_event(*, vendor: VendorCredentials, event: VendorEvent) -> Receipt:
     severity_level = vendor.severity_map.get(event.severity)
     level = severity_level if severity_level in _LEVELS else scenario.default_level
     ops = connection.ops
-    columns = ("vendor_id", "event_id", "camera_id", "scenario_id", "level", "occurred_at", "description",
-               "clip_url", "snapshot", "received_at")
-    values = (vendor.id, event.event_id, camera.id, scenario.id, level,
-              ops.adapt_datetimefield_value(event.occurred_at), event.description, event.clip_url,
-              event.snapshot or None, ops.adapt_datetimefield_value(now))
-    with connection.cursor() as cursor:
+    return Checked((vendor.id, event.event_id, camera.id, scenario.id, level,
+                    ops.adapt_datetimefield_value(event.occurred_at), event.description, event.clip_url,
+                    event.snapshot or None, ops.adapt_datetimefield_value(now)))
+
+
+def enter_events(checked: list[Checked]) -> list[Receipt]:
+    """The events in the inbox, in one transaction of one INSERT (and one read for those it found there): each
+    its receipt, in order. An event not in the inbox yet is accepted, at its first place in the list; every
+    other is a duplicate. The rows go in ordered by (vendor, event id), so two processes entering overlapping
+    events wait for each other in one order and never deadlock. A database error enters none of them."""
+    first: dict[tuple[int, str], Checked] = {}
+    for one in checked:
+        first.setdefault(one.key, one)
+    rows = [first[key] for key in sorted(first)]
+    ops = connection.ops
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {ops.quote_name(VideoInbox._meta.db_table)} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT (vendor_id, event_id) DO NOTHING RETURNING id",
-            values)
-        inserted = cursor.fetchone()
-    if inserted is not None:
-        return Receipt(inserted[0], ACCEPTED)
-    return Receipt(*_received(vendor.id, event.event_id))
+            f"INSERT INTO {ops.quote_name(VideoInbox._meta.db_table)} ({', '.join(INBOX_COLUMNS)}) VALUES "
+            + ", ".join([f"({', '.join(['%s'] * len(INBOX_COLUMNS))})"] * len(rows))
+            + " ON CONFLICT (vendor_id, event_id) DO NOTHING RETURNING id, vendor_id, event_id",
+            [value for row in rows for value in row.values])
+        inserted = {(vendor_id, event_id): pk for pk, vendor_id, event_id in cursor.fetchall()}
+        accepted = {id(first[key]): pk for key, pk in inserted.items()}
+        found = _received([one.key for one in checked if id(one) not in accepted])
+    return [Receipt(accepted[id(one)], ACCEPTED) if id(one) in accepted else Receipt(*found[one.key])
+            for one in checked]
 
 
-def _received(vendor_id: int, event_id: str) -> tuple[int, str, int | None, int | None]:
-    """The inbox row of an event received before, and its alarm once made (its ``VideoEvent``)."""
+def _received(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str, int | None, int | None]]:
+    """The inbox rows of events received before, each with its alarm once made (its ``VideoEvent``)."""
+    if not keys:
+        return {}
+    keys = sorted(set(keys))
     inbox, events, alarms = (VideoInbox._meta.db_table, VideoEvent._meta.db_table, Alarm._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT i.id, e.alarm_id, a.repeat_count FROM {inbox} i "
+        cursor.execute(f"SELECT i.vendor_id, i.event_id, i.id, e.alarm_id, a.repeat_count FROM {inbox} i "
                        f"LEFT JOIN {events} e ON e.vendor_id = i.vendor_id AND e.event_id = i.event_id "
-                       f"LEFT JOIN {alarms} a ON a.id = e.alarm_id WHERE i.vendor_id = %s AND i.event_id = %s",
-                       [vendor_id, event_id])
-        event, alarm, repeat_count = cursor.fetchone()
-    return event, DUPLICATE, alarm, repeat_count
+                       f"LEFT JOIN {alarms} a ON a.id = e.alarm_id "
+                       f"WHERE (i.vendor_id, i.event_id) IN ({', '.join(['(%s, %s)'] * len(keys))})",
+                       [value for key in keys for value in key])
+        return {(vendor_id, event_id): (event, DUPLICATE, alarm, repeat_count)
+                for vendor_id, event_id, event, alarm, repeat_count in cursor.fetchall()}
 
 
 def receive_event(*, vendor: VendorCredentials, event: VendorEvent) -> Outcome:
@@ -167,7 +204,7 @@ def receive_event(*, vendor: VendorCredentials, event: VendorEvent) -> Outcome:
         outcomes = _process(rows)
     if receipt.event in outcomes:
         return outcomes[receipt.event]
-    _event, _how, alarm, repeat_count = _received(vendor.id, event.event_id)
+    _event, _how, alarm, repeat_count = _received([(vendor.id, event.event_id)])[(vendor.id, event.event_id)]
     return Outcome(alarm, DUPLICATE, repeat_count)
 
 
