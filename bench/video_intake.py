@@ -60,6 +60,8 @@ TYPES = ("smoking", "phone", "fire", "smoke")
 TARGET_RATE = 1000
 TARGET_P99_MS = 100.0
 GUNICORN_CONF = Path(__file__).with_name("video_intake_gunicorn.py")
+#: The pause between opening one keep-alive connection and the next.
+CONNECT_EVERY_S = 0.005
 
 
 def log(message: str) -> None:
@@ -193,14 +195,17 @@ async def _load(port: int, requests: list[bytes], rate: float, lag: float, conne
     answers: dict[str, int] = {}
     posted: set[int] = set()
     late = 0
-    start = time.perf_counter() + 0.5
+    start = time.perf_counter() + 0.5 + connections * CONNECT_EVERY_S
 
     async def connect():
         _transport, protocol = await loop.create_connection(_Answers, "127.0.0.1", port)
         return protocol
 
-    async def worker():
+    async def worker(index: int):
         nonlocal late
+        # One connection at a time, as vendors' platforms (or nginx) open them: a burst of connections is
+        # accepted by whichever worker wakes first, all of them, and keep-alive would hold the whole load there.
+        await asyncio.sleep(index * CONNECT_EVERY_S)
         connection = await connect()
         while True:
             try:
@@ -239,7 +244,7 @@ async def _load(port: int, requests: list[bytes], rate: float, lag: float, conne
         connection.transport.close()
 
     began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(connections)))
+    await asyncio.gather(*(worker(index) for index in range(connections)))
     elapsed = time.perf_counter() - max(began, start)
     return {"latencies": latencies, "from_due": from_due, "answers": answers, "elapsed": elapsed, "late": late,
             "events": len(posted), "unsent": queue.qsize()}
@@ -421,6 +426,7 @@ def main(argv=None) -> None:
         processor_pids = [p.pid for p in processors]
         postgres_pids = _postgres_pids()
         cpu_before = (_cpu_of(server_pids), _cpu_of(postgres_pids), _cpu_of(processor_pids))
+        worker_before = [_cpu_of([pid]) for pid in server_pids[1:]]
         log(f"posting {events} events twice at {args.rate:.0f} posts/s over {args.connections} connections …")
         out = multiprocessing.get_context("fork").Queue()
         loader = multiprocessing.get_context("fork").Process(
@@ -431,6 +437,8 @@ def main(argv=None) -> None:
         loader.join()
         load_at_the_last_post = load_average()
         server_cpu = _cpu_of(server_pids) - cpu_before[0]
+        worker_cpu = [round(_cpu_of([pid]) - before, 1) for pid, before in zip(server_pids[1:], worker_before,
+                                                                                strict=True)]
         drained_after = wait_for_the_drain(args.drain_timeout)
         postgres_cpu = _cpu_of(postgres_pids) - cpu_before[1]
         processor_cpu = _cpu_of(processor_pids) - cpu_before[2]
@@ -493,7 +501,8 @@ def main(argv=None) -> None:
                                          "processors": round(processor_cpu / max(posts, 1) * 1000, 2),
                                          "postgres": round(postgres_cpu / max(posts, 1) * 1000, 2),
                                          "load_generator": round(result["cpu_seconds"] / max(posts, 1) * 1000, 2)},
-                     "cpu_seconds": {"gunicorn": round(server_cpu, 1), "processors": round(processor_cpu, 1),
+                     "cpu_seconds": {"gunicorn": round(server_cpu, 1), "gunicorn_each_worker": worker_cpu,
+                                     "processors": round(processor_cpu, 1),
                                      "postgres": round(postgres_cpu, 1), "load_generator": result["cpu_seconds"]}},
     }
     report = write_report("video_intake", load_at_start=load_at_start, targets=targets, body=body)

@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -11,3 +12,8 @@ django_application = get_asgi_application()
 from shouye.monitoring.intake.fastpath import IntakeFastPathASGI  # noqa: E402
 
 application = IntakeFastPathASGI(django_application)
+
+# Everything loaded so far (Django, the apps, the URL resolver: several hundred thousand objects) lives as long
+# as the process: kept out of the collector's full passes, which would otherwise walk it all, each time stopping
+# the worker for 150-200 ms on a busy 2-core box (bench/README.md: the video intake's tail).
+gc.freeze()
