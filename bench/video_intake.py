@@ -300,14 +300,14 @@ def _environment(url: str) -> dict:
             "PYTHONPATH": str(ROOT)}
 
 
-def start_processors(url: str, count: int) -> list[subprocess.Popen]:
-    """``count`` inbox processors (``shouye intake``), as ``shouye up`` runs one, once each is looking at the
-    inbox (its query is in ``pg_stat_activity``): a processor still starting would count its start-up in the
-    first events' drain latency."""
+def start_processors(url: str, count: int, nice: int = 0) -> list[subprocess.Popen]:
+    """``count`` inbox processors (``shouye intake``, at ``nice``), as ``shouye up`` runs one, once each is
+    looking at the inbox (its query is in ``pg_stat_activity``): a processor still starting would count its
+    start-up in the first events' drain latency."""
     from django.db import connection
 
-    processors = [subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "intake"], cwd=ROOT,
-                                   env=_environment(url), start_new_session=True) for _ in range(count)]
+    processors = [subprocess.Popen(["nice", "-n", str(nice), sys.executable, str(ROOT / "manage.py"), "intake"],
+                                   cwd=ROOT, env=_environment(url), start_new_session=True) for _ in range(count)]
     for _ in range(600):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -406,6 +406,8 @@ def main(argv=None) -> None:
     parser.add_argument("--worker-class", help="another gunicorn worker class for the server's application")
     parser.add_argument("--threads", type=int, default=8, help="threads a gthread worker (README's deployment)")
     parser.add_argument("--processors", type=int, default=1, help="inbox processors (shouye intake)")
+    parser.add_argument("--processor-nice", type=int, default=0,
+                        help="the processors' niceness (10: they yield the cores to the intake's answers)")
     parser.add_argument("--drain-timeout", type=float, default=300,
                         help="seconds to wait for the inbox to empty after the last post")
     parser.add_argument("--enterprises", type=int, default=50)
@@ -419,7 +421,7 @@ def main(argv=None) -> None:
     log(f"preparing {display_url(args.database)}: {cameras} cameras …")
     prepared = prepare(args.database, cameras, args.enterprises)
     requests = signed_requests(events, prepared["cameras"], f"127.0.0.1:{args.port}")
-    processors = start_processors(args.database, args.processors)
+    processors = start_processors(args.database, args.processors, args.processor_nice)
     server = start_gunicorn(args.database, args.port, args.workers, args.threads, args.server, args.worker_class)
     try:
         server_pids = [server.pid, *_children(server.pid)]
@@ -487,7 +489,7 @@ def main(argv=None) -> None:
                      "gunicorn": {"application": SERVERS[args.server][0], "workers": args.workers,
                                   "worker_class": args.worker_class or SERVERS[args.server][1],
                                   "threads": args.threads},
-                     "inbox_processors": args.processors,
+                     "inbox_processors": args.processors, "processor_nice": args.processor_nice,
                      "announce_task": "shouye.monitoring.tasks.announce_alarms"
                      if importlib.util.find_spec("shouye.monitoring.tasks") else "stand-in (not on this tree)",
                      **prepared},
