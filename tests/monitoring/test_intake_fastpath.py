@@ -376,6 +376,17 @@ async def asgi_call(vendor, payload) -> tuple[int, dict]:
     return sent[0]["status"], json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
 
 
+def test_an_unexpected_failure_fails_the_groups_posts_and_the_next_post_is_answered(scene):
+    vendor, _ = scene
+    application = asgi.application
+    with (requests_keep_the_connection(),
+          mock.patch.object(application.answer, "settle", side_effect=RuntimeError("a bug")),
+          pytest.raises(RuntimeError, match="a bug")):
+        async_to_sync(asgi_call)(vendor, kv.event())
+    assert not VideoInbox.objects.exists()
+    assert asgi_post(vendor, kv.event()).status == 202
+
+
 def test_events_entered_together_are_accepted_once_each(scene):
     vendor, camera = scene
     credentials = auth.vendor_by_code(vendor.code)

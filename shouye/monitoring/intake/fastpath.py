@@ -228,7 +228,7 @@ class IntakeFastPathASGI:
                 group, self._waiting = self._waiting[:self.GROUP], self._waiting[self.GROUP:]
                 try:
                     answers = await self._answer_in_thread([post[:3] for post in group])
-                except Exception as exc:  # noqa: BLE001 - each post's request answers it (500), none is lost
+                except Exception as exc:  # each post's request fails with it (500): none is left waiting
                     for *_post, future in group:
                         future.set_exception(exc)
                 else:
