@@ -11,6 +11,7 @@ import asyncio
 import io
 import json
 import sys
+import threading
 import time
 import types
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.core import signals
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
-from django.db import OperationalError, close_old_connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, close_old_connections, connections
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
@@ -150,7 +151,7 @@ def asgi_post(vendor, payload, *, raw: bytes | None = None, at: float | None = N
         sent.append(message)
 
     with requests_keep_the_connection(), mock.patch.object(application, "application", django_answers):
-        async_to_sync(application)(scope, receive, send)
+        in_a_thread_of_its_own(application, scope, receive, send)
     if not sent:
         return Answer(0, {}, b"", bool(handed), handed[0] if handed else None)
     start = sent[0]
@@ -172,6 +173,30 @@ def asgi_scope(vendor, payload, *, raw=None, at=None, secret=None, host="testser
     return body, {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
                   "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
                   "headers": headers, "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+
+
+def in_a_thread_of_its_own(function, *args):
+    """``async_to_sync(function)(*args)`` from a thread of its own that shares the test's database connection
+    (its synchronous parts run there, in the test's transaction): where the browser tests ran first, the test's
+    own thread has Playwright's event loop running, and asgiref starts no loop in such a thread."""
+    connection, outcome = connections[DEFAULT_DB_ALIAS], {}
+
+    def run():
+        connections[DEFAULT_DB_ALIAS] = connection
+        connection.inc_thread_sharing()
+        try:
+            outcome["value"] = async_to_sync(function)(*args)
+        except BaseException as exc:  # raised in the test's thread below
+            outcome["error"] = exc
+        finally:
+            connection.dec_thread_sharing()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 @contextmanager
@@ -353,7 +378,7 @@ def test_posts_arriving_together_are_settled_together_one_202_an_event(scene):
         return await asyncio.gather(*(asgi_call(vendor, body) for body in bodies))
 
     with requests_keep_the_connection(), mock.patch.object(application.answer, "settle", counted):
-        answers = async_to_sync(together)()
+        answers = in_a_thread_of_its_own(together)
     assert groups == [4]
     assert [status for status, _body in answers] == [202, 200, 202, 400]
     assert answers[0][1]["event"] == answers[1][1]["event"] != answers[2][1]["event"]
@@ -382,7 +407,7 @@ def test_an_unexpected_failure_fails_the_groups_posts_and_the_next_post_is_answe
     with (requests_keep_the_connection(),
           mock.patch.object(application.answer, "settle", side_effect=RuntimeError("a bug")),
           pytest.raises(RuntimeError, match="a bug")):
-        async_to_sync(asgi_call)(vendor, kv.event())
+        in_a_thread_of_its_own(asgi_call, vendor, kv.event())
     assert not VideoInbox.objects.exists()
     assert asgi_post(vendor, kv.event()).status == 202
 
