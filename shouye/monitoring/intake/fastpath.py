@@ -167,8 +167,8 @@ class IntakeFastPath:
 
 
 class IntakeFastPathASGI:
-    """ASGI application (``config/asgi.py``, served by uvicorn's worker under gunicorn: README, "The video
-    intake"): the same answers as :class:`IntakeFastPath`, everything else by Django's ASGI ``application``.
+    """ASGI application (``config/asgi.py``, served by uvicorn's worker under gunicorn: README, "The intake's own
+    server"): the same answers as :class:`IntakeFastPath`, everything else by Django's ASGI ``application``.
 
     The body is read here, up to the limit. The answers are worked out in the thread where Django runs this
     process's synchronous code (``sync_to_async(thread_sensitive=True)``, as Django's ASGI handler runs a
@@ -189,6 +189,7 @@ class IntakeFastPathASGI:
         self._answer_in_thread = sync_to_async(self._answer_group, thread_sensitive=True)
         self._waiting: list = []
         self._answering = False
+        self._answerer: asyncio.Future | None = None
 
     async def __call__(self, scope, receive, send):
         vendor = intake_vendor(scope.get("method"), scope.get("path", "")) if scope["type"] == "http" else None
@@ -219,7 +220,8 @@ class IntakeFastPathASGI:
         self._waiting.append((scope, body, vendor, future))
         if not self._answering:
             self._answering = True
-            asyncio.ensure_future(self._answer_the_waiting())
+            # Kept: the event loop holds its tasks only weakly.
+            self._answerer = asyncio.ensure_future(self._answer_the_waiting())
         return await future
 
     async def _answer_the_waiting(self):
@@ -229,10 +231,13 @@ class IntakeFastPathASGI:
                 try:
                     answers = await self._answer_in_thread([post[:3] for post in group])
                 except Exception as exc:  # each post's request fails with it (500): none is left waiting
-                    for *_post, future in group:
-                        future.set_exception(exc)
-                else:
-                    for (*_post, future), answer in zip(group, answers, strict=True):
+                    answers = [exc] * len(group)
+                for (*_post, future), answer in zip(group, answers, strict=True):
+                    if future.done():  # its request was cancelled meanwhile
+                        continue
+                    if isinstance(answer, Exception):
+                        future.set_exception(answer)
+                    else:
                         future.set_result(answer)
         finally:
             self._answering = False
