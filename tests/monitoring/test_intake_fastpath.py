@@ -412,6 +412,28 @@ def test_an_unexpected_failure_fails_the_groups_posts_and_the_next_post_is_answe
     assert asgi_post(vendor, kv.event()).status == 202
 
 
+def test_a_post_cancelled_while_waiting_leaves_its_group_answered(scene):
+    """A request the server cancels while its post waits (the client went away) is skipped when the group is
+    answered; its event was entered with the others, so the vendor's retry is answered 200."""
+    vendor, _ = scene
+    gone, kept = kv.event(), kv.event()
+
+    async def together():
+        first = asyncio.ensure_future(asgi_call(vendor, gone))
+        second = asyncio.ensure_future(asgi_call(vendor, kept))
+        while len(asgi.application._waiting) < 2:
+            await asyncio.sleep(0)
+        first.cancel()
+        return await asyncio.wait_for(asyncio.gather(first, second, return_exceptions=True), timeout=30)
+
+    with requests_keep_the_connection():
+        cancelled, answered = in_a_thread_of_its_own(together)
+    assert isinstance(cancelled, asyncio.CancelledError)
+    assert answered[0] == 202
+    assert asgi_post(vendor, gone).status == 200
+    assert VideoInbox.objects.count() == 2
+
+
 def test_events_entered_together_are_accepted_once_each(scene):
     vendor, camera = scene
     credentials = auth.vendor_by_code(vendor.code)
