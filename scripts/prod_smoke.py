@@ -122,8 +122,8 @@ camera.save()
 
 
 def video_intake(site: Site, log=print) -> None:
-    """A video platform posts a signed event to the intake's server (README, "The video intake"), then the same
-    event again; an unsigned post is refused in the API's words."""
+    """A video platform posts a signed event to the intake's server (README, "The intake's own server"), then
+    the same event again; an unsigned post is refused in the API's words."""
     secret = secrets.token_urlsafe(32)
     site.manage("video vendor", "shell", "-c", VENDOR.format(secret=secret))
     path = "/api/v1/alarms/intake/prod-smoke/"

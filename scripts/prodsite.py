@@ -1,8 +1,8 @@
 """The README's production set-up ("Production example: PostgreSQL + Redis + gunicorn + nginx"), run for real
 on this machine: its environment variables, then its commands — ``shouye migrate``, ``collectstatic
---no-input``, ``compilecatalog``, ``check --deploy``, gunicorn and the video intake's gunicorn — against a PostgreSQL database and Redis
-databases of its own, which are created before and dropped after. Used by ``scripts/prod_smoke.py`` (CI) and
-``bench/mixed_load.py``.
+--no-input``, ``compilecatalog``, ``check --deploy``, gunicorn and the video intake's gunicorn — against a
+PostgreSQL database and Redis databases of its own, which are created before and dropped after. Used by
+``scripts/prod_smoke.py`` (CI) and ``bench/mixed_load.py``.
 
 Requests go to gunicorn on a free port of 127.0.0.1 as the README's nginx passes them on: with the site's
 host name, ``X-Forwarded-Proto: https`` and ``X-Forwarded-For``. The client below acts as a browser would
@@ -76,7 +76,7 @@ class Site:
     demo_count: int = 20
     log: object = print
     port: int = field(default_factory=free_port)
-    #: The video intake's server (README, "The video intake"): nginx passes its route there.
+    #: The video intake's server (README, "The intake's own server"): nginx passes its route there.
     intake_port: int = field(default_factory=free_port)
     timings: dict[str, float] = field(default_factory=dict)
 

@@ -171,10 +171,11 @@ def enter_events(checked: list[Checked]) -> list[Receipt]:
             + " ON CONFLICT (vendor_id, event_id) DO NOTHING RETURNING id, vendor_id, event_id",
             [value for row in rows for value in row.values])
         inserted = {(vendor_id, event_id): pk for pk, vendor_id, event_id in cursor.fetchall()}
-        accepted = {id(first[key]): pk for key, pk in inserted.items()}
-        found = _received([one.key for one in checked if id(one) not in accepted])
-    return [Receipt(accepted[id(one)], ACCEPTED) if id(one) in accepted else Receipt(*found[one.key])
-            for one in checked]
+        # Accepted: each inserted event at its first place; every other place is a duplicate.
+        accepted = [one.key in inserted and one is first[one.key] for one in checked]
+        found = _received([one.key for one, taken in zip(checked, accepted, strict=True) if not taken])
+    return [Receipt(inserted[one.key], ACCEPTED) if taken else Receipt(*found[one.key])
+            for one, taken in zip(checked, accepted, strict=True)]
 
 
 def _received(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str, int | None, int | None]]:
