@@ -12,15 +12,19 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
 from shouye.monitoring import defaults, rulebook
 from shouye.monitoring.choices import AlarmLevel, AlarmState, VendorProtocol
-from shouye.monitoring.intake import auth, services, tasks
+from shouye.major_hazards.models import MajorHazardInstallation
+from shouye.monitoring.intake import auth, directory, services, tasks
 from shouye.monitoring.models import (
     Alarm,
     AlarmPhoto,
+    Camera,
     Scenario,
     UnmappedTypeCode,
     VendorTypeMapping,
@@ -349,3 +353,37 @@ def test_a_camera_taken_out_of_service_is_refused_once_the_directory_is_read_aga
     auth.forget()
     answer = kv.post(vendor, kv.event())
     assert answer.status_code == 400 and "cam-1" in answer.json()["device_id"][0]
+
+
+def test_cameras_changed_by_any_path_are_followed_once_the_directory_is_checked(scene, cast, monkeypatch):
+    """Another process registers, moves or switches off cameras: no ``forget`` reaches this one, and the rows
+    are changed behind the services' backs."""
+    vendor, camera = scene
+    monkeypatch.setattr(directory, "CACHE_SECONDS", 0)  # checked at every event
+    assert kv.post(vendor, kv.event()).status_code == 202
+    kit.camera(vendor, cast["inside"], device_id="cam-2")
+    assert kv.post(vendor, kv.event(device_id="cam-2")).status_code == 202
+    tank = MajorHazardInstallation.objects.create(enterprise=cast["inside"], township_id=cast["inside"].township_id,
+                                                  industry_id=cast["inside"].industry_id, name="1号储罐区",
+                                                  kind="tank_farm")
+    Camera.objects.filter(vendor_device_id="cam-2").update(installation=tank)
+    assert directory.camera_of(vendor.pk, "cam-2").installation_id == tank.pk
+    Camera.objects.filter(pk=camera.pk).update(is_active=False)
+    answer = kv.post(vendor, kv.event())
+    assert answer.status_code == 400 and "cam-1" in answer.json()["device_id"][0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the aggregate is PostgreSQL's; SQLite reads them again")
+def test_the_directory_reads_a_vendors_cameras_again_only_when_they_changed(scene, cast, monkeypatch):
+    vendor, _camera = scene
+    monkeypatch.setattr(directory, "CACHE_SECONDS", 0)
+    assert directory.camera_of(vendor.pk, "cam-1") is not None
+    with CaptureQueriesContext(connection) as unchanged:
+        assert directory.camera_of(vendor.pk, "cam-1") is not None
+        assert directory.camera_of(vendor.pk, "cam-unknown") is None
+    assert [q["sql"].count("is_active") for q in unchanged] == [1, 1]  # the aggregate only, twice
+    assert all("COUNT(*)" in q["sql"] for q in unchanged)
+    kit.camera(vendor, cast["inside"], device_id="cam-2")
+    with CaptureQueriesContext(connection) as changed:
+        assert directory.camera_of(vendor.pk, "cam-2") is not None
+    assert len(changed) == 2  # the aggregate, then the cameras
