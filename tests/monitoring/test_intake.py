@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shouye.audit.models import AuditEvent
+from shouye.major_hazards.models import MajorHazardInstallation
 from shouye.monitoring import defaults, rulebook
 from shouye.monitoring.choices import AlarmLevel, AlarmState, VendorProtocol
-from shouye.major_hazards.models import MajorHazardInstallation
 from shouye.monitoring.intake import auth, directory, services, tasks
 from shouye.monitoring.models import (
     Alarm,
