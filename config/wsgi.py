@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -10,3 +11,8 @@ django_application = get_wsgi_application()
 from shouye.monitoring.intake.fastpath import IntakeFastPath  # noqa: E402
 
 application = IntakeFastPath(django_application)
+
+# As in config/asgi.py: what is loaded by now lives as long as the process, kept out of the collector's full
+# passes, which stop every thread of the worker. Measured after a first page: without the freeze a full
+# collection walked 235,000 objects in 199 ms; with it 64,000 objects in 54 ms (171,000 frozen).
+gc.freeze()
