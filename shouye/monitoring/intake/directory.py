@@ -55,9 +55,9 @@ def camera_of(vendor_id: int, device_id: str) -> CameraRef | None:
     if fleet is None or now - fleet.checked >= CACHE_SECONDS:
         fingerprint = _fingerprint(vendor_id)
         if fleet is None or fingerprint is None or fleet.fingerprint != fingerprint:
-            fleet = _Fleet(now, fingerprint, _cameras(vendor_id))
-            _fleets[vendor_id] = fleet
-        fleet.checked = now
+            fleet = _fleets[vendor_id] = _Fleet(now, fingerprint, _cameras(vendor_id))
+        else:
+            fleet.checked = now
     return fleet.cameras.get(device_id)
 
 
