@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from shouye.core import pdf
 
 from .choices import ReportKind
 from .models import Incident
@@ -46,11 +46,7 @@ def report_context(incident: Incident, kind: str) -> dict:
 
 
 def render_pdf(incident: Incident, kind: str) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override("zh-hans"):
-        html = render_to_string("incidents/report.html", report_context(incident, kind))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf.render_pdf("incidents/report.html", report_context(incident, kind))
 
 
 def render_docx(incident: Incident, kind: str) -> bytes:

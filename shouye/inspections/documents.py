@@ -23,9 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from shouye.core import pdf
 from shouye.core import signatures as signature_images
 
 from .choices import DeliveryMethod, DocumentKind, ItemResult, SignerRole
@@ -179,9 +179,5 @@ def document_context(document, inspection, signatures=(), *, preview: bool = Fal
 
 def render_pdf(document, inspection, signatures=(), *, preview: bool = False) -> bytes:
     """The document as PDF bytes (A4, fonts embedded); a preview has no number and is marked 预览/草稿."""
-    from weasyprint import HTML
-
-    with translation.override("zh-hans"):
-        html = render_to_string(TEMPLATES[document.kind],
-                                document_context(document, inspection, signatures, preview=preview))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf.render_pdf(TEMPLATES[document.kind],
+                          document_context(document, inspection, signatures, preview=preview))

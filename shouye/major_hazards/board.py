@@ -15,8 +15,9 @@ data, since those lists are not the board."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from shouye.core import pdf
 
 from .choices import GRADE_NAMES, PersonRole
 from .models import DutyItem
@@ -47,8 +48,4 @@ def board_context(installation) -> dict:
 
 
 def render_pdf(installation) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override("zh-hans"):
-        html = render_to_string(TEMPLATE, board_context(installation))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf.render_pdf(TEMPLATE, board_context(installation))

@@ -23,11 +23,10 @@ import base64
 import io
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from shouye.core import pdf
 from shouye.core import signatures as signature_images
 from shouye.rules.data.gb30871 import HOT_WORK_GRADE_LABELS
 
@@ -184,11 +183,7 @@ def print_context(permit, *, status_url: str) -> dict:
 
 def render_pdf(permit, *, status_url: str) -> bytes:
     """The permit's three copies as PDF bytes (A4, fonts embedded)."""
-    from weasyprint import HTML
-
-    with translation.override("zh-hans"):
-        html = render_to_string(TEMPLATE, print_context(permit, status_url=status_url))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf.render_pdf(TEMPLATE, print_context(permit, status_url=status_url))
 
 
 def filename(permit) -> str:

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from shouye.core import pdf
 from shouye.rules.identifiers import mask_phone
 
 from .choices import RISK_LEVEL_COLOURS, MeasureCategory, RegisterState, RiskLevel
@@ -91,15 +90,12 @@ def map_context(actor, plan) -> dict:
 
 
 def map_html(actor, plan) -> str:
-    with translation.override("zh-hans"):
-        return render_to_string(MAP_TEMPLATE, map_context(actor, plan))
+    return pdf.render_html(MAP_TEMPLATE, map_context(actor, plan))
 
 
 def render_map_pdf(actor, plan) -> bytes:
     """The four-colour map of ``plan`` as an A3 landscape PDF."""
-    from weasyprint import HTML
-
-    return HTML(string=map_html(actor, plan), base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf.html_to_pdf(map_html(actor, plan))
 
 
 def warning_signs(accidents) -> list[str]:
@@ -143,12 +139,9 @@ def card_context(actor, enterprise, post: str) -> dict:
 
 
 def card_html(actor, enterprise, post: str) -> str:
-    with translation.override("zh-hans"):
-        return render_to_string(CARD_TEMPLATE, card_context(actor, enterprise, post))
+    return pdf.render_html(CARD_TEMPLATE, card_context(actor, enterprise, post))
 
 
 def render_card_pdf(actor, enterprise, post: str) -> bytes:
     """The notice card of ``post`` as an A4 portrait PDF."""
-    from weasyprint import HTML
-
-    return HTML(string=card_html(actor, enterprise, post), base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf.html_to_pdf(card_html(actor, enterprise, post))
