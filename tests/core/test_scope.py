@@ -61,9 +61,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def pdfs_as_html(monkeypatch):
-    """The walk reads a PDF's words in the HTML it is made from (shouye/core/pdf.py): a PDF's compressed text
-    would hide an outside object's label from the search, and laying out each PDF (a fifth of the walk's time)
-    tells nothing about scope. Every PDF's layout is tested in its own app."""
+    """A PDF's words read in the HTML it is made from (shouye/core/pdf.py): a PDF's compressed text would hide
+    an outside object's label or a tip-off's sender from the search, and laying out each PDF (a fifth of the
+    walk's time) tells nothing about scope. Every PDF's layout is tested in its own app."""
     monkeypatch.setattr(pdf, "html_to_pdf", str.encode)
 
 
@@ -398,7 +398,7 @@ def test_anonymous_visitors_reach_no_object(cast):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_tip_offs_sender_is_read_only_where_tip_offs_are_triaged(cast, role, settings,
+def test_a_tip_offs_sender_is_read_only_where_tip_offs_are_triaged(cast, role, settings, pdfs_as_html,
                                                                    django_capture_on_commit_callbacks):
     """Issue 9: tip-offs with a sender's name, phone, words, photo file name and address, triaged into hazards
     of enterprises in several roles' scopes (rectification ordered, so the enterprises' users are told). For a
