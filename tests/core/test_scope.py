@@ -59,11 +59,12 @@ def _fast_password_hashing(settings):
     """The cast hashes nine passwords; the production hasher's cost is not what these tests are about."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 @pytest.fixture
 def pdfs_as_html(monkeypatch):
     """A PDF's words read in the HTML it is made from (shouye/core/pdf.py): a PDF's compressed text would hide
-    an outside object's label or a tip-off's sender from the search, and laying out each PDF (a fifth of the
-    walk's time) tells nothing about scope. Every PDF's layout is tested in its own app."""
+    an outside object's label or a tip-off's sender from the search, and laying out each PDF (about 8 % of a
+    role's walk) tells nothing about scope. Every PDF's layout is tested in its own app."""
     monkeypatch.setattr(pdf, "html_to_pdf", str.encode)
 
 
